@@ -1,0 +1,87 @@
+"""Articles <-> plain JSON-able dicts, for the ledger and for content hashes. Pure.
+
+Empty and default fields are left out, so a field added later does not change the
+hash of articles that do not use it (the trick of lemon24/reader's _hash_utils).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from datetime import datetime
+from typing import Any
+
+from .model import Article, Author, Block, BulletList, Heading, Html, Paragraph, SourceSpan
+
+HASH_VERSION = "1"
+
+
+def _dt(value: datetime | None) -> str | None:
+    return value.isoformat() if value is not None else None
+
+
+def block_to_dict(block: Block) -> dict[str, Any]:
+    if isinstance(block, Paragraph):
+        return {"p": block.text}
+    if isinstance(block, Heading):
+        return {"h": block.text}
+    if isinstance(block, BulletList):
+        return {"ul": list(block.items)}
+    return {"html": block.html}
+
+
+def block_from_dict(d: dict[str, Any]) -> Block:
+    if "p" in d:
+        return Paragraph(text=d["p"])
+    if "h" in d:
+        return Heading(text=d["h"])
+    if "ul" in d:
+        return BulletList(items=tuple(d["ul"]))
+    return Html(html=d["html"])
+
+
+def article_to_dict(article: Article, *, with_origin: bool = True) -> dict[str, Any]:
+    d: dict[str, Any] = {
+        "section": article.section,
+        "title": article.title,
+        "body": [block_to_dict(b) for b in article.body],
+        "published": _dt(article.published),
+        "updated": _dt(article.updated),
+        "authors": [{k: v for k, v in (("name", a.name), ("email", a.email), ("uri", a.uri)) if v}
+                    for a in article.authors],
+        "url": article.url,
+        "summary": article.summary,
+        "tags": list(article.tags),
+        "image": article.image,
+    }
+    if with_origin:
+        d["origin"] = [article.origin.path, article.origin.line]
+    return {k: v for k, v in d.items() if v not in (None, [], "")}
+
+
+def article_from_dict(d: dict[str, Any]) -> Article:
+    origin = d.get("origin") or ["", 0]
+    return Article(
+        origin=SourceSpan(path=origin[0], line=origin[1]),
+        section=d["section"],
+        title=d["title"],
+        body=tuple(block_from_dict(b) for b in d.get("body", ())),
+        published=datetime.fromisoformat(d["published"]) if d.get("published") else None,
+        updated=datetime.fromisoformat(d["updated"]) if d.get("updated") else None,
+        authors=tuple(Author(**a) for a in d.get("authors", ())),
+        url=d.get("url"),
+        summary=d.get("summary"),
+        tags=tuple(d.get("tags", ())),
+        image=d.get("image"),
+    )
+
+
+def dumps(obj: Any) -> str:
+    """Canonical JSON: sorted keys, fixed separators, no ASCII escaping."""
+    return json.dumps(obj, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+
+
+def content_hash(article: Article) -> str:
+    """A versioned hash of what readers see; where the article was read from is left out."""
+    digest = hashlib.sha256(dumps(article_to_dict(article, with_origin=False)).encode("utf-8")).hexdigest()
+    return f"{HASH_VERSION}:{digest[:32]}"

@@ -1,0 +1,73 @@
+"""The exception tree of syndicate.
+
+Every error a user can act on derives from :class:`SyndicateError`; the CLI turns it
+into one line on stderr and an exit code. Anything else is a bug and keeps its
+traceback.
+
+::
+
+    SyndicateError
+    ├── ConfigError (+ ValueError)     config file or key is wrong
+    ├── SourceError (+ ValueError)     an input file cannot be read at all
+    ├── RenderError                    a feed cannot be rendered
+    ├── OutputError (+ OSError)        output/ cannot be written
+    ├── StateError                     the SQLite state store is unusable
+    │   └── BusyError                  another writer holds the state lock
+    └── PushError                      an endpoint refused or failed a notification
+
+Messages read "what: where: why", and name the fix when it is known.
+"""
+
+from __future__ import annotations
+
+
+class SyndicateError(Exception):
+    """Root of every error syndicate raises on purpose."""
+
+
+class ConfigError(SyndicateError, ValueError):
+    """The configuration is invalid: ``file: key: why``."""
+
+    def __init__(self, message: str, *, path: str | None = None, key: str | None = None):
+        where = ": ".join(p for p in (path, key) if p)
+        super().__init__(f"invalid config: {where}: {message}" if where else f"invalid config: {message}")
+        self.path = path
+        self.key = key
+
+
+class SourceError(SyndicateError, ValueError):
+    """An input cannot be read at all (too large, not decodable, not found)."""
+
+    def __init__(self, message: str, *, path: str, line: int = 0):
+        super().__init__(f"{path}:{line}: error: {message}")
+        self.path = path
+        self.line = line
+        self.reason = message
+
+
+class RenderError(SyndicateError):
+    """A feed or page cannot be rendered."""
+
+
+class OutputError(SyndicateError, OSError):
+    """The output folder cannot be written."""
+
+
+class StateError(SyndicateError):
+    """The state store is missing, corrupt or from a newer syndicate."""
+
+
+class BusyError(StateError):
+    """Another syndicate process holds the lock on this state store."""
+
+
+class PushError(SyndicateError):
+    """A push target failed: carries the (redacted) target and the HTTP status."""
+
+    def __init__(self, message: str, *, target: str, status: int | None = None,
+                 retry_after: float | None = None, permanent: bool = False):
+        super().__init__(f"push failed: {target}: {message}")
+        self.target = target
+        self.status = status
+        self.retry_after = retry_after
+        self.permanent = permanent

@@ -1,0 +1,222 @@
+"""The data model: what sources produce and what renderers consume. No I/O.
+
+All types are frozen, slotted, keyword-only dataclasses holding tuples and aware
+UTC datetimes, so that the same input always gives equal (and hashable) values.
+"""
+
+from __future__ import annotations
+
+import enum
+from dataclasses import dataclass, field
+from datetime import datetime, timezone
+
+
+def _require_utc(name: str, value: datetime | None) -> None:
+    if value is not None and (value.tzinfo is None or value.utcoffset() != timezone.utc.utcoffset(None)):
+        raise ValueError(f"{name} must be an aware UTC datetime, got {value!r}")
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class SourceSpan:
+    """Where something came from: a file (as the user named it) and a 1-based line."""
+
+    path: str
+    line: int = 0
+
+    def __str__(self) -> str:
+        return f"{self.path}:{self.line}"
+
+
+# --- body blocks -------------------------------------------------------------------
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Paragraph:
+    text: str
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Heading:
+    text: str
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class BulletList:
+    items: tuple[str, ...]
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Html:
+    """A fragment of already *sanitized* HTML (from HTML, JSON or Markdown sources)."""
+
+    html: str
+
+
+Block = Paragraph | Heading | BulletList | Html
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Author:
+    name: str
+    email: str | None = None
+    uri: str | None = None
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Article:
+    """One article as a source read it, before syndicate gave it an identity."""
+
+    origin: SourceSpan
+    section: str
+    title: str
+    body: tuple[Block, ...] = ()
+    published: datetime | None = None   # None when the page gave no date
+    updated: datetime | None = None     # the page's own "modified" date, if any
+    authors: tuple[Author, ...] = ()
+    url: str | None = None              # canonical URL when the input had one
+    summary: str | None = None          # an explicit excerpt (listing cards, exports)
+    tags: tuple[str, ...] = ()
+    image: str | None = None
+
+    def __post_init__(self) -> None:
+        if not self.title.strip():
+            raise ValueError("an article needs a title")
+        if not self.section.strip():
+            raise ValueError("an article needs a section")
+        _require_utc("published", self.published)
+        _require_utc("updated", self.updated)
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Problem:
+    """Something a source could not read; the rest of the input is still used."""
+
+    path: str
+    line: int
+    message: str
+    severity: str = "error"   # "error" (something skipped) or "warning" (read, with a doubt)
+
+    def __str__(self) -> str:
+        return f"{self.path}:{self.line}: {self.severity}: {self.message}"
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class ParseResult:
+    articles: tuple[Article, ...] = ()
+    problems: tuple[Problem, ...] = ()
+
+
+# --- what the feeds are made of ------------------------------------------------------
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Entry:
+    """An article as syndicate publishes it: the parsed article wrapped with its identity.
+
+    ``guid``, ``slug``, ``first_seen`` and ``published`` are fixed when the article is
+    first seen and never change; ``updated`` and ``content_hash`` follow edits.
+    """
+
+    article: Article
+    key: str
+    guid: str
+    slug: str
+    section_slug: str
+    link: str
+    first_seen: datetime
+    published: datetime
+    updated: datetime
+    content_hash: str
+    seq: int = 0               # ledger order: ties on date keep the page's order
+
+    def __post_init__(self) -> None:
+        for name in ("first_seen", "published", "updated"):
+            _require_utc(name, getattr(self, name))
+
+    @property
+    def sort_key(self) -> tuple[datetime, int]:
+        """Newest first when sorted descending; among equal dates the earlier seq wins."""
+        return (self.published, -self.seq)
+
+
+class FeedFormat(enum.Enum):
+    RSS = "rss"
+    ATOM = "atom"
+    JSON = "json"
+
+    @property
+    def filename(self) -> str:
+        return {"rss": "feed.xml", "atom": "atom.xml", "json": "feed.json"}[self.value]
+
+    @property
+    def media_type(self) -> str:
+        return {
+            "rss": "application/rss+xml",
+            "atom": "application/atom+xml",
+            "json": "application/feed+json",
+        }[self.value]
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class FeedInfo:
+    """Everything a renderer needs to know about one feed apart from its entries."""
+
+    key: str                   # section slug, or "" for the combined feed
+    title: str
+    description: str
+    home_url: str              # the HTML page the feed is about
+    self_urls: dict[FeedFormat, str] = field(default_factory=dict)
+    hubs: tuple[str, ...] = ()
+    language: str | None = None
+    author: Author | None = None
+    generator: str = "syndicate"
+
+    def __hash__(self) -> int:
+        return hash((self.key, self.title, self.home_url))
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Feed:
+    info: FeedInfo
+    entries: tuple[Entry, ...]
+
+    @property
+    def updated(self) -> datetime | None:
+        """The newest change among the entries: never the clock."""
+        return max((e.updated for e in self.entries), default=None)
+
+
+# --- what pushes announce --------------------------------------------------------------
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class ItemNotice:
+    """A new or edited item, as a webhook payload carries it (kept small: no body)."""
+
+    id: str
+    title: str
+    link: str
+    section: str
+    published: datetime
+    updated: datetime
+    summary: str = ""
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class FeedChange:
+    """One feed file whose bytes changed in a run, durably in place before it is announced."""
+
+    feed_key: str              # section slug, or "" for the combined feed
+    title: str
+    format: FeedFormat
+    url: str                   # the feed's self URL (the WebSub topic)
+    path: str                  # relative to output/
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class RunChanges:
+    """Everything a publish run changed: what the outbox turns into notifications."""
+
+    feeds: tuple[FeedChange, ...] = ()
+    new: tuple[ItemNotice, ...] = ()
+    updated: tuple[ItemNotice, ...] = ()
+
+    def __bool__(self) -> bool:
+        return bool(self.feeds)

@@ -1,0 +1,94 @@
+"""Sources: text in, articles and problems out. Pure: no files, network or clock.
+
+Every source is a function ``parse(text, ctx) -> ParseResult``. It never raises for
+bad content: what it cannot read becomes a :class:`~syndicate.model.Problem` with the
+file and line, and the rest is still returned. Reading bytes from disk, decoding and
+size limits happen at the edge (:mod:`syndicate.inputs`).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import datetime, timezone
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from ..model import ParseResult
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class SourceContext:
+    """What a source may know besides the text."""
+
+    path: str                                  # as shown in messages (relative to the config)
+    captured_at: datetime                      # "now" for relative dates ("2 hours ago"); aware UTC
+    tz: ZoneInfo = ZoneInfo("UTC")             # for dates printed without a zone
+    section: str | None = None                 # force this section on every article
+    base_url: str | None = None                # the page's own URL, to absolutize links (HTML)
+    options: dict[str, Any] = field(default_factory=dict)   # per-input options from the config
+
+
+Source = Callable[[str, SourceContext], ParseResult]
+
+
+def _registry() -> dict[str, Source]:
+    from . import scraped
+    sources: dict[str, Source] = {"scraped": scraped.parse}
+    try:  # later input kinds live in their own modules
+        from . import html as html_source
+        sources["html"] = html_source.parse
+    except ImportError:
+        pass
+    try:
+        from . import cms
+        sources["json"] = cms.parse_json
+        sources["jsonl"] = cms.parse_jsonl
+    except ImportError:
+        pass
+    try:
+        from . import markdown as md_source
+        sources["markdown"] = md_source.parse
+    except ImportError:
+        pass
+    return sources
+
+
+_SUFFIXES = {
+    ".txt": "scraped", ".text": "scraped",
+    ".html": "html", ".htm": "html", ".xhtml": "html",
+    ".json": "json", ".jsonl": "jsonl", ".ndjson": "jsonl",
+    ".md": "markdown", ".markdown": "markdown",
+}
+
+
+def detect_format(path: str, text: str) -> str:
+    """Pick a source by file suffix, then by sniffing the first bytes."""
+    lower = path.lower()
+    for suffix, name in _SUFFIXES.items():
+        if lower.endswith(suffix):
+            return name
+    head = text.lstrip()[:200].lower()
+    if head.startswith(("<!doctype html", "<html")) or "<head" in head:
+        return "html"
+    if head.startswith(("{", "[")):
+        return "json"
+    if head.startswith("---") or head.startswith("+++"):
+        return "markdown"
+    return "scraped"
+
+
+def get_source(name: str) -> Source:
+    sources = _registry()
+    if name not in sources:
+        raise KeyError(name)
+    return sources[name]
+
+
+def parse_text(text: str, ctx: SourceContext, format: str = "auto") -> ParseResult:
+    name = detect_format(ctx.path, text) if format == "auto" else format
+    return get_source(name)(text, ctx)
+
+
+def utc(dt: datetime) -> datetime:
+    return dt.astimezone(timezone.utc)

@@ -1,0 +1,406 @@
+"""The state store: one SQLite file (WAL mode) guarded by a lock file.
+
+It holds the *ledger* (every article syndicate has seen, with its fixed id, slug and
+first-seen date), the input files already read, the feed versions written, the
+notification outbox, and a heartbeat of runs. Schema changes go through
+``MIGRATIONS``; a store written by a newer syndicate is refused.
+
+Only one writer at a time: :func:`open_state` takes an exclusive ``flock`` on
+``<state>.lock`` (released by the kernel even on SIGKILL). A second publish gets
+:class:`BusyError`, or waits when asked to.
+"""
+
+from __future__ import annotations
+
+import fcntl
+import json
+import os
+import sqlite3
+import time
+from collections.abc import Iterable, Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import Any
+
+from .codec import article_from_dict, article_to_dict, dumps
+from .errors import BusyError, StateError
+from .model import Entry
+
+# Each step upgrades from version i to i+1. Never edit a released step: add one.
+MIGRATIONS: tuple[str, ...] = (
+    """
+    CREATE TABLE articles (
+        key          TEXT PRIMARY KEY,
+        guid         TEXT NOT NULL UNIQUE,
+        section_slug TEXT NOT NULL,
+        slug         TEXT NOT NULL,
+        first_seen   TEXT NOT NULL,
+        published    TEXT NOT NULL,
+        updated      TEXT NOT NULL,
+        content_hash TEXT NOT NULL,
+        seq          INTEGER NOT NULL,
+        withdrawn    INTEGER NOT NULL DEFAULT 0,
+        data         TEXT NOT NULL,
+        UNIQUE (section_slug, slug)
+    );
+    CREATE INDEX articles_by_section_date ON articles (section_slug, withdrawn, published DESC, seq);
+    CREATE INDEX articles_by_date ON articles (withdrawn, published DESC, seq);
+    CREATE TABLE sections (
+        slug  TEXT PRIMARY KEY,
+        name  TEXT NOT NULL
+    );
+    CREATE TABLE inputs (
+        path     TEXT PRIMARY KEY,
+        size     INTEGER NOT NULL,
+        mtime_ns INTEGER NOT NULL,
+        sha256   TEXT NOT NULL
+    );
+    CREATE TABLE feeds (
+        path     TEXT PRIMARY KEY,     -- relative to output/
+        url      TEXT NOT NULL,
+        sha256   TEXT NOT NULL,
+        written  TEXT NOT NULL
+    );
+    CREATE TABLE meta (
+        key   TEXT PRIMARY KEY,
+        value TEXT NOT NULL
+    );
+    CREATE TABLE runs (
+        id        INTEGER PRIMARY KEY,
+        kind      TEXT NOT NULL,
+        started   TEXT NOT NULL,
+        finished  TEXT,
+        status    TEXT,
+        summary   TEXT
+    );
+    CREATE TABLE notices (
+        id           INTEGER PRIMARY KEY,
+        msg_id       TEXT NOT NULL UNIQUE,   -- stable across retries (webhook-id)
+        endpoint     TEXT NOT NULL,          -- 'hub:<url>' | 'webhook:<name>' | 'ping:<name>'
+        kind         TEXT NOT NULL,          -- 'websub' | 'webhook' | 'ping'
+        topic        TEXT NOT NULL,          -- what supersedes what: feed URL, or '' for one per run
+        payload      TEXT NOT NULL,          -- JSON
+        created      TEXT NOT NULL,
+        status       TEXT NOT NULL,          -- 'pending' | 'delivered' | 'dead' | 'superseded'
+        attempts     INTEGER NOT NULL DEFAULT 0,
+        next_attempt TEXT NOT NULL,
+        last_error   TEXT,
+        last_status  INTEGER,
+        done_at      TEXT
+    );
+    CREATE INDEX notices_due ON notices (status, next_attempt);
+    CREATE INDEX notices_by_endpoint ON notices (endpoint, status);
+    CREATE TABLE endpoints (
+        endpoint  TEXT PRIMARY KEY,
+        disabled  INTEGER NOT NULL DEFAULT 0,
+        reason    TEXT
+    );
+    """,
+)
+SCHEMA_VERSION = len(MIGRATIONS)
+
+
+def iso(dt: datetime) -> str:
+    """The one text form of datetimes in the store: UTC, microseconds, sortable."""
+    return dt.astimezone(timezone.utc).strftime("%Y-%m-%dT%H:%M:%S.%f+00:00")
+
+
+def from_iso(text: str) -> datetime:
+    return datetime.fromisoformat(text)
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class LedgerRecord:
+    """What the ledger knows of one article, without its body."""
+
+    key: str
+    guid: str
+    section_slug: str
+    slug: str
+    first_seen: datetime
+    published: datetime
+    updated: datetime
+    content_hash: str
+    seq: int
+    withdrawn: bool
+
+
+_RECORD_COLUMNS = "key, guid, section_slug, slug, first_seen, published, updated, content_hash, seq, withdrawn"
+
+
+def _record(row: Sequence[Any]) -> LedgerRecord:
+    return LedgerRecord(key=row[0], guid=row[1], section_slug=row[2], slug=row[3],
+                        first_seen=from_iso(row[4]), published=from_iso(row[5]), updated=from_iso(row[6]),
+                        content_hash=row[7], seq=row[8], withdrawn=bool(row[9]))
+
+
+class StateStore:
+    """A connection to the state file. Use :func:`open_state` to get one."""
+
+    def __init__(self, conn: sqlite3.Connection, path: Path):
+        self.conn = conn
+        self.path = path
+
+    # --- transactions ---------------------------------------------------------
+    @contextmanager
+    def transaction(self) -> Iterator[sqlite3.Connection]:
+        """BEGIN IMMEDIATE ... COMMIT, rolled back on any exception."""
+        self.conn.execute("BEGIN IMMEDIATE")
+        try:
+            yield self.conn
+        except BaseException:
+            self.conn.execute("ROLLBACK")
+            raise
+        else:
+            self.conn.execute("COMMIT")
+
+    # --- meta -----------------------------------------------------------------
+    def get_meta(self, key: str) -> str | None:
+        row = self.conn.execute("SELECT value FROM meta WHERE key = ?", (key,)).fetchone()
+        return row[0] if row else None
+
+    def set_meta(self, key: str, value: str) -> None:
+        self.conn.execute("INSERT INTO meta (key, value) VALUES (?, ?) "
+                          "ON CONFLICT (key) DO UPDATE SET value = excluded.value", (key, value))
+
+    # --- inputs ---------------------------------------------------------------
+    def input_fingerprints(self) -> dict[str, tuple[int, int, str]]:
+        return {r[0]: (r[1], r[2], r[3]) for r in self.conn.execute("SELECT path, size, mtime_ns, sha256 FROM inputs")}
+
+    def record_inputs(self, rows: Iterable[tuple[str, int, int, str]]) -> None:
+        self.conn.executemany(
+            "INSERT INTO inputs (path, size, mtime_ns, sha256) VALUES (?, ?, ?, ?) ON CONFLICT (path) DO UPDATE "
+            "SET size = excluded.size, mtime_ns = excluded.mtime_ns, sha256 = excluded.sha256", rows)
+
+    # --- ledger ---------------------------------------------------------------
+    def records_for(self, keys: Iterable[str]) -> dict[str, LedgerRecord]:
+        keys = list(keys)
+        out: dict[str, LedgerRecord] = {}
+        for i in range(0, len(keys), 500):
+            chunk = keys[i:i + 500]
+            q = f"SELECT {_RECORD_COLUMNS} FROM articles WHERE key IN ({','.join('?' * len(chunk))})"
+            for row in self.conn.execute(q, chunk):
+                out[row[0]] = _record(row)
+        return out
+
+    def slugs_taken(self, section_slug: str, candidates: Iterable[str]) -> set[str]:
+        cands = list(candidates)
+        if not cands:
+            return set()
+        q = f"SELECT slug FROM articles WHERE section_slug = ? AND slug IN ({','.join('?' * len(cands))})"
+        return {r[0] for r in self.conn.execute(q, [section_slug, *cands])}
+
+    def next_seq(self) -> int:
+        row = self.conn.execute("SELECT COALESCE(MAX(seq), 0) FROM articles").fetchone()
+        return int(row[0]) + 1
+
+    def upsert_entries(self, entries: Iterable[Entry]) -> None:
+        self.conn.executemany(
+            "INSERT INTO articles (key, guid, section_slug, slug, first_seen, published, updated, content_hash, seq, data)"
+            " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (key) DO UPDATE SET"
+            " updated = excluded.updated, content_hash = excluded.content_hash, data = excluded.data,"
+            " withdrawn = 0",
+            [(e.key, e.guid, e.section_slug, e.slug, iso(e.first_seen), iso(e.published), iso(e.updated),
+              e.content_hash, e.seq, dumps(article_to_dict(e.article))) for e in entries])
+
+    def record_sections(self, sections: Iterable[tuple[str, str]]) -> None:
+        self.conn.executemany("INSERT INTO sections (slug, name) VALUES (?, ?) ON CONFLICT (slug) DO NOTHING",
+                              list(sections))
+
+    def sections(self) -> dict[str, str]:
+        """slug -> name of every section that has (or had) an article."""
+        return dict(self.conn.execute("SELECT slug, name FROM sections ORDER BY slug").fetchall())
+
+    def set_withdrawn(self, guid_or_key: str, withdrawn: bool = True) -> LedgerRecord | None:
+        row = self.conn.execute(f"SELECT {_RECORD_COLUMNS} FROM articles WHERE guid = ? OR key = ?",
+                                (guid_or_key, guid_or_key)).fetchone()
+        if row is None:
+            return None
+        self.conn.execute("UPDATE articles SET withdrawn = ? WHERE key = ?", (int(withdrawn), row[0]))
+        return _record(row)
+
+    def find_records(self, text: str) -> list[LedgerRecord]:
+        """Records whose guid, slug or key contain ``text`` (for the withdraw command)."""
+        like = f"%{text}%"
+        rows = self.conn.execute(f"SELECT {_RECORD_COLUMNS} FROM articles WHERE guid = ? OR slug LIKE ? OR key LIKE ?"
+                                 " ORDER BY seq LIMIT 50", (text, like, like)).fetchall()
+        return [_record(r) for r in rows]
+
+    def top_entries(self, section_slug: str | None, limit: int) -> list[tuple[LedgerRecord, dict[str, Any]]]:
+        """The newest ``limit`` live entries of a section (or of all, for None)."""
+        if section_slug is None:
+            rows = self.conn.execute(
+                f"SELECT {_RECORD_COLUMNS}, data FROM articles WHERE withdrawn = 0"
+                " ORDER BY published DESC, seq ASC LIMIT ?", (limit,)).fetchall()
+        else:
+            rows = self.conn.execute(
+                f"SELECT {_RECORD_COLUMNS}, data FROM articles WHERE section_slug = ? AND withdrawn = 0"
+                " ORDER BY published DESC, seq ASC LIMIT ?", (section_slug, limit)).fetchall()
+        return [(_record(r), json.loads(r[10])) for r in rows]
+
+    def all_entries(self, *, include_withdrawn: bool = False) -> Iterator[tuple[LedgerRecord, dict[str, Any]]]:
+        q = f"SELECT {_RECORD_COLUMNS}, data FROM articles"
+        if not include_withdrawn:
+            q += " WHERE withdrawn = 0"
+        for r in self.conn.execute(q + " ORDER BY seq"):
+            yield _record(r), json.loads(r[10])
+
+    def count_articles(self) -> int:
+        return int(self.conn.execute("SELECT COUNT(*) FROM articles WHERE withdrawn = 0").fetchone()[0])
+
+    # --- feeds ----------------------------------------------------------------
+    def feed_hashes(self) -> dict[str, str]:
+        return dict(self.conn.execute("SELECT path, sha256 FROM feeds").fetchall())
+
+    def record_feeds(self, rows: Iterable[tuple[str, str, str, datetime]]) -> None:
+        self.conn.executemany(
+            "INSERT INTO feeds (path, url, sha256, written) VALUES (?, ?, ?, ?) ON CONFLICT (path) DO UPDATE "
+            "SET url = excluded.url, sha256 = excluded.sha256, written = excluded.written",
+            [(p, u, h, iso(w)) for p, u, h, w in rows])
+
+    # --- runs (heartbeat) -----------------------------------------------------
+    def start_run(self, kind: str, now: datetime) -> int:
+        cur = self.conn.execute("INSERT INTO runs (kind, started) VALUES (?, ?)", (kind, iso(now)))
+        return int(cur.lastrowid or 0)
+
+    def finish_run(self, run_id: int, now: datetime, status: str, summary: dict[str, Any]) -> None:
+        self.conn.execute("UPDATE runs SET finished = ?, status = ?, summary = ? WHERE id = ?",
+                          (iso(now), status, dumps(summary), run_id))
+        # keep the heartbeat table small: the last 1,000 runs are plenty for status
+        self.conn.execute("DELETE FROM runs WHERE id <= ? - 1000", (run_id,))
+
+    def last_run(self, kind: str = "publish", *, ok_only: bool = True) -> dict[str, Any] | None:
+        q = "SELECT id, started, finished, status, summary FROM runs WHERE kind = ? AND finished IS NOT NULL"
+        if ok_only:
+            q += " AND status IN ('ok', 'problems')"
+        row = self.conn.execute(q + " ORDER BY id DESC LIMIT 1", (kind,)).fetchone()
+        if row is None:
+            return None
+        return {"id": row[0], "started": row[1], "finished": row[2], "status": row[3],
+                "summary": json.loads(row[4]) if row[4] else {}}
+
+    def close(self) -> None:
+        self.conn.close()
+
+
+def _connect(path: Path) -> sqlite3.Connection:
+    # isolation_level=None: we issue BEGIN/COMMIT ourselves (StateStore.transaction).
+    conn = sqlite3.connect(str(path), isolation_level=None, timeout=30.0, check_same_thread=False)
+    conn.execute("PRAGMA journal_mode = WAL")
+    conn.execute("PRAGMA synchronous = NORMAL")   # WAL + NORMAL: durable at checkpoints, never corrupt
+    conn.execute("PRAGMA foreign_keys = ON")
+    return conn
+
+
+def _migrate(conn: sqlite3.Connection, path: Path) -> None:
+    version = int(conn.execute("PRAGMA user_version").fetchone()[0])
+    if version > SCHEMA_VERSION:
+        raise StateError(f"cannot use state: {path}: written by a newer syndicate (schema {version},"
+                         f" this one knows {SCHEMA_VERSION}); upgrade syndicate")
+    for step in range(version, SCHEMA_VERSION):
+        conn.execute("BEGIN IMMEDIATE")
+        try:
+            for statement in MIGRATIONS[step].split(";"):
+                if statement.strip():
+                    conn.execute(statement)
+            conn.execute(f"PRAGMA user_version = {step + 1}")
+        except BaseException:
+            conn.execute("ROLLBACK")
+            raise
+        conn.execute("COMMIT")
+
+
+def check_state(conn: sqlite3.Connection, path: Path) -> None:
+    try:
+        row = conn.execute("PRAGMA quick_check").fetchone()
+    except sqlite3.DatabaseError as err:
+        raise StateError(f"cannot use state: {path}: {err} (restore a backup or move the file away to start over)") from err
+    if row is None or row[0] != "ok":
+        raise StateError(f"cannot use state: {path}: integrity check failed: {row[0] if row else '?'}"
+                         " (restore a backup or move the file away to start over)")
+
+
+class StateLock:
+    """An exclusive flock on ``<state>.lock``; the kernel drops it when the process dies."""
+
+    def __init__(self, path: Path):
+        self.path = path
+        self.fd: int | None = None
+
+    def acquire(self, *, wait: bool = False, timeout: float | None = None) -> None:
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        fd = os.open(self.path, os.O_RDWR | os.O_CREAT, 0o644)
+        deadline = None if timeout is None else time.monotonic() + timeout
+        while True:
+            try:
+                fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                break
+            except BlockingIOError:
+                if not wait or (deadline is not None and time.monotonic() >= deadline):
+                    holder = os.pread(fd, 64, 0).decode("ascii", "replace").strip() or "?"
+                    os.close(fd)
+                    raise BusyError(f"state is busy: {self.path}: another syndicate process (pid {holder}) is"
+                                    " writing this state; wait for it, or pass --wait") from None
+                time.sleep(0.05)
+        os.ftruncate(fd, 0)
+        os.pwrite(fd, str(os.getpid()).encode(), 0)
+        self.fd = fd
+
+    def release(self) -> None:
+        if self.fd is not None:
+            try:
+                os.ftruncate(self.fd, 0)
+            finally:
+                fcntl.flock(self.fd, fcntl.LOCK_UN)
+                os.close(self.fd)
+                self.fd = None
+
+
+def lock_path(state_path: Path) -> Path:
+    return state_path.with_name(state_path.name + ".lock")
+
+
+@contextmanager
+def open_state(path: Path, *, lock: bool = True, wait: bool = False,
+               wait_timeout: float | None = None) -> Iterator[StateStore]:
+    """Open (creating and migrating) the state file; with ``lock``, as the only writer."""
+    guard = StateLock(lock_path(path)) if lock else None
+    if guard is not None:
+        guard.acquire(wait=wait, timeout=wait_timeout)
+    try:
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            conn = _connect(path)
+        except (OSError, sqlite3.Error) as err:
+            raise StateError(f"cannot open state: {path}: {err}") from err
+        try:
+            check_state(conn, path)
+            try:
+                _migrate(conn, path)
+            except sqlite3.Error as err:
+                raise StateError(f"cannot migrate state: {path}: {err}") from err
+            yield StateStore(conn, path)
+        finally:
+            conn.close()
+    finally:
+        if guard is not None:
+            guard.release()
+
+
+def read_only_state(path: Path) -> StateStore | None:
+    """A lock-free reader (status, health endpoint); None when no state exists yet."""
+    if not path.exists():
+        return None
+    try:
+        conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True, isolation_level=None, timeout=5.0,
+                               check_same_thread=False)
+        conn.execute("PRAGMA query_only = ON")
+    except sqlite3.Error as err:
+        raise StateError(f"cannot open state: {path}: {err}") from err
+    return StateStore(conn, path)
+
+
+__all__ = ["LedgerRecord", "StateStore", "open_state", "read_only_state", "iso", "from_iso",
+           "SCHEMA_VERSION", "article_from_dict"]
