@@ -274,7 +274,7 @@ def _find_zone(text: str) -> str | None:
     offset = _OFFSET.match(text.strip())
     if offset:
         return offset.group().strip()
-    for word in re.findall(r"[a-z]+", text.lower())[:3]:
+    for word in [m.group() for m in re.finditer(r"[a-z]+", text.lower())][:3]:
         if word in _ZONES and word != "z":
             return word
     return None
