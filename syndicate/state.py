@@ -98,6 +98,14 @@ MIGRATIONS: tuple[str, ...] = (
         reason    TEXT
     );
     """,
+    # 2: per-endpoint delivery health for `syndicate status` (issue 3)
+    """
+    ALTER TABLE endpoints ADD COLUMN last_attempt TEXT;
+    ALTER TABLE endpoints ADD COLUMN last_success TEXT;
+    ALTER TABLE endpoints ADD COLUMN last_error TEXT;
+    ALTER TABLE endpoints ADD COLUMN last_status INTEGER;
+    CREATE INDEX notices_by_topic ON notices (endpoint, topic, status);
+    """,
 )
 SCHEMA_VERSION = len(MIGRATIONS)
 
@@ -185,6 +193,15 @@ class StateStore:
                 out[row[0]] = _record(row)
         return out
 
+    def records_with_base(self, bases: Iterable[str]) -> dict[str, list[tuple[LedgerRecord, dict[str, Any]]]]:
+        """Records whose key starts with each base (text keys: every dated capture of a title)."""
+        out: dict[str, list[tuple[LedgerRecord, dict[str, Any]]]] = {}
+        for base in set(bases):
+            rows = self.conn.execute(f"SELECT {_RECORD_COLUMNS}, data FROM articles WHERE key >= ? AND key < ?",
+                                     (base, base + "\U0010ffff")).fetchall()
+            out[base] = [(_record(r), json.loads(r[10])) for r in rows]
+        return out
+
     def slugs_taken(self, section_slug: str, candidates: Iterable[str]) -> set[str]:
         cands = list(candidates)
         if not cands:
@@ -200,8 +217,7 @@ class StateStore:
         self.conn.executemany(
             "INSERT INTO articles (key, guid, section_slug, slug, first_seen, published, updated, content_hash, seq, data)"
             " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (key) DO UPDATE SET"
-            " updated = excluded.updated, content_hash = excluded.content_hash, data = excluded.data,"
-            " withdrawn = 0",
+            " updated = excluded.updated, content_hash = excluded.content_hash, data = excluded.data",
             [(e.key, e.guid, e.section_slug, e.slug, iso(e.first_seen), iso(e.published), iso(e.updated),
               e.content_hash, e.seq, dumps(article_to_dict(e.article))) for e in entries])
 
