@@ -82,6 +82,13 @@ def dumps(obj: Any) -> str:
 
 
 def content_hash(article: Article) -> str:
-    """A versioned hash of what readers see; where the article was read from is left out."""
-    digest = hashlib.sha256(dumps(article_to_dict(article, with_origin=False)).encode("utf-8")).hexdigest()
+    """A versioned hash of what readers see.
+
+    Where the article was read from and its dates are left out: dates are fixed when an
+    item is first seen, and a relative date ("2 hours ago") re-read later is no edit.
+    """
+    d = article_to_dict(article, with_origin=False)
+    d.pop("published", None)
+    d.pop("updated", None)
+    digest = hashlib.sha256(dumps(d).encode("utf-8")).hexdigest()
     return f"{HASH_VERSION}:{digest[:32]}"

@@ -202,6 +202,23 @@ class StateStore:
             out[base] = [(_record(r), json.loads(r[10])) for r in rows]
         return out
 
+    def slugs_with_prefixes(self, section_slug: str, bases: Iterable[str]) -> set[str]:
+        """Slugs in a section equal to a base or starting with ``base-``."""
+        out: set[str] = set()
+        for base in bases:
+            rows = self.conn.execute("SELECT slug FROM articles WHERE section_slug = ? AND slug >= ? AND slug < ?",
+                                     (section_slug, base, base + "\U0010ffff")).fetchall()
+            out.update(r[0] for r in rows if r[0] == base or r[0].startswith(base + "-"))
+        return out
+
+    def rows_by_keys(self, keys: Iterable[str]) -> list[tuple[LedgerRecord, dict[str, Any]]]:
+        out = []
+        for key in keys:
+            row = self.conn.execute(f"SELECT {_RECORD_COLUMNS}, data FROM articles WHERE key = ?", (key,)).fetchone()
+            if row is not None:
+                out.append((_record(row), json.loads(row[10])))
+        return out
+
     def slugs_taken(self, section_slug: str, candidates: Iterable[str]) -> set[str]:
         cands = list(candidates)
         if not cands:

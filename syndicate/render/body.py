@@ -1,0 +1,50 @@
+"""Article body blocks -> an HTML fragment, and plain summaries. Pure.
+
+Text blocks are escaped; :class:`~syndicate.model.Html` blocks were sanitized by their
+source and are passed through. Characters XML forbids are removed everywhere.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime, timezone
+from html import escape
+
+from ..model import Article, BulletList, Heading, Html, Paragraph
+from ..text import strip_tags, summarize, xml_safe
+
+EPOCH = datetime(1970, 1, 1, tzinfo=timezone.utc)   # "updated" of a feed with no entries
+
+
+def body_html(article: Article) -> str:
+    parts: list[str] = []
+    for block in article.body:
+        if isinstance(block, Paragraph):
+            parts.append(f"<p>{escape(block.text, quote=False)}</p>")
+        elif isinstance(block, Heading):
+            parts.append(f"<h2>{escape(block.text, quote=False)}</h2>")
+        elif isinstance(block, BulletList):
+            items = "".join(f"<li>{escape(i, quote=False)}</li>" for i in block.items)
+            parts.append(f"<ul>{items}</ul>")
+        elif isinstance(block, Html):
+            parts.append(block.html)
+    if not parts and article.summary:
+        parts.append(f"<p>{escape(article.summary, quote=False)}</p>")
+    return xml_safe("\n".join(parts))
+
+
+def summary_text(article: Article, limit: int = 280) -> str:
+    """A plain summary: the article's own excerpt, else the start of its first paragraph."""
+    if article.summary:
+        return xml_safe(summarize(article.summary, limit))
+    for block in article.body:
+        if isinstance(block, Paragraph):
+            return xml_safe(summarize(block.text, limit))
+        if isinstance(block, Html):
+            text = strip_tags(block.html)
+            if text.strip():
+                return xml_safe(summarize(text, limit))
+    return xml_safe(article.title)
+
+
+def clean(text: str) -> str:
+    return xml_safe(text)

@@ -1,0 +1,52 @@
+"""JSON Feed 1.1 (https://jsonfeed.org/version/1.1), rendered by hand: it is a dict."""
+
+from __future__ import annotations
+
+import json
+from datetime import datetime, timezone
+from typing import Any
+
+from ..model import Feed, FeedFormat
+from .body import body_html, clean, summary_text
+
+
+def _rfc3339(dt: datetime) -> str:
+    return dt.astimezone(timezone.utc).isoformat(timespec="seconds").replace("+00:00", "Z")
+
+
+def render_jsonfeed(feed: Feed) -> bytes:
+    info = feed.info
+    doc: dict[str, Any] = {
+        "version": "https://jsonfeed.org/version/1.1",
+        "title": clean(info.title),
+        "home_page_url": info.home_url,
+        "feed_url": info.self_urls[FeedFormat.JSON],
+    }
+    if info.description:
+        doc["description"] = clean(info.description)
+    if info.language:
+        doc["language"] = info.language
+    if info.author is not None:
+        doc["authors"] = [{k: v for k, v in (("name", info.author.name), ("url", info.author.uri)) if v}]
+    if info.hubs:
+        doc["hubs"] = [{"type": "WebSub", "url": hub} for hub in info.hubs]
+    items = []
+    for entry in feed.entries:
+        a = entry.article
+        item: dict[str, Any] = {
+            "id": entry.guid,
+            "url": entry.link,
+            "title": clean(a.title),
+            "content_html": body_html(a),
+            "summary": summary_text(a),
+            "date_published": _rfc3339(entry.published),
+            "date_modified": _rfc3339(entry.updated),
+            "tags": [clean(a.section), *(clean(t) for t in a.tags)],
+        }
+        if a.authors:
+            item["authors"] = [{"name": clean(x.name)} for x in a.authors]
+        if a.image:
+            item["image"] = a.image
+        items.append(item)
+    doc["items"] = items
+    return (json.dumps(doc, ensure_ascii=False, indent=2) + "\n").encode("utf-8")

@@ -1,0 +1,64 @@
+"""RSS 2.0 with feedgen, plus what feedgen cannot do.
+
+feedgen's traps, and what we do about each (feedgen 1.0, feedgen/feed.py):
+- it sets lastBuildDate (and entry dates) to *now* when unset: we always set them,
+  from the newest entry (``Feed.updated``), never the clock;
+- ``add_entry`` prepends by default: entries are sorted here and added with
+  ``order='append'``;
+- it writes content:encoded only when a description is set too: every item gets a
+  plain-text description (its summary);
+- it writes only the first atom:link (rel=self) into an RSS channel: the rel=hub links
+  are added to the tree afterwards (``_add_hub_links``).
+"""
+
+from __future__ import annotations
+
+from feedgen.feed import FeedGenerator
+from lxml import etree
+
+from ..model import Feed, FeedFormat
+from .body import EPOCH, body_html, clean, summary_text
+
+ATOM_NS = "http://www.w3.org/2005/Atom"
+
+
+def _add_hub_links(xml: bytes, hubs: tuple[str, ...]) -> bytes:
+    root = etree.fromstring(xml)
+    channel = root.find("channel")
+    assert channel is not None
+    self_link = channel.find(f"{{{ATOM_NS}}}link")
+    index = list(channel).index(self_link) + 1 if self_link is not None else 3
+    for n, hub in enumerate(hubs):
+        link = etree.Element(f"{{{ATOM_NS}}}link", href=hub, rel="hub")
+        channel.insert(index + n, link)
+    return bytes(etree.tostring(root, xml_declaration=True, encoding="UTF-8", pretty_print=True))
+
+
+def render_rss(feed: Feed) -> bytes:
+    info = feed.info
+    fg = FeedGenerator()
+    fg.load_extension("dc")
+    fg.title(clean(info.title))
+    # feedgen takes the RSS <link> from the *last* link() call: self first, then alternate
+    fg.link(href=info.self_urls[FeedFormat.RSS], rel="self", type=FeedFormat.RSS.media_type)
+    fg.link(href=info.home_url, rel="alternate")
+    fg.description(clean(info.description) or clean(info.title))
+    if info.language:
+        fg.language(info.language)
+    fg.generator(info.generator)
+    fg.lastBuildDate(feed.updated or EPOCH)
+    for entry in feed.entries:
+        a = entry.article
+        fe = fg.add_entry(order="append")
+        fe.title(clean(a.title))
+        fe.link(href=entry.link)
+        fe.guid(entry.guid, permalink=False)
+        fe.pubDate(entry.published)
+        fe.updated(entry.updated)
+        fe.description(summary_text(a))
+        fe.content(body_html(a), type="CDATA")
+        fe.category([{"term": clean(a.section)}] + [{"term": clean(t)} for t in a.tags])
+        for author in a.authors:
+            fe.dc.dc_creator(clean(author.name))
+    xml: bytes = fg.rss_str(pretty=True)
+    return _add_hub_links(xml, info.hubs) if info.hubs else xml

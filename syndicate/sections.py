@@ -1,0 +1,72 @@
+"""Sections: names from pages -> slugs, titles and feed descriptions. Pure."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from .config import Config
+from .model import FeedFormat, FeedInfo
+from .text import slugify, title_key
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class SectionInfo:
+    slug: str
+    name: str
+    title: str
+    description: str
+
+
+class SectionMap:
+    """Resolves the section label a page printed to the configured (or derived) slug."""
+
+    def __init__(self, config: Config):
+        self.config = config
+        self._by_name = {title_key(s.name): s for s in config.sections}
+
+    def slug_for(self, name: str) -> str:
+        s = self._by_name.get(title_key(name))
+        if s is not None and s.slug:
+            return s.slug
+        return slugify(s.name if s is not None else name, max_length=60)
+
+    def info(self, slug: str, name: str) -> SectionInfo:
+        s = self._by_name.get(title_key(name))
+        site = self.config.site
+        title = (s.title if s and s.title else f"{site.title}: {s.name if s else name}")
+        desc = (s.description if s and s.description else f"{name} from {site.title}")
+        return SectionInfo(slug=slug, name=s.name if s else name, title=title, description=desc)
+
+    def ordered(self, known: dict[str, str]) -> list[SectionInfo]:
+        """Configured sections first, in config order, then the rest by slug."""
+        infos = {slug: self.info(slug, name) for slug, name in known.items()}
+        order = [self.slug_for(s.name) for s in self.config.sections]
+        first = [infos[s] for s in order if s in infos]
+        rest = [infos[s] for s in sorted(infos) if s not in order]
+        return first + rest
+
+
+def feed_urls(config: Config, section_slug: str) -> dict[FeedFormat, str]:
+    """The self URL of each format of a feed: derived from the base URL, never a request."""
+    prefix = config.site.base_url + (f"{section_slug}/" if section_slug else "")
+    return {fmt: prefix + fmt.filename for fmt in config.output.formats}
+
+
+def feed_paths(section_slug: str, formats: Iterable[FeedFormat]) -> dict[FeedFormat, str]:
+    prefix = f"{section_slug}/" if section_slug else ""
+    return {fmt: prefix + fmt.filename for fmt in formats}
+
+
+def section_feed_info(config: Config, section: SectionInfo) -> FeedInfo:
+    site = config.site
+    return FeedInfo(key=section.slug, title=section.title, description=section.description,
+                    home_url=f"{site.base_url}{section.slug}/", self_urls=feed_urls(config, section.slug),
+                    hubs=tuple(h.url for h in config.hubs), language=site.language, author=site.author)
+
+
+def combined_feed_info(config: Config) -> FeedInfo:
+    site = config.site
+    return FeedInfo(key="", title=site.title, description=site.description or f"Everything from {site.title}",
+                    home_url=site.base_url, self_urls=feed_urls(config, ""),
+                    hubs=tuple(h.url for h in config.hubs), language=site.language, author=site.author)

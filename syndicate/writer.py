@@ -1,0 +1,113 @@
+"""Atomic writes into output/.
+
+Each file is written to a temp file in its own folder, made durable, then renamed over
+the target with ``os.replace`` (atomic on POSIX), and the folder is fsynced. A reader
+sees the old file or the new one, never half of one, even if the process is killed at
+any moment. Files whose bytes are unchanged are not touched, so their mtime stays.
+
+For a large batch (a cold publish writes thousands of article pages) one ``os.sync()``
+replaces an ``fsync`` per temp file: the same guarantee (all data on disk before any
+rename) for one system call instead of thousands. Recipe after
+untitaker/python-atomicwrites.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterable, Mapping
+from pathlib import Path
+
+from .errors import OutputError
+
+TEMP_PREFIX = ".syndicate-tmp-"
+# Up to this many files, fsync each; above, write all and sync once (see module doc).
+FSYNC_EACH_MAX = 32
+
+
+def _same_bytes(path: Path, data: bytes) -> bool:
+    try:
+        if path.stat().st_size != len(data):
+            return False
+        with open(path, "rb") as fh:
+            return fh.read() == data
+    except OSError:
+        return False
+
+
+def _fsync_dir(path: Path) -> None:
+    fd = os.open(path, os.O_RDONLY | os.O_DIRECTORY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
+def changed_files(out_dir: Path, files: Mapping[str, bytes]) -> list[str]:
+    """The relative paths whose bytes differ from what is on disk (or are missing)."""
+    return [rel for rel, data in files.items() if not _same_bytes(out_dir / rel, data)]
+
+
+def write_files(out_dir: Path, files: Mapping[str, bytes], *, durable: bool = True) -> list[str]:
+    """Write every changed file atomically, in the given order; return the changed paths."""
+    todo = changed_files(out_dir, files)
+    if not todo:
+        return []
+    temps: list[tuple[Path, Path]] = []
+    fsync_each = durable and len(todo) <= FSYNC_EACH_MAX
+    try:
+        for rel in todo:
+            target = out_dir / rel
+            target.parent.mkdir(parents=True, exist_ok=True)
+            tmp = target.with_name(f"{TEMP_PREFIX}{os.getpid()}-{target.name}")
+            fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o644)
+            temps.append((tmp, target))
+            try:
+                view = memoryview(files[rel])
+                while view:
+                    view = view[os.write(fd, view):]
+                if fsync_each:
+                    os.fsync(fd)
+            finally:
+                os.close(fd)
+        if durable and not fsync_each:
+            os.sync()
+        for tmp, target in temps:
+            os.replace(tmp, target)
+        if durable:
+            for folder in sorted({t.parent for _, t in temps}):
+                _fsync_dir(folder)
+    except OSError as err:
+        for tmp, _ in temps:
+            try:
+                tmp.unlink()
+            except FileNotFoundError:
+                pass
+        raise OutputError(f"cannot write output: {err.filename or out_dir}: {err.strerror}") from err
+    return todo
+
+
+def remove_files(out_dir: Path, rels: Iterable[str]) -> list[str]:
+    removed = []
+    for rel in rels:
+        try:
+            (out_dir / rel).unlink()
+            removed.append(rel)
+        except FileNotFoundError:
+            pass
+    return removed
+
+
+def clean_temps(out_dir: Path) -> int:
+    """Remove temp files a killed run left behind (call only while holding the state lock)."""
+    n = 0
+    if not out_dir.exists():
+        return 0
+    for root, _dirs, names in os.walk(out_dir):
+        for name in names:
+            if name.startswith(TEMP_PREFIX):
+                try:
+                    os.unlink(os.path.join(root, name))
+                    n += 1
+                except FileNotFoundError:
+                    pass
+    return n
