@@ -1,0 +1,309 @@
+"""What a page declares about itself: JSON-LD, OpenGraph / article:* meta, microdata.
+
+Raw strings only (dates are read by the caller, which knows the site's zone). Each
+field keeps its candidates in the order publishers are most often right about them:
+JSON-LD first (what search engines are fed, so it is maintained), then OpenGraph
+(what social previews show), then generic ``<meta>`` names, then microdata. Pure.
+"""
+
+from __future__ import annotations
+
+import html as htmllib
+import json
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from typing import Any
+
+from lxml.html import HtmlElement
+
+__all__ = ["PageMeta", "read_metadata", "clean_text", "ARTICLE_TYPES"]
+
+ARTICLE_TYPES = frozenset({
+    "article", "newsarticle", "blogposting", "reportagenewsarticle", "analysisnewsarticle",
+    "opinionnewsarticle", "reviewnewsarticle", "backgroundnewsarticle",
+    "liveblogposting", "techarticle", "scholarlyarticle", "report", "socialmediaposting",
+    "posting",
+})
+
+# JSON-LD blocks larger than this are not metadata; bounds the work on hostile pages.
+_MAX_JSONLD = 1_000_000
+_MAX_NODES = 2_000
+
+
+@dataclass(slots=True, kw_only=True)
+class PageMeta:
+    """Candidates per field, best first. Mutable while being collected, then read."""
+
+    titles: list[str] = field(default_factory=list)          # declared headlines
+    page_title: str | None = None                            # <title>
+    site_names: list[str] = field(default_factory=list)
+    urls: list[str] = field(default_factory=list)            # canonical first
+    sections: list[str] = field(default_factory=list)
+    authors: list[str] = field(default_factory=list)
+    published: list[str] = field(default_factory=list)
+    modified: list[str] = field(default_factory=list)
+    tags: list[str] = field(default_factory=list)
+    images: list[str] = field(default_factory=list)
+    descriptions: list[str] = field(default_factory=list)
+    is_article: bool = False
+    language: str | None = None
+
+
+def clean_text(value: str) -> str:
+    """Whitespace folded and HTML entities undone, twice if the CMS escaped twice."""
+    text = " ".join(value.split())
+    for _ in range(2):   # "&amp;amp;" and "&amp;#8217;" are common CMS double escapes
+        if "&" not in text:
+            break
+        text = htmllib.unescape(text)
+    return " ".join(text.split())
+
+
+def read_metadata(root: HtmlElement) -> PageMeta:
+    meta = PageMeta()
+    for node in _jsonld_nodes(root):
+        _take_jsonld(node, meta)
+    _take_meta_tags(root, meta)
+    _take_microdata(root, meta)
+    title = root.find(".//title")
+    if title is not None and title.text_content().strip():
+        meta.page_title = clean_text(title.text_content())
+    lang = root.get("lang")
+    meta.language = lang.strip() if lang else None
+    return meta
+
+
+# --- JSON-LD ---------------------------------------------------------------------------
+
+def _jsonld_nodes(root: HtmlElement) -> Iterator[dict[str, Any]]:
+    """Every object in every ld+json script, @graph and nested lists flattened."""
+    count = 0
+    for script in root.iter("script"):
+        kind = (script.get("type") or "").lower()
+        if "ld+json" not in kind:
+            continue
+        raw = script.text or ""
+        if len(raw) > _MAX_JSONLD:
+            continue
+        try:
+            data = json.loads(_strip_cdata(raw), strict=False)
+        except ValueError:
+            continue
+        stack: list[Any] = [data]
+        while stack and count < _MAX_NODES:
+            item = stack.pop(0)
+            if isinstance(item, list):
+                stack[0:0] = item
+            elif isinstance(item, dict):
+                count += 1
+                if "@graph" in item:
+                    graph = item["@graph"]
+                    stack[0:0] = graph if isinstance(graph, list) else [graph]
+                yield item
+
+
+def _strip_cdata(raw: str) -> str:
+    raw = raw.strip()
+    if raw.startswith("<![CDATA["):
+        raw = raw[len("<![CDATA["):]
+    if raw.endswith("]]>"):
+        raw = raw[:-3]
+    return raw.strip().rstrip(";")
+
+
+def _types(node: dict[str, Any]) -> set[str]:
+    kind = node.get("@type")
+    kinds = kind if isinstance(kind, list) else [kind]
+    return {str(k).rsplit("/", 1)[-1].lower() for k in kinds if k}
+
+
+def _take_jsonld(node: dict[str, Any], meta: PageMeta) -> None:
+    types = _types(node)
+    if types & {"organization", "newsmediaorganization", "website"}:
+        name = _text(node.get("name"))
+        if name:
+            meta.site_names.append(name)
+        return
+    if not types & ARTICLE_TYPES:
+        return
+    meta.is_article = True
+    for key in ("headline", "name"):
+        value = _text(node.get(key))
+        if value:
+            meta.titles.append(value)
+            break
+    for key in ("url", "mainEntityOfPage"):
+        value = node.get(key)
+        if isinstance(value, dict):
+            value = value.get("@id") or value.get("url")
+        text = _text(value)
+        if text and text.startswith("http"):
+            meta.urls.append(text)
+    section = node.get("articleSection")
+    for value in section if isinstance(section, list) else [section]:
+        text = _text(value)
+        if text:
+            meta.sections.append(text)
+            break
+    for person in _as_list(node.get("author")):
+        name = _text(person.get("name") if isinstance(person, dict) else person)
+        if name and name not in meta.authors:
+            meta.authors.append(name)
+    for key, target in (("datePublished", meta.published), ("dateCreated", meta.published),
+                        ("dateModified", meta.modified)):
+        text = _text(node.get(key))
+        if text:
+            target.append(text)
+    keywords = node.get("keywords")
+    if isinstance(keywords, str):
+        meta.tags.extend(k.strip() for k in keywords.split(",") if k.strip())
+    elif isinstance(keywords, list):
+        meta.tags.extend(_text(k) for k in keywords if _text(k))
+    for image in _as_list(node.get("image")):
+        url = _text(image.get("url") if isinstance(image, dict) else image)
+        if url:
+            meta.images.append(url)
+            break
+    description = _text(node.get("description"))
+    if description:
+        meta.descriptions.append(description)
+    publisher = node.get("publisher")
+    if isinstance(publisher, dict):
+        name = _text(publisher.get("name"))
+        if name:
+            meta.site_names.append(name)
+
+
+def _as_list(value: Any) -> list[Any]:
+    if value is None:
+        return []
+    return value if isinstance(value, list) else [value]
+
+
+def _text(value: Any) -> str:
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        return str(value)
+    if not isinstance(value, str):
+        return ""
+    return clean_text(value)
+
+
+# --- OpenGraph, article:*, generic <meta> ----------------------------------------------
+
+# name/property -> field; order within a field is the order of this table.
+_META_FIELDS: tuple[tuple[str, str], ...] = (
+    ("og:title", "titles"),
+    ("twitter:title", "titles"),
+    ("og:site_name", "site_names"),
+    ("application-name", "site_names"),
+    ("og:url", "urls"),
+    ("article:section", "sections"),
+    ("section", "sections"),
+    ("article:author", "authors"),
+    ("author", "authors"),
+    ("dc.creator", "authors"),
+    ("parsely-author", "authors"),
+    ("article:published_time", "published"),
+    ("og:article:published_time", "published"),
+    ("article:published", "published"),
+    ("datepublished", "published"),
+    ("pubdate", "published"),
+    ("publishdate", "published"),
+    ("publish-date", "published"),
+    ("parsely-pub-date", "published"),
+    ("sailthru.date", "published"),
+    ("dc.date.issued", "published"),
+    ("dc.date", "published"),
+    ("dcterms.created", "published"),
+    ("date", "published"),
+    ("article:modified_time", "modified"),
+    ("og:updated_time", "modified"),
+    ("datemodified", "modified"),
+    ("dcterms.modified", "modified"),
+    ("article:tag", "tags"),
+    ("news_keywords", "tags"),
+    ("keywords", "tags"),
+    ("og:image", "images"),
+    ("twitter:image", "images"),
+    ("og:description", "descriptions"),
+    ("description", "descriptions"),
+)
+_META_RANK = {key: rank for rank, (key, _) in enumerate(_META_FIELDS)}
+_META_FIELD = dict(_META_FIELDS)
+
+
+def _take_meta_tags(root: HtmlElement, meta: PageMeta) -> None:
+    found: list[tuple[int, str, str]] = []
+    head = root.find("head")
+    scope = head if head is not None else root
+    for element in scope.iter("meta", "link"):
+        if element.tag == "link":
+            if "canonical" in (element.get("rel") or "").lower().split() and element.get("href"):
+                meta.urls.insert(0, element.get("href", "").strip())
+            continue
+        key = (element.get("property") or element.get("name") or element.get("itemprop") or "").lower()
+        content = element.get("content")
+        if key == "og:type" and content and content.strip().lower() == "article":
+            meta.is_article = True
+        if key in _META_RANK and content and content.strip():
+            found.append((_META_RANK[key], key, content))
+    for _, key, content in sorted(found, key=lambda item: item[0]):
+        target: list[str] = getattr(meta, _META_FIELD[key])
+        if _META_FIELD[key] == "tags" and key in ("keywords", "news_keywords"):
+            if meta.tags:
+                continue
+            target.extend(t.strip() for t in content.split(",") if t.strip())
+            continue
+        value = clean_text(content)
+        if _META_FIELD[key] == "authors" and value.startswith("http"):
+            continue   # article:author is often a profile URL, not a name
+        if value not in target:
+            target.append(value)
+
+
+# --- microdata ---------------------------------------------------------------------------
+
+def _take_microdata(root: HtmlElement, meta: PageMeta) -> None:
+    seen = 0
+    for element in root.iter():
+        if not isinstance(element.tag, str):
+            continue
+        prop = element.get("itemprop")
+        if not prop:
+            continue
+        seen += 1
+        if seen > _MAX_NODES:
+            break
+        prop = prop.strip().lower()
+        value = element.get("content") or element.get("datetime") or element.text_content()
+        value = clean_text(value or "")
+        if not value:
+            continue
+        if prop == "headline":
+            meta.titles.append(value)
+        elif prop == "datepublished":
+            meta.published.append(value)
+        elif prop == "datemodified":
+            meta.modified.append(value)
+        elif prop == "articlesection":
+            meta.sections.append(value)
+        elif prop == "name" and _inside_itemprop(element, "author"):
+            if value not in meta.authors:
+                meta.authors.append(value)
+        elif prop == "author" and element.get("itemscope") is None:
+            if value not in meta.authors:
+                meta.authors.append(value)
+
+
+def _inside_itemprop(element: HtmlElement, name: str) -> bool:
+    parent = element.getparent()
+    depth = 0
+    while parent is not None and depth < 6:
+        if (parent.get("itemprop") or "").strip().lower() == name:
+            return True
+        if parent.get("itemscope") is not None:
+            return False
+        parent = parent.getparent()
+        depth += 1
+    return False
+
