@@ -190,6 +190,80 @@ def items_command(config_path: str, match: str | None, withdrawn: bool) -> None:
 
 
 # --- push commands (issue 3) ---
+# Exit codes: 0 all fine; 1 error; 4 state busy (deliver/replay); 5 (EXIT_DEAD) a
+# notification is dead, an endpoint is disabled (410), or a pending one is overdue
+# by more than push.outbox.STUCK_AFTER (nobody is draining the outbox). See docs/push.md.
+
+@cli.command("status")
+@config_option
+@handle_errors
+def status_command(config_path: str) -> None:
+    """Show the last publish run and the outbox per endpoint (exit 5: dead or stuck)."""
+    from datetime import datetime, timezone
+
+    from .publish import EXIT_DEAD
+    from .push import outbox_status
+    from .state import read_only_state
+
+    config = load(config_path)
+    store = read_only_state(config.state_path)   # lock-free: works while a daemon runs
+    if store is None:
+        click.echo("no state yet: run `syndicate publish` first")
+        return
+    try:
+        run = store.last_run(ok_only=False)
+        click.echo("last publish: never" if run is None else
+                   f"last publish: #{run['id']} {run['status']}, started {run['started']}, finished {run['finished']}")
+        status = outbox_status(store, config, datetime.now(timezone.utc))
+    finally:
+        store.close()
+    for line in status.lines():
+        click.echo(line)
+    sys.exit(EXIT_OK if status.healthy else EXIT_DEAD)
+
+
+@cli.command("deliver")
+@config_option
+@click.option("--limit", type=click.IntRange(min=1), help="Deliver at most this many notifications.")
+@click.option("--wait", is_flag=True, help="Wait for another running syndicate instead of exiting (exit 4).")
+@verbosity_options
+@handle_errors
+def deliver_command(config_path: str, limit: int | None, wait: bool, verbose: int, quiet: bool) -> None:
+    """Deliver every notification that is due now (exit 5: something is dead or stuck)."""
+    from datetime import datetime, timezone
+
+    from .publish import EXIT_DEAD
+    from .push import deliver_due, outbox_status
+    from .state import open_state
+
+    setup_logging(verbose, quiet=quiet)
+    config = load(config_path)
+    with open_state(config.state_path, wait=wait) as store:
+        report = deliver_due(store, config, limit=limit)
+        status = outbox_status(store, config, datetime.now(timezone.utc))
+    if not quiet:
+        click.echo(f"delivery: {report}")
+        for error in report.errors:
+            click.echo(f"  {error}", err=True)
+    sys.exit(EXIT_OK if status.healthy else EXIT_DEAD)
+
+
+@cli.command("replay")
+@config_option
+@click.argument("endpoint", required=False)
+@click.option("--enable", is_flag=True, help="Also re-enable endpoints disabled by a 410 answer.")
+@click.option("--wait", is_flag=True, help="Wait for another running syndicate instead of exiting (exit 4).")
+@handle_errors
+def replay_command(config_path: str, endpoint: str | None, enable: bool, wait: bool) -> None:
+    """Requeue dead notifications (all, or ENDPOINT's: a name or a label from `status`)."""
+    from .push import replay
+    from .state import open_state
+
+    config = load(config_path)
+    with open_state(config.state_path, wait=wait) as store:
+        count = replay(store, endpoint, enable=enable)
+    click.echo(f"requeued {count} notifications; `syndicate deliver` sends them now")
+
 
 
 # --- daemon/serve commands (issue 4) ---
