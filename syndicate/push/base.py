@@ -9,9 +9,9 @@ from __future__ import annotations
 
 import email.utils
 import json
+import logging
 from dataclasses import dataclass
 from datetime import datetime, timezone
-from importlib import metadata
 from typing import Any, Protocol
 from urllib.parse import urlsplit
 
@@ -19,16 +19,29 @@ import requests
 
 from ..errors import PushError
 
-try:
-    _VERSION = metadata.version("syndicate")
-except metadata.PackageNotFoundError:   # running from a source checkout
-    _VERSION = "0.1.0"
+from .. import __version__
 
-USER_AGENT = f"syndicate/{_VERSION}"
+USER_AGENT = f"syndicate/{__version__}"
 
 # The longest Retry-After we honour: a day, the last step of the Standard Webhooks
 # schedule. A larger value (or a date far ahead) would park a notice for good.
 MAX_RETRY_AFTER = 86400.0
+
+
+class _RedactPaths(logging.Filter):
+    """urllib3 logs ``"POST /path?query HTTP/1.1" 200`` at DEBUG; webhook paths are
+    credentials, so path arguments become ``/…`` before any handler sees them."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        if isinstance(record.args, tuple):
+            record.args = tuple("/…" if isinstance(a, str) and a.startswith("/") and len(a) > 1 else a
+                                for a in record.args)
+        return True
+
+
+# A filter, not a handler (handlers live in log.py): it travels with the push code.
+for _name in ("urllib3.connectionpool", "urllib3.util.retry"):
+    logging.getLogger(_name).addFilter(_RedactPaths())
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)

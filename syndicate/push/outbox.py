@@ -223,11 +223,9 @@ def merge_payloads(payloads: Sequence[dict[str, Any]]) -> dict[str, Any]:
         d = p["data"]
         runs += int(d.get("runs", 1))
         for f in d["feeds"]:
-            feeds.pop(f["url"], None)
-            feeds[f["url"]] = f
+            feeds[f["url"]] = f           # first position, newest content
         for key in ("new", "updated"):
             for it in d[key]:
-                items.pop(it["id"], None)
                 items[it["id"]] = it
                 if key == "new":
                     new_ids.add(it["id"])
@@ -276,6 +274,11 @@ class DeliveryReport:
     disabled: tuple[str, ...] = ()   # endpoints disabled in this pass (410), as labels
     errors: tuple[str, ...] = ()     # one redacted line per failed attempt
     seconds: float = 0.0
+
+    def __str__(self) -> str:
+        text = (f"{self.due} due: {self.delivered} delivered, {self.retrying} retrying, {self.dead} dead,"
+                f" {self.held} held in {self.seconds:.2f}s")
+        return text + (f"; disabled (410): {', '.join(self.disabled)}" if self.disabled else "")
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -524,6 +527,31 @@ class OutboxStatus:
     def healthy(self) -> bool:
         """False when anything is dead, stuck or disabled: `syndicate status` exits 5."""
         return all(e.healthy for e in self.endpoints)
+
+    def lines(self) -> list[str]:
+        """A plain-text table, one endpoint a line (labels redacted)."""
+        if not self.endpoints:
+            return ["outbox: no endpoints configured and nothing queued"]
+        def when(dt: datetime | None) -> str:
+            return _rfc3339(dt) if dt else "-"
+        out = [f"outbox: {self.pending} pending, {self.dead} dead, {self.stuck} stuck"
+               f" ({'ok' if self.healthy else 'needs attention'})"]
+        width = max(len(e.endpoint) for e in self.endpoints)
+        out.append(f"  {'ENDPOINT':<{width}}  PENDING  DELIVERED  DEAD  NEXT ATTEMPT          LAST SUCCESS"
+                   "          LAST ERROR")
+        for e in self.endpoints:
+            notes = []
+            if e.disabled:
+                notes.append(f"DISABLED ({e.reason}; re-enable: syndicate replay {e.endpoint} --enable)")
+            if not e.configured:
+                notes.append("not in the config")
+            if e.stuck:
+                notes.append(f"{e.stuck} STUCK (overdue: is `syndicate deliver` or the daemon running?)")
+            error = e.last_error or "-"
+            out.append(f"  {e.endpoint:<{width}}  {e.pending:>7}  {e.delivered:>9}  {e.dead:>4}  "
+                       f"{when(e.next_attempt):<20}  {when(e.last_success):<20}  {error}"
+                       + (f"  [{'; '.join(notes)}]" if notes else ""))
+        return out
 
 
 def _configured(config: Config) -> list[str]:
