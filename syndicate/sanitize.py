@@ -11,6 +11,7 @@ Profile, "relative links").
 
 from __future__ import annotations
 
+from typing import Any
 from urllib.parse import urljoin, urlsplit
 
 import nh3
@@ -67,7 +68,7 @@ def sanitize_html(html: str, *, base_url: str | None = None) -> str:
     Relative URLs are resolved against ``base_url``; without one they are dropped,
     since a relative link in a feed points nowhere.
     """
-    relative: str | tuple[str, str] = ("rewrite_with_base", base_url) if base_url else "deny"
+    relative: Any = ("rewrite_with_base", base_url) if base_url else "deny"
     cleaned = nh3.clean(
         html,
         tags=set(ALLOWED_TAGS),

@@ -150,7 +150,8 @@ class _Page:
         for teaser in teasers:
             if teaser.url and teaser.url in seen:
                 continue
-            seen.add(teaser.url)
+            if teaser.url:
+                seen.add(teaser.url)
             articles.append(teaser)
         if not articles:
             self.problems.append(Problem(path=self.ctx.path, line=0,
@@ -181,20 +182,22 @@ class _Page:
                                          message=f"no publication date found for {title!r}"))
         if updated is not None and published is not None and updated < published:
             updated = None
-        body_html = self._body(container)
+        image = next((u for u in (absolute_url(i, self.base_url) for i in self.meta.images) if u), None)
+        summary = self.meta.descriptions[0] if self.meta.descriptions else None
+        section, authors = self._section(scope), self._authors(scope)
+        # Last: the generic body path removes the headline block from the tree.
+        body_html = self._body(container, title_el)
         if not body_html:
             self.problems.append(Problem(path=self.ctx.path, line=line, severity="warning",
                                          message=f"no body text found for {title!r}"))
-        image = next((u for u in (absolute_url(i, self.base_url) for i in self.meta.images) if u), None)
-        summary = self.meta.descriptions[0] if self.meta.descriptions else None
         return Article(
             origin=SourceSpan(path=self.ctx.path, line=line),
-            section=self._section(scope),
+            section=section,
             title=title,
             body=(Html(html=body_html),) if body_html else (),
             published=published,
             updated=updated,
-            authors=self._authors(scope),
+            authors=authors,
             url=self._canonical_url(),
             summary=summary,
             tags=tuple(dict.fromkeys(t for t in self.meta.tags if t))[:30],
@@ -384,13 +387,24 @@ class _Page:
 
     # body ----------------------------------------------------------------------------
 
-    def _body(self, container: HtmlElement | None) -> str:
+    def _body(self, container: HtmlElement | None, title_el: HtmlElement | None) -> str:
         rule = self.rule
         if rule and rule.body:
             scope = container if container is not None else self.root
             element = _first(rule.body, scope)
             if element is not None:
                 return self._clean_fragment(element, rule.drop)
+        if title_el is not None:
+            # The article's own header (kicker, headline, byline, date) is not body text;
+            # trafilatura keeps it when it sits inside the article element.
+            header = next((a for a in title_el.iterancestors("header")
+                           if container is None or container in set(a.iterancestors())), None)
+            _remove(header if header is not None and len(_text(header)) < 1500 else title_el)
+        # trafilatura drops any element whose class says "teaser"; inside an article a
+        # <p class="teaser"> is the lead paragraph (German news CMSs print it so).
+        scope = container if container is not None else self._main_scope()
+        for lead in scope.xpath(".//p[contains(@class, 'teaser') or contains(@class, 'intro')]"):
+            lead.attrib.pop("class", None)
         target = container if container is not None else self.root
         if container is not None:
             target = document_fromstring(tostring(container, encoding="unicode"), parser=_PARSER)
@@ -541,10 +555,10 @@ def _date_value(element: HtmlElement) -> str:
     for attribute in ("datetime", "content", "data-date", "title"):
         value = element.get(attribute)
         if value and any(ch.isdigit() for ch in value):
-            return value.strip()
+            return str(value).strip()
     inner = element.find(".//time[@datetime]")
     if inner is not None:
-        return inner.get("datetime", "").strip()
+        return str(inner.get("datetime", "")).strip()
     return _text(element)
 
 

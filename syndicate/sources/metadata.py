@@ -133,15 +133,15 @@ def _take_jsonld(node: dict[str, Any], meta: PageMeta) -> None:
             meta.titles.append(value)
             break
     for key in ("url", "mainEntityOfPage"):
-        value = node.get(key)
-        if isinstance(value, dict):
-            value = value.get("@id") or value.get("url")
-        text = _text(value)
+        raw = node.get(key)
+        if isinstance(raw, dict):
+            raw = raw.get("@id") or raw.get("url")
+        text = _text(raw)
         if text and text.startswith("http"):
             meta.urls.append(text)
     section = node.get("articleSection")
-    for value in section if isinstance(section, list) else [section]:
-        text = _text(value)
+    for item in section if isinstance(section, list) else [section]:
+        text = _text(item)
         if text:
             meta.sections.append(text)
             break
