@@ -89,6 +89,7 @@ class Receiver:
 
 class _Handler(http.server.BaseHTTPRequestHandler):
     protocol_version = "HTTP/1.1"
+    disable_nagle_algorithm = True   # else headers and body writes meet delayed ACK: 40 ms each
     receiver: Receiver
 
     def log_message(self, format: str, *args: Any) -> None:   # quiet
@@ -114,6 +115,8 @@ class _Handler(http.server.BaseHTTPRequestHandler):
             status, headers = behaviour
         else:
             status = int(behaviour)
+        if status in (204, 304):
+            payload = b""   # no body allowed: one would poison the kept-alive connection
         try:
             self.send_response(status)
             for k, v in headers.items():
@@ -129,11 +132,14 @@ class _Handler(http.server.BaseHTTPRequestHandler):
     do_POST = do_GET = _handle
 
 
+class _Server(http.server.ThreadingHTTPServer):
+    daemon_threads = True
+    request_queue_size = 512   # the default backlog of 5 drops SYNs when 16+ workers connect at once
+
+
 def start_receiver(port: int = 0) -> Receiver:
     handler = type("Handler", (_Handler,), {})
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", port), handler)
-    server.daemon_threads = True
-    server.request_queue_size = 256
+    server = _Server(("127.0.0.1", port), handler)
     rec = Receiver(server=server)
     handler.receiver = rec
     threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True).start()
