@@ -267,6 +267,37 @@ def replay_command(config_path: str, endpoint: str | None, enable: bool, wait: b
 
 
 # --- daemon/serve commands (issue 4) ---
+@cli.command("daemon")
+@config_option
+@click.option("--serve", "also_serve", is_flag=True, help="Also serve output/ over HTTP in this process.")
+@click.option("--host", default=None, help="With --serve: address to bind (default: serve.host).")
+@click.option("--port", type=int, default=None, help="With --serve: port (default: serve.port; 0 = any).")
+@verbosity_options
+@handle_errors
+def daemon_command(config_path: str, also_serve: bool, host: str | None, port: int | None,
+                   verbose: int, quiet: bool) -> None:
+    """Publish on the configured schedule and deliver the outbox, until SIGTERM."""
+    setup_logging(max(verbose, 1), quiet=quiet)   # a daemon logs one line per run by default
+    config = load(config_path)
+    from .daemon import run_daemon
+
+    sys.exit(run_daemon(config, serve=also_serve, host=host, port=port))
+
+
+@cli.command("serve")
+@config_option
+@click.option("--host", default=None, help="Address to bind (default: serve.host).")
+@click.option("--port", type=int, default=None, help="Port (default: serve.port; 0 = any free port).")
+@verbosity_options
+@handle_errors
+def serve_command(config_path: str, host: str | None, port: int | None, verbose: int, quiet: bool) -> None:
+    """Serve output/ with ETag, Last-Modified, gzip, WebSub Link headers and /healthz."""
+    setup_logging(max(verbose, 1), quiet=quiet)
+    config = load(config_path)
+    from .serve import serve
+
+    serve(config, host=host, port=port)
+
 
 
 def main() -> None:
