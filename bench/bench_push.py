@@ -19,23 +19,23 @@ import sys
 import tempfile
 import textwrap
 import time
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 import requests
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from syndicate.config import (  # noqa: E402
+from syndicate.config import (
     Config,
     DeliveryConfig,
     OutputConfig,
     SiteConfig,
     WebhookConfig,
 )
-from syndicate.model import FeedChange, FeedFormat, ItemNotice, RunChanges  # noqa: E402
-from syndicate.push import deliver_due, enqueue  # noqa: E402
-from syndicate.state import open_state  # noqa: E402
+from syndicate.model import FeedChange, FeedFormat, ItemNotice, RunChanges
+from syndicate.push import deliver_due, enqueue
+from syndicate.state import open_state
 
 RECEIVER = textwrap.dedent('''
     import http.server, sys, threading
@@ -66,7 +66,7 @@ RECEIVER = textwrap.dedent('''
     s.serve_forever()
 ''')
 
-NOW = datetime(2024, 5, 1, 12, 0, tzinfo=timezone.utc)
+NOW = datetime(2024, 5, 1, 12, 0, tzinfo=UTC)
 SECRET_ENV = "BENCH_WEBHOOK_SECRET"
 
 

@@ -1,6 +1,6 @@
 """Score the HTML source per field on the fixtures in tests/data/html/, next to trafilatura alone.
 
-    python bench/score_extract.py [--verbose]
+    python bench/score_extract.py [--verbose] [--inflate]
 
 A fixture is ``NAME.html`` plus ``NAME.expected.json`` (our own pages; see
 tests/data/html/). Fields: title exact, published exact to the minute with zone,
@@ -78,6 +78,9 @@ def score(verbose: bool = False) -> dict[str, list[float]]:
                                                        "traf_title", "traf_date", "traf_body_f1")}
     import trafilatura
     for name, text, expected in load_fixtures():
+        if "--inflate" in sys.argv:
+            from bench.bench_extract import inflate
+            text = inflate(text)
         result = parse(text, context_for(name, expected))
         by_url = {a.url: a for a in result.articles}
         for want in expected["articles"]:

@@ -8,6 +8,7 @@ size limits happen at the edge (:mod:`syndicate.inputs`).
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
@@ -32,6 +33,7 @@ class SourceContext:
 Source = Callable[[str, SourceContext], ParseResult]
 
 
+@functools.cache
 def _registry() -> dict[str, Source]:
     from . import scraped
     sources: dict[str, Source] = {"scraped": scraped.parse}

@@ -268,6 +268,9 @@ def _take_microdata(root: HtmlElement, meta: PageMeta) -> None:
     for element in root.iter():
         if not isinstance(element.tag, str):
             continue
+        itemtype = element.get("itemtype")
+        if itemtype and itemtype.rstrip("/").rsplit("/", 1)[-1].lower() in ARTICLE_TYPES:
+            meta.is_article = True
         prop = element.get("itemprop")
         if not prop:
             continue

@@ -49,12 +49,10 @@ class Line:
 def _elements(text: str) -> list[Line]:
     if text.startswith("\ufeff"):
         text = text[1:]
-    out = []
-    for i, raw in enumerate(text.splitlines(), start=1):
-        clean = xml_safe(raw).replace("\u00a0", " ").strip()
-        if clean:
-            out.append(Line(i, clean))
-    return out
+    # splitlines first (it also splits on \x0b, \x0c, \x1c-\x1e), then clean the whole text once
+    lines = text.splitlines()
+    cleaned = xml_safe("\n".join(lines)).replace("\u00a0", " ").split("\n")
+    return [Line(i, c.strip()) for i, c in enumerate(cleaned, start=1) if c and not c.isspace()]
 
 
 def _header_at(els: list[Line], i: int) -> tuple[int, str | None] | None:

@@ -159,3 +159,21 @@ def test_html_is_picked_by_suffix_and_by_sniffing() -> None:
     page = _page("", "<h1>Sniffed as an HTML page</h1>" + PARAS)
     ctx = SourceContext(path="dump", captured_at=CAPTURED)
     assert parse_text(page, ctx).articles[0].title == "Sniffed as an HTML page"
+
+
+def test_a_related_stories_rail_does_not_turn_an_undeclared_article_into_a_listing() -> None:
+    rail = "<aside>" + "".join(f"<div class='card'><h3><a href='/s/{i}'>Related story {i}</a></h3>"
+                               f"<p>Standfirst of related story number {i}.</p></div>" for i in range(5)) + "</aside>"
+    page = _page("<title>Plain page</title>", "<h1>An undeclared article headline</h1>" + PARAS * 3 + rail)
+    result = _parse(page)
+    assert [a.title for a in result.articles] == ["An undeclared article headline"]
+
+
+def test_a_teaser_and_its_full_page_share_the_url_that_identifies_them() -> None:
+    listing = json.loads((DATA / "section-listing.expected.json").read_text("utf-8"))
+    card = next(a for a in _run("section-listing", listing).articles if "bakery" in (a.url or ""))
+    page = _page('<link rel="canonical" href="https://harbourvalley.example/2026/11/22/bakery-expands/">'
+                 '<meta property="og:type" content="article">',
+                 "<article><h1>Family bakery opens second shop on Quay Street</h1>" + PARAS + "</article>")
+    full = _parse(page).articles[0]
+    assert card.url == full.url and card.body == () and full.body != ()
