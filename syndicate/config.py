@@ -308,7 +308,15 @@ def parse_config(raw: dict[str, Any], *, path: Path) -> Config:
         if not paths:
             raise t.error("paths", "is required: a list of globs relative to the config file")
         sched_t = t.table("schedule")
-        options = t.get("options", dict, {})
+        options = dict(t.get("options", dict, {}))
+        rules = t.get("rules", str)
+        if rules is not None:     # a site rule file for HTML inputs (see docs/inputs.md)
+            from .sources.rules import compile_rule, load_rule_file
+            try:
+                options["rule"] = load_rule_file(str(root / rules))
+                compile_rule(options["rule"])
+            except (OSError, ValueError, KeyError, tomllib.TOMLDecodeError) as err:
+                raise t.error("rules", f"cannot use rule file {rules!r}: {err}") from err
         inputs.append(InputConfig(
             name=t.get("name", str, f"inputs[{i}]"),
             paths=paths,

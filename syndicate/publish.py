@@ -15,6 +15,7 @@ Order of effects, chosen so that a kill at any moment loses nothing:
 from __future__ import annotations
 
 import hashlib
+import itertools
 import logging
 import time
 from collections.abc import Callable, Iterable, Sequence
@@ -140,15 +141,14 @@ def render_site(store: StateStore, config: Config, plan: Plan, *, full: bool,
     out = _Site()
 
     if config.output.article_pages:
-        if full:
-            for record, data in store.all_entries():
-                e = entry_from_row(config, record, data)
-                if not e.article.url and e.section_slug in infos:
-                    out.pages[f"{e.section_slug}/{e.slug}.html"] = render_article(site_info, infos[e.section_slug], e)
-        else:
-            for e in (*plan.new, *plan.updated):
-                if not e.article.url and e.section_slug in infos:
-                    out.pages[f"{e.section_slug}/{e.slug}.html"] = render_article(site_info, infos[e.section_slug], e)
+        entries: Iterable[Entry] = (*plan.new, *plan.updated)
+        if full:   # and every other live entry of the ledger
+            planned = {e.key for e in entries}
+            rest = (entry_from_row(config, r, d) for r, d in store.all_entries(skip=planned))
+            entries = itertools.chain(entries, rest)
+        for e in entries:
+            if not e.article.url and e.section_slug in infos:
+                out.pages[f"{e.section_slug}/{e.slug}.html"] = render_article(site_info, infos[e.section_slug], e)
 
     for slug in sorted(touched):
         entries = [entry_from_row(config, r, d) for r, d in store.top_entries(slug, limit)]
@@ -175,7 +175,9 @@ def _taken_slugs(store: StateStore, plan_input: Sequence[Any], smap: SectionMap)
     wanted: dict[str, set[str]] = {}
     for a in plan_input:
         wanted.setdefault(smap.slug_for(a.section), set()).add(slugify(a.title))
-    return {section: store.slugs_with_prefixes(section, bases) for section, bases in wanted.items()}
+    # few new articles: look up each title's slugs; many (a cold start): read the section's slugs once
+    return {section: store.slugs_with_prefixes(section, bases) if len(bases) < 50 else store.section_slugs(section)
+            for section, bases in wanted.items()}
 
 
 def publish(config: Config, *, now: datetime | None = None, dry_run: bool = False, wait: bool = False,

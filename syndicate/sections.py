@@ -24,12 +24,15 @@ class SectionMap:
     def __init__(self, config: Config):
         self.config = config
         self._by_name = {title_key(s.name): s for s in config.sections}
+        self._slugs: dict[str, str] = {}
 
     def slug_for(self, name: str) -> str:
-        s = self._by_name.get(title_key(name))
-        if s is not None and s.slug:
-            return s.slug
-        return slugify(s.name if s is not None else name, max_length=60)
+        slug = self._slugs.get(name)
+        if slug is None:
+            s = self._by_name.get(title_key(name))
+            slug = s.slug if s is not None and s.slug else slugify(s.name if s is not None else name, max_length=60)
+            self._slugs[name] = slug
+        return slug
 
     def info(self, slug: str, name: str) -> SectionInfo:
         s = self._by_name.get(title_key(name))

@@ -13,7 +13,6 @@ Only one writer at a time: :func:`open_state` takes an exclusive ``flock`` on
 from __future__ import annotations
 
 import fcntl
-import json
 import os
 import sqlite3
 import time
@@ -24,7 +23,7 @@ from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
 
-from .codec import article_from_dict, article_to_dict, dumps
+from .codec import article_from_dict, article_to_dict, dumps, loads
 from .errors import BusyError, StateError
 from .model import Entry
 
@@ -112,7 +111,7 @@ SCHEMA_VERSION = len(MIGRATIONS)
 
 def iso(dt: datetime) -> str:
     """The one text form of datetimes in the store: UTC, microseconds, sortable."""
-    return dt.astimezone(timezone.utc).strftime("%Y-%m-%dT%H:%M:%S.%f+00:00")
+    return dt.astimezone(timezone.utc).isoformat(timespec="microseconds")
 
 
 def from_iso(text: str) -> datetime:
@@ -199,7 +198,7 @@ class StateStore:
         for base in set(bases):
             rows = self.conn.execute(f"SELECT {_RECORD_COLUMNS}, data FROM articles WHERE key >= ? AND key < ?",
                                      (base, base + "\U0010ffff")).fetchall()
-            out[base] = [(_record(r), json.loads(r[10])) for r in rows]
+            out[base] = [(_record(r), loads(r[10])) for r in rows]
         return out
 
     def slugs_with_prefixes(self, section_slug: str, bases: Iterable[str]) -> set[str]:
@@ -211,12 +210,15 @@ class StateStore:
             out.update(r[0] for r in rows if r[0] == base or r[0].startswith(base + "-"))
         return out
 
+    def section_slugs(self, section_slug: str) -> set[str]:
+        return {r[0] for r in self.conn.execute("SELECT slug FROM articles WHERE section_slug = ?", (section_slug,))}
+
     def rows_by_keys(self, keys: Iterable[str]) -> list[tuple[LedgerRecord, dict[str, Any]]]:
         out = []
         for key in keys:
             row = self.conn.execute(f"SELECT {_RECORD_COLUMNS}, data FROM articles WHERE key = ?", (key,)).fetchone()
             if row is not None:
-                out.append((_record(row), json.loads(row[10])))
+                out.append((_record(row), loads(row[10])))
         return out
 
     def slugs_taken(self, section_slug: str, candidates: Iterable[str]) -> set[str]:
@@ -271,14 +273,17 @@ class StateStore:
             rows = self.conn.execute(
                 f"SELECT {_RECORD_COLUMNS}, data FROM articles WHERE section_slug = ? AND withdrawn = 0"
                 " ORDER BY published DESC, seq ASC LIMIT ?", (section_slug, limit)).fetchall()
-        return [(_record(r), json.loads(r[10])) for r in rows]
+        return [(_record(r), loads(r[10])) for r in rows]
 
-    def all_entries(self, *, include_withdrawn: bool = False) -> Iterator[tuple[LedgerRecord, dict[str, Any]]]:
+    def all_entries(self, *, include_withdrawn: bool = False,
+                    skip: frozenset[str] | set[str] = frozenset()) -> Iterator[tuple[LedgerRecord, dict[str, Any]]]:
+        """Every entry in ledger order, but those whose key is in ``skip`` (not decoded)."""
         q = f"SELECT {_RECORD_COLUMNS}, data FROM articles"
         if not include_withdrawn:
             q += " WHERE withdrawn = 0"
         for r in self.conn.execute(q + " ORDER BY seq"):
-            yield _record(r), json.loads(r[10])
+            if r[0] not in skip:
+                yield _record(r), loads(r[10])
 
     def count_articles(self) -> int:
         return int(self.conn.execute("SELECT COUNT(*) FROM articles WHERE withdrawn = 0").fetchone()[0])
@@ -312,7 +317,7 @@ class StateStore:
         if row is None:
             return None
         return {"id": row[0], "started": row[1], "finished": row[2], "status": row[3],
-                "summary": json.loads(row[4]) if row[4] else {}}
+                "summary": loads(row[4]) if row[4] else {}}
 
     def close(self) -> None:
         self.conn.close()

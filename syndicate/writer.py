@@ -54,10 +54,13 @@ def write_files(out_dir: Path, files: Mapping[str, bytes], *, durable: bool = Tr
         return []
     temps: list[tuple[Path, Path]] = []
     fsync_each = durable and len(todo) <= FSYNC_EACH_MAX
+    made: set[Path] = set()
     try:
         for rel in todo:
             target = out_dir / rel
-            target.parent.mkdir(parents=True, exist_ok=True)
+            if target.parent not in made:
+                target.parent.mkdir(parents=True, exist_ok=True)
+                made.add(target.parent)
             tmp = target.with_name(f"{TEMP_PREFIX}{os.getpid()}-{target.name}")
             fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o644)
             temps.append((tmp, target))

@@ -76,3 +76,17 @@ def test_missing_config_file_says_how_to_fix(tmp_path: Path) -> None:
 def test_invalid_toml_is_a_config_error(tmp_path: Path) -> None:
     with pytest.raises(ConfigError, match="not valid TOML"):
         load_config(write(tmp_path, "[site\n"))
+
+
+def test_input_rules_file_is_loaded_into_options(tmp_path: Path) -> None:
+    (tmp_path / "rules").mkdir()
+    (tmp_path / "rules" / "zox.toml").write_text((REPO / "config" / "rules" / "zox-news.toml").read_text())
+    path = write(tmp_path, MINIMAL.replace('paths = ["pages/*.txt"]', 'paths = ["p/*.html"]\nrules = "rules/zox.toml"'))
+    config = load_config(path)
+    assert config.inputs[0].options["rule"]["title"] == "h1.mvp-post-title"
+
+
+def test_missing_rules_file_names_the_key(tmp_path: Path) -> None:
+    path = write(tmp_path, MINIMAL.replace('paths = ["pages/*.txt"]', 'paths = ["p"]\nrules = "nope.toml"'))
+    with pytest.raises(ConfigError, match=r"inputs\[0\]\.rules: cannot use rule file"):
+        load_config(path)

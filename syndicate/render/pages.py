@@ -3,6 +3,7 @@ one plain page per article, so that every item link resolves when output/ is ser
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Sequence
 from html import escape
 
@@ -26,6 +27,7 @@ def _page(title: str, lang: str, head: str, body: str) -> bytes:
             ).encode("utf-8")
 
 
+@functools.lru_cache(maxsize=256)   # one per feed; every article page of a section repeats it
 def _alternates(info: FeedInfo) -> str:
     return "".join(f'<link rel="alternate" type="{fmt.media_type}" title="{_e(info.title)} ({_LABEL[fmt]})"'
                    f' href="{_e(url)}">\n' for fmt, url in info.self_urls.items())
