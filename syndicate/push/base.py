@@ -11,15 +11,14 @@ import email.utils
 import json
 import logging
 from dataclasses import dataclass
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from typing import Any, Protocol
 from urllib.parse import urlsplit
 
 import requests
 
-from ..errors import PushError
-
 from .. import __version__
+from ..errors import PushError
 
 USER_AGENT = f"syndicate/{__version__}"
 
@@ -58,7 +57,7 @@ class Notice:
     def data(self) -> dict[str, Any]:
         value = json.loads(self.payload)
         if not isinstance(value, dict):
-            raise ValueError("notice payload is not a JSON object")
+            raise TypeError("notice payload is not a JSON object")
         return value
 
 
@@ -120,8 +119,8 @@ def parse_retry_after(value: str | None, now: datetime | None = None) -> float |
     except (TypeError, ValueError, IndexError):
         return None
     if when.tzinfo is None:
-        when = when.replace(tzinfo=timezone.utc)
-    delta = (when - (now or datetime.now(timezone.utc))).total_seconds()
+        when = when.replace(tzinfo=UTC)
+    delta = (when - (now or datetime.now(UTC))).total_seconds()
     return min(max(delta, 0.0), MAX_RETRY_AFTER)
 
 

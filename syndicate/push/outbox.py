@@ -37,7 +37,7 @@ import uuid
 from collections.abc import Callable, Iterable, Sequence
 from concurrent.futures import FIRST_COMPLETED, ThreadPoolExecutor, wait
 from dataclasses import dataclass
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from typing import Any, Protocol
 
 import requests
@@ -178,7 +178,7 @@ def _insert(conn: Any, endpoint: str, kind: str, topic: str, payload: dict[str, 
 
 
 def _rfc3339(dt: datetime) -> str:
-    return dt.astimezone(timezone.utc).replace(microsecond=0).isoformat().replace("+00:00", "Z")
+    return dt.astimezone(UTC).replace(microsecond=0).isoformat().replace("+00:00", "Z")
 
 
 def _item(item: ItemNotice) -> dict[str, Any]:
@@ -315,7 +315,7 @@ def build_targets(config: Config, session: requests.Session) -> dict[str, Target
 
 
 def _utcnow() -> datetime:
-    return datetime.now(timezone.utc)
+    return datetime.now(UTC)
 
 
 def deliver_due(store: StateStore, config: Config, *, now: Callable[[], datetime] | None = None,
@@ -357,6 +357,8 @@ def deliver_due(store: StateStore, config: Config, *, now: Callable[[], datetime
         groups.setdefault(endpoint, []).append(
             Notice(msg_id=msg_id, endpoint=endpoint, kind=kind, topic=topic, payload=payload, attempts=attempts))
 
+    for notices in groups.values():   # creation order within an endpoint, whatever the query order
+        notices.sort(key=lambda n: ids[n.msg_id])
     tally = _Tally(due=len(rows))
     if orphans:
         with store.transaction() as conn:
@@ -541,8 +543,8 @@ class OutboxStatus:
             return ["outbox: no endpoints configured and nothing queued"]
         def when(dt: datetime | None) -> str:
             return _rfc3339(dt) if dt else "-"
-        out = [f"outbox: {self.pending} pending, {self.dead} dead, {self.stuck} stuck"
-               f" ({'ok' if self.healthy else 'needs attention'})"]
+        health = "ok" if self.healthy else "needs attention"
+        out = [f"outbox: {self.pending} pending, {self.dead} dead, {self.stuck} stuck ({health})"]
         width = max(len(e.endpoint) for e in self.endpoints)
         out.append(f"  {'ENDPOINT':<{width}}  PENDING  DELIVERED  DEAD  NEXT ATTEMPT          LAST SUCCESS"
                    "          LAST ERROR")

@@ -13,7 +13,7 @@ import threading
 import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -31,7 +31,7 @@ from syndicate.config import (
 from syndicate.model import FeedChange, FeedFormat, ItemNotice, RunChanges
 from syndicate.state import StateStore, open_state
 
-T0 = datetime(2024, 5, 1, 12, 0, tzinfo=timezone.utc)
+T0 = datetime(2024, 5, 1, 12, 0, tzinfo=UTC)
 
 
 @dataclass
@@ -138,7 +138,7 @@ class _Server(http.server.ThreadingHTTPServer):
 
 
 def start_receiver(port: int = 0) -> Receiver:
-    handler = type("Handler", (_Handler,), {})
+    handler: type[_Handler] = type("Handler", (_Handler,), {})
     server = _Server(("127.0.0.1", port), handler)
     rec = Receiver(server=server)
     handler.receiver = rec

@@ -15,8 +15,20 @@ from urllib.parse import parse_qs
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
-from push_helpers import T0, Clock, Hit, Receiver, changes, feed, free_port, item, make_config, rows, serve_dir, \
-    start_receiver
+from push_helpers import (
+    T0,
+    Clock,
+    Hit,
+    Receiver,
+    changes,
+    feed,
+    free_port,
+    item,
+    make_config,
+    rows,
+    serve_dir,
+    start_receiver,
+)
 
 from syndicate.config import DEFAULT_RETRY_SCHEDULE, HubConfig, PingConfig, WebhookConfig
 from syndicate.errors import PushError
@@ -85,10 +97,9 @@ def test_enqueue_writes_one_notice_per_hub_topic_webhook_and_ping(store: StateSt
 
 def test_enqueue_is_part_of_the_callers_transaction(store: StateStore, tmp_path: Path) -> None:
     config = make_config(tmp_path, webhooks=(WebhookConfig(url="https://h.example/1", name="one"),))
-    with pytest.raises(RuntimeError):
-        with store.transaction():
-            enqueue(store, config, changes(item(1)), T0)
-            raise RuntimeError("publish failed after enqueue")
+    with pytest.raises(RuntimeError), store.transaction():
+        enqueue(store, config, changes(item(1)), T0)
+        raise RuntimeError("publish failed after enqueue")
     assert rows(store) == []
 
 
@@ -376,3 +387,23 @@ def wait_for(pred, timeout: float = 5.0) -> bool:   # type: ignore[no-untyped-de
 
 
 _ = http.server  # servers come from push_helpers
+
+
+def test_replay_requeues_only_the_newest_dead_hub_ping_per_topic(store: StateStore, receiver: Receiver,
+                                                                 tmp_path: Path) -> None:
+    config = make_config(tmp_path, hubs=(HubConfig(url=receiver.url("/hub")),))
+    receiver.script("/hub", 404, 404, 204)
+    for n in (1, 2):
+        publish(store, config, changes(item(n)))
+        assert deliver_due(store, config).dead == 1
+    assert replay(store, f"hub:http://127.0.0.1:{receiver.port}/…") == 1   # the label status shows
+    assert [r["status"] for r in rows(store)] == ["superseded", "pending"]
+    assert deliver_due(store, config).delivered == 1
+
+
+def test_public_names_are_exported() -> None:
+    from syndicate import push
+
+    assert sorted(push.__all__) == sorted(set(push.__all__))
+    for name in push.__all__:
+        assert hasattr(push, name), name

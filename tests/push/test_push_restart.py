@@ -11,6 +11,7 @@ import sys
 import textwrap
 import threading
 from pathlib import Path
+from typing import Any
 
 import pytest
 from push_helpers import Hit, free_port, start_receiver
@@ -117,19 +118,23 @@ def test_sigkill_between_enqueue_and_delivery_loses_nothing(tmp_path: Path) -> N
 
     # 3. the endpoint is back, but the first webhook's answer never gets out: the
     #    receiver has the request when the delivering process is killed
+    #    (the hub's ping too: both requests are held until the process is dead)
     rec = start_receiver(port)
-    seen_first = threading.Event()
+    seen = {"/hook": threading.Event(), "/hub": threading.Event()}
+    both_seen = threading.Event()
     hold = threading.Event()
 
     def swallow(hit: Hit) -> tuple[int, dict[str, str], bytes]:
-        seen_first.set()
+        seen[hit.path].set()
+        if all(e.is_set() for e in seen.values()):
+            both_seen.set()
         hold.wait(10)
         return 200, {}, b"too late"
 
     try:
         rec.script("/hook", swallow, 200)
-        rec.script("/hub", "hang", 204)
-        run_worker(tmp_path, config, "deliver", [], kill_after="delivering", before_kill=seen_first)
+        rec.script("/hub", swallow, 204)
+        run_worker(tmp_path, config, "deliver", [], kill_after="delivering", before_kill=both_seen)
         hold.set()
         # 4. a fresh process delivers what is left
         out = run_worker(tmp_path, config, "deliver", [])
@@ -139,13 +144,13 @@ def test_sigkill_between_enqueue_and_delivery_loses_nothing(tmp_path: Path) -> N
 
     hooks = rec.for_path("/hook")
     verifier = Webhook(SECRET)
-    by_id: dict[str, dict] = {}
+    by_id: dict[str, dict[str, Any]] = {}
     for hit in hooks:
         by_id.setdefault(hit.headers["webhook-id"], verifier.verify(hit.body, hit.headers))
     assert len(hooks) == 2 and len(by_id) == 1      # sent twice (at least once), once after dedup
     items = {i["id"] for payload in by_id.values() for i in payload["data"]["new"]}
     assert items == {"item-1", "item-2", "item-3"}  # nothing lost; runs 1 and 2 merged into one message
-    assert len(rec.for_path("/hub", ok_only=True)) == 1   # the hub got one ping for the feed
+    assert [h.status for h in rec.for_path("/hub")].count(204) == 1   # one answered ping for the feed
 
     import sqlite3
     with sqlite3.connect(tmp_path / "state" / "s.db") as conn:
@@ -185,7 +190,7 @@ def test_publish_cli_with_endpoint_down_then_deliver_and_status(tmp_path: Path) 
 
     def cli(*args: str) -> subprocess.CompletedProcess[str]:
         return subprocess.run([sys.executable, "-m", "syndicate", *args, "--config", str(config)],
-                              capture_output=True, text=True, env=env, timeout=60, cwd=tmp_path)
+                              capture_output=True, text=True, env=env, timeout=60, cwd=tmp_path, check=False)
 
     published = cli("publish")
     assert published.returncode in (0, 3), published.stderr
