@@ -266,10 +266,6 @@ def test_forbidden_xml_characters_never_reach_a_feed(tmp_path: Path) -> None:
     assert "\u201cIt\u2019s a start\u201d, said the caf\xe9 owner\u2026" in bodies["Caf\xe9 owners\u2019 \u20ac5 plan"]
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "bug in syndicate/sources/scraped.py _elements(): str.splitlines() breaks lines at \\v, \\f, \\x1c-\\x1e"
-    " (and \\x85, \\u2028, \\u2029), so a control character inside a title line splits it and shifts the"
-    " header: section 'owners', title 'plan today' instead of section 'Business', title 'Cafe owners plan today'"))
 def test_control_characters_in_a_line_do_not_split_it(tmp_path: Path) -> None:
     site = make_site(tmp_path, pages=None)
     write_page(site, "vt.txt", _page(("Business", "Cafe\x0b owners\x1c plan today", None,

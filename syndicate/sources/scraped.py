@@ -49,9 +49,11 @@ class Line:
 def _elements(text: str) -> list[Line]:
     if text.startswith("\ufeff"):
         text = text[1:]
-    # splitlines first (it also splits on \x0b, \x0c, \x1c-\x1e), then clean the whole text once
-    lines = text.splitlines()
-    cleaned = xml_safe("\n".join(lines)).replace("\u00a0", " ").split("\n")
+    # Lines end at \n, \r\n or \r only: str.splitlines() would also split at \v, \f,
+    # \x1c-\x1e, \x85, \u2028 and \u2029, so a stray control character inside a title
+    # would cut it in two. Then the whole text is cleaned in one pass.
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    cleaned = xml_safe(text).replace("\u00a0", " ").replace("\u2028", " ").replace("\u2029", " ").split("\n")
     return [Line(i, c.strip()) for i, c in enumerate(cleaned, start=1) if c and not c.isspace()]
 
 
