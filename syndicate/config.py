@@ -382,12 +382,18 @@ def parse_config(raw: dict[str, Any], *, path: Path) -> Config:
             raise t.error("secret_env", "must name an environment variable (the secret itself never goes in the config)")
         if "secret" in t.data:
             raise t.error("secret", "secrets are not read from the config file: put it in an environment variable and name it with secret_env")
-        webhooks.append(WebhookConfig(url=_url(t, "url"), name=t.get("name", str, f"webhook-{i + 1}"), secret_env=env))
+        name = t.get("name", str, f"webhook-{i + 1}")
+        if any(w.name == name for w in webhooks):
+            raise t.error("name", f"webhook name {name!r} is used twice: names identify endpoints in the outbox")
+        webhooks.append(WebhookConfig(url=_url(t, "url"), name=name, secret_env=env))
         t.finish()
 
     pings = []
     for i, t in enumerate(top.tables("pings")):
-        pings.append(PingConfig(url=_url(t, "url"), name=t.get("name", str, f"ping-{i + 1}")))
+        name = t.get("name", str, f"ping-{i + 1}")
+        if any(p.name == name for p in pings):
+            raise t.error("name", f"ping name {name!r} is used twice: names identify endpoints in the outbox")
+        pings.append(PingConfig(url=_url(t, "url"), name=name))
         t.finish()
 
     schedule = _schedule(top.table("schedule"))

@@ -53,6 +53,8 @@ def test_minimal_config_gets_documented_defaults(tmp_path: Path) -> None:
     ("[schedule]\ncron = '* * *'\n", "schedule.cron", "five fields"),
     ("[schedule]\ninterval = 'soon'\n", "schedule.interval", "not a duration"),
     ("[state]\npath = 3\n", "state.path", "must be str"),
+    ("[[webhooks]]\nname = 'a'\nurl = 'https://h.example/1'\n[[webhooks]]\nname = 'a'\nurl = 'https://h.example/2'\n",
+     "webhooks[1].name", "used twice"),
 ])
 def test_config_error_names_file_and_key(tmp_path: Path, extra: str, key: str, words: str) -> None:
     path = write(tmp_path, MINIMAL + extra)
