@@ -67,6 +67,9 @@ TICK = 1.0
 # A heartbeat write waits at most this long for the state lock (a manual publish may
 # hold it); a missed beat is harmless, a blocked job is not.
 HEARTBEAT_WAIT = 5.0
+# The last beat ("stopped") waits less: a manual publish holding the lock must not
+# hold up the exit either.
+STOP_BEAT_WAIT = 2.0
 HEARTBEAT_KEY = "daemon"
 
 
@@ -211,6 +214,9 @@ class Daemon:
         """Run until SIGTERM/SIGINT; returns the exit code. Raises BusyError when another
         daemon holds the state, ConfigError when the config has no schedule."""
         specs = job_specs(self.config)
+        if logging.getLogger("syndicate").getEffectiveLevel() > logging.DEBUG:
+            # our "run job=..." line carries publish()'s counts and more: one line per run
+            logging.getLogger("syndicate.publish").setLevel(logging.WARNING)
         self.lock.acquire()
         try:
             self._install_signals()
@@ -219,7 +225,9 @@ class Daemon:
             self._start_scheduler(specs, catch_up=True)
             log.info("daemon started pid=%d jobs=%s", os.getpid(),
                      ",".join(f"{s.id}({_describe(s.schedule)})" for s in specs))
-            self._beat()
+            # the first beat runs in a worker: the main thread never waits on the state
+            # lock, or a signal would wait for the running publish to end
+            self._scheduler.add_job(self._beat, id="beat", name="beat")
             while not self._stop:
                 self._wake.wait(TICK)
                 self._wake.clear()
@@ -230,7 +238,7 @@ class Daemon:
             started = time.monotonic()
             self._scheduler.shutdown(wait=True)
             self._stop_server()
-            self._beat(stopped=True)
+            self._beat(stopped=True, wait=STOP_BEAT_WAIT)
             log.info("daemon stopped seconds=%.2f", time.monotonic() - started)
             return EXIT_OK
         finally:
@@ -407,9 +415,9 @@ class Daemon:
             doc["stopped"] = iso(_utcnow())
         return doc
 
-    def _beat(self, *, stopped: bool = False) -> None:
+    def _beat(self, *, stopped: bool = False, wait: float = HEARTBEAT_WAIT) -> None:
         try:
-            with open_state(self.config.state_path, wait=True, wait_timeout=HEARTBEAT_WAIT) as store:
+            with open_state(self.config.state_path, wait=True, wait_timeout=wait) as store:
                 _write_beat(store, self._beat_doc(stopped=stopped))
         except BusyError:
             log.debug("heartbeat skipped: state busy")
