@@ -49,7 +49,7 @@ import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from types import FrameType
 from typing import Any
@@ -79,10 +79,10 @@ def make_trigger(schedule: Schedule) -> Any:
     """An APScheduler trigger for a config schedule (cron times are UTC)."""
     if schedule.cron is not None:
         from apscheduler.triggers.cron import CronTrigger
-        return CronTrigger.from_crontab(schedule.cron, timezone=timezone.utc)
+        return CronTrigger.from_crontab(schedule.cron, timezone=UTC)
     from apscheduler.triggers.interval import IntervalTrigger
     assert schedule.interval is not None
-    return IntervalTrigger(seconds=schedule.interval, timezone=timezone.utc)
+    return IntervalTrigger(seconds=schedule.interval, timezone=UTC)
 
 
 def period(schedule: Schedule, now: datetime | None = None) -> float:
@@ -91,7 +91,7 @@ def period(schedule: Schedule, now: datetime | None = None) -> float:
     if schedule.interval is not None:
         return schedule.interval
     trigger = make_trigger(schedule)
-    now = now or datetime.now(timezone.utc)
+    now = now or datetime.now(UTC)
     first = trigger.get_next_fire_time(None, now)
     second = trigger.get_next_fire_time(first, first + timedelta(seconds=1))
     if first is None or second is None:
@@ -173,7 +173,7 @@ class DaemonLock:
 # --- the daemon ----------------------------------------------------------------
 
 def _utcnow() -> datetime:
-    return datetime.now(timezone.utc)
+    return datetime.now(UTC)
 
 
 def _reset_log_folding() -> None:
@@ -269,7 +269,7 @@ class Daemon:
         logging.getLogger("apscheduler").setLevel(logging.ERROR)
         scheduler = BackgroundScheduler(
             executors={"default": ThreadPoolExecutor(max_workers=max(2, len(specs)))},
-            job_defaults={"coalesce": True, "max_instances": 1}, timezone=timezone.utc)
+            job_defaults={"coalesce": True, "max_instances": 1}, timezone=UTC)
         scheduler.add_listener(self._on_event, EVENT_JOB_MISSED | EVENT_JOB_MAX_INSTANCES)
         self._scheduler = scheduler
         self._add_jobs(specs, catch_up=catch_up)
@@ -441,7 +441,7 @@ class Daemon:
         try:
             self._server.close()
             self._server.task_dispatcher.shutdown()
-        except Exception:   # noqa: BLE001 - exiting anyway; the thread is a daemon thread
+        except Exception:
             log.debug("server close failed", exc_info=True)
 
 
@@ -465,5 +465,15 @@ def run_daemon(config: Config, *, serve: bool = False, host: str | None = None, 
     return Daemon(config, serve=serve, host=host, port=port).run()
 
 
-__all__ = ["Daemon", "DaemonLock", "JobSpec", "job_specs", "make_trigger", "period", "misfire_grace",
-           "daemon_lock_path", "run_daemon", "HEARTBEAT_KEY"]
+__all__ = [
+    "HEARTBEAT_KEY",
+    "Daemon",
+    "DaemonLock",
+    "JobSpec",
+    "daemon_lock_path",
+    "job_specs",
+    "make_trigger",
+    "misfire_grace",
+    "period",
+    "run_daemon",
+]

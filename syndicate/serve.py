@@ -38,7 +38,7 @@ import stat
 import threading
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 from urllib.parse import unquote_to_bytes
@@ -305,7 +305,7 @@ def health(config: Config) -> tuple[str, dict[str, Any]]:
     return "200 OK", {"status": status, "last_run": last,
                       "last_attempt": last_any if failed else None,
                       "daemon": daemon, "notices": notices,
-                      "now": datetime.now(timezone.utc).isoformat(timespec="seconds")}
+                      "now": datetime.now(UTC).isoformat(timespec="seconds")}
 
 
 def _accepts_gzip(header: str) -> bool:
@@ -379,5 +379,15 @@ def _exit_on_signal(signum: int, frame: object) -> None:
     raise SystemExit(0)
 
 
-__all__ = ["build_app", "serve", "make_server", "server_url", "health", "content_type", "safe_relpath",
-           "OutputApp", "Refused", "HEALTH_PATH"]
+__all__ = [
+    "HEALTH_PATH",
+    "OutputApp",
+    "Refused",
+    "build_app",
+    "content_type",
+    "health",
+    "make_server",
+    "safe_relpath",
+    "serve",
+    "server_url",
+]

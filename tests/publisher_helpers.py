@@ -93,7 +93,7 @@ class Proc:
 
     def __init__(self, args: Sequence[str], cwd: Path, name: str = "syndicate"):
         self.log_path = cwd / f"{name}-{time.monotonic_ns()}.log"
-        self._log = open(self.log_path, "wb")
+        self._log = open(self.log_path, "wb")  # noqa: SIM115 - lives as long as the process
         env = {**os.environ, "PYTHONUNBUFFERED": "1"}
         env.pop("SYNDICATE_CONFIG", None)
         self.popen = subprocess.Popen([sys.executable, "-m", "syndicate", *args], cwd=cwd,

@@ -14,9 +14,8 @@ from urllib.parse import parse_qs
 import pytest
 import requests
 from lxml import etree
-from pytest_httpserver import HTTPServer
-
 from publisher_helpers import Proc, make_site, page_text, wait_until, write_config
+from pytest_httpserver import HTTPServer
 
 BASE = "http://127.0.0.1:8080/"
 
@@ -136,14 +135,14 @@ def test_second_daemon_on_the_same_state_refuses_with_exit_4(tmp_path: Path) -> 
     try:
         first.wait_log(r"daemon started")
         second = subprocess.run([sys.executable, "-m", "syndicate", "daemon", "--config", str(config)],
-                                cwd=tmp_path, capture_output=True, text=True, timeout=20)
+                                cwd=tmp_path, capture_output=True, text=True, timeout=20, check=False)
         assert second.returncode == 4
         assert f"daemon already running: {tmp_path / 'state' / 'site.db.daemon.lock'}: held by pid {first.pid}" \
             in second.stderr
         assert first.popen.poll() is None
         # a manual publish meanwhile shares the state lock: it waits, it never writes alongside
         manual = subprocess.run([sys.executable, "-m", "syndicate", "publish", "--config", str(config), "--wait"],
-                                cwd=tmp_path, capture_output=True, text=True, timeout=30)
+                                cwd=tmp_path, capture_output=True, text=True, timeout=30, check=False)
         assert manual.returncode == 0, manual.stderr
         code, _ = first.stop()
         assert code == 0
@@ -218,7 +217,7 @@ def test_daemon_without_a_schedule_is_a_usage_error(tmp_path: Path) -> None:
     config = make_site(tmp_path)
     config.write_text(config.read_text().replace('[schedule]\ninterval = "1s"\n', ""))
     result = subprocess.run([sys.executable, "-m", "syndicate", "daemon", "--config", str(config)],
-                            cwd=tmp_path, capture_output=True, text=True, timeout=20)
+                            cwd=tmp_path, capture_output=True, text=True, timeout=20, check=False)
     assert result.returncode == 2
     assert "the daemon needs a schedule" in result.stderr
 

@@ -9,15 +9,15 @@ import json
 import os
 import threading
 from collections.abc import Iterator
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from email.utils import format_datetime
 from pathlib import Path
 
 import pytest
 import requests
 from lxml import etree
-
 from publisher_helpers import Proc, make_site
+
 from syndicate.config import Config, load_config
 from syndicate.publish import publish
 from syndicate.serve import build_app, make_server, server_url
@@ -63,7 +63,7 @@ def test_feed_served_with_type_validators_cache_and_websub_links(site: tuple[Con
     etag = resp.headers["ETag"]
     assert etag.startswith('"') and not etag.startswith("W/")
     mtime = (config.output.dir / rel).stat().st_mtime
-    assert resp.headers["Last-Modified"] == format_datetime(datetime.fromtimestamp(int(mtime), timezone.utc),
+    assert resp.headers["Last-Modified"] == format_datetime(datetime.fromtimestamp(int(mtime), UTC),
                                                             usegmt=True)
     assert resp.headers["Cache-Control"] == "public, max-age=60"
     assert resp.headers["Vary"] == "Accept-Encoding"
@@ -162,7 +162,7 @@ def test_paths_outside_output_are_refused(site: tuple[Config, str], path: str) -
 
 
 def test_healthz_reports_last_run_and_notices(site: tuple[Config, str]) -> None:
-    config, base = site
+    _, base = site
     resp = get(f"{base}/healthz")
     assert resp.status_code == 200
     assert resp.headers["Content-Type"] == "application/json"

@@ -28,18 +28,17 @@ import pytest
 pytest.importorskip("flask_websub", reason="the WebSub end-to-end test needs flask-websub (pip install flask-websub celery)")
 pytest.importorskip("celery", reason="flask-websub's hub runs on Celery (pip install celery)")
 
-from celery import Celery  # noqa: E402
-from flask import Flask  # noqa: E402
-from flask_websub.hub import Hub, SQLite3HubStorage  # noqa: E402
-from flask_websub.subscriber import (  # noqa: E402
+from celery import Celery
+from flask import Flask
+from flask_websub.hub import Hub, SQLite3HubStorage
+from flask_websub.subscriber import (
     SQLite3SubscriberStorage,
     SQLite3TempSubscriberStorage,
     Subscriber,
     discover,
 )
-from werkzeug.serving import make_server  # noqa: E402
-
-from publisher_helpers import Proc, free_port, make_site, page_text, wait_until  # noqa: E402
+from publisher_helpers import Proc, free_port, make_site, page_text, wait_until
+from werkzeug.serving import make_server
 
 
 class Background:
