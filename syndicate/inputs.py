@@ -11,7 +11,7 @@ import codecs
 import glob
 import hashlib
 import os
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from pathlib import Path
@@ -127,9 +127,12 @@ def parse_file(f: InputFile, text: str) -> tuple[tuple[Article, ...], tuple[Prob
     return result.articles, result.problems
 
 
-def read_sources(config: Config, *, known: Mapping[str, tuple[int, int, str]] | None = None,
-                 on_file: Callable[[InputFile], None] | None = None) -> Batch:
-    """Read every input that changed since ``known`` (path -> size, mtime_ns, sha256)."""
+def iter_batches(config: Config, *, known: Mapping[str, tuple[int, int, str]] | None = None,
+                 on_file: Callable[[InputFile], None] | None = None,
+                 chunk: int = 2000) -> Iterator[Batch]:
+    """Read every input that changed since ``known`` (path -> size, mtime_ns, sha256),
+    yielding batches of about ``chunk`` articles, so memory stays flat however large the
+    corpus (the last batch also carries the glob problems and the unchanged count)."""
     files, problems = find_inputs(config)
     known = known or {}
     articles: list[Article] = []
@@ -152,8 +155,23 @@ def read_sources(config: Config, *, known: Mapping[str, tuple[int, int, str]] | 
         found, found_problems = parse_file(f, text)
         articles.extend(found)
         problems.extend(found_problems)
-    return Batch(articles=tuple(articles), problems=tuple(problems), read=tuple(read),
-                 skipped_unchanged=skipped, files_seen=len(files))
+        if len(articles) >= chunk:
+            yield Batch(articles=tuple(articles), problems=tuple(problems), read=tuple(read),
+                        skipped_unchanged=0, files_seen=0)
+            articles, problems, read = [], [], []
+    yield Batch(articles=tuple(articles), problems=tuple(problems), read=tuple(read),
+                skipped_unchanged=skipped, files_seen=len(files))
+
+
+def read_sources(config: Config, *, known: Mapping[str, tuple[int, int, str]] | None = None,
+                 on_file: Callable[[InputFile], None] | None = None) -> Batch:
+    """Everything :func:`iter_batches` reads, as one batch."""
+    batches = list(iter_batches(config, known=known, on_file=on_file, chunk=1 << 62))
+    return Batch(articles=tuple(a for b in batches for a in b.articles),
+                 problems=tuple(p for b in batches for p in b.problems),
+                 read=tuple(r for b in batches for r in b.read),
+                 skipped_unchanged=sum(b.skipped_unchanged for b in batches),
+                 files_seen=sum(b.files_seen for b in batches))
 
 
 def iter_all(config: Config) -> Iterable[tuple[InputFile, tuple[Article, ...], tuple[Problem, ...]]]:

@@ -69,12 +69,13 @@ def entry_link(config: Config, article: Article, section_slug: str, slug: str) -
 
 def make_plan(articles: Sequence[Article], known: Mapping[str, list[tuple[LedgerRecord, dict[str, Any]]]],
               taken_slugs: Mapping[str, set[str]], *, next_seq: int, config: Config, sections: SectionMap,
-              now: datetime) -> Plan:
+              now: datetime, first_seen_offset: int = 0) -> Plan:
     """Decide new / updated / unchanged for each article (in read order).
 
     ``known`` maps each base from :func:`lookup_bases` to the ledger records (with
     their stored article data) whose key starts with it; ``taken_slugs`` maps a
-    section slug to slugs already used there.
+    section slug to slugs already used there. ``first_seen_offset`` counts the new
+    articles of earlier batches of the same run, so first-seen times keep stepping.
     """
     # One item per key in this run: the richest capture, at its first position.
     keyed: dict[str, tuple[str, Article]] = {}
@@ -114,7 +115,7 @@ def make_plan(articles: Sequence[Article], known: Mapping[str, list[tuple[Ledger
                                  updated=max(edited_at, match.updated), content_hash=digest, seq=match.seq))
             continue
         i = len(new)
-        first_seen = now - i * FIRST_SEEN_STEP
+        first_seen = now - (first_seen_offset + i) * FIRST_SEEN_STEP
         published = article.published or first_seen
         day = article.published.date().isoformat() if article.published else None
         taken = used.setdefault(section_slug, set())

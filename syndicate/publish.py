@@ -14,6 +14,7 @@ Order of effects, chosen so that a kill at any moment loses nothing:
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import itertools
 import logging
@@ -27,9 +28,9 @@ from typing import Any
 from .codec import article_from_dict, dumps
 from .config import Config
 from .errors import StateError
-from .inputs import InputFile, read_sources
+from .inputs import InputFile, iter_batches
 from .model import Entry, Feed, FeedChange, FeedFormat, FeedInfo, ItemNotice, Problem, RunChanges
-from .plan import Plan, entry_link, lookup_bases, make_plan
+from .plan import entry_link, lookup_bases, make_plan
 from .render import RENDER_VERSION, RENDERERS
 from .render.body import summary_text
 from .render.opml import render_opml
@@ -37,7 +38,7 @@ from .render.pages import render_article, render_index, render_section
 from .sections import SectionMap, combined_feed_info, feed_paths, section_feed_info
 from .state import LedgerRecord, StateStore, open_state
 from .text import slugify
-from .writer import clean_temps, remove_files, write_files
+from .writer import changed_files, clean_temps, remove_files, write_files
 
 log = logging.getLogger(__name__)
 
@@ -112,11 +113,10 @@ def _notice(e: Entry) -> ItemNotice:
 
 @dataclass(slots=True)
 class _Site:
-    """The files of one run, in write order, and which of them are feeds."""
+    """Files to write, in write order, and which of them are feeds."""
 
     files: dict[str, bytes] = field(default_factory=dict)
     feeds: dict[str, tuple[FeedInfo, FeedFormat]] = field(default_factory=dict)
-    pages: dict[str, bytes] = field(default_factory=dict)
 
     def add_feed(self, info: FeedInfo, entries: Sequence[Entry], formats: Iterable[FeedFormat]) -> None:
         feed = Feed(info=info, entries=tuple(entries))
@@ -124,50 +124,53 @@ class _Site:
             self.files[rel] = RENDERERS[fmt](feed)
             self.feeds[rel] = (info, fmt)
 
-    def ordered(self) -> dict[str, bytes]:
-        # article pages first: a hub or reader following a new item's link finds it
-        return {**self.pages, **self.files}
+
+class _Sections:
+    """Feed infos of every known section, refreshed when a run adds sections."""
+
+    def __init__(self, store: StateStore, config: Config):
+        self.store = store
+        self.config = config
+        self.site = combined_feed_info(config)
+        self.refresh()
+
+    def refresh(self) -> None:
+        smap = SectionMap(self.config)
+        self.infos = {s.slug: section_feed_info(self.config, s) for s in smap.ordered(self.store.sections())}
 
 
-def render_site(store: StateStore, config: Config, plan: Plan, *, full: bool,
-                force_sections: Iterable[str] = ()) -> _Site:
-    smap = SectionMap(config)
-    known = store.sections()
-    infos = {s.slug: section_feed_info(config, s) for s in smap.ordered(known)}
-    site_info = combined_feed_info(config)
+def render_pages(sections: _Sections, entries: Iterable[Entry]) -> dict[str, bytes]:
+    """One plain HTML page per article without a URL of its own."""
+    pages = {}
+    for e in entries:
+        if not e.article.url and e.section_slug in sections.infos:
+            pages[f"{e.section_slug}/{e.slug}.html"] = render_article(sections.site, sections.infos[e.section_slug], e)
+    return pages
+
+
+def render_feeds(store: StateStore, config: Config, sections: _Sections, touched: set[str]) -> _Site:
+    """Feeds, section pages, the index and the OPML list for the touched sections."""
+    infos = sections.infos
     limit = config.output.item_limit
     formats = config.output.formats
-    touched = set(infos) if full else (plan.touched_sections | set(force_sections)) & set(infos)
     out = _Site()
-
-    if config.output.article_pages:
-        entries: Iterable[Entry] = (*plan.new, *plan.updated)
-        if full:   # and every other live entry of the ledger
-            planned = {e.key for e in entries}
-            rest = (entry_from_row(config, r, d) for r, d in store.all_entries(skip=planned))
-            entries = itertools.chain(entries, rest)
-        for e in entries:
-            if not e.article.url and e.section_slug in infos:
-                out.pages[f"{e.section_slug}/{e.slug}.html"] = render_article(site_info, infos[e.section_slug], e)
-
-    for slug in sorted(touched):
+    for slug in sorted(touched & set(infos)):
         entries = [entry_from_row(config, r, d) for r, d in store.top_entries(slug, limit)]
         out.add_feed(infos[slug], entries, formats)
         if config.output.article_pages:
-            out.files[f"{slug}/{INDEX_PATH}"] = render_section(site_info, infos[slug], entries)
-    if touched or full:
+            out.files[f"{slug}/{INDEX_PATH}"] = render_section(sections.site, infos[slug], entries)
+    if touched:
         latest = [entry_from_row(config, r, d) for r, d in store.top_entries(None, limit)]
-        out.add_feed(site_info, latest, formats)
-        out.files[INDEX_PATH] = render_index(site_info, list(infos.values()), latest[:INDEX_LATEST],
+        out.add_feed(sections.site, latest, formats)
+        out.files[INDEX_PATH] = render_index(sections.site, list(infos.values()), latest[:INDEX_LATEST],
                                              config.site.base_url + OPML_PATH)
         newest = max((e.updated for e in latest), default=None)
-        out.files[OPML_PATH] = render_opml(config.site.title, [site_info, *infos.values()], updated=newest)
+        out.files[OPML_PATH] = render_opml(config.site.title, [sections.site, *infos.values()], updated=newest)
     return out
 
 
 class _DryRun(Exception):
-    def __init__(self, site: _Site):
-        self.site = site
+    """Raised to roll back a dry run's transaction."""
 
 
 def _taken_slugs(store: StateStore, plan_input: Sequence[Any], smap: SectionMap) -> dict[str, set[str]]:
@@ -180,98 +183,43 @@ def _taken_slugs(store: StateStore, plan_input: Sequence[Any], smap: SectionMap)
             for section, bases in wanted.items()}
 
 
+# Articles per batch: parse, plan, commit and write a batch before reading the next, so
+# memory stays flat with corpus size (a 50k cold publish holds ~2k articles at a time).
+BATCH_ARTICLES = 2000
+# A webhook payload stays small: at most this many new and updated items per run.
+MAX_NOTICE_ITEMS = 100
+
+
 def publish(config: Config, *, now: datetime | None = None, dry_run: bool = False, wait: bool = False,
             rebuild: bool = False, deliver: bool = True, withdraw: Sequence[str] = (), restore: bool = False,
             on_file: Callable[[InputFile], None] | None = None) -> Report:
     """Run one publish. Raises SyndicateError subclasses (BusyError when locked)."""
     started = time.monotonic()
     now = now or datetime.now(timezone.utc)
-    out_dir = config.output.dir
-    report = Report(dry_run=dry_run)
     with open_state(config.state_path, wait=wait) as store:
-        if not dry_run:
-            clean_temps(out_dir)
-        run_id = store.start_run("publish", now) if not dry_run else 0
-        try:
-            batch = read_sources(config, known=store.input_fingerprints(), on_file=on_file)
-            smap = SectionMap(config)
-            known = store.records_with_base(lookup_bases(batch.articles, smap))
-            plan = make_plan(batch.articles, known, _taken_slugs(store, batch.articles, smap),
-                             next_seq=store.next_seq(), config=config, sections=smap, now=now)
-            fingerprint = render_fingerprint(config)
-            full = (rebuild or store.get_meta("render_fingerprint") != fingerprint
-                    or not (out_dir / INDEX_PATH).exists())
-            report.problems = batch.problems
-            report.inputs_read = len(batch.read)
-            report.inputs_unchanged = batch.skipped_unchanged
-            report.new, report.updated, report.unchanged = len(plan.new), len(plan.updated), plan.unchanged
-            report.withdrawn = plan.withdrawn_seen
-            removed_pages: list[str] = []
-            forced: set[str] = set()
-            restored: list[str] = []
+        if dry_run:
+            # everything in one transaction, rolled back at the end; nothing written
+            report = Report(dry_run=True)
             try:
                 with store.transaction():
-                    store.upsert_entries((*plan.new, *plan.updated))
-                    store.record_sections(plan.sections.items())
-                    store.record_inputs((str(f.path), f.size, f.mtime_ns, digest) for f, digest in batch.read)
-                    for ident in withdraw:
-                        rec = store.set_withdrawn(ident, not restore)
-                        if rec is None:
-                            raise StateError(f"cannot withdraw: {ident}: no such item (give its id or slug;"
-                                             " `syndicate items` lists them)")
-                        forced.add(rec.section_slug)
-                        restored.append(rec.key)
-                        if not restore:
-                            removed_pages.append(f"{rec.section_slug}/{rec.slug}.html")
-                    site = render_site(store, config, plan, full=full, force_sections=forced)
-                    if restore and config.output.article_pages:   # bring the restored pages back
-                        site_info = combined_feed_info(config)
-                        for r, d in store.rows_by_keys(restored):
-                            e = entry_from_row(config, r, d)
-                            if not e.article.url:
-                                section = SectionMap(config).info(r.section_slug, e.article.section)
-                                site.pages[f"{e.section_slug}/{e.slug}.html"] = render_article(
-                                    site_info, section_feed_info(config, section), e)
-                    report.sections = len(store.sections())
-                    report.articles_total = store.count_articles()
-                    if dry_run:
-                        raise _DryRun(site)
-            except _DryRun as dry:
-                from .writer import changed_files
-                report.files_written = changed_files(out_dir, dry.site.ordered())
-                report.feeds_changed = [p for p in report.files_written if p in dry.site.feeds]
-                report.seconds = time.monotonic() - started
-                return report
-
-            report.files_written = write_files(out_dir, site.ordered())
-            if removed_pages:
-                report.files_written += remove_files(out_dir, removed_pages)
-            recorded = store.feed_hashes()
-            versions = []
-            changes = []
-            for rel, (info, fmt) in site.feeds.items():
-                digest = hashlib.sha256(site.files[rel]).hexdigest()
-                if recorded.get(rel) != digest:
-                    versions.append((rel, info.self_urls[fmt], digest, now))
-                    changes.append(FeedChange(feed_key=info.key, title=info.title, format=fmt,
-                                              url=info.self_urls[fmt], path=rel))
-            report.feeds_changed = [c.path for c in changes]
-            run_changes = RunChanges(feeds=tuple(changes), new=tuple(_notice(e) for e in plan.new),
-                                     updated=tuple(_notice(e) for e in plan.updated))
-            with store.transaction():
-                store.record_feeds(versions)
-                store.set_meta("render_fingerprint", fingerprint)
-                if run_changes and _has_targets(config):
-                    report.notices_queued = _enqueue(store, config, run_changes, now)
-                report.seconds = time.monotonic() - started
-                store.finish_run(run_id, datetime.now(timezone.utc), "problems" if report.errors else "ok",
-                                 report.summary())
+                    _run(store, config, report, now=now, rebuild=rebuild, withdraw=withdraw, restore=restore,
+                         on_file=on_file, dry_run=True)
+                    raise _DryRun()
+            except _DryRun:
+                pass
+            report.seconds = time.monotonic() - started
+            return report
+        clean_temps(config.output.dir)
+        run_id = store.start_run("publish", now)
+        report = Report()
+        try:
+            _run(store, config, report, now=now, rebuild=rebuild, withdraw=withdraw, restore=restore,
+                 on_file=on_file, dry_run=False, run_id=run_id, started=started)
         except BaseException as err:
-            if not dry_run:
-                try:
-                    store.finish_run(run_id, datetime.now(timezone.utc), "failed", {"error": str(err)[:500]})
-                except Exception:  # noqa: BLE001 - the original error matters more
-                    pass
+            try:
+                store.finish_run(run_id, datetime.now(timezone.utc), "failed", {"error": str(err)[:500]})
+            except Exception:  # noqa: BLE001 - the original error matters more
+                pass
             raise
         log.info("published new=%d updated=%d unchanged=%d files=%d feeds_changed=%d queued=%d seconds=%.2f",
                  report.new, report.updated, report.unchanged, len(report.files_written),
@@ -280,6 +228,118 @@ def publish(config: Config, *, now: datetime | None = None, dry_run: bool = Fals
             report.delivery = _deliver(store, config)
     report.seconds = time.monotonic() - started
     return report
+
+
+def _run(store: StateStore, config: Config, report: Report, *, now: datetime, rebuild: bool,
+         withdraw: Sequence[str], restore: bool, on_file: Callable[[InputFile], None] | None, dry_run: bool,
+         run_id: int = 0, started: float = 0.0) -> None:
+    out_dir = config.output.dir
+    tx = (lambda: contextlib.nullcontext()) if dry_run else store.transaction
+    fingerprint = render_fingerprint(config)
+    full = rebuild or store.get_meta("render_fingerprint") != fingerprint or not (out_dir / INDEX_PATH).exists()
+    smap = SectionMap(config)
+    sections = _Sections(store, config)
+    touched: set[str] = set(sections.infos) if full else set()
+    in_run: set[str] = set()            # ledger keys written by this run (pages already rendered)
+    new_notices: list[ItemNotice] = []
+    upd_notices: list[ItemNotice] = []
+    problems: list[Problem] = []
+
+    def write(files: dict[str, bytes]) -> None:
+        if dry_run:
+            report.files_written += changed_files(out_dir, files)
+        else:
+            report.files_written += write_files(out_dir, files)
+
+    # 1. inputs, batch by batch: plan, commit to the ledger, write the article pages
+    for batch in iter_batches(config, known=store.input_fingerprints(), on_file=on_file, chunk=BATCH_ARTICLES):
+        problems.extend(batch.problems)
+        report.inputs_read += len(batch.read)
+        report.inputs_unchanged += batch.skipped_unchanged
+        known = store.records_with_base(lookup_bases(batch.articles, smap))
+        plan = make_plan(batch.articles, known, _taken_slugs(store, batch.articles, smap),
+                         next_seq=store.next_seq(), config=config, sections=smap, now=now,
+                         first_seen_offset=report.new)
+        report.new += len(plan.new)
+        report.updated += len(plan.updated)
+        report.unchanged += plan.unchanged
+        report.withdrawn += plan.withdrawn_seen
+        with tx():
+            if plan.new or plan.updated:
+                # Until step 4 records the fingerprint again, the output is behind the
+                # ledger: a run killed before then makes the next one a full rebuild, so
+                # the pages of articles committed here are written after all.
+                store.set_meta("render_fingerprint", "incomplete")
+            store.upsert_entries((*plan.new, *plan.updated))
+            store.record_sections(plan.sections.items())
+            store.record_inputs((str(f.path), f.size, f.mtime_ns, digest) for f, digest in batch.read)
+        if set(plan.sections) - set(sections.infos):
+            sections.refresh()
+        touched |= plan.touched_sections
+        changed = (*plan.new, *plan.updated)
+        in_run.update(e.key for e in changed)
+        new_notices += [_notice(e) for e in plan.new[:MAX_NOTICE_ITEMS - len(new_notices)]]
+        upd_notices += [_notice(e) for e in plan.updated[:MAX_NOTICE_ITEMS - len(upd_notices)]]
+        if config.output.article_pages:
+            write(render_pages(sections, changed))
+    report.problems = tuple(problems)
+
+    # 2. withdrawals (and their undoing) asked for on the command line
+    removed: list[str] = []
+    with tx():
+        if withdraw:
+            store.set_meta("render_fingerprint", "incomplete")
+        for ident in withdraw:
+            rec = store.set_withdrawn(ident, not restore)
+            if rec is None:
+                raise StateError(f"cannot withdraw: {ident}: no such item (give its id or slug;"
+                                 " `syndicate items` lists them)")
+            touched.add(rec.section_slug)
+            if restore:
+                rows = store.rows_by_keys([rec.key])
+                if config.output.article_pages:
+                    write(render_pages(sections, (entry_from_row(config, r, d) for r, d in rows)))
+            else:
+                removed.append(f"{rec.section_slug}/{rec.slug}.html")
+    if removed and not dry_run:
+        report.files_written += remove_files(out_dir, removed)
+
+    # 3. a full rebuild (first run, config change, --rebuild): every other page too, in batches
+    if full and config.output.article_pages:
+        pending: list[Entry] = []
+        for r, d in store.all_entries(skip=in_run):
+            pending.append(entry_from_row(config, r, d))
+            if len(pending) >= BATCH_ARTICLES:
+                write(render_pages(sections, pending))
+                pending = []
+        write(render_pages(sections, pending))
+
+    # 4. feeds, section pages, index, OPML; then record versions + notifications together
+    site = render_feeds(store, config, sections, touched)
+    write(site.files)
+    report.sections = len(sections.infos)
+    report.articles_total = store.count_articles()
+    recorded = store.feed_hashes()
+    versions = []
+    changes = []
+    for rel, (info, fmt) in site.feeds.items():
+        digest = hashlib.sha256(site.files[rel]).hexdigest()
+        if recorded.get(rel) != digest:
+            versions.append((rel, info.self_urls[fmt], digest, now))
+            changes.append(FeedChange(feed_key=info.key, title=info.title, format=fmt,
+                                      url=info.self_urls[fmt], path=rel))
+    report.feeds_changed = [c.path for c in changes]
+    if dry_run:
+        return
+    run_changes = RunChanges(feeds=tuple(changes), new=tuple(new_notices), updated=tuple(upd_notices))
+    with store.transaction():
+        store.record_feeds(versions)
+        store.set_meta("render_fingerprint", fingerprint)
+        if run_changes and _has_targets(config):
+            report.notices_queued = _enqueue(store, config, run_changes, now)
+        report.seconds = time.monotonic() - started
+        store.finish_run(run_id, datetime.now(timezone.utc), "problems" if report.errors else "ok",
+                         report.summary())
 
 
 def _has_targets(config: Config) -> bool:
@@ -300,5 +360,5 @@ def output_path_for(config: Config, rel: str) -> Path:
     return config.output.dir / rel
 
 
-__all__ = ["publish", "Report", "render_site", "render_fingerprint", "dumps",
+__all__ = ["publish", "Report", "render_feeds", "render_pages", "render_fingerprint", "dumps",
            "EXIT_OK", "EXIT_FAILED", "EXIT_USAGE", "EXIT_PROBLEMS", "EXIT_BUSY", "EXIT_DEAD"]

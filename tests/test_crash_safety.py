@@ -229,11 +229,6 @@ Most Viewed
 """
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "bug in syndicate/publish.py: tx 1 records the article *and its input file* before any output is"
-    " written, so when the run dies after tx 1 (SIGKILL, or a write error as here) the next run skips the"
-    " input as unchanged, renders no page for the article and does not re-render its section's feeds;"
-    " a later change to the section then publishes feeds linking to a page that never gets written"))
 def test_output_lost_after_the_ledger_commit_is_written_by_the_next_run(tmp_path: Path) -> None:
     """A run that dies between recording an article and writing its files (here: a real
     write error, a folder squatting on the page's path) must not lose those files."""
