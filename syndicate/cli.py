@@ -214,6 +214,10 @@ def status_command(config_path: str) -> None:
         run = store.last_run(ok_only=False)
         click.echo("last publish: never" if run is None else
                    f"last publish: #{run['id']} {run['status']}, started {run['started']}, finished {run['finished']}")
+        from .daemon import HEARTBEAT_KEY
+        beat = store.get_meta(HEARTBEAT_KEY)
+        if beat is not None:
+            click.echo(f"daemon: {beat}")
         status = outbox_status(store, config, datetime.now(timezone.utc))
     finally:
         store.close()

@@ -285,7 +285,7 @@ def parse_config(raw: dict[str, Any], *, path: Path) -> Config:
     )
     s.finish()
 
-    inputs = []
+    inputs: list[InputConfig] = []
     for i, t in enumerate(top.tables("inputs")):
         fmt = t.get("format", str, "auto")
         if fmt not in INPUT_FORMATS:
@@ -333,7 +333,7 @@ def parse_config(raw: dict[str, Any], *, path: Path) -> Config:
         raise top.error("inputs", "at least one [[inputs]] table is required")
 
     o = top.table("output")
-    formats = []
+    formats: list[FeedFormat] = []
     for name in o.strings("formats", ("rss", "atom", "json")):
         try:
             formats.append(FeedFormat(name))
@@ -358,7 +358,7 @@ def parse_config(raw: dict[str, Any], *, path: Path) -> Config:
     state_path = (root / st.get("path", str, "state/syndicate.db")).resolve()
     st.finish()
 
-    sections = []
+    sections: list[SectionConfig] = []
     for t in top.tables("sections"):
         slug = t.get("slug", str)
         if slug is not None and not re.fullmatch(r"[a-z0-9][a-z0-9-]*", slug):
@@ -367,7 +367,7 @@ def parse_config(raw: dict[str, Any], *, path: Path) -> Config:
                                       title=t.get("title", str), description=t.get("description", str)))
         t.finish()
 
-    hubs = []
+    hubs: list[HubConfig] = []
     for t in top.tables("hubs"):
         param = t.get("param", str, "hub.url")
         if param not in ("hub.url", "hub.topic"):
@@ -375,7 +375,7 @@ def parse_config(raw: dict[str, Any], *, path: Path) -> Config:
         hubs.append(HubConfig(url=_url(t, "url"), param=param))
         t.finish()
 
-    webhooks = []
+    webhooks: list[WebhookConfig] = []
     for i, t in enumerate(top.tables("webhooks")):
         env = t.get("secret_env", str)
         if env is not None and not re.fullmatch(r"[A-Za-z_][A-Za-z0-9_]*", env):
@@ -388,7 +388,7 @@ def parse_config(raw: dict[str, Any], *, path: Path) -> Config:
         webhooks.append(WebhookConfig(url=_url(t, "url"), name=name, secret_env=env))
         t.finish()
 
-    pings = []
+    pings: list[PingConfig] = []
     for i, t in enumerate(top.tables("pings")):
         name = t.get("name", str, f"ping-{i + 1}")
         if any(p.name == name for p in pings):

@@ -180,11 +180,8 @@ def _reset_log_folding() -> None:
     """log.RepeatFilter folds a message template after 5 repeats "per run"; for the
     daemon a run is one job, so its counts restart with each job (otherwise the
     per-run line would fall silent after the fifth run of a months-long process)."""
-    from .log import RepeatFilter
-    for handler in logging.getLogger("syndicate").handlers:
-        for f in handler.filters:
-            if isinstance(f, RepeatFilter):
-                f.counts.clear()
+    from .log import reset_repeats
+    reset_repeats()
 
 
 class Daemon:

@@ -23,6 +23,14 @@ class RepeatFilter(logging.Filter):
         return n <= self.limit + 1
 
 
+def reset_repeats() -> None:
+    """Start counting repeats afresh (the daemon calls this before each job)."""
+    for handler in logging.getLogger("syndicate").handlers:
+        for f in handler.filters:
+            if isinstance(f, RepeatFilter):
+                f.counts.clear()
+
+
 def setup_logging(verbosity: int = 0, *, quiet: bool = False) -> None:
     level = logging.WARNING if quiet else (logging.DEBUG if verbosity > 1 else logging.INFO if verbosity == 1
                                            else logging.WARNING)
