@@ -17,6 +17,7 @@ from __future__ import annotations
 import contextlib
 import hashlib
 import itertools
+import os
 import logging
 import time
 from collections.abc import Callable, Iterable, Sequence
@@ -245,9 +246,20 @@ def _run(store: StateStore, config: Config, report: Report, *, now: datetime, re
     upd_notices: list[ItemNotice] = []
     problems: list[Problem] = []
 
-    def write(files: dict[str, bytes]) -> None:
+    pages_written = 0
+
+    def write(files: dict[str, bytes], *, pages: bool = False) -> None:
+        nonlocal pages_written
         if dry_run:
             report.files_written += changed_files(out_dir, files)
+        elif pages:
+            # Article pages: atomic (temp + rename) but not synced one batch at a time;
+            # one os.sync() before the feeds go out makes them all durable. Syncing per
+            # batch stalled file creation on the journal: 4.3 s instead of 1.3 s of
+            # open() for a cold 10k publish (cProfile, this machine).
+            done = write_files(out_dir, files, durable=False)
+            pages_written += len(done)
+            report.files_written += done
         else:
             report.files_written += write_files(out_dir, files)
 
@@ -281,7 +293,7 @@ def _run(store: StateStore, config: Config, report: Report, *, now: datetime, re
         new_notices += [_notice(e) for e in plan.new[:MAX_NOTICE_ITEMS - len(new_notices)]]
         upd_notices += [_notice(e) for e in plan.updated[:MAX_NOTICE_ITEMS - len(upd_notices)]]
         if config.output.article_pages:
-            write(render_pages(sections, changed))
+            write(render_pages(sections, changed), pages=True)
     report.problems = tuple(problems)
 
     # 2. withdrawals (and their undoing) asked for on the command line
@@ -298,7 +310,7 @@ def _run(store: StateStore, config: Config, report: Report, *, now: datetime, re
             if restore:
                 rows = store.rows_by_keys([rec.key])
                 if config.output.article_pages:
-                    write(render_pages(sections, (entry_from_row(config, r, d) for r, d in rows)))
+                    write(render_pages(sections, (entry_from_row(config, r, d) for r, d in rows)), pages=True)
             else:
                 removed.append(f"{rec.section_slug}/{rec.slug}.html")
     if removed and not dry_run:
@@ -310,11 +322,13 @@ def _run(store: StateStore, config: Config, report: Report, *, now: datetime, re
         for r, d in store.all_entries(skip=in_run):
             pending.append(entry_from_row(config, r, d))
             if len(pending) >= BATCH_ARTICLES:
-                write(render_pages(sections, pending))
+                write(render_pages(sections, pending), pages=True)
                 pending = []
-        write(render_pages(sections, pending))
+        write(render_pages(sections, pending), pages=True)
 
     # 4. feeds, section pages, index, OPML; then record versions + notifications together
+    if pages_written:
+        os.sync()    # every page durable before a feed that links to it
     site = render_feeds(store, config, sections, touched)
     write(site.files)
     report.sections = len(sections.infos)
