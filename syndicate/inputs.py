@@ -11,6 +11,7 @@ import codecs
 import glob
 import hashlib
 import os
+import stat
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from datetime import datetime, timezone
@@ -47,10 +48,9 @@ class Batch:
 
 
 def display_path(path: Path, root: Path) -> str:
-    try:
-        return os.path.relpath(path, root) if path.is_relative_to(root) else str(path)
-    except ValueError:
-        return str(path)
+    """The path relative to the config folder when inside it, else absolute."""
+    text, prefix = str(path), str(root).rstrip(os.sep) + os.sep
+    return text[len(prefix):] if text.startswith(prefix) else text
 
 
 def find_inputs(config: Config) -> tuple[list[InputFile], list[Problem]]:
@@ -58,6 +58,7 @@ def find_inputs(config: Config) -> tuple[list[InputFile], list[Problem]]:
     files: list[InputFile] = []
     problems: list[Problem] = []
     seen: set[Path] = set()
+    root = Path(os.path.normpath(config.root))
     for group in config.inputs:
         for pattern in group.paths:
             full = pattern if os.path.isabs(pattern) else str(config.root / pattern)
@@ -66,12 +67,19 @@ def find_inputs(config: Config) -> tuple[list[InputFile], list[Problem]]:
                 problems.append(Problem(path=pattern, line=0, severity="warning",
                                         message=f"input {group.name!r}: no file matches this pattern"))
             for match in matches:
-                path = Path(match).resolve()
-                if path in seen or not path.is_file():
+                # normpath, not resolve(): one realpath per file cost 0.1 s at 2,500 files,
+                # a third of a one-article republish at 50k articles
+                path = Path(os.path.normpath(os.path.abspath(match)))
+                if path in seen:
+                    continue
+                try:
+                    st = path.stat()
+                except OSError:
+                    continue
+                if not stat.S_ISREG(st.st_mode):
                     continue
                 seen.add(path)
-                st = path.stat()
-                files.append(InputFile(group=group, path=path, display=display_path(path, config.root),
+                files.append(InputFile(group=group, path=path, display=display_path(path, root),
                                        size=st.st_size, mtime_ns=st.st_mtime_ns))
     return files, problems
 

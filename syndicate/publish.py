@@ -210,7 +210,8 @@ def publish(config: Config, *, now: datetime | None = None, dry_run: bool = Fals
                 pass
             report.seconds = time.monotonic() - started
             return report
-        clean_temps(config.output.dir)
+        if store.get_meta("render_fingerprint") != render_fingerprint(config):
+            clean_temps(config.output.dir)   # only a run that did not finish leaves temp files
         run_id = store.start_run("publish", now)
         report = Report()
         try:
@@ -248,8 +249,15 @@ def _run(store: StateStore, config: Config, report: Report, *, now: datetime, re
 
     pages_written = 0
 
+    marked = False
+
     def write(files: dict[str, bytes], *, pages: bool = False) -> None:
-        nonlocal pages_written
+        nonlocal pages_written, marked
+        if not dry_run and not marked:
+            # from the first write until step 4, the output may be behind the ledger or
+            # hold temp files: a run killed in between makes the next one a full rebuild
+            store.set_meta("render_fingerprint", "incomplete")
+            marked = True
         if dry_run:
             report.files_written += changed_files(out_dir, files)
         elif pages:
