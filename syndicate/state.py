@@ -438,7 +438,8 @@ def open_state(path: Path, *, lock: bool = True, wait: bool = False,
             path.parent.mkdir(parents=True, exist_ok=True)
             conn = _connect(path)
         except (OSError, sqlite3.Error) as err:
-            raise StateError(f"cannot open state: {path}: {err}") from err
+            raise StateError(f"cannot open state: {path}: {err} (check the path and permissions; if the file is"
+                             " damaged, restore a backup or move the file away to start over)") from err
         try:
             check_state(conn, path, full=_full_check_due(conn))
             try:
