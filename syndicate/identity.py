@@ -8,6 +8,9 @@
   is the same item; a recurring title ("Morning Briefing") on different days is not.
 - A dated capture of an article first seen undated (or the reverse) is the same item:
   :func:`match_record` falls back to the section + title key.
+- A text-page capture and the HTML page of the same article are one item when their
+  section and title agree: whichever came first keeps its id, and the item takes the
+  canonical URL once it is known.
 - The guid is a UUID derived from the site URL and the key when the article is first
   seen; it is stored and never recomputed, so later config changes do not move it.
 """
@@ -43,20 +46,33 @@ def article_key(article: Article, section_slug: str) -> str:
     return title_base(section_slug, article.title) + day
 
 
-def match_record(key: str, candidates: Sequence[LedgerRecord]) -> LedgerRecord | None:
-    """The ledger record an article belongs to: its exact key, else (for text keys) an
-    undated record of the same title, else — when the article itself is undated — the
-    newest dated record of that title."""
-    exact = [r for r in candidates if r.key == key]
-    if exact or not key.startswith("text:"):
-        return exact[0] if exact else None
+def match_record(key: str, candidates: Sequence[tuple[LedgerRecord, str | None, str]]) -> LedgerRecord | None:
+    """The ledger record an article belongs to, among ``(record, its url, its title
+    base)`` candidates that share the article's key prefix or title base:
+
+    1. the exact key;
+    2. for an article with a URL: a text-page record of the same section and title that
+       has no URL yet (the HTML page of an article first read from a text dump);
+    3. for a text-page article: an undated record of the same title; when the article
+       itself is undated, the newest dated one; else a URL record of the same section
+       and title (the text dump of an article first read from its HTML page).
+    """
+    for record, _url, _base in candidates:
+        if record.key == key:
+            return record
+    if key.startswith("url:"):
+        texts = [r for r, url, _b in candidates if r.key.startswith("text:") and not url]
+        return max(texts, key=lambda r: r.published) if texts else None
     base = key[: key.rindex("|") + 1]
-    same_title = [r for r in candidates if r.key.startswith(base)]
-    undated = [r for r in same_title if r.key == base]
-    if undated:
-        return undated[0]
+    same_title = [r for r, _u, _b in candidates if r.key.startswith(base)]
+    for r in same_title:
+        if r.key == base:
+            return r
     if key == base and same_title:
         return max(same_title, key=lambda r: r.published)
+    if not same_title:
+        urls = [r for r, _u, b in candidates if r.key.startswith("url:") and b == base]
+        return max(urls, key=lambda r: r.published) if urls else None
     return None
 
 

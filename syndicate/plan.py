@@ -45,7 +45,9 @@ def lookup_bases(articles: Sequence[Article], sections: SectionMap) -> set[str]:
     for a in articles:
         slug = sections.slug_for(a.section)
         key = article_key(a, slug)
-        out.add(key if key.startswith("url:") else title_base(slug, a.title))
+        if key.startswith("url:"):
+            out.add(key)
+        out.add(title_base(slug, a.title))
     return out
 
 
@@ -93,9 +95,10 @@ def make_plan(articles: Sequence[Article], known: Mapping[str, list[tuple[Ledger
     claimed: set[str] = set()          # ledger keys already matched in this run
     for key, (section_slug, article) in keyed.items():
         seen_sections.setdefault(section_slug, article.section)
-        base = key if key.startswith("url:") else title_base(section_slug, article.title)
-        candidates = known.get(base, [])
-        match = match_record(key, [r for r, _ in candidates if r.key not in claimed])
+        tbase = title_base(section_slug, article.title)
+        candidates = [*known.get(key, []), *known.get(tbase, [])] if key.startswith("url:") else known.get(tbase, [])
+        match = match_record(key, [(r, d.get("url"), title_base(r.section_slug, d.get("title", "")))
+                                   for r, d in candidates if r.key not in claimed])
         if match is not None:
             claimed.add(match.key)
             if match.withdrawn:
@@ -103,6 +106,8 @@ def make_plan(articles: Sequence[Article], known: Mapping[str, list[tuple[Ledger
                 continue
             stored = next(d for r, d in candidates if r.key == match.key)
             article = _merge_card(article, article_from_dict(stored))
+            if not article.url and stored.get("url"):
+                article = replace(article, url=stored["url"])   # keep the canonical URL once known
             digest = content_hash(article)
             if digest == match.content_hash:
                 unchanged += 1

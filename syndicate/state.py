@@ -25,6 +25,7 @@ from typing import Any
 
 from .codec import article_from_dict, article_to_dict, dumps, loads
 from .errors import BusyError, StateError
+from .identity import title_base
 from .model import Entry
 
 # Each step upgrades from version i to i+1. Never edit a released step: add one.
@@ -104,6 +105,12 @@ MIGRATIONS: tuple[str, ...] = (
     ALTER TABLE endpoints ADD COLUMN last_error TEXT;
     ALTER TABLE endpoints ADD COLUMN last_status INTEGER;
     CREATE INDEX notices_by_topic ON notices (endpoint, topic, status);
+    """,
+    # 3: every article's section + title key, so that a text-page capture and the HTML
+    # page of the same article (keyed by URL) find each other (identity.py)
+    """
+    ALTER TABLE articles ADD COLUMN alias TEXT;
+    CREATE INDEX articles_by_alias ON articles (alias);
     """,
 )
 SCHEMA_VERSION = len(MIGRATIONS)
@@ -193,11 +200,13 @@ class StateStore:
         return out
 
     def records_with_base(self, bases: Iterable[str]) -> dict[str, list[tuple[LedgerRecord, dict[str, Any]]]]:
-        """Records whose key starts with each base (text keys: every dated capture of a title)."""
+        """Records whose key starts with each base (text keys: every dated capture of a title),
+        or whose alias (section + title key) is the base."""
         out: dict[str, list[tuple[LedgerRecord, dict[str, Any]]]] = {}
         for base in set(bases):
-            rows = self.conn.execute(f"SELECT {_RECORD_COLUMNS}, data FROM articles WHERE key >= ? AND key < ?",
-                                     (base, base + "\U0010ffff")).fetchall()
+            rows = self.conn.execute(f"SELECT {_RECORD_COLUMNS}, data FROM articles WHERE key >= ? AND key < ?"
+                                     f" UNION SELECT {_RECORD_COLUMNS}, data FROM articles WHERE alias = ?",
+                                     (base, base + "\U0010ffff", base)).fetchall()
             out[base] = [(_record(r), loads(r[10])) for r in rows]
         return out
 
@@ -234,11 +243,13 @@ class StateStore:
 
     def upsert_entries(self, entries: Iterable[Entry]) -> None:
         self.conn.executemany(
-            "INSERT INTO articles (key, guid, section_slug, slug, first_seen, published, updated, content_hash, seq, data)"
-            " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (key) DO UPDATE SET"
-            " updated = excluded.updated, content_hash = excluded.content_hash, data = excluded.data",
+            "INSERT INTO articles (key, guid, section_slug, slug, first_seen, published, updated, content_hash, seq,"
+            " data, alias) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (key) DO UPDATE SET"
+            " updated = excluded.updated, content_hash = excluded.content_hash, data = excluded.data,"
+            " alias = excluded.alias",
             [(e.key, e.guid, e.section_slug, e.slug, iso(e.first_seen), iso(e.published), iso(e.updated),
-              e.content_hash, e.seq, dumps(article_to_dict(e.article))) for e in entries])
+              e.content_hash, e.seq, dumps(article_to_dict(e.article)), title_base(e.section_slug, e.article.title))
+             for e in entries])
 
     def record_sections(self, sections: Iterable[tuple[str, str]]) -> None:
         self.conn.executemany("INSERT INTO sections (slug, name) VALUES (?, ?) ON CONFLICT (slug) DO NOTHING",

@@ -217,3 +217,52 @@ def test_jsonfeed_lists_items_with_stable_ids(site: Site) -> None:
     doc = json.loads((site.output / "feed.json").read_bytes())
     assert doc["version"] == "https://jsonfeed.org/version/1.1"
     assert {i["title"]: i["id"] for i in doc["items"]} == {t: v[0] for t, v in ids(site).items()}
+
+
+HTML_PAGE = """<!DOCTYPE html><html lang="en"><head><meta charset="utf-8">
+<title>New bus shelter | Test Gazette</title>
+<link rel="canonical" href="https://news.example.org/transport/new-bus-shelter/">
+<script type="application/ld+json">{{"@context": "https://schema.org", "@type": "NewsArticle",
+ "headline": "New bus shelter", "articleSection": "Transport",
+ "datePublished": "2026-11-26T08:00:00+00:00", "url": "https://news.example.org/transport/new-bus-shelter/"}}</script>
+</head><body><article><h1>New bus shelter</h1>
+<p>A shelter was built on Mill Road, with a bench, a timetable board and a light that stays on all night.</p>
+<p>{extra}</p></article></body></html>"""
+
+
+def test_text_capture_and_html_page_of_one_article_are_one_item(tmp_path: Path) -> None:
+    s = make_site(tmp_path)
+    s.config_path.write_text(s.config_path.read_text().replace('paths = ["pages/*.txt"]\nformat = "scraped"',
+                                                               'paths = ["pages/*.txt", "pages/*.html"]'))
+    s.write_page("front.txt", page(article("New bus shelter", "A shelter was built on Mill Road.",
+                                           section="Transport")))
+    publish(s.config(), now=T0)
+    [(guid, published)] = ids(s).values()
+    s.write_page("shelter.html", HTML_PAGE.format(extra="Residents had asked for it for years, the council said."),
+                 mtime=T0 + timedelta(hours=1))
+    report = publish(s.config(), now=T0 + timedelta(hours=1))
+    assert (report.new, report.updated) == (0, 1)
+    [item] = items(s)
+    assert (item.id, item.published) == (guid, published)
+    assert item.link == "https://news.example.org/transport/new-bus-shelter/"
+    # a later text capture keeps the canonical URL and the same id
+    s.write_page("front.txt", page(article("New bus shelter", "A shelter was built on Mill Road. It is lit.",
+                                           section="Transport")), mtime=T0 + timedelta(hours=2))
+    publish(s.config(), now=T0 + timedelta(hours=2))
+    [item] = items(s)
+    assert item.id == guid and item.link == "https://news.example.org/transport/new-bus-shelter/"
+
+
+def test_html_page_first_then_text_capture_is_one_item(tmp_path: Path) -> None:
+    s = make_site(tmp_path)
+    s.config_path.write_text(s.config_path.read_text().replace('paths = ["pages/*.txt"]\nformat = "scraped"',
+                                                               'paths = ["pages/*.txt", "pages/*.html"]'))
+    s.write_page("shelter.html", HTML_PAGE.format(extra="Residents had asked for it for years."))
+    publish(s.config(), now=T0)
+    [(guid, _)] = ids(s).values()
+    s.write_page("front.txt", page(article("New Bus Shelter", "A shelter was built on Mill Road.",
+                                           section="Transport")), mtime=T0 + timedelta(hours=1))
+    report = publish(s.config(), now=T0 + timedelta(hours=1))
+    assert report.new == 0
+    [item] = items(s)
+    assert item.id == guid and item.link == "https://news.example.org/transport/new-bus-shelter/"
