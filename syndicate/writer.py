@@ -114,3 +114,48 @@ def clean_temps(out_dir: Path) -> int:
                 except FileNotFoundError:
                     pass
     return n
+
+
+class BackgroundWriter:
+    """Writes batches of files on a worker thread while the caller prepares the next.
+
+    File creation is kernel time with the GIL released, so parsing and rendering the
+    next batch overlaps it. ``finish()`` waits for every batch and re-raises the first
+    error; batches are written in submission order.
+    """
+
+    def __init__(self, out_dir: Path, *, durable: bool = False):
+        import queue
+        import threading
+
+        self.out_dir = out_dir
+        self.durable = durable
+        self.written: list[str] = []
+        self.error: BaseException | None = None
+        self._queue: queue.Queue[Mapping[str, bytes] | None] = queue.Queue(maxsize=2)
+        self._thread = threading.Thread(target=self._work, name="syndicate-writer", daemon=True)
+        self._thread.start()
+
+    def _work(self) -> None:
+        while True:
+            files = self._queue.get()
+            if files is None:
+                return
+            if self.error is None:
+                try:
+                    self.written += write_files(self.out_dir, files, durable=self.durable)
+                except BaseException as err:  # noqa: BLE001 - handed to finish()
+                    self.error = err
+
+    def submit(self, files: Mapping[str, bytes]) -> None:
+        if self.error is not None:
+            raise self.error
+        if files:
+            self._queue.put(files)     # blocks when two batches are waiting: memory stays bounded
+
+    def finish(self) -> list[str]:
+        self._queue.put(None)
+        self._thread.join()
+        if self.error is not None:
+            raise self.error
+        return self.written
