@@ -143,7 +143,7 @@ def _unique(values: list[str], where: str, what: str) -> None:
 def _consume(data: bytes, where: str, expected_version: str, items: list[Item], *, dev: bool = False) -> Any:
     """Read the feed as a feed reader would; every item needs title, link, id and a date."""
     if dev:
-        from reader._vendor import feedparser as parser   # JSON Feed support lives here
+        from reader._vendor import feedparser as parser  # JSON Feed support lives here
     else:
         parser = feedparser
     d = parser.parse(data)
@@ -321,7 +321,7 @@ def check_atom(data: bytes, where: str = "atom", *, consumer: bool = True) -> Fe
         if pub is None:
             pub = e.find(f"{a}updated")
         items.append(Item(id=_text(e.find(f"{a}id")).strip(), title=_text(title), link=alt,
-                          published=datetime.fromisoformat(_text(pub).strip().replace("Z", "+00:00"))))
+                          published=datetime.fromisoformat(_text(pub).strip())))
     _unique([i.id for i in items], where, "atom:id")
 
     d = _consume(data, where, "atom10", items) if consumer else None
@@ -393,7 +393,7 @@ def check_jsonfeed(data: bytes, where: str = "json", *, consumer: bool = True) -
         if "content_html" in it:
             _not_double_html(it["content_html"], at, "content_html")
         items.append(Item(id=it["id"], title=it["title"], link=_absolute_url(it["url"], at, "url"),
-                          published=datetime.fromisoformat(it["date_published"].replace("Z", "+00:00"))))
+                          published=datetime.fromisoformat(it["date_published"])))
     _unique([i.id for i in items], where, "id")
 
     d = _consume(data, where, "json11", items, dev=True) if consumer else None
@@ -632,5 +632,17 @@ def check_output_dir(path: Path | str, *, allow_temps: bool = False, consumers: 
     return view
 
 
-__all__ = ["FeedView", "Item", "OpmlView", "OutputView", "check_rss", "check_atom", "check_jsonfeed",
-           "check_opml", "check_html_autodiscovery", "check_article_page", "check_output_dir", "parse_xml"]
+__all__ = [
+    "FeedView",
+    "Item",
+    "OpmlView",
+    "OutputView",
+    "check_article_page",
+    "check_atom",
+    "check_html_autodiscovery",
+    "check_jsonfeed",
+    "check_opml",
+    "check_output_dir",
+    "check_rss",
+    "parse_xml",
+]

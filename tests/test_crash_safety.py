@@ -26,7 +26,6 @@ from pathlib import Path
 from types import ModuleType
 
 import pytest
-
 from conformance import check_output_dir
 
 REPO = Path(__file__).resolve().parent.parent
@@ -70,7 +69,7 @@ def publish_cmd(config: Path, *args: str) -> list[str]:
 
 
 def run_publish(config: Path, *args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(publish_cmd(config, *args), capture_output=True, text=True, timeout=300)
+    return subprocess.run(publish_cmd(config, *args), capture_output=True, text=True, timeout=300, check=False)
 
 
 def ledger(state: Path) -> dict[str, str]:
@@ -203,7 +202,7 @@ def test_second_publish_on_same_state_exits_busy(tmp_path: Path) -> None:
             assert waiting.poll() is None, "publish --wait did not wait for the lock"
         finally:
             lock.release()
-        out, err = waiting.communicate(timeout=60)
+        _out, err = waiting.communicate(timeout=60)
     finally:
         lock.release()
     assert waiting.returncode == 0, err
