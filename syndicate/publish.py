@@ -39,7 +39,7 @@ from .render.pages import render_article, render_index, render_section
 from .sections import SectionMap, combined_feed_info, feed_paths, section_feed_info
 from .state import LedgerRecord, StateStore, open_state
 from .text import slugify
-from .writer import BackgroundWriter, changed_files, clean_temps, remove_files, write_files
+from .writer import changed_files, clean_temps, remove_files, write_files
 
 log = logging.getLogger(__name__)
 
@@ -247,97 +247,95 @@ def _run(store: StateStore, config: Config, report: Report, *, now: datetime, re
     upd_notices: list[ItemNotice] = []
     problems: list[Problem] = []
 
+    pages_written = 0
+
     marked = False
-    # Article pages go to a writer thread, atomic (temp + rename) but not synced batch by
-    # batch: file creation overlaps parsing the next batch, and one os.sync() before the
-    # feeds go out makes every page durable. Syncing per batch stalled file creation on
-    # the journal: 4.3 s instead of 1.3 s of open() for a cold 10k publish (cProfile).
-    pager = None if dry_run else BackgroundWriter(out_dir, durable=False)
 
     def write(files: dict[str, bytes], *, pages: bool = False) -> None:
-        nonlocal marked
-        if not dry_run and not marked and files:
+        nonlocal pages_written, marked
+        if not dry_run and not marked:
             # from the first write until step 4, the output may be behind the ledger or
             # hold temp files: a run killed in between makes the next one a full rebuild
             store.set_meta("render_fingerprint", "incomplete")
             marked = True
         if dry_run:
             report.files_written += changed_files(out_dir, files)
-        elif pages and pager is not None:
-            pager.submit(files)
+        elif pages:
+            # Article pages: atomic (temp + rename) but not synced one batch at a time;
+            # one os.sync() before the feeds go out makes them all durable. Syncing per
+            # batch stalled file creation on the journal: 4.3 s instead of 1.3 s of
+            # open() for a cold 10k publish (cProfile, this machine).
+            done = write_files(out_dir, files, durable=False)
+            pages_written += len(done)
+            report.files_written += done
         else:
             report.files_written += write_files(out_dir, files)
 
-    try:
-        # 1. inputs, batch by batch: plan, commit to the ledger, write the article pages
-        for batch in iter_batches(config, known=store.input_fingerprints(), on_file=on_file, chunk=BATCH_ARTICLES):
-            problems.extend(batch.problems)
-            report.inputs_read += len(batch.read)
-            report.inputs_unchanged += batch.skipped_unchanged
-            known = store.records_with_base(lookup_bases(batch.articles, smap))
-            plan = make_plan(batch.articles, known, _taken_slugs(store, batch.articles, smap),
-                             next_seq=store.next_seq(), config=config, sections=smap, now=now,
-                             first_seen_offset=report.new)
-            report.new += len(plan.new)
-            report.updated += len(plan.updated)
-            report.unchanged += plan.unchanged
-            report.withdrawn += plan.withdrawn_seen
-            with tx():
-                if plan.new or plan.updated:
-                    # Until step 4 records the fingerprint again, the output is behind the
-                    # ledger: a run killed before then makes the next one a full rebuild, so
-                    # the pages of articles committed here are written after all.
-                    store.set_meta("render_fingerprint", "incomplete")
-                store.upsert_entries((*plan.new, *plan.updated))
-                store.record_sections(plan.sections.items())
-                store.record_inputs((str(f.path), f.size, f.mtime_ns, digest) for f, digest in batch.read)
-            if set(plan.sections) - set(sections.infos):
-                sections.refresh()
-            touched |= plan.touched_sections
-            changed = (*plan.new, *plan.updated)
-            in_run.update(e.key for e in changed)
-            new_notices += [_notice(e) for e in plan.new[:MAX_NOTICE_ITEMS - len(new_notices)]]
-            upd_notices += [_notice(e) for e in plan.updated[:MAX_NOTICE_ITEMS - len(upd_notices)]]
-            if config.output.article_pages:
-                write(render_pages(sections, changed), pages=True)
-        report.problems = tuple(problems)
-
-        # 2. withdrawals (and their undoing) asked for on the command line
-        removed: list[str] = []
+    # 1. inputs, batch by batch: plan, commit to the ledger, write the article pages
+    for batch in iter_batches(config, known=store.input_fingerprints(), on_file=on_file, chunk=BATCH_ARTICLES):
+        problems.extend(batch.problems)
+        report.inputs_read += len(batch.read)
+        report.inputs_unchanged += batch.skipped_unchanged
+        known = store.records_with_base(lookup_bases(batch.articles, smap))
+        plan = make_plan(batch.articles, known, _taken_slugs(store, batch.articles, smap),
+                         next_seq=store.next_seq(), config=config, sections=smap, now=now,
+                         first_seen_offset=report.new)
+        report.new += len(plan.new)
+        report.updated += len(plan.updated)
+        report.unchanged += plan.unchanged
+        report.withdrawn += plan.withdrawn_seen
         with tx():
-            if withdraw:
+            if plan.new or plan.updated:
+                # Until step 4 records the fingerprint again, the output is behind the
+                # ledger: a run killed before then makes the next one a full rebuild, so
+                # the pages of articles committed here are written after all.
                 store.set_meta("render_fingerprint", "incomplete")
-            for ident in withdraw:
-                rec = store.set_withdrawn(ident, not restore)
-                if rec is None:
-                    raise StateError(f"cannot withdraw: {ident}: no such item (give its id or slug;"
-                                     " `syndicate items` lists them)")
-                touched.add(rec.section_slug)
-                if restore:
-                    rows = store.rows_by_keys([rec.key])
-                    if config.output.article_pages:
-                        write(render_pages(sections, (entry_from_row(config, r, d) for r, d in rows)), pages=True)
-                else:
-                    removed.append(f"{rec.section_slug}/{rec.slug}.html")
-        if removed and not dry_run:
-            report.files_written += remove_files(out_dir, removed)
+            store.upsert_entries((*plan.new, *plan.updated))
+            store.record_sections(plan.sections.items())
+            store.record_inputs((str(f.path), f.size, f.mtime_ns, digest) for f, digest in batch.read)
+        if set(plan.sections) - set(sections.infos):
+            sections.refresh()
+        touched |= plan.touched_sections
+        changed = (*plan.new, *plan.updated)
+        in_run.update(e.key for e in changed)
+        new_notices += [_notice(e) for e in plan.new[:MAX_NOTICE_ITEMS - len(new_notices)]]
+        upd_notices += [_notice(e) for e in plan.updated[:MAX_NOTICE_ITEMS - len(upd_notices)]]
+        if config.output.article_pages:
+            write(render_pages(sections, changed), pages=True)
+    report.problems = tuple(problems)
 
-        # 3. a full rebuild (first run, config change, --rebuild): every other page too, in batches
-        if full and config.output.article_pages:
-            pending: list[Entry] = []
-            for r, d in store.all_entries(skip=in_run):
-                pending.append(entry_from_row(config, r, d))
-                if len(pending) >= BATCH_ARTICLES:
-                    write(render_pages(sections, pending), pages=True)
-                    pending = []
-            write(render_pages(sections, pending), pages=True)
+    # 2. withdrawals (and their undoing) asked for on the command line
+    removed: list[str] = []
+    with tx():
+        if withdraw:
+            store.set_meta("render_fingerprint", "incomplete")
+        for ident in withdraw:
+            rec = store.set_withdrawn(ident, not restore)
+            if rec is None:
+                raise StateError(f"cannot withdraw: {ident}: no such item (give its id or slug;"
+                                 " `syndicate items` lists them)")
+            touched.add(rec.section_slug)
+            if restore:
+                rows = store.rows_by_keys([rec.key])
+                if config.output.article_pages:
+                    write(render_pages(sections, (entry_from_row(config, r, d) for r, d in rows)), pages=True)
+            else:
+                removed.append(f"{rec.section_slug}/{rec.slug}.html")
+    if removed and not dry_run:
+        report.files_written += remove_files(out_dir, removed)
 
-    finally:
-        pages = pager.finish() if pager is not None else []
-    report.files_written = pages + report.files_written
+    # 3. a full rebuild (first run, config change, --rebuild): every other page too, in batches
+    if full and config.output.article_pages:
+        pending: list[Entry] = []
+        for r, d in store.all_entries(skip=in_run):
+            pending.append(entry_from_row(config, r, d))
+            if len(pending) >= BATCH_ARTICLES:
+                write(render_pages(sections, pending), pages=True)
+                pending = []
+        write(render_pages(sections, pending), pages=True)
 
     # 4. feeds, section pages, index, OPML; then record versions + notifications together
-    if pages:
+    if pages_written:
         os.sync()    # every page durable before a feed that links to it
     site = render_feeds(store, config, sections, touched)
     write(site.files)
