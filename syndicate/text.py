@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
 
@@ -23,12 +24,14 @@ def has_forbidden_chars(text: str) -> bool:
 _QUOTES = str.maketrans({"\u2018": "'", "\u2019": "'", "\u201c": '"', "\u201d": '"', "\u2013": "-", "\u2014": "-"})
 
 
+@functools.lru_cache(maxsize=8192)     # identity asks for each title's key several times
 def title_key(title: str) -> str:
     """A normalised title for identity: case, quotes, dashes and spacing do not matter."""
     text = unicodedata.normalize("NFKC", title).translate(_QUOTES).casefold()
     return " ".join(text.split())
 
 
+@functools.lru_cache(maxsize=8192)
 def slugify(text: str, *, max_length: int = 80) -> str:
     """ASCII slug: 'Zelenskyy Calls for “Hot Phase”' -> 'zelenskyy-calls-for-hot-phase'."""
     text = unicodedata.normalize("NFKD", text.translate(_QUOTES))
