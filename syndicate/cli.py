@@ -11,6 +11,7 @@ import functools
 import os
 import sys
 from collections.abc import Callable
+from datetime import UTC
 from typing import Any, TypeVar
 
 import click
@@ -199,7 +200,7 @@ def items_command(config_path: str, match: str | None, withdrawn: bool) -> None:
 @handle_errors
 def status_command(config_path: str) -> None:
     """Show the last publish run and the outbox per endpoint (exit 5: dead or stuck)."""
-    from datetime import datetime, timezone
+    from datetime import datetime
 
     from .publish import EXIT_DEAD
     from .push import outbox_status
@@ -218,7 +219,7 @@ def status_command(config_path: str) -> None:
         beat = store.get_meta(HEARTBEAT_KEY)
         if beat is not None:
             click.echo(f"daemon: {beat}")
-        status = outbox_status(store, config, datetime.now(timezone.utc))
+        status = outbox_status(store, config, datetime.now(UTC))
     finally:
         store.close()
     for line in status.lines():
@@ -234,7 +235,7 @@ def status_command(config_path: str) -> None:
 @handle_errors
 def deliver_command(config_path: str, limit: int | None, wait: bool, verbose: int, quiet: bool) -> None:
     """Deliver every notification that is due now (exit 5: something is dead or stuck)."""
-    from datetime import datetime, timezone
+    from datetime import datetime
 
     from .publish import EXIT_DEAD
     from .push import deliver_due, outbox_status
@@ -244,7 +245,7 @@ def deliver_command(config_path: str, limit: int | None, wait: bool, verbose: in
     config = load(config_path)
     with open_state(config.state_path, wait=wait) as store:
         report = deliver_due(store, config, limit=limit)
-        status = outbox_status(store, config, datetime.now(timezone.utc))
+        status = outbox_status(store, config, datetime.now(UTC))
     if not quiet:
         click.echo(f"delivery: {report}")
         for error in report.errors:
@@ -308,4 +309,4 @@ def main() -> None:
     cli(prog_name="syndicate")
 
 
-__all__ = ["cli", "main", "EXIT_OK", "EXIT_FAILED", "EXIT_USAGE", "EXIT_PROBLEMS", "EXIT_BUSY"]
+__all__ = ["EXIT_BUSY", "EXIT_FAILED", "EXIT_OK", "EXIT_PROBLEMS", "EXIT_USAGE", "cli", "main"]

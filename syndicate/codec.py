@@ -7,9 +7,10 @@ hash of articles that do not use it (the trick of lemon24/reader's _hash_utils).
 from __future__ import annotations
 
 import hashlib
-import orjson
 from datetime import datetime
 from typing import Any
+
+import orjson
 
 from .model import Article, Author, Block, BulletList, Heading, Html, Paragraph, SourceSpan
 

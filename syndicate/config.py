@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 import tomllib
 from dataclasses import dataclass, field
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
@@ -203,7 +203,7 @@ def _url(t: _Table, key: str, *, required: bool = True, default: str | None = No
 _DURATION = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*(ms|s|m|h|d)?\s*$")
 
 
-def parse_duration(text: str | int | float) -> float:
+def parse_duration(text: str | float) -> float:
     """'90' / '90s' / '15m' / '2h' / '1d' -> seconds."""
     if isinstance(text, (int, float)):
         return float(text)
@@ -303,7 +303,7 @@ def parse_config(raw: dict[str, Any], *, path: Path) -> Config:
         if isinstance(captured, datetime):
             if captured.tzinfo is None:
                 captured = captured.replace(tzinfo=ZoneInfo(tzname))
-            captured = captured.astimezone(timezone.utc)
+            captured = captured.astimezone(UTC)
         paths = t.strings("paths")
         if not paths:
             raise t.error("paths", "is required: a list of globs relative to the config file")

@@ -40,7 +40,6 @@ Heartbeat: publish() records every run in the ``runs`` table; the daemon adds
 
 from __future__ import annotations
 
-import fcntl
 import json
 import logging
 import os
@@ -57,7 +56,7 @@ from typing import Any
 from .config import Config, Schedule, load_config
 from .errors import BusyError, ConfigError, SyndicateError
 from .publish import EXIT_OK, publish
-from .state import from_iso, iso, open_state, read_only_state
+from .state import StateLock, from_iso, iso, open_state, read_only_state
 
 log = logging.getLogger(__name__)
 
@@ -138,36 +137,11 @@ def daemon_lock_path(state_path: Path) -> Path:
     return state_path.with_name(state_path.name + ".daemon.lock")
 
 
-class DaemonLock:
+def DaemonLock(path: Path) -> StateLock:
     """An exclusive, non-blocking flock held for the daemon's life (released by the
     kernel on any exit, SIGKILL included, so a stale lock cannot exist)."""
-
-    def __init__(self, path: Path):
-        self.path = path
-        self.fd: int | None = None
-
-    def acquire(self) -> None:
-        self.path.parent.mkdir(parents=True, exist_ok=True)
-        fd = os.open(self.path, os.O_RDWR | os.O_CREAT, 0o644)
-        try:
-            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except BlockingIOError:
-            holder = os.pread(fd, 64, 0).decode("ascii", "replace").strip() or "?"
-            os.close(fd)
-            raise BusyError(f"daemon already running: {self.path}: held by pid {holder}; one daemon per state"
-                            " (stop that one first, e.g. `systemctl stop syndicate`)") from None
-        os.ftruncate(fd, 0)
-        os.pwrite(fd, str(os.getpid()).encode(), 0)
-        self.fd = fd
-
-    def release(self) -> None:
-        if self.fd is not None:
-            try:
-                os.ftruncate(self.fd, 0)
-            finally:
-                fcntl.flock(self.fd, fcntl.LOCK_UN)
-                os.close(self.fd)
-                self.fd = None
+    return StateLock(path, busy="daemon already running: {path}: held by pid {pid}; one daemon per state"
+                                " (stop that one first, e.g. `systemctl stop syndicate`)")
 
 
 # --- the daemon ----------------------------------------------------------------

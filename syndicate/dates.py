@@ -21,7 +21,7 @@ turn that into a Problem, this module never raises on bad text.
 from __future__ import annotations
 
 import re
-from datetime import date, datetime, time, timedelta, timezone
+from datetime import UTC, date, datetime, time, timedelta, timezone
 from email.utils import parsedate_tz
 from zoneinfo import ZoneInfo
 
@@ -117,7 +117,7 @@ def parse_date(
         except (ValueError, OverflowError):
             found = None
         if found is not None:
-            return found.astimezone(timezone.utc)
+            return found.astimezone(UTC)
     return None
 
 
@@ -129,7 +129,7 @@ def parse_date_format(text: str, fmt: str, *, tz: ZoneInfo) -> datetime | None:
         return None
     if found.tzinfo is None:
         found = found.replace(tzinfo=tz)
-    return found.astimezone(timezone.utc)
+    return found.astimezone(UTC)
 
 
 def _read_iso(text: str, tz: ZoneInfo, now: datetime, dayfirst: bool) -> datetime | None:
@@ -150,7 +150,7 @@ def _read_iso(text: str, tz: ZoneInfo, now: datetime, dayfirst: bool) -> datetim
 
 
 def _read_rfc822(text: str, tz: ZoneInfo, now: datetime, dayfirst: bool) -> datetime | None:
-    if not re.match(r"(?:[a-z]{3},\s*)?\d{1,2}\s+[a-z]{3}\s+\d{2,4}\s+\d{1,2}:\d{2}", text, re.I):
+    if not re.match(r"(?:[a-z]{3},\s*)?\d{1,2}\s+[a-z]{3}\s+\d{2,4}\s+\d{1,2}:\d{2}", text, re.IGNORECASE):
         return None
     parts = parsedate_tz(text)
     if parts is None:

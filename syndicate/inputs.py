@@ -14,7 +14,7 @@ import os
 import stat
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
@@ -50,7 +50,7 @@ class Batch:
 def display_path(path: Path, root: Path) -> str:
     """The path relative to the config folder when inside it, else absolute."""
     text, prefix = str(path), str(root).rstrip(os.sep) + os.sep
-    return text[len(prefix):] if text.startswith(prefix) else text
+    return text.removeprefix(prefix)
 
 
 def find_inputs(config: Config) -> tuple[list[InputFile], list[Problem]]:
@@ -122,7 +122,7 @@ def read_file(f: InputFile, *, max_bytes: int) -> tuple[str | None, str, list[Pr
 
 def parse_file(f: InputFile, text: str) -> tuple[tuple[Article, ...], tuple[Problem, ...]]:
     group = f.group
-    captured = group.captured_at or datetime.fromtimestamp(f.mtime_ns / 1e9, tz=timezone.utc)
+    captured = group.captured_at or datetime.fromtimestamp(f.mtime_ns / 1e9, tz=UTC)
     ctx = SourceContext(path=f.display, captured_at=captured, tz=ZoneInfo(group.timezone), section=group.section,
                         options=dict(group.options))
     name = detect_format(f.display, text) if group.format == "auto" else group.format

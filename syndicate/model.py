@@ -8,11 +8,11 @@ from __future__ import annotations
 
 import enum
 from dataclasses import dataclass, field
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 
 def _require_utc(name: str, value: datetime | None) -> None:
-    if value is not None and (value.tzinfo is None or value.utcoffset() != timezone.utc.utcoffset(None)):
+    if value is not None and (value.tzinfo is None or value.utcoffset() != UTC.utcoffset(None)):
         raise ValueError(f"{name} must be an aware UTC datetime, got {value!r}")
 
 

@@ -16,13 +16,12 @@ from __future__ import annotations
 
 import contextlib
 import hashlib
-import itertools
-import os
 import logging
+import os
 import time
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -196,7 +195,7 @@ def publish(config: Config, *, now: datetime | None = None, dry_run: bool = Fals
             on_file: Callable[[InputFile], None] | None = None) -> Report:
     """Run one publish. Raises SyndicateError subclasses (BusyError when locked)."""
     started = time.monotonic()
-    now = now or datetime.now(timezone.utc)
+    now = now or datetime.now(UTC)
     with open_state(config.state_path, wait=wait) as store:
         if dry_run:
             # everything in one transaction, rolled back at the end; nothing written
@@ -219,7 +218,7 @@ def publish(config: Config, *, now: datetime | None = None, dry_run: bool = Fals
                  on_file=on_file, dry_run=False, run_id=run_id, started=started)
         except BaseException as err:
             try:
-                store.finish_run(run_id, datetime.now(timezone.utc), "failed", {"error": str(err)[:500]})
+                store.finish_run(run_id, datetime.now(UTC), "failed", {"error": str(err)[:500]})
             except Exception:  # noqa: BLE001 - the original error matters more
                 pass
             raise
@@ -360,7 +359,7 @@ def _run(store: StateStore, config: Config, report: Report, *, now: datetime, re
         if run_changes and _has_targets(config):
             report.notices_queued = _enqueue(store, config, run_changes, now)
         report.seconds = time.monotonic() - started
-        store.finish_run(run_id, datetime.now(timezone.utc), "problems" if report.errors else "ok",
+        store.finish_run(run_id, datetime.now(UTC), "problems" if report.errors else "ok",
                          report.summary())
 
 
@@ -382,5 +381,17 @@ def output_path_for(config: Config, rel: str) -> Path:
     return config.output.dir / rel
 
 
-__all__ = ["publish", "Report", "render_feeds", "render_pages", "render_fingerprint", "dumps",
-           "EXIT_OK", "EXIT_FAILED", "EXIT_USAGE", "EXIT_PROBLEMS", "EXIT_BUSY", "EXIT_DEAD"]
+__all__ = [
+    "EXIT_BUSY",
+    "EXIT_DEAD",
+    "EXIT_FAILED",
+    "EXIT_OK",
+    "EXIT_PROBLEMS",
+    "EXIT_USAGE",
+    "Report",
+    "dumps",
+    "publish",
+    "render_feeds",
+    "render_fingerprint",
+    "render_pages",
+]

@@ -16,7 +16,7 @@ from urllib.parse import urljoin, urlsplit
 
 import nh3
 
-__all__ = ["sanitize_html", "absolute_url", "ALLOWED_TAGS"]
+__all__ = ["ALLOWED_TAGS", "absolute_url", "sanitize_html"]
 
 ALLOWED_TAGS: frozenset[str] = frozenset({
     "a", "abbr", "b", "blockquote", "br", "caption", "cite", "code", "dd", "del", "dfn",

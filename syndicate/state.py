@@ -19,7 +19,7 @@ import time
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -118,7 +118,7 @@ SCHEMA_VERSION = len(MIGRATIONS)
 
 def iso(dt: datetime) -> str:
     """The one text form of datetimes in the store: UTC, microseconds, sortable."""
-    return dt.astimezone(timezone.utc).isoformat(timespec="microseconds")
+    return dt.astimezone(UTC).isoformat(timespec="microseconds")
 
 
 def from_iso(text: str) -> datetime:
@@ -400,8 +400,12 @@ def check_state(conn: sqlite3.Connection, path: Path, *, full: bool = True) -> N
 class StateLock:
     """An exclusive flock on ``<state>.lock``; the kernel drops it when the process dies."""
 
-    def __init__(self, path: Path):
+    BUSY = ("state is busy: {path}: another syndicate process (pid {pid}) is writing this state;"
+            " wait for it, or pass --wait")
+
+    def __init__(self, path: Path, *, busy: str | None = None):
         self.path = path
+        self.busy = busy or self.BUSY      # the BusyError message, with {path} and {pid}
         self.fd: int | None = None
 
     def acquire(self, *, wait: bool = False, timeout: float | None = None) -> None:
@@ -416,8 +420,7 @@ class StateLock:
                 if not wait or (deadline is not None and time.monotonic() >= deadline):
                     holder = os.pread(fd, 64, 0).decode("ascii", "replace").strip() or "?"
                     os.close(fd)
-                    raise BusyError(f"state is busy: {self.path}: another syndicate process (pid {holder}) is"
-                                    " writing this state; wait for it, or pass --wait") from None
+                    raise BusyError(self.busy.format(path=self.path, pid=holder)) from None
                 time.sleep(0.05)
         os.ftruncate(fd, 0)
         os.pwrite(fd, str(os.getpid()).encode(), 0)
@@ -478,5 +481,13 @@ def read_only_state(path: Path) -> StateStore | None:
     return StateStore(conn, path)
 
 
-__all__ = ["LedgerRecord", "StateStore", "open_state", "read_only_state", "iso", "from_iso",
-           "SCHEMA_VERSION", "article_from_dict"]
+__all__ = [
+    "SCHEMA_VERSION",
+    "LedgerRecord",
+    "StateStore",
+    "article_from_dict",
+    "from_iso",
+    "iso",
+    "open_state",
+    "read_only_state",
+]

@@ -6,13 +6,13 @@ source and are passed through. Characters XML forbids are removed everywhere.
 
 from __future__ import annotations
 
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from html import escape
 
 from ..model import Article, BulletList, Heading, Html, Paragraph
 from ..text import strip_tags, summarize, xml_safe
 
-EPOCH = datetime(1970, 1, 1, tzinfo=timezone.utc)   # "updated" of a feed with no entries
+EPOCH = datetime(1970, 1, 1, tzinfo=UTC)   # "updated" of a feed with no entries
 
 
 def body_html(article: Article) -> str:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from typing import Any
 
 from ..model import Feed, FeedFormat
@@ -11,7 +11,7 @@ from .body import body_html, clean, summary_text
 
 
 def _rfc3339(dt: datetime) -> str:
-    return dt.astimezone(timezone.utc).isoformat(timespec="seconds").replace("+00:00", "Z")
+    return dt.astimezone(UTC).isoformat(timespec="seconds").replace("+00:00", "Z")
 
 
 def render_jsonfeed(feed: Feed) -> bytes:

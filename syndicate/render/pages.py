@@ -24,7 +24,7 @@ def _page(title: str, lang: str, head: str, body: str) -> bytes:
     return (f'<!DOCTYPE html>\n<html lang="{_e(lang)}">\n<head>\n<meta charset="utf-8">\n'
             f'<meta name="viewport" content="width=device-width, initial-scale=1">\n'
             f"<title>{_e(title)}</title>\n<style>{_STYLE}</style>\n{head}</head>\n<body>\n{body}</body>\n</html>\n"
-            ).encode("utf-8")
+            ).encode()
 
 
 @functools.lru_cache(maxsize=256)   # one per feed; every article page of a section repeats it

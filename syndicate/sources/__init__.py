@@ -12,7 +12,7 @@ import functools
 import importlib
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import datetime, timezone
+from datetime import UTC, datetime, timezone
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -89,4 +89,4 @@ def parse_text(text: str, ctx: SourceContext, format: str = "auto") -> ParseResu
 
 
 def utc(dt: datetime) -> datetime:
-    return dt.astimezone(timezone.utc)
+    return dt.astimezone(UTC)

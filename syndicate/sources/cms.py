@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterator
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from typing import Any
 
 import nh3
@@ -28,7 +28,7 @@ from ..sanitize import absolute_url, sanitize_html
 from . import SourceContext
 from .metadata import clean_text
 
-__all__ = ["parse_json", "parse_jsonl", "DEFAULT_FIELDS"]
+__all__ = ["DEFAULT_FIELDS", "parse_json", "parse_jsonl"]
 
 # Candidates per field, first present wins.
 DEFAULT_FIELDS: dict[str, tuple[str, ...]] = {
@@ -218,7 +218,7 @@ def _date(item: dict[str, Any], name: str, ctx: SourceContext, line: int,
         return None
     if isinstance(raw, (int, float)) and not isinstance(raw, bool):
         try:   # Unix seconds, or milliseconds as JavaScript exports print them
-            return datetime.fromtimestamp(raw / 1000 if raw > 1e11 else raw, tz=timezone.utc)
+            return datetime.fromtimestamp(raw / 1000 if raw > 1e11 else raw, tz=UTC)
         except (OverflowError, OSError, ValueError):
             raw = str(raw)
     found = parse_date(_string(raw), tz=ctx.tz, now=ctx.captured_at)

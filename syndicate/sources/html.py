@@ -25,12 +25,12 @@ from typing import Any
 from urllib.parse import urlsplit
 
 import trafilatura
-from trafilatura.htmlprocessing import build_html_output
 from lxml import etree
 from lxml.html import HtmlElement, HTMLParser, document_fromstring, tostring
+from trafilatura.htmlprocessing import build_html_output
 
 from ..dates import parse_date, parse_date_format
-from ..model import Article, Author, Html, Problem, ParseResult, SourceSpan
+from ..model import Article, Author, Html, ParseResult, Problem, SourceSpan
 from ..sanitize import absolute_url, sanitize_html
 from . import SourceContext
 from .metadata import PageMeta, clean_text, read_metadata

@@ -13,7 +13,7 @@ base_url`` is set.
 from __future__ import annotations
 
 import tomllib
-from datetime import date, datetime, time, timezone
+from datetime import UTC, date, datetime, time
 from typing import Any
 
 import yaml
@@ -129,9 +129,9 @@ def _date(front: dict[str, Any], keys: tuple[str, ...], ctx: SourceContext,
     # YAML and TOML hand over real dates and datetimes; a naive one is in the site zone.
     if isinstance(raw, datetime):
         moment = raw if raw.tzinfo else raw.replace(tzinfo=ctx.tz)
-        return moment.astimezone(timezone.utc)
+        return moment.astimezone(UTC)
     if isinstance(raw, date):
-        return datetime.combine(raw, time(), tzinfo=ctx.tz).astimezone(timezone.utc)
+        return datetime.combine(raw, time(), tzinfo=ctx.tz).astimezone(UTC)
     found = parse_date(_str(raw), tz=ctx.tz, now=ctx.captured_at)
     if found is None:
         problems.append(Problem(path=ctx.path, line=1, severity="warning",

@@ -16,7 +16,7 @@ from typing import Any
 
 from lxml.html import HtmlElement
 
-__all__ = ["PageMeta", "read_metadata", "clean_text", "ARTICLE_TYPES"]
+__all__ = ["ARTICLE_TYPES", "PageMeta", "clean_text", "read_metadata"]
 
 ARTICLE_TYPES = frozenset({
     "article", "newsarticle", "blogposting", "reportagenewsarticle", "analysisnewsarticle",
@@ -104,10 +104,8 @@ def _jsonld_nodes(root: HtmlElement) -> Iterator[dict[str, Any]]:
 
 def _strip_cdata(raw: str) -> str:
     raw = raw.strip()
-    if raw.startswith("<![CDATA["):
-        raw = raw[len("<![CDATA["):]
-    if raw.endswith("]]>"):
-        raw = raw[:-3]
+    raw = raw.removeprefix("<![CDATA[")
+    raw = raw.removesuffix("]]>")
     return raw.strip().rstrip(";")
 
 
@@ -290,10 +288,7 @@ def _take_microdata(root: HtmlElement, meta: PageMeta) -> None:
             meta.modified.append(value)
         elif prop == "articlesection":
             meta.sections.append(value)
-        elif prop == "name" and _inside_itemprop(element, "author"):
-            if value not in meta.authors:
-                meta.authors.append(value)
-        elif prop == "author" and element.get("itemscope") is None:
+        elif prop == "name" and _inside_itemprop(element, "author") or prop == "author" and element.get("itemscope") is None:
             if value not in meta.authors:
                 meta.authors.append(value)
 

@@ -17,7 +17,7 @@ from lxml import etree
 from lxml.cssselect import CSSSelector
 from lxml.html import HtmlElement
 
-__all__ = ["SiteRule", "TeaserRule", "Selector", "compile_rule", "load_rule_file", "RuleError"]
+__all__ = ["RuleError", "Selector", "SiteRule", "TeaserRule", "compile_rule", "load_rule_file"]
 
 Selector = Callable[[HtmlElement], list[HtmlElement]]
 

@@ -23,7 +23,17 @@ import re
 from dataclasses import dataclass
 
 from ..dates import parse_date
-from ..model import Article, Author, Block, BulletList, Heading, Paragraph, ParseResult, Problem, SourceSpan
+from ..model import (
+    Article,
+    Author,
+    Block,
+    BulletList,
+    Heading,
+    Paragraph,
+    ParseResult,
+    Problem,
+    SourceSpan,
+)
 from ..text import xml_safe
 from . import SourceContext
 
@@ -47,8 +57,7 @@ class Line:
 
 
 def _elements(text: str) -> list[Line]:
-    if text.startswith("\ufeff"):
-        text = text[1:]
+    text = text.removeprefix("\ufeff")
     # Lines end at \n, \r\n or \r only: str.splitlines() would also split at \v, \f,
     # \x1c-\x1e, \x85, \u2028 and \u2029, so a stray control character inside a title
     # would cut it in two. Then the whole text is cleaned in one pass.
@@ -232,6 +241,6 @@ def parse(text: str, ctx: SourceContext) -> ParseResult:
     return ParseResult(articles=tuple(articles), problems=tuple(problems))
 
 
-from datetime import datetime, timezone  # noqa: E402  (only for classify's placeholder clock)
+from datetime import UTC, datetime
 
-_EPOCH = datetime(1970, 1, 1, tzinfo=timezone.utc)
+_EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
