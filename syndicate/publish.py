@@ -247,11 +247,12 @@ def _run(store: StateStore, config: Config, report: Report, *, now: datetime, re
     problems: list[Problem] = []
 
     pages_written = 0
-
     marked = False
 
     def write(files: dict[str, bytes], *, pages: bool = False) -> None:
         nonlocal pages_written, marked
+        if not files:
+            return
         if not dry_run and not marked:
             # from the first write until step 4, the output may be behind the ledger or
             # hold temp files: a run killed in between makes the next one a full rebuild
