@@ -1,8 +1,9 @@
 """Score the HTML source per field on the fixtures in tests/data/html/, next to trafilatura alone.
 
-    python bench/score_extract.py [--verbose] [--inflate]
+    python bench/score_extract.py [--verbose] [--inflate] [--dir DIR]
 
-A fixture is ``NAME.html`` plus ``NAME.expected.json`` (our own pages; see
+``--dir`` scores another fixture directory (default tests/data/html/; the held-out
+set is tests/data/html-heldout/). A fixture is ``NAME.html`` plus ``NAME.expected.json`` (our own pages; see
 tests/data/html/). Fields: title exact, published exact to the minute with zone,
 body token F1 (article pages only), url, section. trafilatura alone is given the same
 page URL and scored on title, date (its ``date`` is day-only: it cannot match a
@@ -56,9 +57,15 @@ def minute(value: str | datetime | None) -> str | None:
     return moment.astimezone(timezone.utc).strftime("%Y-%m-%dT%H:%M")
 
 
+def fixture_dir() -> Path:
+    if "--dir" in sys.argv:
+        return Path(sys.argv[sys.argv.index("--dir") + 1]).resolve()
+    return FIXTURES
+
+
 def load_fixtures() -> list[tuple[str, str, dict]]:
     out = []
-    for page in sorted(FIXTURES.glob("*.html")):
+    for page in sorted(fixture_dir().glob("*.html")):
         expected_path = page.with_suffix(".expected.json")
         if expected_path.exists():
             out.append((page.stem, page.read_text(encoding="utf-8"), json.loads(expected_path.read_text("utf-8"))))
