@@ -55,6 +55,8 @@ _BOILERPLATE = (
     "contains(@class, 'advert') or contains(@class, 'newsletter') or contains(@id, 'comments')]",
 )
 _BOILERPLATE_XPATH = etree.XPath(" | ".join(_BOILERPLATE))
+_HEADING_XPATH = etree.XPath(
+    ".//*[self::h1 or self::h2 or self::h3 or contains(@class, 'title') or contains(@class, 'headline')]")
 _PARSER = HTMLParser(
     no_network=True, huge_tree=False, remove_comments=True, remove_pis=True,
     remove_blank_text=False, recover=True, default_doctype=False,
@@ -195,7 +197,7 @@ class _Page:
                                          message="article skipped: no title found"))
             return None
         line = _line(title_el) or _line(scope)
-        published = self._published(scope)
+        published = self._published(scope, title_el)
         updated = self._date_from(self.meta.modified)
         if published is None:
             self.problems.append(Problem(path=self.ctx.path, line=line, severity="warning",
@@ -256,8 +258,23 @@ class _Page:
                     or any(_same(headline, d) for d in declared + [page_title])):
                 return headline, element
         if declared:
-            return declared[0], element
-        return page_title, element
+            return declared[0], element if element is not None else self._locate(declared[0], scope)
+        return page_title, element if element is not None else self._locate(page_title, scope)
+
+    def _locate(self, title: str, scope: HtmlElement) -> HtmlElement | None:
+        """The visible element that shows a declared title (an h2 or a div when the
+        page has no article h1), so its date and header can be found around it."""
+        if not title:
+            return None
+        nearly: HtmlElement | None = None
+        for element in _HEADING_XPATH(scope)[:200]:
+            text = _text(element)
+            if _same(text, title):
+                return element
+            if nearly is None and element.tag in ("h1", "h2") and _fold(title) in _fold(text) \
+                    and len(text) <= len(title) + 40:
+                nearly = element   # the headline with its kicker ("Wirtschaft Bahn streicht ...")
+        return nearly
 
     def _visible_headline(self, scope: HtmlElement) -> tuple[str, HtmlElement | None]:
         candidates = list(scope.iter("h1")) or list(self.root.iter("h1"))
@@ -294,7 +311,7 @@ class _Page:
 
     # dates ---------------------------------------------------------------------------
 
-    def _published(self, scope: HtmlElement) -> datetime | None:
+    def _published(self, scope: HtmlElement, title_el: HtmlElement | None = None) -> datetime | None:
         candidates: list[str] = []
         if self.rule and self.rule.date:
             # A rule's date goes first, but a day-only or relative one ("6 hours ago")
@@ -307,7 +324,17 @@ class _Page:
                     return found
             candidates.extend(v for v in values if v)
         candidates.extend(self.meta.published)
-        for time_el in scope.iter("time"):
+        # Undeclared: the visible dates nearest the headline first (the byline under it),
+        # so a "latest news" ticker or a sidebar above the article does not win.
+        times = list(scope.iter("time"))
+        if title_el is not None and times:
+            near: list[HtmlElement] = []
+            for ancestor in title_el.iterancestors():
+                near.extend(e for e in ancestor.iter("time") if e not in near and not _in_rail(e))
+                if near or ancestor is scope:
+                    break
+            times = near + [e for e in times if e not in near]
+        for time_el in times:
             value = time_el.get("datetime") or _text(time_el)
             if value:
                 candidates.append(value)
@@ -357,6 +384,10 @@ class _Page:
                 return _text(element)
         if self.meta.sections:
             return self.meta.sections[0]
+        # WordPress prints the post's categories as rel="category tag" links.
+        category = scope.xpath(".//a[contains(concat(' ', normalize-space(@rel), ' '), ' category ')]")
+        if category and _text(category[0]):
+            return _text(category[0])
         return str(self.ctx.options.get("default_section", "News"))
 
     def _authors(self, scope: HtmlElement) -> tuple[Author, ...]:
