@@ -445,15 +445,18 @@ class _Page:
             element = _first(rule.body, scope)
             if element is not None:
                 return self._clean_fragment(element, rule.drop)
+        scope = container if container is not None else self._main_scope()
         if title_el is not None:
             # The article's own header (kicker, headline, byline, date) is not body text;
             # trafilatura keeps it when it sits inside the article element.
             header = next((a for a in title_el.iterancestors("header")
                            if container is None or container in set(a.iterancestors())), None)
-            _remove(header if header is not None and len(_text(header)) < 1500 else title_el)
+            if header is None or len(_text(header)) >= 1500:
+                header = _head_block(title_el, scope)
+            _remove(header)
+        _drop_boilerplate(scope)
         # trafilatura drops any element whose class says "teaser"; inside an article a
         # <p class="teaser"> is the lead paragraph (German news CMSs print it so).
-        scope = container if container is not None else self._main_scope()
         for lead in scope.xpath(".//p[contains(@class, 'teaser') or contains(@class, 'intro')]"):
             lead.attrib.pop("class", None)
         target = container if container is not None else self.root
@@ -667,6 +670,71 @@ def _remove(element: Any) -> None:
         else:
             parent.text = (parent.text or "") + element.tail
     parent.remove(element)
+
+
+# Class, id and data-* words that mark page furniture inside an article: share bars,
+# bylines, related links, comments, newsletter and sign-up boxes, ads.
+_FURNITURE = frozenset({
+    "share", "sharing", "sharedaddy", "social", "byline", "related", "relatedposts", "comments",
+    "newsletter", "signup", "subscribe", "subscription", "advert", "advertisement", "ad", "ads",
+    "adv", "adsbygoogle", "recirculation", "interstitial", "outbrain", "taboola", "promo",
+})
+_WORDS = re.compile(r"[a-z]+")
+_FURNITURE_ATTRS = ("class", "id", "data-component", "data-qa", "data-area", "data-testid")
+
+
+def _furniture_words(element: HtmlElement) -> bool:
+    for attribute in _FURNITURE_ATTRS:
+        value = element.get(attribute)
+        if value and not _FURNITURE.isdisjoint(_WORDS.findall(value.lower())):
+            return True
+    return False
+
+
+def _drop_boilerplate(scope: HtmlElement) -> None:
+    """Remove page furniture set inside the article before trafilatura reads it:
+    blocks named as furniture (share, byline, related, newsletter, ad ...), article
+    cards nested in the article, and short blocks that are mostly links ("Read more: ...",
+    link cards, tag lists). Never a block holding most of the article's text."""
+    total = len(scope.text_content()) or 1
+    doomed: list[HtmlElement] = []
+    gone: set[HtmlElement] = set()
+    for element in scope.iterdescendants():
+        if not isinstance(element.tag, str) or element.tag in ("p", "a", "span", "b", "strong", "em", "i"):
+            continue
+        if gone and any(a in gone for a in element.iterancestors()):
+            continue
+        size = len(element.text_content())
+        if size > total // 2:
+            continue
+        if (_furniture_words(element) or (element.tag == "article" and _card_heading(element) is not None)) \
+                and sum(len(_text(p)) > 120 for p in element.iter("p")) < 2:
+            # (two paragraphs of prose are article text whatever the wrapper is called:
+            # NYT-style ids name the ad slot a column follows, "after-story-ad-1")
+            doomed.append(element)
+            gone.add(element)
+            continue
+        if element.tag in ("div", "aside", "section", "figure", "ul", "ol") and 0 < size < 300:
+            linked = sum(len(a.text_content()) for a in element.iter("a"))
+            if linked / size > 0.5 and not any(len(_text(p)) > 120 for p in element.iter("p")):
+                doomed.append(element)
+                gone.add(element)
+    for element in doomed:
+        _remove(element)
+
+
+def _head_block(title_el: HtmlElement, scope: HtmlElement) -> HtmlElement:
+    """The headline with what is printed around it (kicker, date, byline, share bar)
+    when no <header> holds them: its largest ancestor inside the article that has no
+    paragraph of prose."""
+    block = title_el
+    for ancestor in title_el.iterancestors():
+        if ancestor is scope or ancestor.tag in ("body", "html", "main", "article"):
+            break
+        if len(ancestor.text_content()) > 600 or any(len(_text(p)) >= 100 for p in ancestor.iter("p")):
+            break
+        block = ancestor
+    return block
 
 
 def _extract_body(tree: HtmlElement, url: str | None, favor_precision: bool) -> str:
