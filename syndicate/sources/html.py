@@ -55,6 +55,9 @@ _BOILERPLATE = (
     "contains(@class, 'advert') or contains(@class, 'newsletter') or contains(@id, 'comments')]",
 )
 _BOILERPLATE_XPATH = etree.XPath(" | ".join(_BOILERPLATE))
+_LEAD_XPATH = etree.XPath(
+    ".//p[contains(@class, 'teaser') or contains(@class, 'intro') or contains(@class, 'lead') "
+    "or contains(@class, 'standfirst')]")
 _HEADING_XPATH = etree.XPath(
     ".//*[self::h1 or self::h2 or self::h3 or contains(@class, 'title') or contains(@class, 'headline')]")
 _PARSER = HTMLParser(
@@ -453,6 +456,12 @@ class _Page:
                            if container is None or container in set(a.iterancestors())), None)
             if header is None or len(_text(header)) >= 1500:
                 header = _head_block(title_el, scope)
+            # A lead paragraph the CMS marks as one is article text, even in the header.
+            for lead in _LEAD_XPATH(header) if header is not title_el else []:
+                if lead is not title_el and len(_text(lead)) >= 60:
+                    _remove(lead)
+                    lead.tail = None
+                    header.addnext(lead)
             _remove(header)
         _drop_boilerplate(scope)
         # trafilatura drops any element whose class says "teaser"; inside an article a
