@@ -12,7 +12,7 @@ import functools
 import importlib
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import UTC, datetime, timezone
+from datetime import UTC, datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -78,7 +78,7 @@ def detect_format(path: str, text: str) -> str:
         return "html"
     if head.startswith(("{", "[")):
         return "json"
-    if head.startswith("---") or head.startswith("+++"):
+    if head.startswith(("---", "+++")):
         return "markdown"
     return "scraped"
 

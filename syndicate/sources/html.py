@@ -50,9 +50,9 @@ _HAS_TIME = re.compile(r"\d{1,2}[:h]\d{2}|\d\s*[ap]\.?m\b", re.IGNORECASE)
 _BOILERPLATE = (
     "//nav", "//footer", "//aside", "//form", "//script", "//style", "//noscript",
     "//*[@role='navigation' or @role='complementary']",
-    "//*[contains(concat(' ', normalize-space(@class), ' '), ' share') or "
-    "contains(@class, 'social') or contains(@class, 'related') or contains(@class, 'comments') or "
-    "contains(@class, 'advert') or contains(@class, 'newsletter') or contains(@id, 'comments')]",
+    ("//*[contains(concat(' ', normalize-space(@class), ' '), ' share') or "
+     "contains(@class, 'social') or contains(@class, 'related') or contains(@class, 'comments') or "
+     "contains(@class, 'advert') or contains(@class, 'newsletter') or contains(@id, 'comments')]"),
 )
 _BOILERPLATE_XPATH = etree.XPath(" | ".join(_BOILERPLATE))
 _LEAD_XPATH = etree.XPath(
@@ -353,13 +353,12 @@ class _Page:
         agrees on the day and has a time (JSON-LD dates are often day-only while
         ``<time datetime>`` keeps the minute)."""
         first: datetime | None = None
-        first_raw = ""
         for raw in candidates:
             found = self._parse_date(raw, None)
             if found is None:
                 continue
             if first is None:
-                first, first_raw = found, raw
+                first = found
                 if _HAS_TIME.search(raw):
                     return found
                 continue
