@@ -171,17 +171,6 @@ def iter_batches(config: Config, *, known: Mapping[str, tuple[int, int, str]] | 
                 skipped_unchanged=skipped, files_seen=len(files))
 
 
-def read_sources(config: Config, *, known: Mapping[str, tuple[int, int, str]] | None = None,
-                 on_file: Callable[[InputFile], None] | None = None) -> Batch:
-    """Everything :func:`iter_batches` reads, as one batch."""
-    batches = list(iter_batches(config, known=known, on_file=on_file, chunk=1 << 62))
-    return Batch(articles=tuple(a for b in batches for a in b.articles),
-                 problems=tuple(p for b in batches for p in b.problems),
-                 read=tuple(r for b in batches for r in b.read),
-                 skipped_unchanged=sum(b.skipped_unchanged for b in batches),
-                 files_seen=sum(b.files_seen for b in batches))
-
-
 def iter_all(config: Config) -> Iterable[tuple[InputFile, tuple[Article, ...], tuple[Problem, ...]]]:
     """Every input parsed afresh (for `syndicate check`)."""
     files, _ = find_inputs(config)

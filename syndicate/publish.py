@@ -22,10 +22,9 @@ import time
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
-from pathlib import Path
 from typing import Any
 
-from .codec import article_from_dict, dumps
+from .codec import article_from_dict
 from .config import Config
 from .errors import StateError
 from .inputs import InputFile, iter_batches
@@ -378,10 +377,6 @@ def _deliver(store: StateStore, config: Config) -> Any:
     return deliver_due(store, config)
 
 
-def output_path_for(config: Config, rel: str) -> Path:
-    return config.output.dir / rel
-
-
 __all__ = [
     "EXIT_BUSY",
     "EXIT_DEAD",
@@ -390,7 +385,6 @@ __all__ = [
     "EXIT_PROBLEMS",
     "EXIT_USAGE",
     "Report",
-    "dumps",
     "publish",
     "render_feeds",
     "render_fingerprint",
