@@ -131,11 +131,6 @@ class Entry:
         for name in ("first_seen", "published", "updated"):
             _require_utc(name, getattr(self, name))
 
-    @property
-    def sort_key(self) -> tuple[datetime, int]:
-        """Newest first when sorted descending; among equal dates the earlier seq wins."""
-        return (self.published, -self.seq)
-
 
 class FeedFormat(enum.Enum):
     RSS = "rss"

@@ -189,16 +189,6 @@ class StateStore:
             "SET size = excluded.size, mtime_ns = excluded.mtime_ns, sha256 = excluded.sha256", rows)
 
     # --- ledger ---------------------------------------------------------------
-    def records_for(self, keys: Iterable[str]) -> dict[str, LedgerRecord]:
-        keys = list(keys)
-        out: dict[str, LedgerRecord] = {}
-        for i in range(0, len(keys), 500):
-            chunk = keys[i:i + 500]
-            q = f"SELECT {_RECORD_COLUMNS} FROM articles WHERE key IN ({','.join('?' * len(chunk))})"
-            for row in self.conn.execute(q, chunk):
-                out[row[0]] = _record(row)
-        return out
-
     def records_with_base(self, bases: Iterable[str]) -> dict[str, list[tuple[LedgerRecord, dict[str, Any]]]]:
         """Records whose key starts with each base (text keys: every dated capture of a title),
         or whose alias (section + title key) is the base."""
@@ -230,13 +220,6 @@ class StateStore:
                 out.append((_record(row), loads(row[10])))
         return out
 
-    def slugs_taken(self, section_slug: str, candidates: Iterable[str]) -> set[str]:
-        cands = list(candidates)
-        if not cands:
-            return set()
-        q = f"SELECT slug FROM articles WHERE section_slug = ? AND slug IN ({','.join('?' * len(cands))})"
-        return {r[0] for r in self.conn.execute(q, [section_slug, *cands])}
-
     def next_seq(self) -> int:
         row = self.conn.execute("SELECT COALESCE(MAX(seq), 0) FROM articles").fetchone()
         return int(row[0]) + 1
@@ -266,13 +249,6 @@ class StateStore:
             return None
         self.conn.execute("UPDATE articles SET withdrawn = ? WHERE key = ?", (int(withdrawn), row[0]))
         return _record(row)
-
-    def find_records(self, text: str) -> list[LedgerRecord]:
-        """Records whose guid, slug or key contain ``text`` (for the withdraw command)."""
-        like = f"%{text}%"
-        rows = self.conn.execute(f"SELECT {_RECORD_COLUMNS} FROM articles WHERE guid = ? OR slug LIKE ? OR key LIKE ?"
-                                 " ORDER BY seq LIMIT 50", (text, like, like)).fetchall()
-        return [_record(r) for r in rows]
 
     def top_entries(self, section_slug: str | None, limit: int) -> list[tuple[LedgerRecord, dict[str, Any]]]:
         """The newest ``limit`` live entries of a section (or of all, for None)."""

@@ -12,7 +12,7 @@ import functools
 import importlib
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -86,7 +86,3 @@ def detect_format(path: str, text: str) -> str:
 def parse_text(text: str, ctx: SourceContext, format: str = "auto") -> ParseResult:
     name = detect_format(ctx.path, text) if format == "auto" else format
     return get_source(name)(text, ctx)
-
-
-def utc(dt: datetime) -> datetime:
-    return dt.astimezone(UTC)
