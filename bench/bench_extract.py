@@ -15,7 +15,7 @@ from __future__ import annotations
 import sys
 import time
 from collections.abc import Callable
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -77,7 +77,7 @@ def main() -> None:
         "trafilatura alone (default)": pages_per_second(traf_default, pages, rounds),
         "trafilatura alone (fast=True)": pages_per_second(traf_fast, pages, rounds),
     }
-    print(f"{pages} pages, mean {size / 1000:.1f} KB, {rounds} rounds, {datetime.now(timezone.utc):%Y-%m-%d}")
+    print(f"{pages} pages, mean {size / 1000:.1f} KB, {rounds} rounds, {datetime.now(UTC):%Y-%m-%d}")
     base = results["trafilatura alone (default)"]
     for name, rate in results.items():
         print(f"{name:<32} {rate:8.1f} pages/s   x{rate / base:.2f} vs trafilatura default")

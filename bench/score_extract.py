@@ -16,7 +16,7 @@ import json
 import re
 import sys
 from collections import Counter
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
@@ -29,7 +29,7 @@ from syndicate.sources.rules import load_rule_file  # noqa: E402
 
 FIXTURES = ROOT / "tests" / "data" / "html"
 RULES = ROOT / "config" / "rules"
-CAPTURED = datetime(2026, 11, 25, 0, 30, tzinfo=timezone.utc)
+CAPTURED = datetime(2026, 11, 25, 0, 30, tzinfo=UTC)
 
 
 def tokens(text: str) -> list[str]:
@@ -54,7 +54,7 @@ def minute(value: str | datetime | None) -> str | None:
     if value is None:
         return None
     moment = datetime.fromisoformat(value) if isinstance(value, str) else value
-    return moment.astimezone(timezone.utc).strftime("%Y-%m-%dT%H:%M")
+    return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M")
 
 
 def fixture_dir() -> Path:

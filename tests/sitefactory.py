@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import os
 from dataclasses import dataclass
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 from syndicate.config import Config, load_config
@@ -47,7 +47,7 @@ class Site:
             path.write_bytes(text)
         else:
             path.write_text(text, encoding="utf-8")
-        when = (mtime or datetime(2026, 11, 27, 12, 0, tzinfo=timezone.utc)).timestamp()
+        when = (mtime or datetime(2026, 11, 27, 12, 0, tzinfo=UTC)).timestamp()
         os.utime(path, (when, when))
         return path
 

@@ -7,6 +7,7 @@ import sys
 from pathlib import Path
 
 from sitefactory import article, make_site, page
+
 from syndicate.state import StateLock, lock_path
 
 

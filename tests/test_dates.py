@@ -2,22 +2,24 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timezone
+from datetime import UTC as STDLIB_UTC
+from datetime import datetime
 from zoneinfo import ZoneInfo
 
 import pytest
-from hypothesis import given, strategies as st
+from hypothesis import given
+from hypothesis import strategies as st
 
 from syndicate.dates import parse_date, parse_date_format
 
 UTC = ZoneInfo("UTC")
 BERLIN = ZoneInfo("Europe/Berlin")
 NEW_YORK = ZoneInfo("America/New_York")
-NOW = datetime(2024, 11, 24, 15, 30, 45, tzinfo=timezone.utc)
+NOW = datetime(2024, 11, 24, 15, 30, 45, tzinfo=STDLIB_UTC)
 
 
 def at(*parts: int) -> datetime:
-    return datetime(*parts, tzinfo=timezone.utc)
+    return datetime(*parts, tzinfo=STDLIB_UTC)
 
 
 @pytest.mark.parametrize(
@@ -95,7 +97,7 @@ def test_relative_dates_count_back_from_now(text: str, expected: datetime) -> No
 
 
 def test_yesterday_is_the_calendar_day_before_in_the_site_zone() -> None:
-    late_utc = datetime(2024, 11, 24, 23, 30, tzinfo=timezone.utc)  # already 25th in Berlin
+    late_utc = datetime(2024, 11, 24, 23, 30, tzinfo=STDLIB_UTC)  # already 25th in Berlin
     assert parse_date("yesterday", tz=BERLIN, now=late_utc) == at(2024, 11, 23, 23, 0)
 
 
@@ -115,11 +117,11 @@ def test_an_explicit_format_reads_what_the_generic_reader_cannot() -> None:
 @given(st.text(max_size=80))
 def test_any_text_gives_an_aware_utc_date_or_none(text: str) -> None:
     found = parse_date(text, tz=BERLIN, now=NOW)
-    assert found is None or found.utcoffset() == timezone.utc.utcoffset(None)
+    assert found is None or found.utcoffset() == STDLIB_UTC.utcoffset(None)
 
 
 @given(st.datetimes(min_value=datetime(1990, 1, 1), max_value=datetime(2100, 1, 1),
-                    timezones=st.just(timezone.utc)))
+                    timezones=st.just(STDLIB_UTC)))
 def test_an_iso_date_round_trips_to_the_second(moment: datetime) -> None:
     moment = moment.replace(microsecond=0)
     assert parse_date(moment.isoformat(), tz=BERLIN, now=NOW) == moment

@@ -3,17 +3,17 @@
 from __future__ import annotations
 
 import json
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import feedparser
 import pytest
-
 from sitefactory import Site, article, make_site, page
+
 from syndicate.publish import publish
 from syndicate.state import open_state
 
-T0 = datetime(2026, 11, 27, 12, 0, tzinfo=timezone.utc)
+T0 = datetime(2026, 11, 27, 12, 0, tzinfo=UTC)
 
 
 def items(site: Site, feed: str = "feed.xml") -> list[feedparser.FeedParserDict]:

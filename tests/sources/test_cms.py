@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
@@ -11,7 +11,7 @@ from syndicate.sources import SourceContext, parse_text
 from syndicate.sources.cms import parse_json, parse_jsonl
 
 DATA = Path(__file__).resolve().parent.parent / "data" / "cms"
-NOW = datetime(2026, 11, 25, tzinfo=timezone.utc)
+NOW = datetime(2026, 11, 25, tzinfo=UTC)
 
 
 def ctx(name: str, **options: object) -> SourceContext:
@@ -23,8 +23,8 @@ def test_a_wordpress_rest_export_reads_with_default_field_names() -> None:
     first = result.articles[0]
     assert first.title == "Mayor outlines budget priorities for 2027"
     assert first.url == "https://harbourvalley.example/2026/11/24/mayor-outlines-budget-priorities-for-2027/"
-    assert first.published == datetime(2026, 11, 24, 18, 40, 12, tzinfo=timezone.utc)
-    assert first.updated == datetime(2026, 11, 25, 8, 2, 40, tzinfo=timezone.utc)
+    assert first.published == datetime(2026, 11, 24, 18, 40, 12, tzinfo=UTC)
+    assert first.updated == datetime(2026, 11, 25, 8, 2, 40, tzinfo=UTC)
     assert first.section == "City Council"
     assert first.authors == (Author(name="Niamh Corrigan"),)
     assert first.summary == "Mayor Aoife Brennock set out her priorities for next year’s budget."
@@ -47,7 +47,7 @@ def test_json_lines_read_line_by_line_with_field_mapping() -> None:
     result = parse_jsonl(text, ctx("ghost.jsonl", fields={"title": "headline", "published": "meta.first"}))
     # Mapped fields replace the defaults, so the Ghost line (title, not headline) is skipped.
     assert [a.title for a in result.articles] == ["Mapped headline field"]
-    assert result.articles[0].published == datetime(2024, 11, 24, 8, tzinfo=timezone.utc)
+    assert result.articles[0].published == datetime(2024, 11, 24, 8, tzinfo=UTC)
     assert result.articles[0].section == "Business"
     assert {p.line for p in result.problems} == {1, 3}
 
@@ -61,7 +61,7 @@ def test_a_ghost_export_line_keeps_authors_tags_and_image() -> None:
     assert [a.name for a in storm.authors] == ["Ciarán Moloney", "Ruth Adeyemi"]
     assert storm.tags == ("weather", "storms")
     assert storm.image == "https://harbourvalley.example/content/images/storm.jpg"
-    assert storm.published == datetime(2026, 11, 23, 6, 50, tzinfo=timezone.utc)
+    assert storm.published == datetime(2026, 11, 23, 6, 50, tzinfo=UTC)
     assert any(p.line == 3 and "not valid JSON" in p.message for p in result.problems)
 
 

@@ -3,17 +3,18 @@
 from __future__ import annotations
 
 import time
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 import pytest
-from hypothesis import given, settings, strategies as st
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from syndicate.sources import SourceContext
 from syndicate.sources.cms import parse_json, parse_jsonl
 from syndicate.sources.html import parse
 from syndicate.sources.markdown import parse as parse_markdown
 
-NOW = datetime(2026, 11, 25, tzinfo=timezone.utc)
+NOW = datetime(2026, 11, 25, tzinfo=UTC)
 CTX = SourceContext(path="input/evil.html", captured_at=NOW)
 
 BILLION_LAUGHS = """<?xml version="1.0"?>

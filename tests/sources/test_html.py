@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -17,7 +17,7 @@ from syndicate.sources.rules import load_rule_file
 
 DATA = Path(__file__).resolve().parent.parent / "data" / "html"
 RULES = Path(__file__).resolve().parents[2] / "config" / "rules"
-CAPTURED = datetime(2026, 11, 25, 0, 30, tzinfo=timezone.utc)
+CAPTURED = datetime(2026, 11, 25, 0, 30, tzinfo=UTC)
 
 
 def _fixtures() -> list[tuple[str, dict[str, Any], int]]:
@@ -140,7 +140,7 @@ def test_a_day_only_declared_date_takes_the_minute_from_a_time_element() -> None
                  '"datePublished":"2026-03-02"}</script>',
                  '<article><h1>Tide tables</h1><time datetime="2026-03-02T07:45:00+01:00">2 March</time>'
                  + PARAS + "</article>")
-    assert _parse(page).articles[0].published == datetime(2026, 3, 2, 6, 45, tzinfo=timezone.utc)
+    assert _parse(page).articles[0].published == datetime(2026, 3, 2, 6, 45, tzinfo=UTC)
 
 
 def test_a_page_without_a_date_is_read_with_a_warning() -> None:

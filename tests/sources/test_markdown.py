@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
@@ -11,7 +11,7 @@ from syndicate.sources import SourceContext, parse_text
 from syndicate.sources.markdown import parse
 
 DATA = Path(__file__).resolve().parent.parent / "data" / "markdown"
-NOW = datetime(2026, 11, 25, tzinfo=timezone.utc)
+NOW = datetime(2026, 11, 25, tzinfo=UTC)
 
 
 def ctx(name: str, **options: object) -> SourceContext:
@@ -23,7 +23,7 @@ def test_yaml_front_matter_gives_every_field_and_a_clean_body() -> None:
                    ctx("yaml-post.md", base_url="https://harbourvalley.example/news/"))
     article = result.articles[0]
     assert article.title == "Library extends opening hours for the winter"
-    assert article.published == datetime(2026, 11, 21, 9, 30, tzinfo=timezone.utc)
+    assert article.published == datetime(2026, 11, 21, 9, 30, tzinfo=UTC)
     assert article.section == "Culture"
     assert article.url == "https://harbourvalley.example/news/library-winter-hours/"
     assert article.authors == (Author(name="Órla Byrne"),)
@@ -36,7 +36,7 @@ def test_yaml_front_matter_gives_every_field_and_a_clean_body() -> None:
 
 def test_toml_front_matter_reads_dates_lists_and_urls() -> None:
     article = parse_text((DATA / "toml-post.md").read_text("utf-8"), ctx("toml-post.md")).articles[0]
-    assert article.published == datetime(2026, 11, 20, 14, tzinfo=timezone.utc)
+    assert article.published == datetime(2026, 11, 20, 14, tzinfo=UTC)
     assert article.section == "City Council"
     assert [a.name for a in article.authors] == ["Barra Ketteridge", "Jude Marwick"]
     assert article.url == "https://harbourvalley.example/harbour-wall/"

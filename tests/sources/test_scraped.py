@@ -3,7 +3,7 @@ properties (no crash, every line accounted for)."""
 
 from __future__ import annotations
 
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
@@ -16,7 +16,7 @@ from syndicate.sources import SourceContext
 from syndicate.sources.scraped import classify, parse
 
 SEED = Path(__file__).resolve().parents[2].parent / "shared" / "seeds" / "000_47e4df431e32f14d.txt"
-CAPTURED = datetime(2026, 11, 27, 12, 0, tzinfo=timezone.utc)
+CAPTURED = datetime(2026, 11, 27, 12, 0, tzinfo=UTC)
 
 
 def ctx(path: str = "page.txt", **kw: object) -> SourceContext:
@@ -99,14 +99,14 @@ def test_seed_every_line_is_accounted_for(seed_text: str) -> None:
 def test_date_line_in_the_forms_news_sites_print(printed: str, expected: datetime) -> None:
     text = page(article("Ferry timetable changes", "The winter timetable starts on Monday.", date=printed))
     [a] = parse(text, ctx(tz=ZoneInfo("Europe/London"))).articles
-    assert a.published == expected.astimezone(timezone.utc)
+    assert a.published == expected.astimezone(UTC)
     assert all(printed not in getattr(b, "text", "") for b in a.body)
 
 
 def test_published_on_one_line_with_inline_date() -> None:
     text = "Harbour\n\nQuay works finish early\n\nPublished on November 3, 2026\n\nThe quay reopened today.\n"
     [a] = parse(text, ctx()).articles
-    assert a.published == datetime(2026, 11, 3, tzinfo=timezone.utc)
+    assert a.published == datetime(2026, 11, 3, tzinfo=UTC)
     assert a.body == (Paragraph(text="The quay reopened today."),)
 
 
