@@ -86,3 +86,33 @@ def test_python_dash_m_shows_help() -> None:
     assert result.returncode == 0
     for command in ("publish", "check", "withdraw", "items"):
         assert command in result.stdout
+
+
+def test_progress_bar_on_a_terminal(tmp_path: Path) -> None:
+    """On a TTY, publish shows a rich progress bar over the input files (stderr)."""
+    import os
+    import pty
+
+    site = make_site(tmp_path)
+    for n in range(30):
+        site.write_page(f"p{n:02d}.txt", page(article(f"Story number {n}", "Some body text.")))
+    pid, fd = pty.fork()
+    if pid == 0:   # child: stdin/stdout/stderr are the pty
+        os.chdir(tmp_path)
+        os.environ["COLUMNS"] = "100"
+        os.environ["TERM"] = "xterm"          # rich draws nothing on a "dumb" terminal
+        os.execv(sys.executable, [sys.executable, "-m", "syndicate", "publish", "--config", str(site.config_path)])
+    chunks = []
+    while True:
+        try:
+            data = os.read(fd, 4096)
+        except OSError:
+            break
+        if not data:
+            break
+        chunks.append(data)
+    _, status = os.waitpid(pid, 0)
+    out = b"".join(chunks).decode("utf-8", "replace")
+    assert os.waitstatus_to_exitcode(status) == 0, out
+    assert "reading inputs" in out          # the bar (transient, but drawn while running)
+    assert "30 new" in out
