@@ -29,7 +29,7 @@ def title_key(title: str) -> str:
 
 @functools.lru_cache(maxsize=8192)
 def slugify(text: str, *, max_length: int = 80) -> str:
-    """ASCII slug: 'Zelenskyy Calls for “Hot Phase”' -> 'zelenskyy-calls-for-hot-phase'."""
+    """ASCII slug: 'Ferry Fares “Frozen” Again' -> 'ferry-fares-frozen-again'."""
     text = unicodedata.normalize("NFKD", text.translate(_QUOTES))
     text = text.encode("ascii", "ignore").decode("ascii").lower()
     text = re.sub(r"['\"]", "", text)

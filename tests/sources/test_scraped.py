@@ -41,45 +41,63 @@ def seed_text() -> str:
     return SEED.read_text(encoding="utf-8")
 
 
+# The seed's own sentences stay in the seed: expectations are read from the file with
+# rules simpler than the parser's (and counts checked by reading the page by hand).
+
+def _seed_lines(text: str) -> list[str]:
+    return [line.strip() for line in text.splitlines() if line.strip()]
+
+
+def _seed_titles(text: str) -> list[str]:
+    """The line before each 'Published' line: how the theme prints a title."""
+    lines = _seed_lines(text)
+    return [lines[i - 1] for i, line in enumerate(lines) if line == "Published"]
+
+
+def _seed_label(text: str) -> str:
+    lines = _seed_lines(text)
+    return lines[lines.index("Published") - 2]
+
+
 def test_seed_gives_nine_articles_in_page_order(seed_text: str) -> None:
     result = parse(seed_text, ctx("seed.txt"))
-    assert [a.section for a in result.articles] == ["Russia-Ukraine War"] * 9
-    titles = [a.title for a in result.articles]
-    assert titles[0] == "Scholz stands by Ukraine amid criticism at home"
-    assert titles[2] == "Trump Taps Retired General Kellogg as Special Envoy for Ukraine and Russia"
-    assert titles[-1] == "Russia and North Korea Formalize Mutual Defense Pact"
-    assert len(set(titles)) == 9
+    assert len(result.articles) == 9
+    assert [a.title for a in result.articles] == _seed_titles(seed_text)
+    assert {a.section for a in result.articles} == {_seed_label(seed_text)}
     assert all(a.published is None for a in result.articles)   # the sample prints no dates
     assert result.problems == ()
 
 
 def test_seed_bullets_become_one_list_of_four(seed_text: str) -> None:
-    kellogg = parse(seed_text, ctx()).articles[2]
-    lists = [b for b in kellogg.body if isinstance(b, BulletList)]
+    bullets = [line.strip()[1:].strip() for line in seed_text.splitlines() if line.strip().startswith("\u2022")]
+    assert len(bullets) == 4
+    articles = parse(seed_text, ctx()).articles
+    lists = [(a.title, b) for a in articles for b in a.body if isinstance(b, BulletList)]
     assert len(lists) == 1
-    assert len(lists[0].items) == 4
-    assert lists[0].items[0].startswith("Continuing U.S. military aid")
-    assert not any(i.startswith("\u2022") for i in lists[0].items)
+    title, the_list = lists[0]
+    assert title == _seed_titles(seed_text)[2]            # the third article's
+    assert the_list.items == tuple(bullets)
 
 
 def test_seed_subheadings_become_headings(seed_text: str) -> None:
     articles = parse(seed_text, ctx()).articles
-    def headings(prefix: str) -> list[str]:
-        [a] = [a for a in articles if a.title.startswith(prefix)]
-        return [b.text for b in a.body if isinstance(b, Heading)]
-
-    assert headings("Zelenskyy Calls") == ["Intensifying Conflict", "Leadership Shake-Up in Ukraine\u2019s Armed Forces"]
-    dnipro = headings("Russia\u2019s Deployment")
-    assert "Nuclear Signaling or Practical Deployment?" in dnipro
-    assert len(dnipro) == 5
-    assert headings("Scholz stands") == []
+    # counted by reading the page: 2, 6, 5 and 3 interior subheadings, none elsewhere
+    assert [sum(isinstance(b, Heading) for b in a.body) for a in articles] == [0, 2, 0, 0, 6, 0, 5, 3, 0]
+    lines = set(_seed_lines(seed_text))
+    for a in articles:
+        for b in a.body:
+            if isinstance(b, Heading):
+                assert b.text in lines and len(b.text.split()) <= 15 and not b.text.endswith(".")
+    question = [b.text for b in articles[6].body if isinstance(b, Heading) and b.text.endswith("?")]
+    assert len(question) == 1        # a subheading may end in a question mark
 
 
 def test_seed_bodies_carry_no_chrome(seed_text: str) -> None:
+    chrome = {"Connect with us", "Continue Reading", "Most Viewed", "Published", "on", _seed_label(seed_text)}
     for a in parse(seed_text, ctx()).articles:
         texts = [b.text for b in a.body if isinstance(b, (Paragraph, Heading))]
-        for chrome in ("Connect with us", "Continue Reading", "Published", "on", "Russia-Ukraine War"):
-            assert chrome not in texts, (a.title, chrome)
+        assert not chrome & set(texts), a.title
+        assert a.title not in texts
 
 
 def test_seed_every_line_is_accounted_for(seed_text: str) -> None:
