@@ -208,8 +208,6 @@ def publish(config: Config, *, now: datetime | None = None, dry_run: bool = Fals
                 pass
             report.seconds = time.monotonic() - started
             return report
-        if store.get_meta("render_fingerprint") != render_fingerprint(config):
-            clean_temps(config.output.dir)   # only a run that did not finish leaves temp files
         run_id = store.start_run("publish", now)
         report = Report()
         try:
@@ -236,7 +234,10 @@ def _run(store: StateStore, config: Config, report: Report, *, now: datetime, re
     out_dir = config.output.dir
     tx = (lambda: contextlib.nullcontext()) if dry_run else store.transaction
     fingerprint = render_fingerprint(config)
-    full = rebuild or store.get_meta("render_fingerprint") != fingerprint or not (out_dir / INDEX_PATH).exists()
+    stale = store.get_meta("render_fingerprint") != fingerprint   # config changed, or a run did not finish
+    if stale and not dry_run:
+        clean_temps(out_dir)            # only a run that did not finish leaves temp files
+    full = rebuild or stale or not (out_dir / INDEX_PATH).exists()
     smap = SectionMap(config)
     sections = _Sections(store, config)
     touched: set[str] = set(sections.infos) if full else set()
@@ -248,15 +249,20 @@ def _run(store: StateStore, config: Config, report: Report, *, now: datetime, re
     pages_written = 0
     marked = False
 
-    def write(files: dict[str, bytes], *, pages: bool = False) -> None:
-        nonlocal pages_written, marked
-        if not files:
-            return
+    def mark_incomplete() -> None:
+        """From the first ledger change or file write until step 4 records the fingerprint
+        again, the output may be behind the ledger or hold temp files: a run killed in
+        between makes the next one a full rebuild (and a temp-file sweep)."""
+        nonlocal marked
         if not dry_run and not marked:
-            # from the first write until step 4, the output may be behind the ledger or
-            # hold temp files: a run killed in between makes the next one a full rebuild
             store.set_meta("render_fingerprint", "incomplete")
             marked = True
+
+    def write(files: dict[str, bytes], *, pages: bool = False) -> None:
+        nonlocal pages_written
+        if not files:
+            return
+        mark_incomplete()
         if dry_run:
             report.files_written += changed_files(out_dir, files)
         elif pages:
@@ -285,10 +291,7 @@ def _run(store: StateStore, config: Config, report: Report, *, now: datetime, re
         report.withdrawn += plan.withdrawn_seen
         with tx():
             if plan.new or plan.updated:
-                # Until step 4 records the fingerprint again, the output is behind the
-                # ledger: a run killed before then makes the next one a full rebuild, so
-                # the pages of articles committed here are written after all.
-                store.set_meta("render_fingerprint", "incomplete")
+                mark_incomplete()       # in the same transaction as the ledger change
             store.upsert_entries((*plan.new, *plan.updated))
             store.record_sections(plan.sections.items())
             store.record_inputs((str(f.path), f.size, f.mtime_ns, digest) for f, digest in batch.read)
@@ -307,7 +310,7 @@ def _run(store: StateStore, config: Config, report: Report, *, now: datetime, re
     removed: list[str] = []
     with tx():
         if withdraw:
-            store.set_meta("render_fingerprint", "incomplete")
+            mark_incomplete()
         for ident in withdraw:
             rec = store.set_withdrawn(ident, not restore)
             if rec is None:
