@@ -50,15 +50,15 @@ class SectionMap:
         return first + rest
 
 
-def feed_urls(config: Config, section_slug: str) -> dict[FeedFormat, str]:
-    """The self URL of each format of a feed: derived from the base URL, never a request."""
-    prefix = config.site.base_url + (f"{section_slug}/" if section_slug else "")
-    return {fmt: prefix + fmt.filename for fmt in config.output.formats}
-
-
 def feed_paths(section_slug: str, formats: Iterable[FeedFormat]) -> dict[FeedFormat, str]:
+    """Each format's file, relative to the output folder ("" is the combined feed)."""
     prefix = f"{section_slug}/" if section_slug else ""
     return {fmt: prefix + fmt.filename for fmt in formats}
+
+
+def feed_urls(config: Config, section_slug: str) -> dict[FeedFormat, str]:
+    """The self URL of each format of a feed: base URL + its path, never from a request."""
+    return {fmt: config.site.base_url + path for fmt, path in feed_paths(section_slug, config.output.formats).items()}
 
 
 def section_feed_info(config: Config, section: SectionInfo) -> FeedInfo:
