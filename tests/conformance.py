@@ -169,6 +169,21 @@ def _consume(data: bytes, where: str, expected_version: str, items: list[Item], 
 # --- RSS 2.0 -------------------------------------------------------------------
 
 
+def _self_and_hubs(links: list[Any], media_type: str, where: str, owner: str, tag: str
+                   ) -> tuple[str, tuple[str, ...]]:
+    """Exactly one rel=self link of the feed's own media type, and unique absolute hub links."""
+    selfs = [li for li in links if li.get("rel") == "self"]
+    if len(selfs) != 1:
+        raise _fail(where, f"{owner} has {len(selfs)} {tag} rel=self, expected exactly 1")
+    if selfs[0].get("type") != media_type:
+        raise _fail(where, f"{tag} rel=self has type {selfs[0].get('type')!r}, expected {media_type!r}")
+    self_url = _absolute_url(selfs[0].get("href") or "", where, f"{tag} rel=self href")
+    hubs = tuple(_absolute_url(li.get("href") or "", where, f"{tag} rel=hub href")
+                 for li in links if li.get("rel") == "hub")
+    _unique(list(hubs), where, "hub")
+    return self_url, hubs
+
+
 def check_rss(data: bytes, where: str = "rss", *, consumer: bool = True) -> FeedView:
     root = parse_xml(data, where)
     if root.tag != "rss" or root.get("version") != "2.0":
@@ -186,16 +201,7 @@ def check_rss(data: bytes, where: str = "rss", *, consumer: bool = True) -> Feed
     if ch.find("lastBuildDate") is not None:
         _rfc822(_text(ch.find("lastBuildDate")), where, "lastBuildDate")
 
-    links = ch.findall(f"{{{ATOM_NS}}}link")
-    selfs = [li for li in links if li.get("rel") == "self"]
-    if len(selfs) != 1:
-        raise _fail(where, f"channel has {len(selfs)} atom:link rel=self, expected exactly 1")
-    if selfs[0].get("type") != RSS_TYPE:
-        raise _fail(where, f"atom:link rel=self has type {selfs[0].get('type')!r}, expected {RSS_TYPE!r}")
-    self_url = _absolute_url(selfs[0].get("href") or "", where, "atom:link rel=self href")
-    hubs = tuple(_absolute_url(li.get("href") or "", where, "atom:link rel=hub href")
-                 for li in links if li.get("rel") == "hub")
-    _unique(list(hubs), where, "hub")
+    self_url, hubs = _self_and_hubs(ch.findall(f"{{{ATOM_NS}}}link"), RSS_TYPE, where, "channel", "atom:link")
 
     items: list[Item] = []
     for n, it in enumerate(ch.findall("item"), start=1):
@@ -295,15 +301,7 @@ def check_atom(data: bytes, where: str = "atom", *, consumer: bool = True) -> Fe
             raise _fail(where, f"{etree.QName(el).localname} {el.text!r} is not an RFC 3339 date-time")
 
     links = root.findall(f"{a}link")
-    selfs = [li for li in links if li.get("rel") == "self"]
-    if len(selfs) != 1:
-        raise _fail(where, f"feed has {len(selfs)} link rel=self, expected exactly 1")
-    if selfs[0].get("type") != ATOM_TYPE:
-        raise _fail(where, f"link rel=self has type {selfs[0].get('type')!r}, expected {ATOM_TYPE!r}")
-    self_url = _absolute_url(selfs[0].get("href") or "", where, "link rel=self href")
-    hubs = tuple(_absolute_url(li.get("href") or "", where, "link rel=hub href")
-                 for li in links if li.get("rel") == "hub")
-    _unique(list(hubs), where, "hub")
+    self_url, hubs = _self_and_hubs(links, ATOM_TYPE, where, "feed", "link")
     _not_double_escaped(_text(root.find(f"{a}title")), where, "feed title")
 
     items: list[Item] = []
