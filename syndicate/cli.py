@@ -128,21 +128,20 @@ def check_command(config_path: str, verbose: int, quiet: bool) -> None:
     """Parse the config and every input; report problems; write nothing."""
     setup_logging(verbose, quiet=quiet)
     config = load(config_path)
-    from .inputs import find_inputs, iter_all
+    from .inputs import find_inputs, read_and_parse
 
-    _, glob_problems = find_inputs(config)
+    files, glob_problems = find_inputs(config)
     problems = list(glob_problems)
     per_section: dict[str, int] = {}
-    files = 0
-    for _f, articles, file_problems in iter_all(config):
-        files += 1
+    for f in files:
+        _digest, articles, file_problems = read_and_parse(f, max_bytes=config.output.max_input_bytes)
         problems.extend(file_problems)
         for a in articles:
             per_section[a.section] = per_section.get(a.section, 0) + 1
     print_problems(problems)
     errors = [p for p in problems if p.severity == "error"]
     if not quiet:
-        click.echo(f"config {config.path.name}: ok; {files} input files, {sum(per_section.values())} articles in"
+        click.echo(f"config {config.path.name}: ok; {len(files)} input files, {sum(per_section.values())} articles in"
                    f" {len(per_section)} sections; {len(errors)} errors, {len(problems) - len(errors)} warnings")
         for name, n in sorted(per_section.items()):
             click.echo(f"  {name}: {n}")

@@ -12,7 +12,7 @@ import glob
 import hashlib
 import os
 import stat
-from collections.abc import Callable, Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -44,7 +44,6 @@ class Batch:
     problems: tuple[Problem, ...]
     read: tuple[tuple[InputFile, str], ...]     # (file, sha256) for every file read
     skipped_unchanged: int
-    files_seen: int
 
 
 def display_path(path: Path, root: Path) -> str:
@@ -135,6 +134,19 @@ def parse_file(f: InputFile, text: str) -> tuple[tuple[Article, ...], tuple[Prob
     return result.articles, result.problems
 
 
+def read_and_parse(f: InputFile, *, max_bytes: int, known_digest: str | None = None
+                   ) -> tuple[str | None, tuple[Article, ...], tuple[Problem, ...]]:
+    """One input: (sha256, or None when it could not be read; articles; problems).
+    A file whose digest is ``known_digest`` (touched, not changed) is not parsed."""
+    text, digest, problems = read_file(f, max_bytes=max_bytes)
+    if text is None:
+        return None, (), tuple(problems)
+    if digest == known_digest:
+        return digest, (), tuple(problems)
+    articles, more = parse_file(f, text)
+    return digest, articles, tuple(problems) + more
+
+
 def iter_batches(config: Config, *, known: Mapping[str, tuple[int, int, str]] | None = None,
                  on_file: Callable[[InputFile], None] | None = None,
                  chunk: int = 2000) -> Iterator[Batch]:
@@ -153,31 +165,14 @@ def iter_batches(config: Config, *, known: Mapping[str, tuple[int, int, str]] | 
         if prev is not None and prev[:2] == f.fingerprint:
             skipped += 1
             continue
-        text, digest, file_problems = read_file(f, max_bytes=config.output.max_input_bytes)
+        digest, found, file_problems = read_and_parse(f, max_bytes=config.output.max_input_bytes,
+                                                      known_digest=prev[2] if prev else None)
         problems.extend(file_problems)
-        if text is None:
+        if digest is None:
             continue
         read.append((f, digest))
-        if prev is not None and prev[2] == digest:
-            continue        # touched but identical: nothing new to read
-        found, found_problems = parse_file(f, text)
         articles.extend(found)
-        problems.extend(found_problems)
         if len(articles) >= chunk:
-            yield Batch(articles=tuple(articles), problems=tuple(problems), read=tuple(read),
-                        skipped_unchanged=0, files_seen=0)
+            yield Batch(articles=tuple(articles), problems=tuple(problems), read=tuple(read), skipped_unchanged=0)
             articles, problems, read = [], [], []
-    yield Batch(articles=tuple(articles), problems=tuple(problems), read=tuple(read),
-                skipped_unchanged=skipped, files_seen=len(files))
-
-
-def iter_all(config: Config) -> Iterable[tuple[InputFile, tuple[Article, ...], tuple[Problem, ...]]]:
-    """Every input parsed afresh (for `syndicate check`)."""
-    files, _ = find_inputs(config)
-    for f in files:
-        text, _digest, problems = read_file(f, max_bytes=config.output.max_input_bytes)
-        if text is None:
-            yield f, (), tuple(problems)
-            continue
-        arts, more = parse_file(f, text)
-        yield f, arts, tuple(problems) + more
+    yield Batch(articles=tuple(articles), problems=tuple(problems), read=tuple(read), skipped_unchanged=skipped)
