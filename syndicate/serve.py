@@ -23,6 +23,11 @@ Safety: only GET and HEAD; the path must stay inside output/: ``..`` and ``.``
 segments, encoded slashes and backslashes (``%2f``, ``%5c``), NUL, dotfiles (the
 writer's ``.syndicate-tmp-*`` temps) and symlinks resolving outside output/ are
 refused. ``/healthz`` is the only dynamic path.
+
+Whatever the config, the state never leaves this server (issue 8, section 4): SQLite
+files and their companions (``.db``, ``.sqlite*``, ``-wal``, ``-shm``, ``-journal``),
+lock files, and anything in the state folder answer 404 (:func:`is_private`). With
+``output.dir`` set to the state folder nothing is served at all, which is the point.
 """
 
 from __future__ import annotations
@@ -87,6 +92,19 @@ def content_type(rel: str) -> str:
         return _TYPES[ext]
     guessed, _ = mimetypes.guess_type(name)
     return guessed or "application/octet-stream"
+
+
+# Names that are never ours to serve: SQLite databases, their rollback journal, WAL and
+# shared-memory companions, and lock files (``<state>.lock``).
+PRIVATE_SUFFIXES = (".db", ".sqlite", ".sqlite3", ".db3", "-wal", "-shm", "-journal", ".lock")
+
+
+def is_private(real: str, state_path: Path) -> bool:
+    """True for a resolved path that belongs to the state and must not be served."""
+    if os.path.basename(real).lower().endswith(PRIVATE_SUFFIXES):
+        return True
+    state_dir = os.path.dirname(os.path.realpath(state_path))
+    return real == state_dir or real.startswith(state_dir + os.sep)
 
 
 def _compressible(ctype: str) -> bool:
@@ -185,6 +203,9 @@ class OutputApp:
             real = os.path.realpath(os.path.join(real, "index.html"))
             if not real.startswith(root + os.sep):
                 return self._plain(start_response, "404 Not Found", "not found\n", [], method)
+        if is_private(real, self.config.state_path):
+            log.info("refused path=%r why=state file", rel)
+            return self._plain(start_response, "404 Not Found", "not found\n", [], method)
         version = self._load(real)
         if version is None:
             return self._plain(start_response, "404 Not Found", "not found\n", [], method)
