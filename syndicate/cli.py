@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import functools
 import os
+import sqlite3
 import sys
 from collections.abc import Callable
 from datetime import UTC
@@ -54,6 +55,10 @@ def handle_errors(f: F) -> F:
             sys.exit(EXIT_USAGE)
         except SyndicateError as err:
             click.echo(f"syndicate: {err}", err=True)
+            sys.exit(EXIT_FAILED)
+        except sqlite3.DatabaseError as err:   # damage found after the open-time check (issue 8)
+            click.echo(f"syndicate: cannot use state: {err} (restore a backup, or move the state file away"
+                       " and run `syndicate recover`)", err=True)
             sys.exit(EXIT_FAILED)
     return wrapper  # type: ignore[return-value]
 
@@ -129,6 +134,9 @@ def check_command(config_path: str, verbose: int, quiet: bool) -> None:
     setup_logging(verbose, quiet=quiet)
     config = load(config_path)
     from .inputs import find_inputs, read_and_parse
+    from .recover import require_usable_state
+
+    require_usable_state(config.state_path)
 
     files, glob_problems = find_inputs(config)
     problems = list(glob_problems)
@@ -173,7 +181,10 @@ def items_command(config_path: str, match: str | None, withdrawn: bool) -> None:
     """List the ledger: id, section/slug, published date, title."""
     config = load(config_path)
     from .codec import article_from_dict
+    from .recover import require_usable_state
     from .state import read_only_state
+
+    require_usable_state(config.state_path)
 
     store = read_only_state(config.state_path)
     if store is None:
@@ -206,6 +217,9 @@ def status_command(config_path: str) -> None:
     from .state import read_only_state
 
     config = load(config_path)
+    from .recover import require_usable_state
+
+    require_usable_state(config.state_path)
     store = read_only_state(config.state_path)   # lock-free: works while a daemon runs
     if store is None:
         click.echo("no state yet: run `syndicate publish` first")
@@ -284,6 +298,10 @@ def daemon_command(config_path: str, also_serve: bool, host: str | None, port: i
     setup_logging(max(verbose, 1), quiet=quiet)   # a daemon logs one line per run by default
     config = load(config_path)
     from .daemon import run_daemon
+    from .recover import refuse_fresh_start, require_usable_state
+
+    require_usable_state(config.state_path)
+    refuse_fresh_start(config)
 
     sys.exit(run_daemon(config, serve=also_serve, host=host, port=port))
 
@@ -298,9 +316,32 @@ def serve_command(config_path: str, host: str | None, port: int | None, verbose:
     """Serve output/ with ETag, Last-Modified, gzip, WebSub Link headers and /healthz."""
     setup_logging(max(verbose, 1), quiet=quiet)
     config = load(config_path)
+    from .recover import require_usable_state
     from .serve import serve
 
+    require_usable_state(config.state_path)
     serve(config, host=host, port=port)
+
+
+@cli.command("recover")
+@config_option
+@click.option("--unpublished", type=click.Choice(["new", "withdrawn"]), default="new", show_default=True,
+              help="Input articles found in no published file: publish them as new, or record them as"
+                   " withdrawn (right when no input was added since the last publish).")
+@verbosity_options
+@handle_errors
+def recover_command(config_path: str, unpublished: str, verbose: int, quiet: bool) -> None:
+    """Rebuild a lost or empty state file from the published feeds and pages (ids and dates kept)."""
+    from datetime import datetime
+
+    from .recover import recover_state
+
+    setup_logging(verbose, quiet=quiet)
+    config = load(config_path)
+    report = recover_state(config, now=datetime.now(UTC), unpublished=unpublished)
+    print_problems(report.problems)
+    if not quiet:
+        click.echo(report.line())
 
 
 

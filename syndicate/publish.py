@@ -30,6 +30,7 @@ from .errors import StateError
 from .inputs import InputFile, iter_batches
 from .model import Entry, Feed, FeedChange, FeedFormat, FeedInfo, ItemNotice, Problem, RunChanges
 from .plan import entry_link, lookup_bases, make_plan
+from .recover import refuse_fresh_start
 from .render import RENDER_VERSION, RENDERERS
 from .render.body import summary_text
 from .render.opml import render_opml
@@ -195,6 +196,7 @@ def publish(config: Config, *, now: datetime | None = None, dry_run: bool = Fals
     """Run one publish. Raises SyndicateError subclasses (BusyError when locked)."""
     started = time.monotonic()
     now = now or datetime.now(UTC)
+    refuse_fresh_start(config)     # a lost state must not re-announce everything (issue 8)
     with open_state(config.state_path, wait=wait) as store:
         if dry_run:
             # everything in one transaction, rolled back at the end; nothing written

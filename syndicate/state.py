@@ -366,10 +366,11 @@ def check_state(conn: sqlite3.Connection, path: Path, *, full: bool = True) -> N
             return
         row = conn.execute("PRAGMA quick_check").fetchone()
     except sqlite3.DatabaseError as err:
-        raise StateError(f"cannot use state: {path}: {err} (restore a backup or move the file away to start over)") from err
+        raise StateError(f"cannot use state: {path}: {err} (restore a backup, or move the file away and run"
+                         " `syndicate recover`)") from err
     if row is None or row[0] != "ok":
         raise StateError(f"cannot use state: {path}: integrity check failed: {row[0] if row else '?'}"
-                         " (restore a backup or move the file away to start over)")
+                         " (restore a backup, or move the file away and run `syndicate recover`)")
     try:
         conn.execute("INSERT INTO meta (key, value) VALUES ('integrity_checked', ?) "
                      "ON CONFLICT (key) DO UPDATE SET value = excluded.value", (str(time.time()),))
@@ -458,6 +459,11 @@ def read_only_state(path: Path) -> StateStore | None:
         conn.execute("PRAGMA query_only = ON")
     except sqlite3.Error as err:
         raise StateError(f"cannot open state: {path}: {err}") from err
+    try:
+        check_state(conn, path, full=False)    # garbage is one clean error, not a traceback later
+    except StateError:
+        conn.close()
+        raise
     return StateStore(conn, path)
 
 
