@@ -153,7 +153,12 @@ def _pick_key(item: PublishedItem, candidates: list[str], base_url: str, input_k
     for key in candidates:
         if key in input_keys:
             return key, item.guid is not None
-    return candidates[0] if candidates[0].startswith("url:") else candidates[-1], True
+    if candidates[0].startswith("url:"):
+        return candidates[0], True
+    # A text article first seen undated was dated "now" to the microsecond; a page's own
+    # date rarely has microseconds.
+    assert item.published is not None
+    return candidates[0 if item.published.microsecond else -1], True
 
 
 def _article(item: PublishedItem, *, section: str, url: str | None, dated: bool, origin: str) -> Article:

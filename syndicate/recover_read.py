@@ -138,7 +138,8 @@ def read_rss(pub: Published, data: bytes, key: str) -> None:
 
 # The article page as syndicate.render.pages.render_article writes it.
 _PAGE = re.compile(
-    r'<meta name="description" content="(?P<summary>[^"]*)">\n<link rel="canonical" href="(?P<link>[^"]*)">.*?'
+    r'<meta name="description" content="(?P<summary>[^"]*)">\n<link rel="canonical" href="(?P<link>[^"]*)">\n'
+    r'(?:<meta property="article:modified_time" content="(?P<updated>[^"]*)">\n)?.*?'
     r'<p class="meta"><a href="[^"]*">[^<]*</a> › <a href="[^"]*">(?P<section>[^<]*)</a></p>\n'
     r"<article>\n<h1>(?P<title>[^<]*)</h1>\n"
     r'<p class="meta"><time datetime="(?P<published>[^"]*)">[^<]*</time>(?: · (?P<byline>[^<]*))?</p>\n'
@@ -153,7 +154,7 @@ def read_page(pub: Published, data: bytes, rel: str) -> None:
     byline = m.group("byline")
     item = pub.pages.setdefault(rel, PublishedItem(page=rel))
     item.take("page", title=u(m.group("title")), link=u(m.group("link")), section=u(m.group("section")),
-              published=_dt(m.group("published")), content_html=m.group("body"), summary=u(m.group("summary")),
+              published=_dt(m.group("published")), updated=_dt(m.group("updated")), content_html=m.group("body"), summary=u(m.group("summary")),
               authors=tuple(u(byline).split(", ")) if byline else ())
 
 

@@ -72,6 +72,9 @@ def render_article(site: FeedInfo, section: FeedInfo, entry: Entry) -> bytes:
             f'<p class="meta"><time datetime="{entry.published.isoformat()}">'
             f"{entry.published.strftime('%d %B %Y, %H:%M UTC')}</time>{byline}</p>\n"
             f"{body_html(a)}\n</article>\n")
+    # an edit's date, so that `syndicate recover` finds it on items past every feed's limit
+    edited = (f'<meta property="article:modified_time" content="{entry.updated.isoformat()}">\n'
+              if entry.updated != entry.published else "")
     head = (f'<meta name="description" content="{_e(summary_text(a))}">\n'
-            f'<link rel="canonical" href="{_e(entry.link)}">\n' + _alternates(section))
+            f'<link rel="canonical" href="{_e(entry.link)}">\n{edited}' + _alternates(section))
     return _page(a.title, site.language or "en", head, body)
