@@ -32,10 +32,21 @@ from .codec import content_hash
 from .config import Config
 from .errors import StateError
 from .identity import make_guid, normalize_url, title_base, unique_slug
-from .model import Article, Author, Block, BulletList, Entry, FeedFormat, Heading, Html, Paragraph, SourceSpan
+from .model import (
+    Article,
+    Author,
+    Block,
+    BulletList,
+    Entry,
+    FeedFormat,
+    Heading,
+    Html,
+    Paragraph,
+    SourceSpan,
+)
+from .plan import entry_link
 from .recover_read import AUTHOR_RANK, PublishedItem, read_published
 from .render.body import body_html, clean, summary_text
-from .plan import entry_link
 from .sections import SectionMap
 from .state import SCHEMA_VERSION, StateStore, check_state, open_state, read_only_state
 
@@ -135,7 +146,10 @@ class RecoverReport:
 
 
 def _is_page_link(link: str | None, base_url: str) -> bool:
-    return bool(link) and link.startswith(base_url) and re.fullmatch(r"[^/]+/[^/]+\.html", link[len(base_url):]) is not None  # type: ignore[union-attr]
+    """A link to one of our article pages (``<base>/<section>/<slug>.html``): the article had no URL."""
+    if not link or not link.startswith(base_url):
+        return False
+    return re.fullmatch(r"[^/]+/[^/]+\.html", link[len(base_url):]) is not None
 
 
 def _candidate_keys(item: PublishedItem, section_slug: str, url: str | None) -> list[str]:

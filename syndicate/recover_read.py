@@ -187,10 +187,10 @@ def read_published(out_dir: Path, base_url: str) -> Published:
     # a feed item whose link is one of our pages takes the page's fields (and its path)
     by_link = {base_url + rel: item for rel, item in pub.pages.items()}
     for item in pub.by_guid.values():
-        page = by_link.get(item.link or "")
-        if page is not None:
-            item.page = page.page
-            _merge(item, page)
+        found = by_link.get(item.link or "")
+        if found is not None:
+            item.page = found.page
+            _merge(item, found)
     return pub
 
 

@@ -434,7 +434,7 @@ def open_state(path: Path, *, lock: bool = True, wait: bool = False,
             conn = _connect(path)
         except (OSError, sqlite3.Error) as err:
             raise StateError(f"cannot open state: {path}: {err} (check the path and permissions; if the file is"
-                             " damaged, restore a backup or move the file away to start over)") from err
+                             " damaged, restore a backup, or move the file away and run `syndicate recover`)") from err
         try:
             check_state(conn, path, full=_full_check_due(conn))
             try:
