@@ -24,6 +24,7 @@ from lxml import etree
 
 from .errors import StateError
 from .model import FeedFormat
+from .render.rss import TAG_LIKE
 
 ATOM = "{http://www.w3.org/2005/Atom}"
 CONTENT = "{http://purl.org/rss/1.0/modules/content/}encoded"
@@ -96,6 +97,19 @@ def _text(el: Any, path: str) -> str | None:
     return None if found is None else (found.text or "")
 
 
+def _unescaped(summary_html: str | None) -> str | None:
+    """RSS and Atom carry the plain summary escaped as HTML (render.body.summary_html)."""
+    return None if summary_html is None else html.unescape(summary_html)
+
+
+def _rss_title_text(raw: str | None) -> str | None:
+    """The inverse of render.rss.rss_title: tag-like titles were escaped as HTML."""
+    if raw is None:
+        return None
+    text = html.unescape(raw)
+    return text if TAG_LIKE.search(text) and html.escape(text, quote=False) == raw else raw
+
+
 def read_json_feed(pub: Published, data: bytes, key: str) -> None:
     doc = json.loads(data)
     for n, it in enumerate(doc.get("items", [])):
@@ -117,10 +131,12 @@ def read_atom(pub: Published, data: bytes, key: str) -> None:
         link = next((x.get("href") for x in entry.iter(f"{ATOM}link") if x.get("rel", "alternate") == "alternate"),
                     None)
         cats = tuple(c.get("term", "") for c in entry.iter(f"{ATOM}category"))
-        item.take("atom", title=_text(entry, f"{ATOM}title"), link=link, categories=cats or None,
+        title = entry.find(f"{ATOM}title")
+        item.take("atom", title=None if title is None else _unescaped(title.text or "") if title.get("type") == "html"
+                  else title.text or "", link=link, categories=cats or None,
                   section=cats[0] if cats else None, published=_dt(_text(entry, f"{ATOM}published")),
                   updated=_dt(_text(entry, f"{ATOM}updated")), content_html=_text(entry, f"{ATOM}content"),
-                  summary=_text(entry, f"{ATOM}summary"),
+                  summary=_unescaped(_text(entry, f"{ATOM}summary")),
                   authors=tuple(a.findtext(f"{ATOM}name") or "" for a in entry.iter(f"{ATOM}author")))
 
 
@@ -130,9 +146,9 @@ def read_rss(pub: Published, data: bytes, key: str) -> None:
         item = pub.item(_text(it, "guid") or "")
         item.positions[key] = n
         cats = tuple(c.text or "" for c in it.iter("category"))
-        item.take("rss", title=_text(it, "title"), link=_text(it, "link"), categories=cats or None,
+        item.take("rss", title=_rss_title_text(_text(it, "title")), link=_text(it, "link"), categories=cats or None,
                   section=cats[0] if cats else None, published=_dt(_text(it, "pubDate")),
-                  content_html=_text(it, CONTENT), summary=_text(it, "description"),
+                  content_html=_text(it, CONTENT), summary=_unescaped(_text(it, "description")),
                   authors=tuple(c.text or "" for c in it.iter(DC_CREATOR)))
 
 

@@ -55,7 +55,9 @@ def build_site(root: Path) -> Site:
                                            f'\n[[hubs]]\nurl = "{HUB}"\n')
     site.write_page("harbour.txt", page(*(article(f"Harbour story {n}", f"Harbour body {n} <b>as text</b> & co.")
                                           for n in range(5)),
-                                        article("Dated harbour note", "A dated one.", date="November 20, 2026")))
+                                        article("Dated harbour note", "A dated one.", date="November 20, 2026"),
+                                        article("Harbour <i>tag-like</i> & title", "Body <img src=x onerror=y>.",
+                                                date="November 21, 2026")))
     site.write_page("council.txt", page(*(article(f"Council item {n}", f"Council body {n}.", section="Council",
                                                   date=f"November {10 + n}, 2026") for n in range(4))))
     posts = root / "posts"

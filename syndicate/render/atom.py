@@ -7,10 +7,14 @@ Atom allows any number of feed links, so rel=hub goes through feedgen unchanged.
 
 from __future__ import annotations
 
+from html import escape
+
 from feedgen.feed import FeedGenerator
+from lxml import etree
 
 from ..model import Feed, FeedFormat
-from .body import EPOCH, body_html, clean, summary_text
+from .body import EPOCH, body_html, clean, summary_html
+from .rss import ATOM_NS, TAG_LIKE
 
 
 def render_atom(feed: Feed) -> bytes:
@@ -39,7 +43,7 @@ def render_atom(feed: Feed) -> bytes:
         fe.link(href=entry.link, rel="alternate", type="text/html")
         fe.published(entry.published)
         fe.updated(entry.updated)
-        fe.summary(summary_text(a))
+        fe.summary(summary_html(a), type="html")   # HTML like the RSS description; text stays text
         fe.content(body_html(a), type="html")
         fe.category([{"term": clean(a.section)}] + [{"term": clean(t)} for t in a.tags])
         for author in a.authors:
@@ -48,4 +52,15 @@ def render_atom(feed: Feed) -> bytes:
             # RFC 4287 4.1.1: an entry needs an author unless the feed has one
             fe.author({"name": clean(info.title)})
     xml: bytes = fg.atom_str(pretty=True)
-    return xml
+    return _html_titles(xml) if any(TAG_LIKE.search(e.article.title) for e in feed.entries) else xml
+
+
+def _html_titles(xml: bytes) -> bytes:
+    """Entry titles holding tag-like text become ``type="html"``, escaped: readers (and the
+    W3C validator) sniff a text title with a closing tag as undeclared HTML (issue 8, §5)."""
+    root = etree.fromstring(xml)
+    for title in root.iter(f"{{{ATOM_NS}}}title"):
+        if title.getparent() is not root and title.text and TAG_LIKE.search(title.text):
+            title.set("type", "html")
+            title.text = escape(title.text, quote=False)
+    return bytes(etree.tostring(root, xml_declaration=True, encoding="UTF-8", pretty_print=True))

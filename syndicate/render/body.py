@@ -2,6 +2,8 @@
 
 Text blocks are escaped; :class:`~syndicate.model.Html` blocks were sanitized by their
 source and are passed through. Characters XML forbids are removed everywhere.
+Summaries are plain text (:func:`summary_text`: JSON Feed ``summary``, webhooks) or
+that text escaped as HTML (:func:`summary_html`: RSS and Atom), never markup.
 """
 
 from __future__ import annotations
@@ -44,6 +46,13 @@ def summary_text(article: Article, limit: int = 280) -> str:
             if text.strip():
                 return xml_safe(summarize(text, limit))
     return xml_safe(article.title)
+
+
+def summary_html(article: Article, limit: int = 280) -> str:
+    """The plain summary as an HTML fragment, for the places that hold HTML by convention
+    (RSS ``<description>``, Atom ``<summary type="html">``): text that looks like a tag
+    (``<img src=x onerror=...>`` in a text page) stays text in every reader (issue 8, §5)."""
+    return escape(summary_text(article, limit), quote=False)
 
 
 def clean(text: str) -> str:

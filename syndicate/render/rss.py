@@ -6,18 +6,29 @@ feedgen's traps, and what we do about each (feedgen 1.0, feedgen/feed.py):
 - ``add_entry`` prepends by default: entries are sorted here and added with
   ``order='append'``;
 - it writes content:encoded only when a description is set too: every item gets a
-  plain-text description (its summary);
+  description: its plain summary escaped as HTML, since readers render RSS
+  descriptions as HTML (issue 8, section 5: a text page's ``<img onerror=...>`` must
+  stay text);
 - it writes only the first atom:link (rel=self) into an RSS channel: the rel=hub links
   are added to the tree afterwards (``_add_hub_links``).
+
+Plain-text elements (title, category, dc:creator) carry ``&`` and ``<`` as hexadecimal
+character references (``&#x26;``, ``&#x3C;``), as the RSS Profile asks (rssboard.org
+rss-profile, "Data types: character data"): some readers treat an RSS title as HTML,
+and this spelling is the one they all read as text (``_hex_refs``). A title holding
+tag-like text is escaped as HTML first (``rss_title``).
 """
 
 from __future__ import annotations
+
+import re
+from html import escape
 
 from feedgen.feed import FeedGenerator
 from lxml import etree
 
 from ..model import Feed, FeedFormat
-from .body import EPOCH, body_html, clean, summary_text
+from .body import EPOCH, body_html, clean, summary_html
 
 ATOM_NS = "http://www.w3.org/2005/Atom"
 
@@ -32,6 +43,18 @@ def _add_hub_links(xml: bytes, hubs: tuple[str, ...]) -> bytes:
         link = etree.Element(f"{{{ATOM_NS}}}link", href=hub, rel="hub")
         channel.insert(index + n, link)
     return bytes(etree.tostring(root, xml_declaration=True, encoding="UTF-8", pretty_print=True))
+
+
+# Something a reader could take for a tag: "<" then a letter, "/", "!" or "?".
+TAG_LIKE = re.compile(r"<[a-zA-Z/!?]")
+
+
+def rss_title(title: str) -> str:
+    """An item title: plain text, but escaped as HTML when it holds tag-like text, since
+    readers sniff RSS titles for HTML (feedparser does when it sees a closing tag) and
+    would render ``<img onerror=...>``; escaped, every HTML reader shows the text."""
+    text = clean(title)
+    return escape(text, quote=False) if TAG_LIKE.search(text) else text
 
 
 def render_rss(feed: Feed) -> bytes:
@@ -50,15 +73,27 @@ def render_rss(feed: Feed) -> bytes:
     for entry in feed.entries:
         a = entry.article
         fe = fg.add_entry(order="append")
-        fe.title(clean(a.title))
+        fe.title(rss_title(a.title))
         fe.link(href=entry.link)
         fe.guid(entry.guid, permalink=False)
         fe.pubDate(entry.published)
         fe.updated(entry.updated)
-        fe.description(summary_text(a))
+        fe.description(summary_html(a))
         fe.content(body_html(a), type="CDATA")
         fe.category([{"term": clean(a.section)}] + [{"term": clean(t)} for t in a.tags])
         for author in a.authors:
             fe.dc.dc_creator(clean(author.name))
     xml: bytes = fg.rss_str(pretty=True)
-    return _add_hub_links(xml, info.hubs) if info.hubs else xml
+    return _hex_refs(_add_hub_links(xml, info.hubs) if info.hubs else xml)
+
+
+_CDATA = re.compile(rb"(<!\[CDATA\[.*?\]\]>)", re.S)
+
+
+def _hex_refs(xml: bytes) -> bytes:
+    """``&amp;`` -> ``&#x26;`` and ``&lt;`` -> ``&#x3C;`` outside CDATA: the same XML, spelt
+    as the RSS Profile asks; CDATA (content:encoded) is literal and left alone."""
+    parts = _CDATA.split(xml)
+    for i in range(0, len(parts), 2):
+        parts[i] = parts[i].replace(b"&amp;", b"&#x26;").replace(b"&lt;", b"&#x3C;")
+    return b"".join(parts)
