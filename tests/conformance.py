@@ -24,6 +24,7 @@ every item.
 from __future__ import annotations
 
 import email.utils
+import html
 import json
 import re
 from collections.abc import Callable
@@ -54,6 +55,8 @@ FEED_TYPES = frozenset({RSS_TYPE, ATOM_TYPE, JSON_TYPE})
 FORBIDDEN_XML_CHARS = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
 # Text that was escaped twice reads, once parsed, as an entity reference.
 ENTITY_TEXT = re.compile(r"&(?:amp|lt|gt|quot|apos|#[0-9]+|#x[0-9a-fA-F]+);")
+# Text a reader could take for a tag ("<" then a letter, "/", "!" or "?").
+TAG_LIKE = re.compile(r"<[a-zA-Z/!?]")
 # RFC 3339 section 5.6 date-time (a zone is required, unlike xsd:dateTime).
 RFC3339 = re.compile(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?(Z|[+-]\d{2}:\d{2})$")
 
@@ -226,16 +229,29 @@ def check_rss(data: bytes, where: str = "rss", *, consumer: bool = True) -> Feed
         for name, el in (("title", title), ("description", desc)):
             if el is not None:
                 _no_forbidden_chars(_text(el), at, name)
-                _not_double_escaped(_text(el), at, name)
+        # RSS descriptions are HTML; so is a title holding tag-like text (issue 8, section 5)
+        shown_title = _rss_title(_text(title), at)
+        if desc is not None:
+            _not_double_html(_text(desc), at, "description")
         for el in it.findall("category") + it.findall(f"{{{DC_NS}}}creator"):
             _not_double_escaped(_text(el), at, etree.QName(el).localname)
         _not_double_html(_text(encoded), at, "content:encoded")
-        items.append(Item(id=guid, title=_text(title), link=link, published=published))
+        items.append(Item(id=guid, title=shown_title, link=link, published=published))
     _unique([i.id for i in items], where, "guid")
 
     d = _consume(data, where, "rss20", items) if consumer else None
     return FeedView(format="rss", title=_text(ch.find("title")), self_url=self_url, hubs=hubs,
                     items=tuple(items), consumer=d)
+
+
+def _rss_title(text: str, where: str) -> str:
+    """The title a reader shows: plain text, or (tag-like text) escaped once as HTML."""
+    unescaped = html.unescape(text)
+    if TAG_LIKE.search(unescaped) and html.escape(unescaped, quote=False) == text:
+        _not_double_html(text, where, "title")
+        return unescaped
+    _not_double_escaped(text, where, "title")
+    return text
 
 
 def _rfc822(text: str, where: str, what: str) -> datetime:
@@ -308,8 +324,15 @@ def check_atom(data: bytes, where: str = "atom", *, consumer: bool = True) -> Fe
     for n, e in enumerate(entries, start=1):
         at = f"{where}: entry {n}"
         title = e.find(f"{a}title")
+        shown_title = _text(title)
         if title is not None and title.get("type", "text") == "text":
             _not_double_escaped(_text(title), at, "title")
+        elif title is not None and title.get("type") == "html":
+            _not_double_html(shown_title, at, "title")
+            shown_title = html.unescape(shown_title)
+        summary = e.find(f"{a}summary")
+        if summary is not None and summary.get("type") == "html":
+            _not_double_html(_text(summary), at, "summary")
         content = e.find(f"{a}content")
         if content is not None and content.get("type") == "html":
             _not_double_html(_text(content), at, "content")
@@ -318,7 +341,7 @@ def check_atom(data: bytes, where: str = "atom", *, consumer: bool = True) -> Fe
         pub = e.find(f"{a}published")
         if pub is None:
             pub = e.find(f"{a}updated")
-        items.append(Item(id=_text(e.find(f"{a}id")).strip(), title=_text(title), link=alt,
+        items.append(Item(id=_text(e.find(f"{a}id")).strip(), title=shown_title, link=alt,
                           published=datetime.fromisoformat(_text(pub).strip())))
     _unique([i.id for i in items], where, "atom:id")
 

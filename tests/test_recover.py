@@ -48,11 +48,13 @@ def ledger(config: Config) -> dict[str, tuple[object, ...]]:
     return {r[0]: tuple(r[1:]) for r in rows}
 
 
-def build_site(root: Path) -> Site:
+def build_site(root: Path, formats: str = '["rss", "atom", "json"]') -> Site:
     """Undated and dated text articles in two sections, Markdown posts with URLs, a small
     item limit (so older items live only in article pages), edits and a withdrawal."""
     site = make_site(root, limit=3, extra=f'\n[[inputs]]\npaths = ["posts/*.md"]\nformat = "markdown"\n'
                                            f'\n[[hubs]]\nurl = "{HUB}"\n')
+    site.config_path.write_text(site.config_path.read_text().replace("item_limit = 3",
+                                                                     f"item_limit = 3\nformats = {formats}"))
     site.write_page("harbour.txt", page(*(article(f"Harbour story {n}", f"Harbour body {n} <b>as text</b> & co.")
                                           for n in range(5)),
                                         article("Dated harbour note", "A dated one.", date="November 20, 2026"),
@@ -114,6 +116,23 @@ def test_lost_state_is_refused_then_recovered_with_no_byte_changed(tmp_path: Pat
     readers_after = {e.id: (e.published, e.get("updated")) for e in
                      feedparser.parse((site.output / "atom.xml").read_bytes()).entries}
     assert readers_after == readers_before
+
+
+@pytest.mark.parametrize("formats", ['["rss"]', '["atom"]', '["json"]'])
+def test_one_format_alone_is_enough_to_recover_every_id_and_byte(tmp_path: Path, formats: str) -> None:
+    site = build_site(tmp_path, formats)
+    config = site.config()
+    before_files = site.snapshot()
+    before_ledger = ledger(config)
+    lose_state(config, "emptied")
+    recover_state(config, now=T0 + timedelta(days=3), unpublished="withdrawn")
+    again = publish(config, now=T0 + timedelta(days=4), deliver=False)
+    assert (again.new, again.updated, again.notices_queued, again.files_written) == (0, 0, 0, [])
+    assert site.snapshot() == before_files
+    after = ledger(config)
+    # ids, keys, slugs, published dates and hashes always; an edit's date only where a
+    # format shows it (RSS has no item updated; JSON Feed dates are to the second)
+    assert {g: (r[:4], r[5:]) for g, r in after.items()} == {g: (r[:4], r[5:]) for g, r in before_ledger.items()}
 
 
 def test_input_edited_after_the_last_publish_is_announced_once_as_an_update(tmp_path: Path) -> None:
