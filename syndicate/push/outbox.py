@@ -46,6 +46,7 @@ from requests.adapters import HTTPAdapter
 from ..codec import dumps
 from ..config import Config, DeliveryConfig
 from ..errors import ConfigError, PushError
+from ..faults import crash_point
 from ..model import FeedChange, FeedFormat, ItemNotice, RunChanges
 from ..state import StateStore, from_iso, iso
 from .base import Notice, Target, endpoint_label
@@ -55,8 +56,12 @@ from .websub import WebSubTarget
 
 log = logging.getLogger(__name__)
 
-# A merged webhook message stays "small": past this many items, runs go separately.
-MAX_MERGED_ITEMS = 100
+# A webhook message stays small (issue 8): a run announcing more items than this sends
+# several messages, in order, each with its own webhook-id; and pending messages are
+# merged with a new run only while the result stays within this many items. 100 items
+# with 500-character summaries are ~80 KB of JSON.
+MAX_MESSAGE_ITEMS = 100
+MAX_MERGED_ITEMS = MAX_MESSAGE_ITEMS
 # Summaries in webhook payloads are cut to this many characters.
 MAX_SUMMARY = 500
 # Delivered and superseded notices are pruned after this long; dead ones are kept.
@@ -97,9 +102,13 @@ def enqueue(store: StateStore, config: Config, changes: RunChanges, now: datetim
     """Write the notifications of one publish run; returns how many were created.
 
     Call it inside the transaction that records the feeds (it neither begins nor
-    commits). Disabled endpoints (they answered 410) get nothing.
+    commits). The items webhooks announce are ``changes.new``/``changes.updated``
+    plus every announcement the ledger recorded since the last enqueue
+    (``StateStore.take_announcements``, consumed here, in the same transaction).
+    Disabled endpoints (they answered 410) get nothing.
     """
-    if not changes.feeds:
+    announced = store.take_announcements() if config.webhooks else []
+    if not changes.feeds and not announced:
         return 0
     check_endpoints(config)
     conn = store.conn
@@ -117,25 +126,13 @@ def enqueue(store: StateStore, config: Config, changes: RunChanges, now: datetim
             created += 1
 
     if config.webhooks:
-        fresh = webhook_payload(config, changes, now)
+        parts = webhook_messages(config, changes, announced, now)
         for hook in config.webhooks:
             endpoint = f"webhook:{hook.name}"
-            if endpoint in disabled:
-                continue
-            payload = fresh
-            pending = conn.execute(
-                "SELECT id, payload FROM notices WHERE endpoint = ? AND topic = 'run' AND status = 'pending'"
-                " ORDER BY id", (endpoint,)).fetchall()
-            if pending:
-                merged = merge_payloads([json.loads(p) for _, p in pending] + [fresh])
-                if _item_count(merged) <= MAX_MERGED_ITEMS:
-                    payload = merged
-                    conn.executemany("UPDATE notices SET status = 'superseded', done_at = ? WHERE id = ?",
-                                     [(iso(now), i) for i, _ in pending])
-            _insert(conn, endpoint, "webhook", "run", payload, now)
-            created += 1
+            if endpoint not in disabled:
+                created += _enqueue_webhook(conn, endpoint, parts, now)
 
-    if config.pings:
+    if config.pings and feeds:
         ping = ping_payload(config, feeds)
         for service in config.pings:
             endpoint = f"ping:{service.name}"
@@ -145,6 +142,24 @@ def enqueue(store: StateStore, config: Config, changes: RunChanges, now: datetim
             _insert(conn, endpoint, "ping", "site", ping, now)
             created += 1
     return created
+
+
+def _enqueue_webhook(conn: Any, endpoint: str, parts: list[dict[str, Any]], now: datetime) -> int:
+    """Queue a run's messages for one endpoint, the first merged into the endpoint's
+    pending run messages when the result stays within ``MAX_MERGED_ITEMS``."""
+    pending = conn.execute(
+        "SELECT id, payload FROM notices WHERE endpoint = ? AND topic = 'run' AND status = 'pending'"
+        " ORDER BY id", (endpoint,)).fetchall()
+    first = parts[0]
+    if pending:
+        merged = merge_payloads([json.loads(p) for _, p in pending] + [first])
+        if _item_count(merged) <= MAX_MERGED_ITEMS:
+            first = merged
+            conn.executemany("UPDATE notices SET status = 'superseded', done_at = ? WHERE id = ?",
+                             [(iso(now), i) for i, _ in pending])
+    for payload in (first, *parts[1:]):
+        _insert(conn, endpoint, "webhook", "run", payload, now)
+    return len(parts)
 
 
 def check_endpoints(config: Config) -> None:
@@ -181,6 +196,11 @@ def _rfc3339(dt: datetime) -> str:
     return dt.astimezone(UTC).replace(microsecond=0).isoformat().replace("+00:00", "Z")
 
 
+def item_payload(item: ItemNotice) -> dict[str, Any]:
+    """An item as a webhook message carries it (what ``announcements`` rows store)."""
+    return _item(item)
+
+
 def _item(item: ItemNotice) -> dict[str, Any]:
     summary = item.summary if len(item.summary) <= MAX_SUMMARY else item.summary[:MAX_SUMMARY - 1] + "…"
     out = {"id": item.id, "title": item.title, "link": item.link, "section": item.section,
@@ -196,40 +216,69 @@ def _feed(feed: FeedChange) -> dict[str, Any]:
 
 def webhook_payload(config: Config, changes: RunChanges, now: datetime) -> dict[str, Any]:
     """The JSON body of one run's webhook (Standard Webhooks' type/timestamp/data shape)."""
-    return {
-        "type": "feeds.updated",
-        "timestamp": _rfc3339(now),
-        "data": {
+    return webhook_messages(config, changes, [], now)[0]
+
+
+def webhook_messages(config: Config, changes: RunChanges, announced: Sequence[tuple[str, dict[str, Any]]],
+                     now: datetime) -> list[dict[str, Any]]:
+    """One run's webhook bodies, in order: every announced item once, at most
+    ``MAX_MESSAGE_ITEMS`` items per message; the changed feeds ride in the first."""
+    items: dict[str, tuple[str, dict[str, Any]]] = {}
+    for kind, it in [*(("new", _item(i)) for i in changes.new), *(("updated", _item(i)) for i in changes.updated),
+                     *announced]:
+        _fold(items, kind, it)
+    ordered = list(items.values())
+    chunks = [ordered[i:i + MAX_MESSAGE_ITEMS] for i in range(0, len(ordered), MAX_MESSAGE_ITEMS)] or [[]]
+    feeds = [_feed(f) for f in _unique_feeds(changes.feeds)]
+    out = []
+    for n, chunk in enumerate(chunks, 1):
+        data: dict[str, Any] = {
             "site": {"title": config.site.title, "url": config.site.base_url},
             "since": _rfc3339(now),
             "runs": 1,
-            "feeds": [_feed(f) for f in _unique_feeds(changes.feeds)],
-            "new": [_item(i) for i in changes.new],
-            "updated": [_item(i) for i in changes.updated if i.id not in {n.id for n in changes.new}],
-        },
-    }
+            "feeds": feeds if n == 1 else [],
+            **_by_kind(chunk),
+        }
+        if len(chunks) > 1:
+            data["part"] = n
+            data["parts"] = len(chunks)
+        out.append({"type": "feeds.updated", "timestamp": _rfc3339(now), "data": data})
+    return out
+
+
+def _fold(items: dict[str, tuple[str, dict[str, Any]]], kind: str, it: dict[str, Any]) -> None:
+    """Newest version of an item wins; new-then-updated stays new; withdrawn wins over both,
+    and an item withdrawn then put back counts as updated."""
+    prev = items.get(it["id"])
+    if prev is not None and prev[0] == "new" and kind == "updated":
+        kind = "new"
+    items[it["id"]] = (kind, it)
+
+
+def _by_kind(chunk: Sequence[tuple[str, dict[str, Any]]]) -> dict[str, list[dict[str, Any]]]:
+    out: dict[str, list[dict[str, Any]]] = {"new": [], "updated": []}
+    for kind, it in chunk:
+        out.setdefault(kind, []).append(it)
+    return out
 
 
 def merge_payloads(payloads: Sequence[dict[str, Any]]) -> dict[str, Any]:
     """One payload carrying every feed and item of ``payloads`` (oldest first).
 
     The newest version of a feed or item wins; an item new in any of the runs
-    stays under ``new``.
+    stays under ``new`` (unless a later run withdrew it).
     """
     feeds: dict[str, Any] = {}
-    items: dict[str, Any] = {}
-    new_ids: set[str] = set()
+    items: dict[str, tuple[str, dict[str, Any]]] = {}
     runs = 0
     for p in payloads:
         d = p["data"]
         runs += int(d.get("runs", 1))
         for f in d["feeds"]:
             feeds[f["url"]] = f           # first position, newest content
-        for key in ("new", "updated"):
-            for it in d[key]:
-                items[it["id"]] = it
-                if key == "new":
-                    new_ids.add(it["id"])
+        for key in ("new", "updated", "withdrawn"):
+            for it in d.get(key, ()):
+                _fold(items, key, it)
     first, last = payloads[0], payloads[-1]
     return {
         "type": last["type"],
@@ -239,14 +288,14 @@ def merge_payloads(payloads: Sequence[dict[str, Any]]) -> dict[str, Any]:
             "since": first["data"].get("since", first["timestamp"]),
             "runs": runs,
             "feeds": list(feeds.values()),
-            "new": [it for i, it in items.items() if i in new_ids],
-            "updated": [it for i, it in items.items() if i not in new_ids],
+            **_by_kind(list(items.values())),
         },
     }
 
 
 def _item_count(payload: dict[str, Any]) -> int:
-    return len(payload["data"]["new"]) + len(payload["data"]["updated"])
+    d = payload["data"]
+    return len(d["new"]) + len(d["updated"]) + len(d.get("withdrawn", ()))
 
 
 def ping_payload(config: Config, feeds: Sequence[FeedChange]) -> dict[str, Any]:
@@ -407,6 +456,7 @@ def _drain(target: Target, notices: list[Notice]) -> list[_Outcome]:
             out.extend(_Outcome(notice=n, held=True) for n in notices[i + 1:])
             break
         else:
+            crash_point("delivered-2xx")      # answered 2xx, not yet recorded: sent again, same id
             out.append(_Outcome(notice=notice))
     return out
 
