@@ -116,7 +116,8 @@ MIGRATIONS: tuple[str, ...] = (
     # makes an item new, updated or withdrawn (issue 8); the outbox turns these rows into
     # webhook messages and deletes them in the transaction that queues the messages.
     # And the size and mtime of every feed-level file written, so that a file deleted or
-    # emptied by hand is noticed and rewritten by the next run.
+    # emptied by hand is noticed and rewritten by the next run. And which notices may
+    # already have been sent (never merged into a message with a new webhook-id).
     """
     CREATE TABLE announcements (
         id       INTEGER PRIMARY KEY,   -- announcement order
@@ -130,6 +131,8 @@ MIGRATIONS: tuple[str, ...] = (
         size     INTEGER NOT NULL,
         mtime_ns INTEGER NOT NULL
     );
+    -- 1 while a notice is handed to a target and its outcome not yet recorded
+    ALTER TABLE notices ADD COLUMN offered INTEGER NOT NULL DEFAULT 0;
     """,
 )
 SCHEMA_VERSION = len(MIGRATIONS)

@@ -149,7 +149,7 @@ def _enqueue_webhook(conn: Any, endpoint: str, parts: list[dict[str, Any]], now:
     pending run messages when the result stays within ``MAX_MERGED_ITEMS``."""
     pending = conn.execute(
         "SELECT id, payload FROM notices WHERE endpoint = ? AND topic = 'run' AND status = 'pending'"
-        " ORDER BY id", (endpoint,)).fetchall()
+        " AND offered = 0 ORDER BY id", (endpoint,)).fetchall()
     first = parts[0]
     if pending:
         merged = merge_payloads([json.loads(p) for _, p in pending] + [first])
@@ -409,11 +409,13 @@ def deliver_due(store: StateStore, config: Config, *, now: Callable[[], datetime
     for notices in groups.values():   # creation order within an endpoint, whatever the query order
         notices.sort(key=lambda n: ids[n.msg_id])
     tally = _Tally(due=len(rows))
-    if orphans:
-        with store.transaction() as conn:
-            conn.executemany("UPDATE notices SET status = 'dead', done_at = ?, last_error = ? WHERE id = ?",
-                             [(iso(at), why, i) for i, why in orphans])
-        tally.dead += len(orphans)
+    with store.transaction() as conn:
+        conn.executemany("UPDATE notices SET status = 'dead', done_at = ?, last_error = ? WHERE id = ?",
+                         [(iso(at), why, i) for i, why in orphans])
+        # In flight from here until the outcome is recorded: a process killed meanwhile may
+        # have sent it, so a later run must not merge it away under a new webhook-id.
+        conn.executemany("UPDATE notices SET offered = 1 WHERE id = ?", [(i,) for i in ids.values()])
+    tally.dead += len(orphans)
 
     try:
         if groups:
@@ -479,6 +481,8 @@ def _record(conn: sqlite3.Connection, endpoint: str, outcomes: list[_Outcome], i
     """Write one endpoint's outcomes (calling thread, inside a transaction). Only rows
     still pending change: a publish may have superseded one while it was in flight."""
     label = endpoint_label(endpoint)
+    # the outcome is known now: failed or held notices may be merged again (never sent, or refused)
+    conn.executemany("UPDATE notices SET offered = 0 WHERE id = ?", [(ids[o.notice.msg_id],) for o in outcomes])
     hold_until: datetime | None = None
     last_error: PushError | None = None
     succeeded = False
