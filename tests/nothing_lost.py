@@ -119,8 +119,8 @@ class Site:
         return edited
 
 
-@pytest.fixture
-def site(tmp_path: Path) -> Iterator[Site]:
+@pytest.fixture(name="site")
+def site_fixture(tmp_path: Path) -> Iterator[Site]:
     rec = start_receiver()
     (tmp_path / "pages").mkdir()
     (tmp_path / "site.toml").write_text(site_config(rec.port), "utf-8")

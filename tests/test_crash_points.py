@@ -22,13 +22,13 @@ from conformance import check_output_dir
 from nothing_lost import (
     Site,
     announced,
+    env,
     feed_hashes,
     hub_topics,
-    env,
     ledger,
     pending_count,
-    site,  # noqa: F401  (fixture)
     site_config,
+    site_fixture,  # noqa: F401  (the `site` fixture)
     syndicate,
 )
 from publisher_helpers import wait_until
