@@ -107,6 +107,17 @@ class Site:
             self.gen.append_article(self.root / "pages", self.articles + i, self.sections, 1)
         self.articles += n
 
+    def edit_newest(self, n: int) -> list[str]:
+        """Edit the newest ``n`` added pages not edited yet."""
+        done = {p.name for p in (self.root / "pages").glob("extra-*.txt")
+                if "An editor's note" in p.read_text("utf-8")}
+        todo = [p for p in sorted((self.root / "pages").glob("extra-*.txt"), reverse=True) if p.name not in done]
+        for path in todo[:n]:
+            lines = path.read_text("utf-8").split("\n\n")
+            lines[-1] = lines[-1] + " An editor's note was added later."
+            path.write_text("\n\n".join(lines), "utf-8")
+        return [p.name for p in todo[:n]]
+
     def edit(self, n: int) -> list[str]:
         """Change one sentence in each of the first ``n`` added pages; returns their titles' files."""
         edited = []
@@ -148,6 +159,7 @@ class Announced:
     ids: dict[tuple[str, str], set[str]]
     messages: int
     deliveries: int
+    latest: dict[str, dict[str, Any]]     # item id -> the item as the last request carried it
 
     def items(self, kind: str | None = None) -> set[str]:
         return {i for i, k in self.ids if kind is None or k == kind}
@@ -159,6 +171,7 @@ def announced(rec: Receiver, after: int = 0) -> Announced:
     wh = Webhook(SECRET)
     bodies: dict[str, bytes] = {}
     ids: dict[tuple[str, str], set[str]] = {}
+    latest: dict[str, dict[str, Any]] = {}
     hits = rec.for_path("/hook")[after:]
     for hit in hits:
         payload = wh.verify(hit.body, hit.headers)
@@ -167,7 +180,8 @@ def announced(rec: Receiver, after: int = 0) -> Announced:
         for kind in ("new", "updated", "withdrawn"):
             for it in payload["data"].get(kind, ()):
                 ids.setdefault((it["id"], kind), set()).add(msg)
-    return Announced(ids=ids, messages=len(bodies), deliveries=len(hits))
+                latest[it["id"]] = it
+    return Announced(ids=ids, messages=len(bodies), deliveries=len(hits), latest=latest)
 
 
 def hub_topics(rec: Receiver, after: int = 0) -> set[str]:

@@ -481,8 +481,11 @@ def _record(conn: sqlite3.Connection, endpoint: str, outcomes: list[_Outcome], i
     """Write one endpoint's outcomes (calling thread, inside a transaction). Only rows
     still pending change: a publish may have superseded one while it was in flight."""
     label = endpoint_label(endpoint)
-    # the outcome is known now: failed or held notices may be merged again (never sent, or refused)
-    conn.executemany("UPDATE notices SET offered = 0 WHERE id = ?", [(ids[o.notice.msg_id],) for o in outcomes])
+    # Outcome known: a held notice, or one that surely never reached the endpoint, may be
+    # merged into a later message again; one the endpoint may have seen (it answered, or
+    # the answer was lost) keeps offered = 1, so it is resent as it is, same webhook-id.
+    conn.executemany("UPDATE notices SET offered = 0 WHERE id = ?",
+                     [(ids[o.notice.msg_id],) for o in outcomes if o.held or (o.error and not o.error.reached)])
     hold_until: datetime | None = None
     last_error: PushError | None = None
     succeeded = False
