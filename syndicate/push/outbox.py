@@ -377,7 +377,7 @@ def deliver_due(store: StateStore, config: Config, *, now: Callable[[], datetime
     at = clock()
     schedule = config.delivery.retry_schedule
     with store.transaction() as conn:
-        conn.execute("DELETE FROM notices WHERE status IN ('delivered', 'superseded') AND done_at < ?",
+        conn.execute("DELETE FROM notices WHERE status IN ('delivered', 'superseded', 'discarded') AND done_at < ?",
                      (iso(at - KEEP_DONE),))
     q = ("SELECT id, msg_id, endpoint, kind, topic, payload, attempts FROM notices"
          " WHERE status = 'pending' AND next_attempt <= ? ORDER BY endpoint, id")
@@ -703,4 +703,25 @@ def replay(store: StateStore, endpoint: str | None = None, *, enable: bool = Fal
                 "UPDATE notices SET status = 'pending', attempts = 0, next_attempt = ?, done_at = NULL"
                 " WHERE endpoint = ? AND status = 'dead'", (iso(at), key)).rowcount
     log.info("replayed notices=%d endpoint=%s", count, endpoint_label(endpoint) if endpoint else "all")
+    return count
+
+
+def discard(store: StateStore, endpoint: str | None = None, *, now: datetime | None = None) -> int:
+    """Give up on dead notices (all, or one endpoint's) for good; returns how many.
+
+    A dead notice stays dead, counted by ``status`` (exit 5), until it is replayed or
+    discarded here: nothing else removes it (issue 8). Discarded ones are pruned with
+    the delivered ones after ``KEEP_DONE``."""
+    at = now or _utcnow()
+    with store.transaction() as conn:
+        keys = None if endpoint is None else _match(store, endpoint)
+        if keys is not None and not keys:
+            raise PushError("no such endpoint in the outbox (see `syndicate status` for names)",
+                            target=endpoint_label(endpoint or ""))
+        q = "UPDATE notices SET status = 'discarded', done_at = ? WHERE status = 'dead'"
+        if keys is None:
+            count = conn.execute(q, (iso(at),)).rowcount
+        else:
+            count = sum(conn.execute(q + " AND endpoint = ?", (iso(at), k)).rowcount for k in keys)
+    log.info("discarded notices=%d endpoint=%s", count, endpoint_label(endpoint) if endpoint else "all")
     return count
