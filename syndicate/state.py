@@ -487,8 +487,11 @@ class StateLock:
                     os.close(fd)
                     raise BusyError(self.busy.format(path=self.path, pid=holder)) from None
                 time.sleep(0.05)
-        os.ftruncate(fd, 0)
-        os.pwrite(fd, str(os.getpid()).encode(), 0)
+        try:
+            os.ftruncate(fd, 0)
+            os.pwrite(fd, str(os.getpid()).encode(), 0)
+        except OSError:
+            pass        # the pid is only for the busy message; the flock is what guards (disk full)
         self.fd = fd
 
     def release(self) -> None:
