@@ -1,15 +1,22 @@
 """The publish run: inputs -> ledger -> feeds in output/ -> outbox. The I/O shell
 around the pure core (sources, plan, render).
 
-Order of effects, chosen so that a kill at any moment loses nothing:
+Order of effects, chosen so that a kill at any moment loses nothing (each step has a
+named crash point, syndicate/faults.py; docs/push.md, "Crash points"):
 
-1. (tx 1) the ledger takes the new and edited articles and the inputs read. From here
-   on ids and first-seen dates are fixed, whatever happens next.
+1. (tx per batch) the ledger takes the new and edited articles and the inputs read,
+   and, in the same transaction, one announcement row per new or edited item (when
+   webhooks are configured). From here on ids, first-seen dates and what must be
+   announced are fixed, whatever happens next.
 2. Changed files are written atomically (pages first, then feeds, then the index).
-3. (tx 2) the new feed versions and the notifications announcing them are recorded
-   together. A feed counts as changed when its bytes differ from the version recorded,
-   not from the file on disk, so a run killed between 2 and 3 announces it next time.
+3. (last tx) the new feed versions, the files in place, and the notifications are
+   recorded together; the announcement rows become webhook messages there. A feed
+   counts as changed when its bytes differ from the version recorded, not from the
+   file on disk, so a run killed between 2 and 3 announces it next time.
 4. Due notifications are delivered (the outbox retries the rest later).
+
+``publish()`` runs ``_Run``'s named steps: read_and_commit, withdraw, rebuild_pages,
+write_feeds_and_enqueue.
 """
 
 from __future__ import annotations
