@@ -16,7 +16,10 @@ Collapsing (issue 3, "Superseded notifications collapse"):
   the newest version of each item winning. The merged-away messages are marked
   superseded, never edited: one that was sent but whose answer was lost keeps its
   id and body, so receiver deduplication stays sound. Merging stops at
-  ``MAX_MERGED_ITEMS`` items; beyond that runs travel as separate messages.
+  ``MAX_MERGED_ITEMS`` items, and never takes in a message the endpoint may have
+  seen (``offered``, or answered): that one is resent as it is, same webhook-id.
+  A run with more than ``MAX_MESSAGE_ITEMS`` items sends several messages in order
+  (payload.py).
 
 Delivery runs one task per endpoint on a thread pool (``delivery.concurrency``
 workers), so a slow endpoint holds one worker and never the others. Within an
@@ -34,7 +37,7 @@ import random
 import sqlite3
 import time
 import uuid
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Sequence
 from concurrent.futures import FIRST_COMPLETED, ThreadPoolExecutor, wait
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
@@ -47,27 +50,34 @@ from ..codec import dumps
 from ..config import Config, DeliveryConfig
 from ..errors import ConfigError, PushError
 from ..faults import crash_point
-from ..model import FeedChange, FeedFormat, ItemNotice, RunChanges
-from ..state import StateStore, from_iso, iso
+from ..model import RunChanges
+from ..state import StateStore, iso
 from .base import Notice, Target, endpoint_label
+from .payload import (
+    MAX_MERGED_ITEMS,
+    MAX_MESSAGE_ITEMS,
+    item_count,
+    item_payload,
+    merge_payloads,
+    ping_payload,
+    unique_feeds,
+    webhook_messages,
+)
 from .ping import PingTarget
+from .status import (  # the operators' side
+    EndpointStatus,
+    OutboxStatus,
+    discard,
+    outbox_status,
+    replay,
+)
 from .webhook import WebhookTarget
 from .websub import WebSubTarget
 
 log = logging.getLogger(__name__)
 
-# A webhook message stays small (issue 8): a run announcing more items than this sends
-# several messages, in order, each with its own webhook-id; and pending messages are
-# merged with a new run only while the result stays within this many items. 100 items
-# with 500-character summaries are ~80 KB of JSON.
-MAX_MESSAGE_ITEMS = 100
-MAX_MERGED_ITEMS = MAX_MESSAGE_ITEMS
-# Summaries in webhook payloads are cut to this many characters.
-MAX_SUMMARY = 500
 # Delivered and superseded notices are pruned after this long; dead ones are kept.
 KEEP_DONE = timedelta(days=30)
-# A pending notice overdue by more than this means nobody is draining the outbox.
-STUCK_AFTER = timedelta(minutes=15)
 # Jitter: each backoff delay is scaled by a uniform factor in this range, so that
 # endpoints that failed together do not retry in lockstep.
 JITTER = (0.8, 1.2)
@@ -113,7 +123,7 @@ def enqueue(store: StateStore, config: Config, changes: RunChanges, now: datetim
     check_endpoints(config)
     conn = store.conn
     disabled = {r[0] for r in conn.execute("SELECT endpoint FROM endpoints WHERE disabled = 1")}
-    feeds = _unique_feeds(changes.feeds)
+    feeds = unique_feeds(changes.feeds)
     created = 0
 
     for hub in config.hubs:
@@ -153,7 +163,7 @@ def _enqueue_webhook(conn: Any, endpoint: str, parts: list[dict[str, Any]], now:
     first = parts[0]
     if pending:
         merged = merge_payloads([json.loads(p) for _, p in pending] + [first])
-        if _item_count(merged) <= MAX_MERGED_ITEMS:
+        if item_count(merged) <= MAX_MERGED_ITEMS:
             first = merged
             conn.executemany("UPDATE notices SET status = 'superseded', done_at = ? WHERE id = ?",
                              [(iso(now), i) for i, _ in pending])
@@ -173,13 +183,6 @@ def check_endpoints(config: Config) -> None:
             seen.add(name)
 
 
-def _unique_feeds(feeds: Iterable[FeedChange]) -> list[FeedChange]:
-    out: dict[str, FeedChange] = {}
-    for feed in feeds:
-        out.setdefault(feed.url, feed)
-    return list(out.values())
-
-
 def _supersede(conn: Any, endpoint: str, topic: str, now: datetime) -> None:
     conn.execute("UPDATE notices SET status = 'superseded', done_at = ? WHERE endpoint = ? AND topic = ?"
                  " AND status = 'pending'", (iso(now), endpoint, topic))
@@ -190,124 +193,6 @@ def _insert(conn: Any, endpoint: str, kind: str, topic: str, payload: dict[str, 
         "INSERT INTO notices (msg_id, endpoint, kind, topic, payload, created, status, attempts, next_attempt)"
         " VALUES (?, ?, ?, ?, ?, ?, 'pending', 0, ?)",
         (f"msg_{uuid.uuid4().hex}", endpoint, kind, topic, dumps(payload), iso(now), iso(now)))
-
-
-def _rfc3339(dt: datetime) -> str:
-    return dt.astimezone(UTC).replace(microsecond=0).isoformat().replace("+00:00", "Z")
-
-
-def item_payload(item: ItemNotice) -> dict[str, Any]:
-    """An item as a webhook message carries it (what ``announcements`` rows store)."""
-    return _item(item)
-
-
-def _item(item: ItemNotice) -> dict[str, Any]:
-    summary = item.summary if len(item.summary) <= MAX_SUMMARY else item.summary[:MAX_SUMMARY - 1] + "…"
-    out = {"id": item.id, "title": item.title, "link": item.link, "section": item.section,
-           "published": _rfc3339(item.published), "updated": _rfc3339(item.updated)}
-    if summary:
-        out["summary"] = summary
-    return out
-
-
-def _feed(feed: FeedChange) -> dict[str, Any]:
-    return {"key": feed.feed_key, "title": feed.title, "format": feed.format.value, "url": feed.url}
-
-
-def webhook_payload(config: Config, changes: RunChanges, now: datetime) -> dict[str, Any]:
-    """The JSON body of one run's webhook (Standard Webhooks' type/timestamp/data shape)."""
-    return webhook_messages(config, changes, [], now)[0]
-
-
-def webhook_messages(config: Config, changes: RunChanges, announced: Sequence[tuple[str, dict[str, Any]]],
-                     now: datetime) -> list[dict[str, Any]]:
-    """One run's webhook bodies, in order: every announced item once, at most
-    ``MAX_MESSAGE_ITEMS`` items per message; the changed feeds ride in the first."""
-    items: dict[str, tuple[str, dict[str, Any]]] = {}
-    for kind, it in [*(("new", _item(i)) for i in changes.new), *(("updated", _item(i)) for i in changes.updated),
-                     *announced]:
-        _fold(items, kind, it)
-    ordered = list(items.values())
-    chunks = [ordered[i:i + MAX_MESSAGE_ITEMS] for i in range(0, len(ordered), MAX_MESSAGE_ITEMS)] or [[]]
-    feeds = [_feed(f) for f in _unique_feeds(changes.feeds)]
-    out = []
-    for n, chunk in enumerate(chunks, 1):
-        data: dict[str, Any] = {
-            "site": {"title": config.site.title, "url": config.site.base_url},
-            "since": _rfc3339(now),
-            "runs": 1,
-            "feeds": feeds if n == 1 else [],
-            **_by_kind(chunk),
-        }
-        if len(chunks) > 1:
-            data["part"] = n
-            data["parts"] = len(chunks)
-        out.append({"type": "feeds.updated", "timestamp": _rfc3339(now), "data": data})
-    return out
-
-
-def _fold(items: dict[str, tuple[str, dict[str, Any]]], kind: str, it: dict[str, Any]) -> None:
-    """Newest version of an item wins; new-then-updated stays new; withdrawn wins over both,
-    and an item withdrawn then put back counts as updated."""
-    prev = items.get(it["id"])
-    if prev is not None and prev[0] == "new" and kind == "updated":
-        kind = "new"
-    items[it["id"]] = (kind, it)
-
-
-def _by_kind(chunk: Sequence[tuple[str, dict[str, Any]]]) -> dict[str, list[dict[str, Any]]]:
-    out: dict[str, list[dict[str, Any]]] = {"new": [], "updated": []}
-    for kind, it in chunk:
-        out.setdefault(kind, []).append(it)
-    return out
-
-
-def merge_payloads(payloads: Sequence[dict[str, Any]]) -> dict[str, Any]:
-    """One payload carrying every feed and item of ``payloads`` (oldest first).
-
-    The newest version of a feed or item wins; an item new in any of the runs
-    stays under ``new`` (unless a later run withdrew it).
-    """
-    feeds: dict[str, Any] = {}
-    items: dict[str, tuple[str, dict[str, Any]]] = {}
-    runs = 0
-    for p in payloads:
-        d = p["data"]
-        runs += int(d.get("runs", 1))
-        for f in d["feeds"]:
-            feeds[f["url"]] = f           # first position, newest content
-        for key in ("new", "updated", "withdrawn"):
-            for it in d.get(key, ()):
-                _fold(items, key, it)
-    first, last = payloads[0], payloads[-1]
-    return {
-        "type": last["type"],
-        "timestamp": last["timestamp"],
-        "data": {
-            "site": last["data"]["site"],
-            "since": first["data"].get("since", first["timestamp"]),
-            "runs": runs,
-            "feeds": list(feeds.values()),
-            **_by_kind(list(items.values())),
-        },
-    }
-
-
-def _item_count(payload: dict[str, Any]) -> int:
-    d = payload["data"]
-    return len(d["new"]) + len(d["updated"]) + len(d.get("withdrawn", ()))
-
-
-def ping_payload(config: Config, feeds: Sequence[FeedChange]) -> dict[str, Any]:
-    """name, url, changes_url, feed_url for weblogUpdates.extendedPing.
-
-    The feed is the combined one when it changed (RSS first: what ping services
-    read best), else the first changed feed.
-    """
-    order = {FeedFormat.RSS: 0, FeedFormat.ATOM: 1, FeedFormat.JSON: 2}
-    best = min(feeds, key=lambda f: (f.feed_key != "", order.get(f.format, 9)))
-    return {"name": config.site.title, "url": config.site.base_url, "changes_url": config.site.base_url,
-            "feed_url": best.url}
 
 
 # --- deliver ------------------------------------------------------------------------
@@ -547,181 +432,20 @@ def _record(conn: sqlite3.Connection, endpoint: str, outcomes: list[_Outcome], i
          str(last_error) if last_error else None, last_error.status if last_error else None))
 
 
-# --- status and replay ----------------------------------------------------------
-
-@dataclass(frozen=True, slots=True, kw_only=True)
-class EndpointStatus:
-    """The outbox as seen from one endpoint (labels are redacted)."""
-
-    endpoint: str                  # label: 'hub:https://hub.example.com/…', 'webhook:<name>', 'ping:<name>'
-    kind: str                      # 'hub' | 'webhook' | 'ping'
-    configured: bool
-    disabled: bool = False
-    reason: str | None = None      # why it is disabled
-    pending: int = 0
-    delivered: int = 0             # in the last KEEP_DONE
-    dead: int = 0
-    stuck: int = 0                 # pending and overdue by more than STUCK_AFTER
-    last_attempt: datetime | None = None
-    last_success: datetime | None = None
-    last_error: str | None = None  # of the last failed attempt, cleared by a success
-    next_attempt: datetime | None = None
-
-    @property
-    def healthy(self) -> bool:
-        return not (self.disabled or self.dead or self.stuck)
-
-
-@dataclass(frozen=True, slots=True, kw_only=True)
-class OutboxStatus:
-    endpoints: tuple[EndpointStatus, ...]
-    now: datetime
-
-    @property
-    def pending(self) -> int:
-        return sum(e.pending for e in self.endpoints)
-
-    @property
-    def dead(self) -> int:
-        return sum(e.dead for e in self.endpoints)
-
-    @property
-    def stuck(self) -> int:
-        return sum(e.stuck for e in self.endpoints)
-
-    @property
-    def healthy(self) -> bool:
-        """False when anything is dead, stuck or disabled: `syndicate status` exits 5."""
-        return all(e.healthy for e in self.endpoints)
-
-    def lines(self) -> list[str]:
-        """A plain-text table, one endpoint a line (labels redacted)."""
-        if not self.endpoints:
-            return ["outbox: no endpoints configured and nothing queued"]
-        def when(dt: datetime | None) -> str:
-            return _rfc3339(dt) if dt else "-"
-        health = "ok" if self.healthy else "needs attention"
-        out = [f"outbox: {self.pending} pending, {self.dead} dead, {self.stuck} stuck ({health})"]
-        width = max(len(e.endpoint) for e in self.endpoints)
-        out.append(f"  {'ENDPOINT':<{width}}  PENDING  DELIVERED  DEAD  NEXT ATTEMPT          LAST SUCCESS"
-                   "          LAST ERROR")
-        for e in self.endpoints:
-            notes = []
-            if e.disabled:
-                notes.append(f"DISABLED ({e.reason}; re-enable: syndicate replay {e.endpoint} --enable)")
-            if not e.configured:
-                notes.append("not in the config")
-            if e.stuck:
-                notes.append(f"{e.stuck} STUCK (overdue: is `syndicate deliver` or the daemon running?)")
-            error = (e.last_error or "-").removeprefix(f"push failed: {e.endpoint}: ")
-            out.append(f"  {e.endpoint:<{width}}  {e.pending:>7}  {e.delivered:>9}  {e.dead:>4}  "
-                       f"{when(e.next_attempt):<20}  {when(e.last_success):<20}  {error}"
-                       + (f"  [{'; '.join(notes)}]" if notes else ""))
-        return out
-
-
-def _configured(config: Config) -> list[str]:
-    return ([f"hub:{h.url}" for h in config.hubs] + [f"webhook:{w.name}" for w in config.webhooks]
-            + [f"ping:{p.name}" for p in config.pings])
-
-
-def _dt(text: str | None) -> datetime | None:
-    return from_iso(text) if text else None
-
-
-def outbox_status(store: StateStore, config: Config, now: datetime) -> OutboxStatus:
-    """Counts, last error and next attempt per endpoint. Only reads: works on a
-    read-only store."""
-    counts: dict[str, dict[str, int]] = {}
-    nexts: dict[str, str] = {}
-    stuck: dict[str, int] = {}
-    for endpoint, status, n in store.conn.execute(
-            "SELECT endpoint, status, COUNT(*) FROM notices GROUP BY endpoint, status"):
-        counts.setdefault(endpoint, {})[status] = n
-    for endpoint, first, late in store.conn.execute(
-            "SELECT endpoint, MIN(next_attempt), SUM(next_attempt < ?) FROM notices WHERE status = 'pending'"
-            " GROUP BY endpoint", (iso(now - STUCK_AFTER),)):
-        nexts[endpoint] = first
-        stuck[endpoint] = int(late or 0)
-    health = {r[0]: r[1:] for r in store.conn.execute(
-        "SELECT endpoint, disabled, reason, last_attempt, last_success, last_error FROM endpoints")}
-    configured = _configured(config)
-    keys = list(dict.fromkeys([*configured, *sorted(set(counts) | set(health))]))
-    out = []
-    for key in keys:
-        c = counts.get(key, {})
-        disabled, reason, last_attempt, last_success, last_error = health.get(key, (0, None, None, None, None))
-        out.append(EndpointStatus(
-            endpoint=endpoint_label(key), kind=key.partition(":")[0], configured=key in configured,
-            disabled=bool(disabled), reason=reason, pending=c.get("pending", 0), delivered=c.get("delivered", 0),
-            dead=c.get("dead", 0), stuck=stuck.get(key, 0), last_attempt=_dt(last_attempt),
-            last_success=_dt(last_success), last_error=last_error, next_attempt=_dt(nexts.get(key))))
-    return OutboxStatus(endpoints=tuple(out), now=now)
-
-
-def _match(store: StateStore, endpoint: str) -> list[str]:
-    """Endpoint keys a user's argument names: the key, its label, or a webhook/ping name."""
-    known = {r[0] for r in store.conn.execute("SELECT DISTINCT endpoint FROM notices UNION SELECT endpoint FROM endpoints")}
-    return sorted(k for k in known
-                  if endpoint in (k, endpoint_label(k)) or (not k.startswith("hub:") and k.partition(":")[2] == endpoint))
-
-
-def replay(store: StateStore, endpoint: str | None = None, *, enable: bool = False,
-           now: datetime | None = None) -> int:
-    """Requeue dead notices (all, or one endpoint's) for delivery now; returns how many.
-
-    With ``enable``, endpoints disabled by a 410 are enabled again first; without it
-    their dead notices stay dead (they would only die again). For WebSub and pings
-    only the newest notice per topic is requeued: the hub needs one ping.
-    """
-    at = now or _utcnow()
-    with store.transaction() as conn:
-        if endpoint is None:
-            keys = [r[0] for r in conn.execute("SELECT DISTINCT endpoint FROM notices WHERE status = 'dead'")]
-            if enable:
-                keys = sorted(set(keys) | {r[0] for r in conn.execute("SELECT endpoint FROM endpoints WHERE disabled = 1")})
-        else:
-            keys = _match(store, endpoint)
-            if not keys:
-                raise PushError("no such endpoint in the outbox (see `syndicate status` for names)",
-                                target=endpoint_label(endpoint))
-        if enable:
-            conn.executemany("UPDATE endpoints SET disabled = 0, reason = NULL WHERE endpoint = ?",
-                             [(k,) for k in keys])
-        disabled = {r[0] for r in conn.execute("SELECT endpoint FROM endpoints WHERE disabled = 1")}
-        count = 0
-        for key in keys:
-            if key in disabled:
-                log.warning("replay skipped target=%s reason=disabled (pass --enable)", endpoint_label(key))
-                continue
-            conn.execute(
-                "UPDATE notices SET status = 'superseded' WHERE endpoint = ? AND status = 'dead'"
-                " AND kind IN ('websub', 'ping') AND EXISTS (SELECT 1 FROM notices AS newer WHERE"
-                " newer.endpoint = notices.endpoint AND newer.topic = notices.topic AND newer.id > notices.id"
-                " AND newer.status IN ('pending', 'delivered', 'dead'))", (key,))
-            count += conn.execute(
-                "UPDATE notices SET status = 'pending', attempts = 0, next_attempt = ?, done_at = NULL"
-                " WHERE endpoint = ? AND status = 'dead'", (iso(at), key)).rowcount
-    log.info("replayed notices=%d endpoint=%s", count, endpoint_label(endpoint) if endpoint else "all")
-    return count
-
-
-def discard(store: StateStore, endpoint: str | None = None, *, now: datetime | None = None) -> int:
-    """Give up on dead notices (all, or one endpoint's) for good; returns how many.
-
-    A dead notice stays dead, counted by ``status`` (exit 5), until it is replayed or
-    discarded here: nothing else removes it (issue 8). Discarded ones are pruned with
-    the delivered ones after ``KEEP_DONE``."""
-    at = now or _utcnow()
-    with store.transaction() as conn:
-        keys = None if endpoint is None else _match(store, endpoint)
-        if keys is not None and not keys:
-            raise PushError("no such endpoint in the outbox (see `syndicate status` for names)",
-                            target=endpoint_label(endpoint or ""))
-        q = "UPDATE notices SET status = 'discarded', done_at = ? WHERE status = 'dead'"
-        if keys is None:
-            count = conn.execute(q, (iso(at),)).rowcount
-        else:
-            count = sum(conn.execute(q + " AND endpoint = ?", (iso(at), k)).rowcount for k in keys)
-    log.info("discarded notices=%d endpoint=%s", count, endpoint_label(endpoint) if endpoint else "all")
-    return count
+__all__ = [
+    "KEEP_DONE",
+    "MAX_MERGED_ITEMS",
+    "MAX_MESSAGE_ITEMS",
+    "DeliveryReport",
+    "EndpointStatus",
+    "OutboxStatus",
+    "deliver_due",
+    "discard",
+    "enqueue",
+    "item_payload",
+    "make_session",
+    "merge_payloads",
+    "next_attempt",
+    "outbox_status",
+    "replay",
+]
