@@ -124,3 +124,20 @@ def test_state_of_schema_3_upgrades_and_keeps_its_outbox(tmp_path: Path) -> None
         assert store.count_announcements() == 0 and store.recorded_files() == {}
     assert version == SCHEMA_VERSION == 4
     assert row == ("pending", 0)
+
+
+def test_withdrawal_and_its_undoing_are_announced(site: Site) -> None:
+    site.add(6)
+    assert syndicate(site.root, "publish").returncode == 0
+    guid = sorted(ledger(site.state))[0]
+    after = len(site.receiver.for_path("/hook"))
+    gone = syndicate(site.root, "withdraw", guid)
+    assert gone.returncode == 0, gone.stderr
+    [hit] = site.receiver.for_path("/hook")[after:]
+    data = json.loads(hit.body)["data"]
+    assert [i["id"] for i in data["withdrawn"]] == [guid] and data["new"] == data["updated"] == []
+    back = syndicate(site.root, "withdraw", "--undo", guid)
+    assert back.returncode == 0, back.stderr
+    [hit] = site.receiver.for_path("/hook")[after + 1:]
+    data = json.loads(hit.body)["data"]
+    assert [i["id"] for i in data["updated"]] == [guid] and "withdrawn" not in data
