@@ -405,7 +405,9 @@ class _Run:
         in_place = _stat_files(self.out_dir, site.files)
         with store.transaction():
             store.record_feeds(versions)
-            store.record_files(in_place)
+            # every section rendered: the files recorded are exactly these (a section or
+            # format dropped from the config is not looked for again)
+            store.record_files(in_place, replace=self.touched >= set(self.sections.infos))
             store.set_meta("render_fingerprint", fingerprint)
             if _has_targets(config):
                 report.notices_queued = _enqueue(store, config, RunChanges(feeds=tuple(changes)), self.now)

@@ -360,7 +360,10 @@ class StateStore:
     def recorded_files(self) -> dict[str, tuple[int, int]]:
         return {r[0]: (r[1], r[2]) for r in self.conn.execute("SELECT path, size, mtime_ns FROM files")}
 
-    def record_files(self, rows: Iterable[tuple[str, int, int]]) -> None:
+    def record_files(self, rows: Iterable[tuple[str, int, int]], *, replace: bool = False) -> None:
+        """Record files in place; ``replace``: these are all of them (forget the others)."""
+        if replace:
+            self.conn.execute("DELETE FROM files")
         self.conn.executemany(
             "INSERT INTO files (path, size, mtime_ns) VALUES (?, ?, ?) ON CONFLICT (path) DO UPDATE"
             " SET size = excluded.size, mtime_ns = excluded.mtime_ns", list(rows))

@@ -141,3 +141,18 @@ def test_withdrawal_and_its_undoing_are_announced(site: Site) -> None:
     [hit] = site.receiver.for_path("/hook")[after + 1:]
     data = json.loads(hit.body)["data"]
     assert [i["id"] for i in data["updated"]] == [guid] and "withdrawn" not in data
+
+
+def test_a_format_dropped_from_the_config_is_not_looked_for_again(site: Site) -> None:
+    site.add(6)
+    assert syndicate(site.root, "publish").returncode == 0
+    config = site.root / "site.toml"
+    config.write_text(config.read_text("utf-8").replace("[output]\n", '[output]\nformats = ["rss", "atom"]\n'), "utf-8")
+    assert syndicate(site.root, "publish").returncode == 0
+    conn = sqlite3.connect(f"file:{site.state}?mode=ro", uri=True)
+    try:
+        recorded = {p for (p,) in conn.execute("SELECT path FROM files")}
+    finally:
+        conn.close()
+    assert "feed.xml" in recorded and "atom.xml" in recorded
+    assert not {p for p in recorded if p.endswith(".json")}, "a dropped format's files are still recorded"
