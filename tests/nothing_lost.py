@@ -147,6 +147,8 @@ def ledger(state: Path) -> dict[str, tuple[str, str]]:
         return {}
     conn = sqlite3.connect(f"file:{state}?mode=ro", uri=True)
     try:
+        if conn.execute("SELECT 1 FROM sqlite_master WHERE name = 'articles'").fetchone() is None:
+            return {}           # killed before its first migration committed: an empty ledger
         return {g: (p, h) for g, p, h in conn.execute("SELECT guid, published, content_hash FROM articles")}
     finally:
         conn.close()

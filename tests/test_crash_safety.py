@@ -84,6 +84,8 @@ def ledger(state: Path) -> dict[str, str]:
         return {}
     conn = sqlite3.connect(f"file:{state}?mode=ro", uri=True)
     try:
+        if conn.execute("SELECT 1 FROM sqlite_master WHERE name = 'articles'").fetchone() is None:
+            return {}           # killed before its first migration committed: an empty ledger
         return dict(conn.execute("SELECT guid, published FROM articles").fetchall())
     finally:
         conn.close()
