@@ -7,6 +7,7 @@ under one webhook-id, every request verified with `standardwebhooks`.
 
 from __future__ import annotations
 
+import os
 import random
 import signal
 import sqlite3
@@ -29,8 +30,8 @@ from nothing_lost import (
 )
 from push_helpers import Receiver
 
-ROUNDS_PER_PHASE = 3
-SEED = 8
+ROUNDS_PER_PHASE = int(os.environ.get("SYNDICATE_OUTAGE_ROUNDS", "3"))
+SEED = int(os.environ.get("SYNDICATE_OUTAGE_SEED", "8"))
 
 
 def publish_maybe_killed(site: Site, rng: random.Random, took: float) -> bool:
