@@ -123,6 +123,6 @@ def test_outage_then_recovery_with_killed_publishes_loses_no_item(site: Site) ->
           f" expected {expected} ({len(now)} new, {len(edited)} edits), received {expected - lost}, lost {lost}")
     assert edited, "no edit reached the ledger before being announced: the test tests no update"
     assert kills >= 3, f"only {kills} publishes were killed mid-run: the test tests no crash"
-    assert not lost_new and not lost_edit, (sorted(lost_new)[:3], sorted(lost_edit)[:3])
+    assert not lost_new and not lost_edit, (sorted(lost_new)[:3], [(g, (latest.get(g) or {}).get("updated"), (latest.get(g) or {}).get("title"), (latest.get(g) or {}).get("link"), updated[g]) for g in lost_edit])
     twice = {k: v for k, v in got.items() if k[1] == "new" and len(v) > 1}
     assert not twice, f"items announced as new under two webhook-ids: {dict(list(twice.items())[:3])}"

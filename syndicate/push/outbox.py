@@ -264,9 +264,14 @@ def deliver_due(store: StateStore, config: Config, *, now: Callable[[], datetime
     with store.transaction() as conn:
         conn.execute("DELETE FROM notices WHERE status IN ('delivered', 'superseded', 'discarded') AND done_at < ?",
                      (iso(at - KEEP_DONE),))
+    # Due, and not queued behind an older pending notice of the same endpoint that is
+    # waiting for its retry: a newer message must never overtake an older one (a receiver
+    # would then end with the older version of an item; seen in the outage run, issue 8).
     q = ("SELECT id, msg_id, endpoint, kind, topic, payload, attempts FROM notices"
-         " WHERE status = 'pending' AND next_attempt <= ? ORDER BY endpoint, id")
-    args: list[Any] = [iso(at)]
+         " WHERE status = 'pending' AND next_attempt <= ? AND NOT EXISTS (SELECT 1 FROM notices AS older"
+         " WHERE older.endpoint = notices.endpoint AND older.status = 'pending' AND older.id < notices.id"
+         " AND older.next_attempt > ?) ORDER BY endpoint, id")
+    args: list[Any] = [iso(at), iso(at)]
     if limit is not None:
         q = q.replace("ORDER BY endpoint, id", "ORDER BY next_attempt, id LIMIT ?")
         args.append(limit)
