@@ -133,3 +133,21 @@ def test_daemon_crashed_between_jobs_delivers_after_restart(site: Site) -> None:
     assert set(ledger(site.state)) <= got.items("new")
     assert not {k: v for k, v in got.ids.items() if len(v) > 1}
     check_output_dir(site.output, consumers=False)
+
+
+@pytest.mark.slow
+def test_publish_crashed_after_the_second_batch_commit_loses_no_announcement(site: Site) -> None:
+    from syndicate.publish import BATCH_ARTICLES
+
+    site.add(40)
+    assert syndicate(site.root, "publish").returncode == 0
+    before, feeds_before = ledger(site.state), feed_hashes(site.output)
+    hub_after = len(site.receiver.for_path("/hub"))
+    site.add(BATCH_ARTICLES + 30)                 # two batches: the crash comes after the second commit
+    edited = len(site.edit(2))
+    crashed = syndicate(site.root, "publish", fault="ledger-commit:2")
+    assert crashed.returncode == -signal.SIGKILL, (crashed.returncode, crashed.stderr)
+    assert len(ledger(site.state)) > len(before) + BATCH_ARTICLES, "the second batch did not commit"
+    assert syndicate(site.root, "publish").returncode == 0
+    deliver_all(site)
+    check_nothing_lost(site, before, feeds_before, hub_after, edited)
