@@ -40,6 +40,18 @@ The **market** returns to the quay, said post {n}, with *stalls* & music.
 """
 
 
+@pytest.fixture(autouse=True)
+def webhook_secret(monkeypatch: pytest.MonkeyPatch) -> None:
+    # whsec_ + base64: the Standard Webhooks secret form; nothing is delivered (deliver=False)
+    monkeypatch.setenv("RECOVER_TEST_SECRET", "whsec_" + "dGVzdC1zZWNyZXQtZm9yLXJlY292ZXI=")
+
+
+def notices(config: Config) -> int:
+    with sqlite3.connect(config.state_path) as conn:
+        return int(conn.execute("SELECT COUNT(*) FROM notices").fetchone()[0]
+                   + conn.execute("SELECT COUNT(*) FROM announcements").fetchone()[0])
+
+
 def ledger(config: Config) -> dict[str, tuple[object, ...]]:
     """guid -> what must survive a recovery: key, section, slug, dates, hash, withdrawn."""
     with sqlite3.connect(config.state_path) as conn:
@@ -52,7 +64,9 @@ def build_site(root: Path, formats: str = '["rss", "atom", "json"]') -> Site:
     """Undated and dated text articles in two sections, Markdown posts with URLs, a small
     item limit (so older items live only in article pages), edits and a withdrawal."""
     site = make_site(root, limit=3, extra=f'\n[[inputs]]\npaths = ["posts/*.md"]\nformat = "markdown"\n'
-                                           f'\n[[hubs]]\nurl = "{HUB}"\n')
+                                           f'\n[[hubs]]\nurl = "{HUB}"\n'
+                                           '\n[[webhooks]]\nname = "newsroom"\nurl = "http://127.0.0.1:9/hook"\n'
+                                           'secret_env = "RECOVER_TEST_SECRET"\n')
     site.config_path.write_text(site.config_path.read_text().replace("item_limit = 3",
                                                                      f"item_limit = 3\nformats = {formats}"))
     site.write_page("harbour.txt", page(*(article(f"Harbour story {n}", f"Harbour body {n} <b>as text</b> & co.")
@@ -104,8 +118,10 @@ def test_lost_state_is_refused_then_recovered_with_no_byte_changed(tmp_path: Pat
     assert report.edited_since == 0 and report.unpublished == 1   # the withdrawn article
     assert report.page_only > 0                                     # older items were only in pages
 
+    assert notices(config) == 0
     again = publish(config, now=T0 + timedelta(days=4), deliver=False)
     assert (again.new, again.updated, again.notices_queued, again.feeds_changed) == (0, 0, 0, [])
+    assert notices(config) == 0                       # nothing queued for the hub or the webhook
     assert again.files_written == []
     assert site.snapshot() == before_files            # bytes and mtimes
     assert ledger(config) == before_ledger            # every guid, key, slug, date, hash, withdrawal
