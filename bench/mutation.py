@@ -93,7 +93,8 @@ def run_module(tree: Path, module: str, *, sample: int, seed: int, timeout: floa
     counts: dict[str, int] = {}
     survivors = []
     for operator, line, definition, worker, outcome, diff in rows:
-        key = "timeout" if worker == "timeout" else (outcome or worker)
+        worker, outcome = (worker or "").lower(), (outcome or "").lower()
+        key = "timeout" if worker == "timeout" else (outcome if worker == "normal" else worker)
         counts[key] = counts.get(key, 0) + 1
         if key == "survived":
             survivors.append({"line": line, "function": definition, "operator": operator,
