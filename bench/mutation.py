@@ -29,7 +29,8 @@ OUT = REPO / "bench" / "out" / "mutation"
 
 # module -> the tests that exercise it (paths relative to the repo)
 TESTS: dict[str, list[str]] = {
-    "syndicate/identity.py": ["tests/test_identity_contract.py", "tests/test_publish.py", "tests/test_golden.py"],
+    "syndicate/identity.py": ["tests/test_identity_contract.py", "tests/test_identity_matching.py",
+                              "tests/test_publish.py", "tests/test_golden.py"],
     "syndicate/writer.py": ["tests/test_publish.py", "tests/test_crash_safety.py", "tests/test_golden.py"],
     "syndicate/sanitize.py": ["tests/test_sanitize_contract.py", "tests/sources/test_hostile.py",
                               "tests/sources/test_html.py", "tests/sources/test_markdown.py",
