@@ -31,7 +31,8 @@ OUT = REPO / "bench" / "out" / "mutation"
 TESTS: dict[str, list[str]] = {
     "syndicate/identity.py": ["tests/test_identity_contract.py", "tests/test_identity_matching.py",
                               "tests/test_publish.py", "tests/test_golden.py"],
-    "syndicate/writer.py": ["tests/test_publish.py", "tests/test_crash_safety.py", "tests/test_golden.py"],
+    "syndicate/writer.py": ["tests/test_writer_contract.py", "tests/test_publish.py", "tests/test_crash_safety.py",
+                            "tests/test_golden.py"],
     "syndicate/sanitize.py": ["tests/test_sanitize_contract.py", "tests/sources/test_hostile.py",
                               "tests/sources/test_html.py", "tests/sources/test_markdown.py",
                               "tests/sources/test_cms.py"],
