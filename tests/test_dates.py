@@ -129,3 +129,20 @@ def test_any_text_gives_an_aware_utc_date_or_none(text: str) -> None:
 def test_an_iso_date_round_trips_to_the_second(moment: datetime) -> None:
     moment = moment.replace(microsecond=0)
     assert parse_date(moment.isoformat(), tz=BERLIN, now=NOW) == moment
+
+
+@pytest.mark.parametrize(("zone", "captured", "day"), [
+    ("Europe/Berlin", datetime(2024, 11, 24, 23, 30, tzinfo=STDLIB_UTC), (2024, 11, 24)),     # 25th there
+    ("America/New_York", datetime(2024, 11, 25, 3, 0, tzinfo=STDLIB_UTC), (2024, 11, 23)),    # 24th there
+    ("Pacific/Auckland", datetime(2024, 11, 25, 11, 30, tzinfo=STDLIB_UTC), (2024, 11, 25)),  # 26th there
+    ("UTC", datetime(2024, 11, 25, 0, 10, tzinfo=STDLIB_UTC), (2024, 11, 24)),
+])
+def test_a_text_page_dated_yesterday_gets_the_day_before_in_the_input_zone(
+        zone: str, captured: datetime, day: tuple[int, int, int]) -> None:
+    from syndicate.sources import SourceContext, parse_text
+    text = "Harbour\n\nA story printed yesterday\n\nPublished\n\non\n\nYesterday\n\nThe body of the story.\n"
+    ctx = SourceContext(path="page.txt", captured_at=captured, tz=ZoneInfo(zone))
+    [article] = parse_text(text, ctx, format="scraped").articles
+    assert article.published is not None
+    local = article.published.astimezone(ZoneInfo(zone))
+    assert (local.year, local.month, local.day) == day and (local.hour, local.minute) == (0, 0)
