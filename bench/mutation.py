@@ -17,6 +17,7 @@ from __future__ import annotations
 import argparse
 import json
 import random
+import re
 import shutil
 import sqlite3
 import subprocess
@@ -42,6 +43,17 @@ TESTS: dict[str, list[str]] = {
     "syndicate/sections.py": ["tests/test_item_limits.py", "tests/test_publish.py", "tests/test_golden.py",
                               "tests/test_feed_validity.py"],
 }
+
+
+_DEF = re.compile(r"^\s*(async\s+)?def ")
+_ANNOTATED = re.compile(r"^\s*[A-Za-z_][A-Za-z0-9_]*\s*:\s*[^=]*\|")
+
+
+def annotation_only(operator: str, source_line: str) -> bool:
+    """A mutant of ``|`` in a signature or an annotated assignment: every module here has
+    ``from __future__ import annotations``, so annotations are never evaluated and such a
+    mutant cannot change behaviour (an equivalent mutant, left out of the sample)."""
+    return "BitOr" in operator and bool(_DEF.match(source_line) or _ANNOTATED.match(source_line))
 
 
 def copy_tree(dest: Path) -> None:
@@ -77,14 +89,17 @@ def run_module(tree: Path, module: str, *, sample: int, seed: int, timeout: floa
         raise SystemExit(f"{module}: the tests fail without a mutant:\n{baseline.stdout[-3000:]}")
     cr = str(Path(sys.executable).with_name("cosmic-ray"))
     subprocess.run([cr, "init", str(config), str(session)], cwd=tree, check=True)
+    source = (tree / module).read_text(encoding="utf-8").splitlines()
     with sqlite3.connect(session) as conn:
-        jobs = [r[0] for r in conn.execute("SELECT job_id FROM work_items ORDER BY job_id")]
+        specs = conn.execute("SELECT job_id, operator_name, start_pos_row FROM mutation_specs ORDER BY job_id")
+        jobs, equivalent = [], []
+        for job, operator, row in specs.fetchall():
+            (equivalent if annotation_only(operator, source[row - 1]) else jobs).append(job)
         total = len(jobs)
-        if sample and sample < total:
-            keep = set(random.Random(f"{seed}:{module}").sample(jobs, sample))
-            drop = [(j,) for j in jobs if j not in keep]
-            conn.executemany("DELETE FROM mutation_specs WHERE job_id = ?", drop)
-            conn.executemany("DELETE FROM work_items WHERE job_id = ?", drop)
+        keep = set(random.Random(f"{seed}:{module}").sample(jobs, sample)) if sample and sample < total else set(jobs)
+        drop = [(j,) for j in [*jobs, *equivalent] if j not in keep]
+        conn.executemany("DELETE FROM mutation_specs WHERE job_id = ?", drop)
+        conn.executemany("DELETE FROM work_items WHERE job_id = ?", drop)
     started = time.monotonic()
     subprocess.run([cr, "exec", str(config), str(session)], cwd=tree, check=True)
     seconds = time.monotonic() - started
@@ -102,18 +117,21 @@ def run_module(tree: Path, module: str, *, sample: int, seed: int, timeout: floa
             survivors.append({"line": line, "function": definition, "operator": operator,
                               "diff": "\n".join(d for d in (diff or "").splitlines()
                                                 if d.startswith(("+", "-")) and not d.startswith(("+++", "---")))})
-    return {"module": module, "mutants": total, "run": len(rows), "counts": counts,
+    return {"module": module, "mutants": total, "annotation_mutants": len(equivalent), "run": len(rows),
+            "counts": counts,
             "seconds": round(seconds), "survivors": survivors}
 
 
 def report(results: list[dict[str, object]], args: argparse.Namespace) -> str:
     lines = [f"# Mutation run: cosmic-ray, sample={args.sample or 'all'} seed={args.seed}", "",
-             "| module | mutants | run | killed | survived | timeout | other | seconds |",
-             "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |"]
+             "Mutants of annotations only (equivalent: never evaluated) are left out before sampling.", "",
+             "| module | mutants | annotation-only, left out | run | killed | survived | timeout | other | seconds |",
+             "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |"]
     for r in results:
         c = dict(r["counts"])  # type: ignore[call-overload]
         other = sum(v for k, v in c.items() if k not in ("killed", "survived", "timeout"))
-        lines.append(f"| {r['module']} | {r['mutants']} | {r['run']} | {c.get('killed', 0)} |"
+        lines.append(f"| {r['module']} | {r['mutants']} | {r.get('annotation_mutants', 0)} | {r['run']} |"
+                     f" {c.get('killed', 0)} |"
                      f" {c.get('survived', 0)} | {c.get('timeout', 0)} | {other} | {r['seconds']} |")
     for r in results:
         survivors = r["survivors"]

@@ -244,6 +244,7 @@ def test_sanitizer_leaves_no_live_hostile_markup(case: str) -> None:
     "javascript:alert(1)", "JAVASCRIPT:alert(1)", " javascript:alert(1)", "java\tscript:alert(1)",
     "vbscript:msgbox(1)", "data:text/html,<script>alert(1)</script>", "data:image/png;base64,AAAA",
     "file:///etc/passwd", "blob:https://contract.example/1", "filesystem:https://contract.example/x",
+    "ftp://files.contract.example/x", "//evil.contract.example/x",
 ])
 @pytest.mark.parametrize("attr", ["a href", "img src", "blockquote cite", "q cite", "del cite"])
 def test_no_scheme_but_http_mailto_tel_survives_in_a_url_attribute(url: str, attr: str) -> None:
