@@ -209,3 +209,31 @@ def test_serve_command_runs_and_stops_on_sigterm(tmp_path: Path) -> None:
     finally:
         proc.close()
 
+
+
+def test_each_encoding_revalidates_only_with_its_own_etag(site: tuple[Config, str]) -> None:
+    _, base = site
+    plain = get(f"{base}/feed.xml", **{"Accept-Encoding": "identity"})
+    zipped = requests.get(f"{base}/feed.xml", headers={"Accept-Encoding": "gzip"}, timeout=(2, 5), stream=True)
+    assert zipped.headers["Content-Encoding"] == "gzip"
+    # the identity ETag does not validate the gzip representation, nor the reverse
+    cross = requests.get(f"{base}/feed.xml", headers={"Accept-Encoding": "gzip", "If-None-Match": plain.headers["ETag"]},
+                         timeout=(2, 5), stream=True)
+    assert cross.status_code == 200 and cross.headers["Content-Encoding"] == "gzip"
+    back = get(f"{base}/feed.xml", **{"Accept-Encoding": "identity", "If-None-Match": zipped.headers["ETag"]})
+    assert back.status_code == 200 and back.content == plain.content
+    same = requests.get(f"{base}/feed.xml", headers={"Accept-Encoding": "gzip", "If-None-Match": zipped.headers["ETag"]},
+                        timeout=(2, 5))
+    assert same.status_code == 304
+
+
+def test_small_files_are_sent_uncompressed_and_unknown_types_as_octet_stream(site: tuple[Config, str]) -> None:
+    config, base = site
+    (config.output.dir / "tiny.txt").write_text("short", encoding="utf-8")
+    (config.output.dir / "blob.unknownext").write_bytes(b"\x00\x01" * 400)
+    tiny = requests.get(f"{base}/tiny.txt", headers={"Accept-Encoding": "gzip"}, timeout=(2, 5), stream=True)
+    assert tiny.status_code == 200 and "Content-Encoding" not in tiny.headers
+    assert tiny.raw.read(decode_content=False) == b"short"
+    blob = get(f"{base}/blob.unknownext", **{"Accept-Encoding": "gzip"})
+    assert blob.headers["Content-Type"] == "application/octet-stream"
+    assert "Content-Encoding" not in blob.headers and blob.content == b"\x00\x01" * 400
