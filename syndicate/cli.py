@@ -257,14 +257,19 @@ def deliver_command(config_path: str, limit: int | None, wait: bool, verbose: in
 @click.argument("endpoint", required=False)
 @click.option("--enable", is_flag=True, help="Also re-enable endpoints disabled by a 410 answer.")
 @click.option("--wait", is_flag=True, help="Wait for another running syndicate instead of exiting (exit 4).")
+@click.option("--discard", is_flag=True, help="Give up on the dead notifications instead of requeueing them.")
 @handle_errors
-def replay_command(config_path: str, endpoint: str | None, enable: bool, wait: bool) -> None:
+def replay_command(config_path: str, endpoint: str | None, enable: bool, wait: bool, discard: bool) -> None:
     """Requeue dead notifications (all, or ENDPOINT's: a name or a label from `status`)."""
+    from .push import discard as discard_dead
     from .push import replay
     from .state import open_state
 
     config = load(config_path)
     with open_state(config.state_path, wait=wait) as store:
+        if discard:
+            click.echo(f"discarded {discard_dead(store, endpoint)} dead notifications")
+            return
         count = replay(store, endpoint, enable=enable)
     click.echo(f"requeued {count} notifications; `syndicate deliver` sends them now")
 

@@ -55,6 +55,7 @@ from typing import Any
 
 from .config import Config, Schedule, load_config
 from .errors import BusyError, ConfigError, SyndicateError
+from .faults import crash_point
 from .publish import EXIT_OK, publish
 from .state import StateLock, from_iso, iso, open_state, read_only_state
 
@@ -354,6 +355,7 @@ class Daemon:
                      job_id, "problems" if errors else "ok", report.new, report.updated, report.unchanged,
                      report.withdrawn, report.inputs_read, len(report.files_written), len(report.feeds_changed),
                      report.notices_queued, errors, len(report.problems) - errors, report.seconds)
+        crash_point("daemon-between-jobs")    # the publish committed, its drain not yet run
         if report.notices_queued:
             self.drain_job()    # push now, not at the next drain tick
         else:

@@ -56,9 +56,10 @@ class PushError(SyndicateError):
     """A push target failed: carries the (redacted) target and the HTTP status."""
 
     def __init__(self, message: str, *, target: str, status: int | None = None,
-                 retry_after: float | None = None, permanent: bool = False):
+                 retry_after: float | None = None, permanent: bool = False, reached: bool = True):
         super().__init__(f"push failed: {target}: {message}")
         self.target = target
         self.status = status
         self.retry_after = retry_after
         self.permanent = permanent
+        self.reached = reached      # False: the request surely never reached the endpoint

@@ -1,15 +1,22 @@
 """The publish run: inputs -> ledger -> feeds in output/ -> outbox. The I/O shell
 around the pure core (sources, plan, render).
 
-Order of effects, chosen so that a kill at any moment loses nothing:
+Order of effects, chosen so that a kill at any moment loses nothing (each step has a
+named crash point, syndicate/faults.py; docs/push.md, "Crash points"):
 
-1. (tx 1) the ledger takes the new and edited articles and the inputs read. From here
-   on ids and first-seen dates are fixed, whatever happens next.
+1. (tx per batch) the ledger takes the new and edited articles and the inputs read,
+   and, in the same transaction, one announcement row per new or edited item (when
+   webhooks are configured). From here on ids, first-seen dates and what must be
+   announced are fixed, whatever happens next.
 2. Changed files are written atomically (pages first, then feeds, then the index).
-3. (tx 2) the new feed versions and the notifications announcing them are recorded
-   together. A feed counts as changed when its bytes differ from the version recorded,
-   not from the file on disk, so a run killed between 2 and 3 announces it next time.
+3. (last tx) the new feed versions, the files in place, and the notifications are
+   recorded together; the announcement rows become webhook messages there. A feed
+   counts as changed when its bytes differ from the version recorded, not from the
+   file on disk, so a run killed between 2 and 3 announces it next time.
 4. Due notifications are delivered (the outbox retries the rest later).
+
+``publish()`` runs ``_Run``'s named steps: read_and_commit, withdraw, rebuild_pages,
+write_feeds_and_enqueue.
 """
 
 from __future__ import annotations
@@ -22,11 +29,13 @@ import time
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from pathlib import Path
 from typing import Any
 
 from .codec import article_from_dict
 from .config import Config
 from .errors import StateError
+from .faults import crash_point
 from .inputs import InputFile, iter_batches
 from .model import Entry, Feed, FeedChange, FeedFormat, FeedInfo, ItemNotice, Problem, RunChanges
 from .plan import entry_link, lookup_bases, make_plan
@@ -185,8 +194,6 @@ def _taken_slugs(store: StateStore, plan_input: Sequence[Any], smap: SectionMap)
 # Articles per batch: parse, plan, commit and write a batch before reading the next, so
 # memory stays flat with corpus size (a 50k cold publish holds ~2k articles at a time).
 BATCH_ARTICLES = 2000
-# A webhook payload stays small: at most this many new and updated items per run.
-MAX_NOTICE_ITEMS = 100
 
 
 def publish(config: Config, *, now: datetime | None = None, dry_run: bool = False, wait: bool = False,
@@ -201,8 +208,8 @@ def publish(config: Config, *, now: datetime | None = None, dry_run: bool = Fals
             report = Report(dry_run=True)
             try:
                 with store.transaction():
-                    _run(store, config, report, now=now, rebuild=rebuild, withdraw=withdraw, restore=restore,
-                         on_file=on_file, dry_run=True)
+                    _Run(store, config, report, now=now, dry_run=True).run(
+                        rebuild=rebuild, withdraw=withdraw, restore=restore, on_file=on_file)
                     raise _DryRun()
             except _DryRun:
                 pass
@@ -211,8 +218,8 @@ def publish(config: Config, *, now: datetime | None = None, dry_run: bool = Fals
         run_id = store.start_run("publish", now)
         report = Report()
         try:
-            _run(store, config, report, now=now, rebuild=rebuild, withdraw=withdraw, restore=restore,
-                 on_file=on_file, dry_run=False, run_id=run_id, started=started)
+            _Run(store, config, report, now=now, dry_run=False, run_id=run_id, started=started).run(
+                rebuild=rebuild, withdraw=withdraw, restore=restore, on_file=on_file)
         except BaseException as err:
             try:
                 store.finish_run(run_id, datetime.now(UTC), "failed", {"error": str(err)[:500]})
@@ -228,142 +235,203 @@ def publish(config: Config, *, now: datetime | None = None, dry_run: bool = Fals
     return report
 
 
-def _run(store: StateStore, config: Config, report: Report, *, now: datetime, rebuild: bool,
-         withdraw: Sequence[str], restore: bool, on_file: Callable[[InputFile], None] | None, dry_run: bool,
-         run_id: int = 0, started: float = 0.0) -> None:
-    out_dir = config.output.dir
-    tx = (lambda: contextlib.nullcontext()) if dry_run else store.transaction
-    fingerprint = render_fingerprint(config)
-    stale = store.get_meta("render_fingerprint") != fingerprint   # config changed, or a run did not finish
-    if stale and not dry_run:
-        clean_temps(out_dir)            # only a run that did not finish leaves temp files
-    full = rebuild or stale or not (out_dir / INDEX_PATH).exists()
-    smap = SectionMap(config)
-    sections = _Sections(store, config)
-    touched: set[str] = set(sections.infos) if full else set()
-    in_run: set[str] = set()            # ledger keys written by this run (pages already rendered)
-    new_notices: list[ItemNotice] = []
-    upd_notices: list[ItemNotice] = []
-    problems: list[Problem] = []
+class _Run:
+    """One publish run as named steps (module docstring): read and commit the inputs
+    batch by batch, withdraw, rebuild pages, write the feeds, record and enqueue."""
 
-    pages_written = 0
-    marked = False
+    def __init__(self, store: StateStore, config: Config, report: Report, *, now: datetime, dry_run: bool,
+                 run_id: int = 0, started: float = 0.0):
+        self.store, self.config, self.report, self.now = store, config, report, now
+        self.dry_run, self.run_id, self.started = dry_run, run_id, started
+        self.out_dir = config.output.dir
+        self.announce = bool(config.webhooks)   # announcements are only worth recording for webhooks
+        self.sections = _Sections(store, config)
+        self.touched: set[str] = set()
+        self.in_run: set[str] = set()         # ledger keys written by this run (pages already rendered)
+        self.pages_written = 0
+        self.marked = False
 
-    def mark_incomplete() -> None:
-        """From the first ledger change or file write until step 4 records the fingerprint
-        again, the output may be behind the ledger or hold temp files: a run killed in
-        between makes the next one a full rebuild (and a temp-file sweep)."""
-        nonlocal marked
-        if not dry_run and not marked:
-            store.set_meta("render_fingerprint", "incomplete")
-            marked = True
+    def tx(self) -> contextlib.AbstractContextManager[Any]:
+        return contextlib.nullcontext() if self.dry_run else self.store.transaction()
 
-    def write(files: dict[str, bytes], *, pages: bool = False) -> None:
-        nonlocal pages_written
+    def run(self, *, rebuild: bool, withdraw: Sequence[str], restore: bool,
+            on_file: Callable[[InputFile], None] | None) -> None:
+        fingerprint = render_fingerprint(self.config)
+        stale = self.store.get_meta("render_fingerprint") != fingerprint   # config changed, or a run died
+        if stale and not self.dry_run:
+            clean_temps(self.out_dir)            # only a run that did not finish leaves temp files
+        full = rebuild or stale or not (self.out_dir / INDEX_PATH).exists()
+        if full or self.files_out_of_place():
+            self.touched = set(self.sections.infos)
+        self.read_and_commit(on_file)
+        self.withdraw(withdraw, restore)
+        if full and self.config.output.article_pages:
+            self.rebuild_pages()
+        self.write_feeds_and_enqueue(fingerprint)
+
+    def files_out_of_place(self) -> bool:
+        """A feed, section page, index or OPML file recorded by an earlier run is missing,
+        or its size or mtime differ (deleted or edited by hand): rewrite the feed level."""
+        for rel, (size, mtime_ns) in self.store.recorded_files().items():
+            try:
+                st = (self.out_dir / rel).stat()
+            except OSError:
+                return True
+            if st.st_size != size or st.st_mtime_ns != mtime_ns:
+                return True
+        return False
+
+    def mark_incomplete(self) -> None:
+        """From the first ledger change or file write until the last step records the
+        fingerprint again, the output may be behind the ledger or hold temp files: a run
+        killed in between makes the next one a full rebuild (and a temp-file sweep)."""
+        if not self.dry_run and not self.marked:
+            self.store.set_meta("render_fingerprint", "incomplete")
+            self.marked = True
+
+    def write(self, files: dict[str, bytes], *, pages: bool = False) -> None:
         if not files:
             return
-        mark_incomplete()
-        if dry_run:
-            report.files_written += changed_files(out_dir, files)
+        self.mark_incomplete()
+        if self.dry_run:
+            self.report.files_written += changed_files(self.out_dir, files)
         elif pages:
             # Article pages: atomic (temp + rename) but not synced one batch at a time;
             # one os.sync() before the feeds go out makes them all durable. Syncing per
             # batch stalled file creation on the journal: 4.3 s instead of 1.3 s of
             # open() for a cold 10k publish (cProfile, this machine).
-            done = write_files(out_dir, files, durable=False)
-            pages_written += len(done)
-            report.files_written += done
+            done = write_files(self.out_dir, files, durable=False)
+            self.pages_written += len(done)
+            self.report.files_written += done
+            crash_point("pages-written")
         else:
-            report.files_written += write_files(out_dir, files)
+            self.report.files_written += write_files(self.out_dir, files)
 
-    # 1. inputs, batch by batch: plan, commit to the ledger, write the article pages
-    for batch in iter_batches(config, known=store.input_fingerprints(), on_file=on_file, chunk=BATCH_ARTICLES):
-        problems.extend(batch.problems)
-        report.inputs_read += len(batch.read)
-        report.inputs_unchanged += batch.skipped_unchanged
-        known = store.records_with_base(lookup_bases(batch.articles, smap))
-        plan = make_plan(batch.articles, known, _taken_slugs(store, batch.articles, smap),
-                         next_seq=store.next_seq(), config=config, sections=smap, now=now,
-                         first_seen_offset=report.new)
-        report.new += len(plan.new)
-        report.updated += len(plan.updated)
-        report.unchanged += plan.unchanged
-        report.withdrawn += plan.withdrawn_seen
-        with tx():
-            if plan.new or plan.updated:
-                mark_incomplete()       # in the same transaction as the ledger change
-            store.upsert_entries((*plan.new, *plan.updated))
-            store.record_sections(plan.sections.items())
-            store.record_inputs((str(f.path), f.size, f.mtime_ns, digest) for f, digest in batch.read)
-        if set(plan.sections) - set(sections.infos):
-            sections.refresh()
-        touched |= plan.touched_sections
-        changed = (*plan.new, *plan.updated)
-        in_run.update(e.key for e in changed)
-        new_notices += [_notice(e) for e in plan.new[:MAX_NOTICE_ITEMS - len(new_notices)]]
-        upd_notices += [_notice(e) for e in plan.updated[:MAX_NOTICE_ITEMS - len(upd_notices)]]
-        if config.output.article_pages:
-            write(render_pages(sections, changed), pages=True)
-    report.problems = tuple(problems)
+    def read_and_commit(self, on_file: Callable[[InputFile], None] | None) -> None:
+        """Inputs batch by batch: plan, commit to the ledger with what must be announced,
+        then write the batch's article pages."""
+        store, report, smap = self.store, self.report, SectionMap(self.config)
+        problems: list[Problem] = []
+        for batch in iter_batches(self.config, known=store.input_fingerprints(), on_file=on_file,
+                                  chunk=BATCH_ARTICLES):
+            problems.extend(batch.problems)
+            report.inputs_read += len(batch.read)
+            report.inputs_unchanged += batch.skipped_unchanged
+            known = store.records_with_base(lookup_bases(batch.articles, smap))
+            plan = make_plan(batch.articles, known, _taken_slugs(store, batch.articles, smap),
+                             next_seq=store.next_seq(), config=self.config, sections=smap, now=self.now,
+                             first_seen_offset=report.new)
+            report.new += len(plan.new)
+            report.updated += len(plan.updated)
+            report.unchanged += plan.unchanged
+            report.withdrawn += plan.withdrawn_seen
+            changed = (*plan.new, *plan.updated)
+            with self.tx():
+                if changed:
+                    self.mark_incomplete()       # in the same transaction as the ledger change
+                store.upsert_entries(changed)
+                store.record_sections(plan.sections.items())
+                store.record_inputs((str(f.path), f.size, f.mtime_ns, digest) for f, digest in batch.read)
+                if self.announce and changed:
+                    store.record_announcements(
+                        [*_announcements("new", plan.new), *_announcements("updated", plan.updated)], self.now)
+            if not self.dry_run:
+                crash_point("ledger-commit")
+            if set(plan.sections) - set(self.sections.infos):
+                self.sections.refresh()
+            self.touched |= plan.touched_sections
+            self.in_run.update(e.key for e in changed)
+            if self.config.output.article_pages:
+                self.write(render_pages(self.sections, changed), pages=True)
+        report.problems = tuple(problems)
 
-    # 2. withdrawals (and their undoing) asked for on the command line
-    removed: list[str] = []
-    with tx():
-        if withdraw:
-            mark_incomplete()
-        for ident in withdraw:
-            rec = store.set_withdrawn(ident, not restore)
-            if rec is None:
-                raise StateError(f"cannot withdraw: {ident}: no such item (give its id or slug;"
-                                 " `syndicate items` lists them)")
-            touched.add(rec.section_slug)
-            if restore:
-                rows = store.rows_by_keys([rec.key])
-                if config.output.article_pages:
-                    write(render_pages(sections, (entry_from_row(config, r, d) for r, d in rows)), pages=True)
-            else:
-                removed.append(f"{rec.section_slug}/{rec.slug}.html")
-    if removed and not dry_run:
-        report.files_written += remove_files(out_dir, removed)
+    def withdraw(self, idents: Sequence[str], restore: bool) -> None:
+        """Withdrawals (and their undoing) asked for on the command line, announced as
+        withdrawn (or updated) in the same transaction."""
+        removed: list[str] = []
+        config, store = self.config, self.store
+        with self.tx():
+            if idents:
+                self.mark_incomplete()
+            for ident in idents:
+                rec = store.set_withdrawn(ident, not restore)
+                if rec is None:
+                    raise StateError(f"cannot withdraw: {ident}: no such item (give its id or slug;"
+                                     " `syndicate items` lists them)")
+                self.touched.add(rec.section_slug)
+                entries = [entry_from_row(config, r, d) for r, d in store.rows_by_keys([rec.key])]
+                if self.announce:
+                    store.record_announcements(_announcements("updated" if restore else "withdrawn", entries),
+                                               self.now)
+                if restore:
+                    if config.output.article_pages:
+                        self.write(render_pages(self.sections, entries), pages=True)
+                else:
+                    removed.append(f"{rec.section_slug}/{rec.slug}.html")
+        if removed and not self.dry_run:
+            self.report.files_written += remove_files(self.out_dir, removed)
 
-    # 3. a full rebuild (first run, config change, --rebuild): every other page too, in batches
-    if full and config.output.article_pages:
+    def rebuild_pages(self) -> None:
+        """A full rebuild (first run, config change, --rebuild): every other page too, in batches."""
         pending: list[Entry] = []
-        for r, d in store.all_entries(skip=in_run):
-            pending.append(entry_from_row(config, r, d))
+        for r, d in self.store.all_entries(skip=self.in_run):
+            pending.append(entry_from_row(self.config, r, d))
             if len(pending) >= BATCH_ARTICLES:
-                write(render_pages(sections, pending), pages=True)
+                self.write(render_pages(self.sections, pending), pages=True)
                 pending = []
-        write(render_pages(sections, pending), pages=True)
+        self.write(render_pages(self.sections, pending), pages=True)
 
-    # 4. feeds, section pages, index, OPML; then record versions + notifications together
-    if pages_written:
-        os.sync()    # every page durable before a feed that links to it
-    site = render_feeds(store, config, sections, touched)
-    write(site.files)
-    report.sections = len(sections.infos)
-    report.articles_total = store.count_articles()
-    recorded = store.feed_hashes()
-    versions = []
-    changes = []
-    for rel, (info, fmt) in site.feeds.items():
-        digest = hashlib.sha256(site.files[rel]).hexdigest()
-        if recorded.get(rel) != digest:
-            versions.append((rel, info.self_urls[fmt], digest, now))
-            changes.append(FeedChange(feed_key=info.key, title=info.title, format=fmt,
-                                      url=info.self_urls[fmt], path=rel))
-    report.feeds_changed = [c.path for c in changes]
-    if dry_run:
-        return
-    run_changes = RunChanges(feeds=tuple(changes), new=tuple(new_notices), updated=tuple(upd_notices))
-    with store.transaction():
-        store.record_feeds(versions)
-        store.set_meta("render_fingerprint", fingerprint)
-        if run_changes and _has_targets(config):
-            report.notices_queued = _enqueue(store, config, run_changes, now)
-        report.seconds = time.monotonic() - started
-        store.finish_run(run_id, datetime.now(UTC), "problems" if report.errors else "ok",
-                         report.summary())
+    def write_feeds_and_enqueue(self, fingerprint: str) -> None:
+        """Feeds, section pages, index, OPML; then record versions, files and notices together."""
+        store, config, report = self.store, self.config, self.report
+        if self.pages_written:
+            os.sync()    # every page durable before a feed that links to it
+        site = render_feeds(store, config, self.sections, self.touched)
+        self.write(site.files)
+        report.sections = len(self.sections.infos)
+        report.articles_total = store.count_articles()
+        recorded = store.feed_hashes()
+        versions = []
+        changes = []
+        for rel, (info, fmt) in site.feeds.items():
+            digest = hashlib.sha256(site.files[rel]).hexdigest()
+            if recorded.get(rel) != digest:
+                versions.append((rel, info.self_urls[fmt], digest, self.now))
+                changes.append(FeedChange(feed_key=info.key, title=info.title, format=fmt,
+                                          url=info.self_urls[fmt], path=rel))
+        report.feeds_changed = [c.path for c in changes]
+        if self.dry_run:
+            return
+        in_place = _stat_files(self.out_dir, site.files)
+        with store.transaction():
+            store.record_feeds(versions)
+            # every section rendered: the files recorded are exactly these (a section or
+            # format dropped from the config is not looked for again)
+            store.record_files(in_place, replace=self.touched >= set(self.sections.infos))
+            store.set_meta("render_fingerprint", fingerprint)
+            if _has_targets(config):
+                report.notices_queued = _enqueue(store, config, RunChanges(feeds=tuple(changes)), self.now)
+            report.seconds = time.monotonic() - self.started
+            store.finish_run(self.run_id, datetime.now(UTC), "problems" if report.errors else "ok",
+                             report.summary())
+        crash_point("outbox-commit")
+
+
+def _announcements(kind: str, entries: Iterable[Entry]) -> list[tuple[str, str, dict[str, Any]]]:
+    from .push.outbox import item_payload
+    return [(e.guid, kind, item_payload(_notice(e))) for e in entries]
+
+
+def _stat_files(out_dir: Path, rels: Iterable[str]) -> list[tuple[str, int, int]]:
+    """(path, size, mtime_ns) of the feed-level files now in place."""
+    out = []
+    for rel in rels:
+        try:
+            st = (out_dir / rel).stat()
+        except OSError:
+            continue
+        out.append((rel, st.st_size, st.st_mtime_ns))
+    return out
 
 
 def _has_targets(config: Config) -> bool:

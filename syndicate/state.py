@@ -112,6 +112,28 @@ MIGRATIONS: tuple[str, ...] = (
     ALTER TABLE articles ADD COLUMN alias TEXT;
     CREATE INDEX articles_by_alias ON articles (alias);
     """,
+    # 4: what must be announced, recorded in the transaction of the ledger change that
+    # makes an item new, updated or withdrawn (issue 8); the outbox turns these rows into
+    # webhook messages and deletes them in the transaction that queues the messages.
+    # And the size and mtime of every feed-level file written, so that a file deleted or
+    # emptied by hand is noticed and rewritten by the next run. And which notices may
+    # already have been sent (never merged into a message with a new webhook-id).
+    """
+    CREATE TABLE announcements (
+        id       INTEGER PRIMARY KEY,   -- announcement order
+        guid     TEXT NOT NULL,
+        kind     TEXT NOT NULL,         -- 'new' | 'updated' | 'withdrawn'
+        item     TEXT NOT NULL,         -- JSON: the item as a webhook carries it
+        created  TEXT NOT NULL
+    );
+    CREATE TABLE files (
+        path     TEXT PRIMARY KEY,      -- relative to output/
+        size     INTEGER NOT NULL,
+        mtime_ns INTEGER NOT NULL
+    );
+    -- 1 while a notice is handed to a target and its outcome not yet recorded
+    ALTER TABLE notices ADD COLUMN offered INTEGER NOT NULL DEFAULT 0;
+    """,
 )
 SCHEMA_VERSION = len(MIGRATIONS)
 
@@ -150,6 +172,21 @@ def _record(row: Sequence[Any]) -> LedgerRecord:
                         content_hash=row[7], seq=row[8], withdrawn=bool(row[9]))
 
 
+def is_storage_error(err: sqlite3.Error) -> bool:
+    """The disk under the state is full or failing (not a bug in a query)."""
+    name = getattr(err, "sqlite_errorname", "") or ""
+    return name in ("SQLITE_FULL", "SQLITE_CANTOPEN") or name.startswith("SQLITE_IOERR")
+
+
+def storage_error(path: Path, err: sqlite3.Error) -> StateError:
+    """One clean message for a write the state's disk refused; nothing committed is lost."""
+    if getattr(err, "sqlite_errorname", "") == "SQLITE_FULL":
+        return StateError(f"state: disk full: {path}: {err}; free space on that disk and run again"
+                          " (the last committed run is kept, nothing is lost)")
+    return StateError(f"cannot write state: {path}: {err}; check the disk and run again"
+                      " (the last committed run is kept)")
+
+
 class StateStore:
     """A connection to the state file. Use :func:`open_state` to get one."""
 
@@ -160,15 +197,31 @@ class StateStore:
     # --- transactions ---------------------------------------------------------
     @contextmanager
     def transaction(self) -> Iterator[sqlite3.Connection]:
-        """BEGIN IMMEDIATE ... COMMIT, rolled back on any exception."""
-        self.conn.execute("BEGIN IMMEDIATE")
+        """BEGIN IMMEDIATE ... COMMIT, rolled back on any exception.
+
+        Raises StateError when the disk is full or failing: SQLite then has already
+        rolled back on its own, and a second ROLLBACK used to hide the cause behind
+        "cannot rollback - no transaction is active" (issue 8, section 4)."""
+        try:
+            self.conn.execute("BEGIN IMMEDIATE")
+        except sqlite3.OperationalError as err:
+            if is_storage_error(err):
+                raise storage_error(self.path, err) from err
+            raise
         try:
             yield self.conn
-        except BaseException:
-            self.conn.execute("ROLLBACK")
+        except BaseException as err:
+            if self.conn.in_transaction:
+                self.conn.execute("ROLLBACK")
+            if isinstance(err, sqlite3.Error) and is_storage_error(err):
+                raise storage_error(self.path, err) from err
             raise
-        else:
+        try:
             self.conn.execute("COMMIT")
+        except sqlite3.Error as err:
+            if self.conn.in_transaction:
+                self.conn.execute("ROLLBACK")
+            raise storage_error(self.path, err) from err
 
     # --- meta -----------------------------------------------------------------
     def get_meta(self, key: str) -> str | None:
@@ -285,9 +338,44 @@ class StateStore:
             "SET url = excluded.url, sha256 = excluded.sha256, written = excluded.written",
             [(p, u, h, iso(w)) for p, u, h, w in rows])
 
+    # --- announcements (what the outbox still has to turn into messages) ----------
+    def record_announcements(self, rows: Iterable[tuple[str, str, dict[str, Any]]], now: datetime) -> None:
+        """(guid, kind, item) rows, in announcement order; call in the ledger change's transaction."""
+        at = iso(now)
+        self.conn.executemany("INSERT INTO announcements (guid, kind, item, created) VALUES (?, ?, ?, ?)",
+                              [(guid, kind, dumps(item), at) for guid, kind, item in rows])
+
+    def take_announcements(self) -> list[tuple[str, dict[str, Any]]]:
+        """Every recorded (kind, item), oldest first, deleting them: call inside the
+        transaction that queues the messages carrying them."""
+        rows = self.conn.execute("SELECT kind, item FROM announcements ORDER BY id").fetchall()
+        if rows:
+            self.conn.execute("DELETE FROM announcements")
+        return [(kind, loads(item)) for kind, item in rows]
+
+    def count_announcements(self) -> int:
+        return int(self.conn.execute("SELECT COUNT(*) FROM announcements").fetchone()[0])
+
+    # --- files in place (feeds, section pages, index, OPML) ------------------------
+    def recorded_files(self) -> dict[str, tuple[int, int]]:
+        return {r[0]: (r[1], r[2]) for r in self.conn.execute("SELECT path, size, mtime_ns FROM files")}
+
+    def record_files(self, rows: Iterable[tuple[str, int, int]], *, replace: bool = False) -> None:
+        """Record files in place; ``replace``: these are all of them (forget the others)."""
+        if replace:
+            self.conn.execute("DELETE FROM files")
+        self.conn.executemany(
+            "INSERT INTO files (path, size, mtime_ns) VALUES (?, ?, ?) ON CONFLICT (path) DO UPDATE"
+            " SET size = excluded.size, mtime_ns = excluded.mtime_ns", list(rows))
+
     # --- runs (heartbeat) -----------------------------------------------------
     def start_run(self, kind: str, now: datetime) -> int:
-        cur = self.conn.execute("INSERT INTO runs (kind, started) VALUES (?, ?)", (kind, iso(now)))
+        try:
+            cur = self.conn.execute("INSERT INTO runs (kind, started) VALUES (?, ?)", (kind, iso(now)))
+        except sqlite3.Error as err:
+            if is_storage_error(err):
+                raise storage_error(self.path, err) from err
+            raise
         return int(cur.lastrowid or 0)
 
     def finish_run(self, run_id: int, now: datetime, status: str, summary: dict[str, Any]) -> None:
@@ -402,8 +490,11 @@ class StateLock:
                     os.close(fd)
                     raise BusyError(self.busy.format(path=self.path, pid=holder)) from None
                 time.sleep(0.05)
-        os.ftruncate(fd, 0)
-        os.pwrite(fd, str(os.getpid()).encode(), 0)
+        try:
+            os.ftruncate(fd, 0)
+            os.pwrite(fd, str(os.getpid()).encode(), 0)
+        except OSError:
+            pass        # the pid is only for the busy message; the flock is what guards (disk full)
         self.fd = fd
 
     def release(self) -> None:

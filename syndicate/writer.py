@@ -18,6 +18,7 @@ from collections.abc import Iterable, Mapping
 from pathlib import Path
 
 from .errors import OutputError
+from .faults import crash_point
 
 TEMP_PREFIX = ".syndicate-tmp-"
 # Up to this many files, fsync each; above, write all and sync once (see module doc).
@@ -76,6 +77,8 @@ def write_files(out_dir: Path, files: Mapping[str, bytes], *, durable: bool = Tr
             os.sync()
         for tmp, target in temps:
             os.replace(tmp, target)
+            if durable:
+                crash_point("feed-replaced")    # renamed, the folder not yet fsynced
         if durable:
             for folder in sorted({t.parent for _, t in temps}):
                 _fsync_dir(folder)

@@ -1,19 +1,20 @@
 """Publish killed at random moments never leaves a broken output/ or ledger (issue 2,
-"Safety and bad input"), and two publishes on one state never interleave.
+"Safety and bad input"), never loses an announcement (issue 8, issue 14), and two
+publishes on one state never interleave.
 
-A real `python -m syndicate publish` process is SIGKILLed after a seeded random delay
-between 0 and the measured time of a full run. After each kill every file in output/
-must be complete and valid (the writer's own ``.syndicate-tmp-*`` files aside), and ids
-and published dates already recorded must not have moved; then a normal publish must
-complete, with valid output and every article in the ledger.
+A real `python -m syndicate publish` process, with a loopback hub and webhook receiver
+configured, is SIGKILLed after a seeded random delay between 0 and the measured time of
+a full run. After each kill every file in output/ must be complete and valid (the
+writer's own ``.syndicate-tmp-*`` files aside), and ids and published dates already
+recorded must not have moved; then a normal publish must complete, with valid output,
+every article in the ledger, and every ledger item in a delivered or pending notice.
 
-SYNDICATE_CRASH_KILLS (default 15) and SYNDICATE_CRASH_SEED (default 4287) change the
-number of kills and the random moments, for a longer hunt.
+SYNDICATE_CRASH_KILLS (default 40 for the slow test; the quick one runs 3) and
+SYNDICATE_CRASH_SEED (default 4287) change the number of kills and the random moments.
 """
 
 from __future__ import annotations
 
-import importlib.util
 import os
 import random
 import signal
@@ -23,15 +24,16 @@ import sys
 import time
 from datetime import datetime
 from pathlib import Path
-from types import ModuleType
 
 import pytest
 from conformance import check_output_dir
+from nothing_lost import announced, env, load_gen_corpus, notice_items, start_receiver
 
 REPO = Path(__file__).resolve().parent.parent
 ARTICLES = 2000
 SECTIONS = 10
-KILLS = int(os.environ.get("SYNDICATE_CRASH_KILLS", "15"))
+KILLS = int(os.environ.get("SYNDICATE_CRASH_KILLS", "40"))
+QUICK_KILLS = 3
 SEED = int(os.environ.get("SYNDICATE_CRASH_SEED", "4287"))
 ADDED_PER_ROUND = 20
 
@@ -53,15 +55,18 @@ item_limit = 20
 [state]
 path = "state/site.db"
 """
+PUSH = """
+[[hubs]]
+url = "http://127.0.0.1:{port}/hub"
 
+[[webhooks]]
+name = "shop"
+url = "http://127.0.0.1:{port}/hook"
+secret_env = "SHOP_SECRET"
 
-def load_gen_corpus() -> ModuleType:
-    path = REPO / "bench" / "gen_corpus.py"
-    spec = importlib.util.spec_from_file_location("gen_corpus", path)
-    assert spec is not None and spec.loader is not None, f"cannot load {path}"
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
+[delivery]
+retry_schedule = [0, 0, 0, 0, 0, 0, 0, 0, 0, 0]
+"""
 
 
 def publish_cmd(config: Path, *args: str) -> list[str]:
@@ -69,7 +74,8 @@ def publish_cmd(config: Path, *args: str) -> list[str]:
 
 
 def run_publish(config: Path, *args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(publish_cmd(config, *args), capture_output=True, text=True, timeout=300, check=False)
+    return subprocess.run(publish_cmd(config, *args), capture_output=True, text=True, timeout=300, check=False,
+                          env=env())
 
 
 def ledger(state: Path) -> dict[str, str]:
@@ -78,6 +84,8 @@ def ledger(state: Path) -> dict[str, str]:
         return {}
     conn = sqlite3.connect(f"file:{state}?mode=ro", uri=True)
     try:
+        if conn.execute("SELECT 1 FROM sqlite_master WHERE name = 'articles'").fetchone() is None:
+            return {}           # killed before its first migration committed: an empty ledger
         return dict(conn.execute("SELECT guid, published FROM articles").fetchall())
     finally:
         conn.close()
@@ -85,7 +93,7 @@ def ledger(state: Path) -> dict[str, str]:
 
 def kill_after(config: Path, delay: float) -> bool:
     """Start a publish, SIGKILL it after ``delay`` s; True if it was still running."""
-    proc = subprocess.Popen(publish_cmd(config), stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    proc = subprocess.Popen(publish_cmd(config), stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, env=env())
     try:
         proc.wait(timeout=delay)
         return False            # finished before the kill
@@ -113,70 +121,95 @@ def assert_feeds_agree(view: object, history: dict[str, str], when: str) -> None
                 assert item.published == datetime.fromisoformat(history[item.id]), (when, rel, item)
 
 
-@pytest.mark.slow
-def test_publish_killed_at_random_moments_leaves_valid_output(tmp_path: Path) -> None:
+def assert_all_in_notices(state: Path, when: str) -> None:
+    """Every ledger item is carried by a webhook notice that is delivered or pending (issue 14)."""
+    items = notice_items(state)
+    carried = items.get("delivered", set()) | items.get("pending", set())
+    missing = set(ledger(state)) - carried
+    assert not missing, f"{when}: {len(missing)} ledger items in no delivered or pending notice: {sorted(missing)[:3]}"
+
+
+def kill_publish_at_random_moments(tmp_path: Path, kills: int) -> None:
     gen = load_gen_corpus()
     pages, state, output = tmp_path / "pages", tmp_path / "state" / "site.db", tmp_path / "output"
     gen.generate(pages, ARTICLES, SECTIONS, 20, 1)
+    rec = start_receiver()
     config = tmp_path / "site.toml"
-    config.write_text(CONFIG, "utf-8")
+    config.write_text(CONFIG + PUSH.format(port=rec.port), "utf-8")
     total = ARTICLES
-
-    # Measure a full cold run and an incremental one; they bound the random kill moments.
-    began = time.monotonic()
-    result = run_publish(config)
-    cold_s = time.monotonic() - began
-    assert result.returncode == 0, result.stderr
-    for i in range(ADDED_PER_ROUND):
-        gen.append_article(pages, total + i, SECTIONS, 1)
-    total += ADDED_PER_ROUND
-    began = time.monotonic()
-    result = run_publish(config)
-    add_s = time.monotonic() - began
-    assert result.returncode == 0, result.stderr
-
-    rng = random.Random(SEED)
-    cache: dict = {}
-    landed = 0
-    history: dict[str, str] = {}
-    for round_no in range(KILLS):
-        cold = round_no % 5 == 0
-        if cold:                                  # a first publish: no state, no output
-            for path in (state, state.with_name(state.name + "-wal"), state.with_name(state.name + "-shm")):
-                path.unlink(missing_ok=True)
-            for path in sorted(output.rglob("*"), reverse=True):
-                path.rmdir() if path.is_dir() else path.unlink()
-            history = {}
-            delay = rng.uniform(0, cold_s)
-        else:                                     # new pages since the last run
-            for i in range(ADDED_PER_ROUND):
-                gen.append_article(pages, total + i, SECTIONS, 1)
-            total += ADDED_PER_ROUND
-            delay = rng.uniform(0, add_s)
-        when = f"round {round_no} ({'cold' if cold else 'added pages'}, kill after {delay:.2f} s)"
-        landed += kill_after(config, delay)
-
-        if output.exists() and any(output.iterdir()):
-            view = check_output_dir(output, allow_temps=True, consumers=False, require_feeds=False,
-                                    cache=cache)
-            assert_feeds_agree(view, history, when)
-        after_kill = ledger(state)
-        assert_stable(history, after_kill, when)
-
+    try:
+        # Measure a full cold run and an incremental one; they bound the random kill moments.
+        began = time.monotonic()
         result = run_publish(config)
-        assert result.returncode == 0, f"{when}: the next publish failed: {result.stderr}"
-        view = check_output_dir(output, consumers=False, cache=cache)   # no temp file left either
-        now = ledger(state)
-        assert_stable(history, now, f"{when}, then a full publish")
-        assert_stable(after_kill, now, f"{when}, then a full publish")
-        assert len(now) == total, f"{when}: ledger has {len(now)} articles, the pages hold {total}"
-        assert_feeds_agree(view, now, when)
-        history = now
+        cold_s = time.monotonic() - began
+        assert result.returncode == 0, result.stderr
+        for i in range(ADDED_PER_ROUND):
+            gen.append_article(pages, total + i, SECTIONS, 1)
+        total += ADDED_PER_ROUND
+        began = time.monotonic()
+        result = run_publish(config)
+        add_s = time.monotonic() - began
+        assert result.returncode == 0, result.stderr
 
-    # Most kills must land mid-run, or this test tests nothing.
-    assert landed >= KILLS * 2 // 3, f"only {landed} of {KILLS} kills landed before the run ended"
-    # The final output, read by real consumers too.
-    check_output_dir(output)
+        rng = random.Random(SEED)
+        cache: dict = {}
+        landed = 0
+        history: dict[str, str] = {}
+        for round_no in range(kills):
+            cold = round_no % 5 == 0
+            if cold:                                  # a first publish: no state, no output
+                for path in (state, state.with_name(state.name + "-wal"), state.with_name(state.name + "-shm")):
+                    path.unlink(missing_ok=True)
+                for path in sorted(output.rglob("*"), reverse=True):
+                    path.rmdir() if path.is_dir() else path.unlink()
+                history = {}
+                delay = rng.uniform(0, cold_s)
+            else:                                     # new pages since the last run
+                for i in range(ADDED_PER_ROUND):
+                    gen.append_article(pages, total + i, SECTIONS, 1)
+                total += ADDED_PER_ROUND
+                delay = rng.uniform(0, add_s)
+            when = f"round {round_no} ({'cold' if cold else 'added pages'}, kill after {delay:.2f} s)"
+            landed += kill_after(config, delay)
+
+            if output.exists() and any(output.iterdir()):
+                view = check_output_dir(output, allow_temps=True, consumers=False, require_feeds=False,
+                                        cache=cache)
+                assert_feeds_agree(view, history, when)
+            after_kill = ledger(state)
+            assert_stable(history, after_kill, when)
+
+            result = run_publish(config)
+            assert result.returncode == 0, f"{when}: the next publish failed: {result.stderr}"
+            view = check_output_dir(output, consumers=False, cache=cache)   # no temp file left either
+            now = ledger(state)
+            assert_stable(history, now, f"{when}, then a full publish")
+            assert_stable(after_kill, now, f"{when}, then a full publish")
+            assert len(now) == total, f"{when}: ledger has {len(now)} articles, the pages hold {total}"
+            assert_feeds_agree(view, now, when)
+            assert_all_in_notices(state, when)
+            history = now
+
+        # Most kills must land mid-run, or this test tests nothing.
+        assert landed >= kills * 2 // 3, f"only {landed} of {kills} kills landed before the run ended"
+        got = announced(rec)
+        lost = set(history) - got.items("new")
+        print(f"random kills: {kills} run, {landed} landed mid-run; {len(history)} items in the final ledger,"
+              f" {len(lost)} never reached the webhook receiver ({got.messages} messages)")
+        assert not lost, f"{len(lost)} items never reached the receiver: {sorted(lost)[:3]}"
+        # The final output, read by real consumers too.
+        check_output_dir(output)
+    finally:
+        rec.stop()
+
+
+def test_publish_killed_at_a_few_random_moments_loses_nothing(tmp_path: Path) -> None:
+    kill_publish_at_random_moments(tmp_path, QUICK_KILLS)
+
+
+@pytest.mark.slow
+def test_publish_killed_at_random_moments_leaves_valid_output(tmp_path: Path) -> None:
+    kill_publish_at_random_moments(tmp_path, KILLS)
 
 
 def test_second_publish_on_same_state_exits_busy(tmp_path: Path) -> None:

@@ -1,7 +1,7 @@
 """The push side: WebSub hubs, signed webhooks and XML-RPC pings through a durable outbox.
 
 ``enqueue`` (inside the publish transaction) -> ``deliver_due`` (now, and on every
-daemon tick) -> ``outbox_status`` / ``replay`` for operators. See docs/push.md.
+daemon tick) -> ``outbox_status`` / ``replay`` / ``discard`` for operators. See docs/push.md.
 """
 
 from __future__ import annotations
@@ -12,6 +12,7 @@ from .outbox import (
     EndpointStatus,
     OutboxStatus,
     deliver_due,
+    discard,
     enqueue,
     make_session,
     next_attempt,
@@ -33,6 +34,7 @@ __all__ = [
     "WebSubTarget",
     "WebhookTarget",
     "deliver_due",
+    "discard",
     "endpoint_label",
     "enqueue",
     "make_session",

@@ -137,11 +137,18 @@ def post(session: requests.Session, url: str, *, label: str, timeout: tuple[floa
     except requests.Timeout as err:
         phase = "connect" if isinstance(err, requests.ConnectTimeout) else "read"
         raise PushError(f"timed out ({phase} timeout {timeout[0 if phase == 'connect' else 1]:g} s)",
-                        target=label) from None
+                        target=label, reached=phase != "connect") from None
     except requests.ConnectionError as err:
-        raise PushError(f"connection failed ({_root_cause(err)})", target=label) from None
+        cause = _root_cause(err)
+        raise PushError(f"connection failed ({cause})", target=label,
+                        reached=cause not in _NOT_REACHED) from None
     except requests.RequestException as err:
         raise PushError(f"request failed ({type(err).__name__})", target=label) from None
+
+
+# Root causes after which the endpoint surely got nothing (the outbox may then merge the
+# message into a later one; one that may have arrived keeps its webhook-id).
+_NOT_REACHED = frozenset({"connection refused", "ConnectionRefusedError", "gaierror", "NameResolutionError"})
 
 
 def _root_cause(err: BaseException) -> str:

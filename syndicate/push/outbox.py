@@ -16,7 +16,10 @@ Collapsing (issue 3, "Superseded notifications collapse"):
   the newest version of each item winning. The merged-away messages are marked
   superseded, never edited: one that was sent but whose answer was lost keeps its
   id and body, so receiver deduplication stays sound. Merging stops at
-  ``MAX_MERGED_ITEMS`` items; beyond that runs travel as separate messages.
+  ``MAX_MERGED_ITEMS`` items, and never takes in a message the endpoint may have
+  seen (``offered``, or answered): that one is resent as it is, same webhook-id.
+  A run with more than ``MAX_MESSAGE_ITEMS`` items sends several messages in order
+  (payload.py).
 
 Delivery runs one task per endpoint on a thread pool (``delivery.concurrency``
 workers), so a slow endpoint holds one worker and never the others. Within an
@@ -34,7 +37,7 @@ import random
 import sqlite3
 import time
 import uuid
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Sequence
 from concurrent.futures import FIRST_COMPLETED, ThreadPoolExecutor, wait
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
@@ -46,23 +49,35 @@ from requests.adapters import HTTPAdapter
 from ..codec import dumps
 from ..config import Config, DeliveryConfig
 from ..errors import ConfigError, PushError
-from ..model import FeedChange, FeedFormat, ItemNotice, RunChanges
-from ..state import StateStore, from_iso, iso
+from ..faults import crash_point
+from ..model import RunChanges
+from ..state import StateStore, iso
 from .base import Notice, Target, endpoint_label
+from .payload import (
+    MAX_MERGED_ITEMS,
+    MAX_MESSAGE_ITEMS,
+    item_count,
+    item_payload,
+    merge_payloads,
+    ping_payload,
+    unique_feeds,
+    webhook_messages,
+)
 from .ping import PingTarget
+from .status import (  # the operators' side
+    EndpointStatus,
+    OutboxStatus,
+    discard,
+    outbox_status,
+    replay,
+)
 from .webhook import WebhookTarget
 from .websub import WebSubTarget
 
 log = logging.getLogger(__name__)
 
-# A merged webhook message stays "small": past this many items, runs go separately.
-MAX_MERGED_ITEMS = 100
-# Summaries in webhook payloads are cut to this many characters.
-MAX_SUMMARY = 500
 # Delivered and superseded notices are pruned after this long; dead ones are kept.
 KEEP_DONE = timedelta(days=30)
-# A pending notice overdue by more than this means nobody is draining the outbox.
-STUCK_AFTER = timedelta(minutes=15)
 # Jitter: each backoff delay is scaled by a uniform factor in this range, so that
 # endpoints that failed together do not retry in lockstep.
 JITTER = (0.8, 1.2)
@@ -97,14 +112,18 @@ def enqueue(store: StateStore, config: Config, changes: RunChanges, now: datetim
     """Write the notifications of one publish run; returns how many were created.
 
     Call it inside the transaction that records the feeds (it neither begins nor
-    commits). Disabled endpoints (they answered 410) get nothing.
+    commits). The items webhooks announce are ``changes.new``/``changes.updated``
+    plus every announcement the ledger recorded since the last enqueue
+    (``StateStore.take_announcements``, consumed here, in the same transaction).
+    Disabled endpoints (they answered 410) get nothing.
     """
-    if not changes.feeds:
+    announced = store.take_announcements() if config.webhooks else []
+    if not changes.feeds and not announced:
         return 0
     check_endpoints(config)
     conn = store.conn
     disabled = {r[0] for r in conn.execute("SELECT endpoint FROM endpoints WHERE disabled = 1")}
-    feeds = _unique_feeds(changes.feeds)
+    feeds = unique_feeds(changes.feeds)
     created = 0
 
     for hub in config.hubs:
@@ -117,25 +136,13 @@ def enqueue(store: StateStore, config: Config, changes: RunChanges, now: datetim
             created += 1
 
     if config.webhooks:
-        fresh = webhook_payload(config, changes, now)
+        parts = webhook_messages(config, changes, announced, now)
         for hook in config.webhooks:
             endpoint = f"webhook:{hook.name}"
-            if endpoint in disabled:
-                continue
-            payload = fresh
-            pending = conn.execute(
-                "SELECT id, payload FROM notices WHERE endpoint = ? AND topic = 'run' AND status = 'pending'"
-                " ORDER BY id", (endpoint,)).fetchall()
-            if pending:
-                merged = merge_payloads([json.loads(p) for _, p in pending] + [fresh])
-                if _item_count(merged) <= MAX_MERGED_ITEMS:
-                    payload = merged
-                    conn.executemany("UPDATE notices SET status = 'superseded', done_at = ? WHERE id = ?",
-                                     [(iso(now), i) for i, _ in pending])
-            _insert(conn, endpoint, "webhook", "run", payload, now)
-            created += 1
+            if endpoint not in disabled:
+                created += _enqueue_webhook(conn, endpoint, parts, now)
 
-    if config.pings:
+    if config.pings and feeds:
         ping = ping_payload(config, feeds)
         for service in config.pings:
             endpoint = f"ping:{service.name}"
@@ -145,6 +152,24 @@ def enqueue(store: StateStore, config: Config, changes: RunChanges, now: datetim
             _insert(conn, endpoint, "ping", "site", ping, now)
             created += 1
     return created
+
+
+def _enqueue_webhook(conn: Any, endpoint: str, parts: list[dict[str, Any]], now: datetime) -> int:
+    """Queue a run's messages for one endpoint, the first merged into the endpoint's
+    pending run messages when the result stays within ``MAX_MERGED_ITEMS``."""
+    pending = conn.execute(
+        "SELECT id, payload FROM notices WHERE endpoint = ? AND topic = 'run' AND status = 'pending'"
+        " AND offered = 0 ORDER BY id", (endpoint,)).fetchall()
+    first = parts[0]
+    if pending:
+        merged = merge_payloads([json.loads(p) for _, p in pending] + [first])
+        if item_count(merged) <= MAX_MERGED_ITEMS:
+            first = merged
+            conn.executemany("UPDATE notices SET status = 'superseded', done_at = ? WHERE id = ?",
+                             [(iso(now), i) for i, _ in pending])
+    for payload in (first, *parts[1:]):
+        _insert(conn, endpoint, "webhook", "run", payload, now)
+    return len(parts)
 
 
 def check_endpoints(config: Config) -> None:
@@ -158,13 +183,6 @@ def check_endpoints(config: Config) -> None:
             seen.add(name)
 
 
-def _unique_feeds(feeds: Iterable[FeedChange]) -> list[FeedChange]:
-    out: dict[str, FeedChange] = {}
-    for feed in feeds:
-        out.setdefault(feed.url, feed)
-    return list(out.values())
-
-
 def _supersede(conn: Any, endpoint: str, topic: str, now: datetime) -> None:
     conn.execute("UPDATE notices SET status = 'superseded', done_at = ? WHERE endpoint = ? AND topic = ?"
                  " AND status = 'pending'", (iso(now), endpoint, topic))
@@ -175,90 +193,6 @@ def _insert(conn: Any, endpoint: str, kind: str, topic: str, payload: dict[str, 
         "INSERT INTO notices (msg_id, endpoint, kind, topic, payload, created, status, attempts, next_attempt)"
         " VALUES (?, ?, ?, ?, ?, ?, 'pending', 0, ?)",
         (f"msg_{uuid.uuid4().hex}", endpoint, kind, topic, dumps(payload), iso(now), iso(now)))
-
-
-def _rfc3339(dt: datetime) -> str:
-    return dt.astimezone(UTC).replace(microsecond=0).isoformat().replace("+00:00", "Z")
-
-
-def _item(item: ItemNotice) -> dict[str, Any]:
-    summary = item.summary if len(item.summary) <= MAX_SUMMARY else item.summary[:MAX_SUMMARY - 1] + "…"
-    out = {"id": item.id, "title": item.title, "link": item.link, "section": item.section,
-           "published": _rfc3339(item.published), "updated": _rfc3339(item.updated)}
-    if summary:
-        out["summary"] = summary
-    return out
-
-
-def _feed(feed: FeedChange) -> dict[str, Any]:
-    return {"key": feed.feed_key, "title": feed.title, "format": feed.format.value, "url": feed.url}
-
-
-def webhook_payload(config: Config, changes: RunChanges, now: datetime) -> dict[str, Any]:
-    """The JSON body of one run's webhook (Standard Webhooks' type/timestamp/data shape)."""
-    return {
-        "type": "feeds.updated",
-        "timestamp": _rfc3339(now),
-        "data": {
-            "site": {"title": config.site.title, "url": config.site.base_url},
-            "since": _rfc3339(now),
-            "runs": 1,
-            "feeds": [_feed(f) for f in _unique_feeds(changes.feeds)],
-            "new": [_item(i) for i in changes.new],
-            "updated": [_item(i) for i in changes.updated if i.id not in {n.id for n in changes.new}],
-        },
-    }
-
-
-def merge_payloads(payloads: Sequence[dict[str, Any]]) -> dict[str, Any]:
-    """One payload carrying every feed and item of ``payloads`` (oldest first).
-
-    The newest version of a feed or item wins; an item new in any of the runs
-    stays under ``new``.
-    """
-    feeds: dict[str, Any] = {}
-    items: dict[str, Any] = {}
-    new_ids: set[str] = set()
-    runs = 0
-    for p in payloads:
-        d = p["data"]
-        runs += int(d.get("runs", 1))
-        for f in d["feeds"]:
-            feeds[f["url"]] = f           # first position, newest content
-        for key in ("new", "updated"):
-            for it in d[key]:
-                items[it["id"]] = it
-                if key == "new":
-                    new_ids.add(it["id"])
-    first, last = payloads[0], payloads[-1]
-    return {
-        "type": last["type"],
-        "timestamp": last["timestamp"],
-        "data": {
-            "site": last["data"]["site"],
-            "since": first["data"].get("since", first["timestamp"]),
-            "runs": runs,
-            "feeds": list(feeds.values()),
-            "new": [it for i, it in items.items() if i in new_ids],
-            "updated": [it for i, it in items.items() if i not in new_ids],
-        },
-    }
-
-
-def _item_count(payload: dict[str, Any]) -> int:
-    return len(payload["data"]["new"]) + len(payload["data"]["updated"])
-
-
-def ping_payload(config: Config, feeds: Sequence[FeedChange]) -> dict[str, Any]:
-    """name, url, changes_url, feed_url for weblogUpdates.extendedPing.
-
-    The feed is the combined one when it changed (RSS first: what ping services
-    read best), else the first changed feed.
-    """
-    order = {FeedFormat.RSS: 0, FeedFormat.ATOM: 1, FeedFormat.JSON: 2}
-    best = min(feeds, key=lambda f: (f.feed_key != "", order.get(f.format, 9)))
-    return {"name": config.site.title, "url": config.site.base_url, "changes_url": config.site.base_url,
-            "feed_url": best.url}
 
 
 # --- deliver ------------------------------------------------------------------------
@@ -328,11 +262,16 @@ def deliver_due(store: StateStore, config: Config, *, now: Callable[[], datetime
     at = clock()
     schedule = config.delivery.retry_schedule
     with store.transaction() as conn:
-        conn.execute("DELETE FROM notices WHERE status IN ('delivered', 'superseded') AND done_at < ?",
+        conn.execute("DELETE FROM notices WHERE status IN ('delivered', 'superseded', 'discarded') AND done_at < ?",
                      (iso(at - KEEP_DONE),))
+    # Due, and not queued behind an older pending notice of the same endpoint that is
+    # waiting for its retry: a newer message must never overtake an older one (a receiver
+    # would then end with the older version of an item; seen in the outage run, issue 8).
     q = ("SELECT id, msg_id, endpoint, kind, topic, payload, attempts FROM notices"
-         " WHERE status = 'pending' AND next_attempt <= ? ORDER BY endpoint, id")
-    args: list[Any] = [iso(at)]
+         " WHERE status = 'pending' AND next_attempt <= ? AND NOT EXISTS (SELECT 1 FROM notices AS older"
+         " WHERE older.endpoint = notices.endpoint AND older.status = 'pending' AND older.id < notices.id"
+         " AND older.next_attempt > ?) ORDER BY endpoint, id")
+    args: list[Any] = [iso(at), iso(at)]
     if limit is not None:
         q = q.replace("ORDER BY endpoint, id", "ORDER BY next_attempt, id LIMIT ?")
         args.append(limit)
@@ -360,11 +299,13 @@ def deliver_due(store: StateStore, config: Config, *, now: Callable[[], datetime
     for notices in groups.values():   # creation order within an endpoint, whatever the query order
         notices.sort(key=lambda n: ids[n.msg_id])
     tally = _Tally(due=len(rows))
-    if orphans:
-        with store.transaction() as conn:
-            conn.executemany("UPDATE notices SET status = 'dead', done_at = ?, last_error = ? WHERE id = ?",
-                             [(iso(at), why, i) for i, why in orphans])
-        tally.dead += len(orphans)
+    with store.transaction() as conn:
+        conn.executemany("UPDATE notices SET status = 'dead', done_at = ?, last_error = ? WHERE id = ?",
+                         [(iso(at), why, i) for i, why in orphans])
+        # In flight from here until the outcome is recorded: a process killed meanwhile may
+        # have sent it, so a later run must not merge it away under a new webhook-id.
+        conn.executemany("UPDATE notices SET offered = 1 WHERE id = ?", [(i,) for i in ids.values()])
+    tally.dead += len(orphans)
 
     try:
         if groups:
@@ -407,6 +348,7 @@ def _drain(target: Target, notices: list[Notice]) -> list[_Outcome]:
             out.extend(_Outcome(notice=n, held=True) for n in notices[i + 1:])
             break
         else:
+            crash_point("delivered-2xx")      # answered 2xx, not yet recorded: sent again, same id
             out.append(_Outcome(notice=notice))
     return out
 
@@ -429,6 +371,11 @@ def _record(conn: sqlite3.Connection, endpoint: str, outcomes: list[_Outcome], i
     """Write one endpoint's outcomes (calling thread, inside a transaction). Only rows
     still pending change: a publish may have superseded one while it was in flight."""
     label = endpoint_label(endpoint)
+    # Outcome known: a held notice, or one that surely never reached the endpoint, may be
+    # merged into a later message again; one the endpoint may have seen (it answered, or
+    # the answer was lost) keeps offered = 1, so it is resent as it is, same webhook-id.
+    conn.executemany("UPDATE notices SET offered = 0 WHERE id = ?",
+                     [(ids[o.notice.msg_id],) for o in outcomes if o.held or (o.error and not o.error.reached)])
     hold_until: datetime | None = None
     last_error: PushError | None = None
     succeeded = False
@@ -490,160 +437,20 @@ def _record(conn: sqlite3.Connection, endpoint: str, outcomes: list[_Outcome], i
          str(last_error) if last_error else None, last_error.status if last_error else None))
 
 
-# --- status and replay ----------------------------------------------------------
-
-@dataclass(frozen=True, slots=True, kw_only=True)
-class EndpointStatus:
-    """The outbox as seen from one endpoint (labels are redacted)."""
-
-    endpoint: str                  # label: 'hub:https://hub.example.com/…', 'webhook:<name>', 'ping:<name>'
-    kind: str                      # 'hub' | 'webhook' | 'ping'
-    configured: bool
-    disabled: bool = False
-    reason: str | None = None      # why it is disabled
-    pending: int = 0
-    delivered: int = 0             # in the last KEEP_DONE
-    dead: int = 0
-    stuck: int = 0                 # pending and overdue by more than STUCK_AFTER
-    last_attempt: datetime | None = None
-    last_success: datetime | None = None
-    last_error: str | None = None  # of the last failed attempt, cleared by a success
-    next_attempt: datetime | None = None
-
-    @property
-    def healthy(self) -> bool:
-        return not (self.disabled or self.dead or self.stuck)
-
-
-@dataclass(frozen=True, slots=True, kw_only=True)
-class OutboxStatus:
-    endpoints: tuple[EndpointStatus, ...]
-    now: datetime
-
-    @property
-    def pending(self) -> int:
-        return sum(e.pending for e in self.endpoints)
-
-    @property
-    def dead(self) -> int:
-        return sum(e.dead for e in self.endpoints)
-
-    @property
-    def stuck(self) -> int:
-        return sum(e.stuck for e in self.endpoints)
-
-    @property
-    def healthy(self) -> bool:
-        """False when anything is dead, stuck or disabled: `syndicate status` exits 5."""
-        return all(e.healthy for e in self.endpoints)
-
-    def lines(self) -> list[str]:
-        """A plain-text table, one endpoint a line (labels redacted)."""
-        if not self.endpoints:
-            return ["outbox: no endpoints configured and nothing queued"]
-        def when(dt: datetime | None) -> str:
-            return _rfc3339(dt) if dt else "-"
-        health = "ok" if self.healthy else "needs attention"
-        out = [f"outbox: {self.pending} pending, {self.dead} dead, {self.stuck} stuck ({health})"]
-        width = max(len(e.endpoint) for e in self.endpoints)
-        out.append(f"  {'ENDPOINT':<{width}}  PENDING  DELIVERED  DEAD  NEXT ATTEMPT          LAST SUCCESS"
-                   "          LAST ERROR")
-        for e in self.endpoints:
-            notes = []
-            if e.disabled:
-                notes.append(f"DISABLED ({e.reason}; re-enable: syndicate replay {e.endpoint} --enable)")
-            if not e.configured:
-                notes.append("not in the config")
-            if e.stuck:
-                notes.append(f"{e.stuck} STUCK (overdue: is `syndicate deliver` or the daemon running?)")
-            error = (e.last_error or "-").removeprefix(f"push failed: {e.endpoint}: ")
-            out.append(f"  {e.endpoint:<{width}}  {e.pending:>7}  {e.delivered:>9}  {e.dead:>4}  "
-                       f"{when(e.next_attempt):<20}  {when(e.last_success):<20}  {error}"
-                       + (f"  [{'; '.join(notes)}]" if notes else ""))
-        return out
-
-
-def _configured(config: Config) -> list[str]:
-    return ([f"hub:{h.url}" for h in config.hubs] + [f"webhook:{w.name}" for w in config.webhooks]
-            + [f"ping:{p.name}" for p in config.pings])
-
-
-def _dt(text: str | None) -> datetime | None:
-    return from_iso(text) if text else None
-
-
-def outbox_status(store: StateStore, config: Config, now: datetime) -> OutboxStatus:
-    """Counts, last error and next attempt per endpoint. Only reads: works on a
-    read-only store."""
-    counts: dict[str, dict[str, int]] = {}
-    nexts: dict[str, str] = {}
-    stuck: dict[str, int] = {}
-    for endpoint, status, n in store.conn.execute(
-            "SELECT endpoint, status, COUNT(*) FROM notices GROUP BY endpoint, status"):
-        counts.setdefault(endpoint, {})[status] = n
-    for endpoint, first, late in store.conn.execute(
-            "SELECT endpoint, MIN(next_attempt), SUM(next_attempt < ?) FROM notices WHERE status = 'pending'"
-            " GROUP BY endpoint", (iso(now - STUCK_AFTER),)):
-        nexts[endpoint] = first
-        stuck[endpoint] = int(late or 0)
-    health = {r[0]: r[1:] for r in store.conn.execute(
-        "SELECT endpoint, disabled, reason, last_attempt, last_success, last_error FROM endpoints")}
-    configured = _configured(config)
-    keys = list(dict.fromkeys([*configured, *sorted(set(counts) | set(health))]))
-    out = []
-    for key in keys:
-        c = counts.get(key, {})
-        disabled, reason, last_attempt, last_success, last_error = health.get(key, (0, None, None, None, None))
-        out.append(EndpointStatus(
-            endpoint=endpoint_label(key), kind=key.partition(":")[0], configured=key in configured,
-            disabled=bool(disabled), reason=reason, pending=c.get("pending", 0), delivered=c.get("delivered", 0),
-            dead=c.get("dead", 0), stuck=stuck.get(key, 0), last_attempt=_dt(last_attempt),
-            last_success=_dt(last_success), last_error=last_error, next_attempt=_dt(nexts.get(key))))
-    return OutboxStatus(endpoints=tuple(out), now=now)
-
-
-def _match(store: StateStore, endpoint: str) -> list[str]:
-    """Endpoint keys a user's argument names: the key, its label, or a webhook/ping name."""
-    known = {r[0] for r in store.conn.execute("SELECT DISTINCT endpoint FROM notices UNION SELECT endpoint FROM endpoints")}
-    return sorted(k for k in known
-                  if endpoint in (k, endpoint_label(k)) or (not k.startswith("hub:") and k.partition(":")[2] == endpoint))
-
-
-def replay(store: StateStore, endpoint: str | None = None, *, enable: bool = False,
-           now: datetime | None = None) -> int:
-    """Requeue dead notices (all, or one endpoint's) for delivery now; returns how many.
-
-    With ``enable``, endpoints disabled by a 410 are enabled again first; without it
-    their dead notices stay dead (they would only die again). For WebSub and pings
-    only the newest notice per topic is requeued: the hub needs one ping.
-    """
-    at = now or _utcnow()
-    with store.transaction() as conn:
-        if endpoint is None:
-            keys = [r[0] for r in conn.execute("SELECT DISTINCT endpoint FROM notices WHERE status = 'dead'")]
-            if enable:
-                keys = sorted(set(keys) | {r[0] for r in conn.execute("SELECT endpoint FROM endpoints WHERE disabled = 1")})
-        else:
-            keys = _match(store, endpoint)
-            if not keys:
-                raise PushError("no such endpoint in the outbox (see `syndicate status` for names)",
-                                target=endpoint_label(endpoint))
-        if enable:
-            conn.executemany("UPDATE endpoints SET disabled = 0, reason = NULL WHERE endpoint = ?",
-                             [(k,) for k in keys])
-        disabled = {r[0] for r in conn.execute("SELECT endpoint FROM endpoints WHERE disabled = 1")}
-        count = 0
-        for key in keys:
-            if key in disabled:
-                log.warning("replay skipped target=%s reason=disabled (pass --enable)", endpoint_label(key))
-                continue
-            conn.execute(
-                "UPDATE notices SET status = 'superseded' WHERE endpoint = ? AND status = 'dead'"
-                " AND kind IN ('websub', 'ping') AND EXISTS (SELECT 1 FROM notices AS newer WHERE"
-                " newer.endpoint = notices.endpoint AND newer.topic = notices.topic AND newer.id > notices.id"
-                " AND newer.status IN ('pending', 'delivered', 'dead'))", (key,))
-            count += conn.execute(
-                "UPDATE notices SET status = 'pending', attempts = 0, next_attempt = ?, done_at = NULL"
-                " WHERE endpoint = ? AND status = 'dead'", (iso(at), key)).rowcount
-    log.info("replayed notices=%d endpoint=%s", count, endpoint_label(endpoint) if endpoint else "all")
-    return count
+__all__ = [
+    "KEEP_DONE",
+    "MAX_MERGED_ITEMS",
+    "MAX_MESSAGE_ITEMS",
+    "DeliveryReport",
+    "EndpointStatus",
+    "OutboxStatus",
+    "deliver_due",
+    "discard",
+    "enqueue",
+    "item_payload",
+    "make_session",
+    "merge_payloads",
+    "next_attempt",
+    "outbox_status",
+    "replay",
+]

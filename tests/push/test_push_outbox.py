@@ -240,6 +240,25 @@ def test_a_failure_holds_later_notices_of_the_same_endpoint(store: StateStore, r
     assert topics == [feed(k).url for k in ("world", "sport", "arts")]      # in order
 
 
+def test_a_newer_message_never_overtakes_one_waiting_for_its_retry(store: StateStore, receiver: Receiver,
+                                                                   tmp_path: Path) -> None:
+    clock = Clock()
+    config = make_config(tmp_path, webhooks=(WebhookConfig(url=receiver.url("/hook"), name="h"),),
+                         retry_schedule=FAST)
+    receiver.script("/hook", (429, {"Retry-After": "60"}), 200)
+    publish(store, config, changes(item(1)), clock())
+    assert deliver_due(store, config, now=clock).retrying == 1
+    clock.advance(1)
+    publish(store, config, changes(updated=(item(1, summary="edited"),)), clock())   # due now, the first is not
+    assert deliver_due(store, config, now=clock).due == 0
+    assert len(receiver.hits) == 1
+    clock.advance(60)
+    assert deliver_due(store, config, now=clock).delivered == 2
+    bodies = [json.loads(h.body)["data"] for h in receiver.hits]
+    assert [i["summary"] for i in bodies[1]["new"]] == ["Summary of story 1."]     # the retried first one
+    assert bodies[2]["new"] == [] and [i["summary"] for i in bodies[2]["updated"]] == ["edited"]   # then the edit
+
+
 # --- collapsing ---------------------------------------------------------------------
 
 def test_three_changes_while_hub_down_give_one_ping_and_one_merged_webhook(store: StateStore,
