@@ -16,7 +16,7 @@ publish: $(STAMP)
 	$(BIN)/syndicate publish --config config/example.toml
 
 test: $(STAMP)
-	$(BIN)/python -m pytest -q
+	$(BIN)/coverage erase && $(BIN)/coverage run -m pytest -q && $(BIN)/coverage combine -q && $(BIN)/coverage report
 
 check: $(STAMP)
 	$(BIN)/syndicate check --config config/example.toml

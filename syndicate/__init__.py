@@ -10,7 +10,6 @@ from .errors import (
                      OutputError,
                      PushError,
                      RenderError,
-                     SourceError,
                      StateError,
                      SyndicateError,
 )
@@ -32,7 +31,6 @@ __all__ = [
                      "PushError",
                      "RenderError",
                      "Report",
-                     "SourceError",
                      "StateError",
                      "SyndicateError",
                      "__version__",

@@ -288,6 +288,7 @@ class Daemon:
         if age > shortest:
             log.info("catch-up publish reason=last run %.0fs ago, period %.0fs", age, shortest)
             return True
+        log.info("catch-up not needed: last run %.0fs ago, period %.0fs", age, shortest)
         return False
 
     def _on_event(self, event: Any) -> None:

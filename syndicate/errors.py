@@ -8,14 +8,15 @@ traceback.
 
     SyndicateError
     ├── ConfigError (+ ValueError)     config file or key is wrong
-    ├── SourceError (+ ValueError)     an input file cannot be read at all
     ├── RenderError                    a feed cannot be rendered
     ├── OutputError (+ OSError)        output/ cannot be written
     ├── StateError                     the SQLite state store is unusable
     │   └── BusyError                  another writer holds the state lock
     └── PushError                      an endpoint refused or failed a notification
 
-Messages read "what: where: why", and name the fix when it is known.
+Messages read "what: where: why", and name the fix when it is known. An input that
+cannot be read is not an exception: it is a :class:`~syndicate.model.Problem` naming the
+file and line, and the rest of the run goes on (so there is no ``SourceError``).
 """
 
 from __future__ import annotations
@@ -33,16 +34,6 @@ class ConfigError(SyndicateError, ValueError):
         super().__init__(f"invalid config: {where}: {message}" if where else f"invalid config: {message}")
         self.path = path
         self.key = key
-
-
-class SourceError(SyndicateError, ValueError):
-    """An input cannot be read at all (too large, not decodable, not found)."""
-
-    def __init__(self, message: str, *, path: str, line: int = 0):
-        super().__init__(f"{path}:{line}: error: {message}")
-        self.path = path
-        self.line = line
-        self.reason = message
 
 
 class RenderError(SyndicateError):

@@ -4,7 +4,8 @@ An allow-list (nh3, the Rust ammonia sanitizer; the maintained successor of blea
 only the tags and attributes a feed reader needs survive. Scripts, styles, iframes,
 forms and their content are dropped whole; event attributes, ``style`` and ``class``
 are dropped; only http(s), mailto and tel URLs survive, so no ``javascript:`` or
-``data:`` link reaches a feed. Relative URLs are made absolute against the page URL,
+``data:`` link reaches a feed (``cite`` URLs are checked here, since nh3 checks only
+links and sources). Relative URLs are made absolute against the page URL,
 because a feed item is read far from the page it came from (RSS Best Practices
 Profile, "relative links").
 """
@@ -46,6 +47,10 @@ _DROP_WITH_CONTENT = {"script", "style", "iframe", "noscript", "template", "obje
 
 _SCHEMES = {"http", "https", "mailto", "tel"}
 
+# ammonia checks the scheme of href and src only: ``cite`` (blockquote, q, del, ins) kept
+# ``javascript:`` and ``data:`` URLs until this filter (tests/test_sanitize_contract.py).
+_UNCHECKED_URL_ATTRIBUTES = {"cite"}
+
 
 def absolute_url(url: str, base_url: str | None) -> str | None:
     """``url`` resolved against ``base_url``; ``None`` if it is not an http(s) URL then."""
@@ -69,6 +74,12 @@ def sanitize_html(html: str, *, base_url: str | None = None) -> str:
     since a relative link in a feed points nowhere.
     """
     relative: Any = ("rewrite_with_base", base_url) if base_url else "deny"
+
+    def check_urls(tag: str, attribute: str, value: str) -> str | None:
+        if attribute in _UNCHECKED_URL_ATTRIBUTES:
+            return absolute_url(value, base_url)
+        return value
+
     cleaned = nh3.clean(
         html,
         tags=set(ALLOWED_TAGS),
@@ -78,5 +89,6 @@ def sanitize_html(html: str, *, base_url: str | None = None) -> str:
         url_relative=relative,
         link_rel="noopener noreferrer",
         strip_comments=True,
+        attribute_filter=check_urls,
     )
     return cleaned.strip()

@@ -6,7 +6,6 @@ from __future__ import annotations
 import os
 import re
 import signal
-import socket
 import subprocess
 import sys
 import time
@@ -16,13 +15,6 @@ from typing import Any
 
 REPO = Path(__file__).resolve().parent.parent
 EXAMPLE_PAGE = REPO / "config" / "example" / "pages" / "business.txt"
-
-
-def free_port() -> int:
-    """A port that was free a moment ago (for configs that must name their own URL)."""
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
 
 
 def page_text(title: str, *, section: str = "Business", date: str = "November 20, 2026",

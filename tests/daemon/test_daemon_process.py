@@ -8,6 +8,7 @@ import sqlite3
 import subprocess
 import sys
 import time
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from urllib.parse import parse_qs
 
@@ -68,19 +69,15 @@ def test_new_page_reaches_the_feed_and_the_hub(tmp_path: Path, httpserver: HTTPS
         wait_until(lambda: BASE + "feed.xml" in hub_topics(httpserver), 5, "the first hub ping")
         pings_before = len(httpserver.log)
 
-        started = time.monotonic()
+        # the waits bound a hang; how fast it goes is measured in bench/, not asserted here
         (tmp_path / "pages" / "late.txt").write_text(page_text("Night ferry timetable extended into winter"))
-        wait_until(lambda: "Night ferry timetable extended" in feed_text(tmp_path), 5, "the new item in feed.xml")
-        seen = time.monotonic() - started
+        wait_until(lambda: "Night ferry timetable extended" in feed_text(tmp_path), 10, "the new item in feed.xml")
         wanted = {BASE + "feed.xml", BASE + "business/feed.xml"}
-        wait_until(lambda: wanted <= set(hub_topics(httpserver)[pings_before:]), 5,
+        wait_until(lambda: wanted <= set(hub_topics(httpserver)[pings_before:]), 10,
                    "hub pings for the changed feeds after the new page")
-        pinged = time.monotonic() - started
-        assert seen < 4 and pinged < 5, (seen, pinged)
-        print(f"new page -> feed.xml {seen:.2f}s, -> hub ping {pinged:.2f}s")
 
-        code, seconds = daemon.stop()
-        assert code == 0 and seconds < 5
+        code, _ = daemon.stop()
+        assert code == 0
         log = daemon.log()
         assert "Traceback" not in log
         # one line per run, with counts and duration
@@ -118,7 +115,6 @@ def test_sigterm_mid_run_finishes_the_write_and_exits_0(tmp_path: Path) -> None:
         code, seconds = daemon.stop()
         log = daemon.log()
         assert code == 0, log
-        assert seconds < 8, seconds
         # the run in progress was finished, not cut: its line comes after the stop request
         assert log.index("daemon stopping") < log.index("run job=publish status=ok new=805 "), log
         check_consistent(tmp_path)
@@ -172,14 +168,28 @@ def test_sighup_with_a_broken_config_keeps_the_old_one(tmp_path: Path) -> None:
         daemon.signal(signal.SIGHUP)
         daemon.wait_log(r"config reloaded")
         wait_until(lambda: "<title>Renamed Courier</title>" in feed_text(tmp_path), 5, "the reloaded title")
-        code, seconds = daemon.stop()
-        assert code == 0 and seconds < 5
+        code, _ = daemon.stop()
+        assert code == 0
     finally:
         daemon.close()
 
 
+def _set_last_run_finished(db: Path, ago: timedelta) -> None:
+    """Date the last successful publish ``ago`` in the past, as after a long stop."""
+    conn = sqlite3.connect(db)
+    try:
+        with conn:
+            (run_id,) = conn.execute("SELECT MAX(id) FROM runs WHERE kind = 'publish'"
+                                     " AND status IN ('ok', 'problems')").fetchone()
+            finished = (datetime.now(UTC) - ago).isoformat(timespec="microseconds")
+            conn.execute("UPDATE runs SET started = ?, finished = ? WHERE id = ?", (finished, finished, run_id))
+    finally:
+        conn.close()
+
+
 def test_catch_up_runs_only_when_the_last_run_is_older_than_the_interval(tmp_path: Path) -> None:
     config = make_site(tmp_path, interval="1h")
+    db = tmp_path / "state" / "site.db"
     daemon = Proc(["daemon", "--config", str(config)], cwd=tmp_path, name="daemon")
     try:
         daemon.wait_log(r"catch-up publish reason=no state yet")
@@ -188,10 +198,11 @@ def test_catch_up_runs_only_when_the_last_run_is_older_than_the_interval(tmp_pat
     finally:
         daemon.close()
 
-    again = Proc(["daemon", "--config", str(config)], cwd=tmp_path, name="again")
+    # the last run is a moment old: the daemon decides against a catch-up and waits an hour
+    recent = Proc(["daemon", "--config", str(config)], cwd=tmp_path, name="recent")
     try:
-        again.wait_log(r"daemon started")
-        db = tmp_path / "state" / "site.db"
+        recent.wait_log(r"catch-up not needed: last run \d+s ago, period 3600s")
+        recent.wait_log(r"daemon started")
 
         def beat() -> dict[str, str] | None:
             conn = sqlite3.connect(f"file:{db}?mode=ro", uri=True)
@@ -200,17 +211,35 @@ def test_catch_up_runs_only_when_the_last_run_is_older_than_the_interval(tmp_pat
             finally:
                 conn.close()
             doc = json.loads(row[0]) if row else None
-            return doc if doc and doc.get("pid") == again.pid else None
+            return doc if doc and doc.get("pid") == recent.pid else None
 
         doc = wait_until(beat, 5, "the daemon heartbeat in state meta")
         assert "stopped" not in doc and doc["beat"] >= doc["started"]
-        time.sleep(1.0)   # a catch-up would have started by now
-        assert "catch-up" not in again.log() and "run job=publish" not in again.log()
-        assert again.stop()[0] == 0
+        assert recent.stop()[0] == 0
+        log = recent.log()
+        assert "catch-up publish" not in log and "run job=publish" not in log, log
         assert "stopped" in json.loads(sqlite3.connect(db).execute(
             "SELECT value FROM meta WHERE key = 'daemon'").fetchone()[0])
     finally:
-        again.close()
+        recent.close()
+
+    # the last run is two hours old, the interval one hour: it publishes at once
+    _set_last_run_finished(db, timedelta(hours=2))
+    late = Proc(["daemon", "--config", str(config)], cwd=tmp_path, name="late")
+    try:
+        match = late.wait_log(r"catch-up publish reason=last run (\d+)s ago, period 3600s")
+        assert 7200 <= int(match.group(1)) < 7200 + 600
+        late.wait_log(r"run job=publish status=ok new=0 updated=0 unchanged=0 ")
+        assert late.stop()[0] == 0
+        assert late.log().count("run job=publish") == 1
+    finally:
+        late.close()
+    conn = sqlite3.connect(db)
+    try:
+        ages = conn.execute("SELECT finished FROM runs WHERE kind = 'publish' ORDER BY id").fetchall()
+    finally:
+        conn.close()
+    assert len(ages) == 2 and ages[1][0] > ages[0][0]
 
 
 def test_daemon_without_a_schedule_is_a_usage_error(tmp_path: Path) -> None:
@@ -233,8 +262,8 @@ def test_daemon_serves_output_with_serve_option(tmp_path: Path) -> None:
         health = requests.get(url + "healthz", timeout=(2, 5)).json()
         assert health["status"] == "ok" and health["daemon"]["pid"] == daemon.pid
         assert health["last_run"]["summary"]["new"] == 5
-        code, seconds = daemon.stop()
-        assert code == 0 and seconds < 5
+        code, _ = daemon.stop()
+        assert code == 0
     finally:
         daemon.close()
 

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-import time
 from datetime import UTC, datetime
 
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from markup_check import violations
 
+from syndicate.model import Html
 from syndicate.sources import SourceContext
 from syndicate.sources.cms import parse_json, parse_jsonl
 from syndicate.sources.html import parse
@@ -30,21 +31,14 @@ EXTERNAL_ENTITY = """<?xml version="1.0" encoding="ISO-8859-1"?>
 <html><body><h1>Read &xxe; here</h1><p>root:x:0:0 should never show &xxe;</p></body></html>"""
 
 
-def _timed(func, text: str, ctx: SourceContext = CTX):  # type: ignore[no-untyped-def]
-    start = time.perf_counter()
-    result = func(text, ctx)
-    return result, time.perf_counter() - start
-
-
 def test_entity_expansion_is_not_performed() -> None:
-    result, seconds = _timed(parse, BILLION_LAUGHS)
-    assert seconds < 2
+    result = parse(BILLION_LAUGHS, CTX)
     text = " ".join(a.title for a in result.articles)
     assert "lollollol" not in text
 
 
 def test_external_entities_are_never_loaded() -> None:
-    result, _ = _timed(parse, EXTERNAL_ENTITY)
+    result = parse(EXTERNAL_ENTITY, CTX)
     for article in result.articles:
         assert "root:x:0:0:" not in article.title
         assert all("/bin/" not in getattr(b, "html", "") for b in article.body)
@@ -52,8 +46,7 @@ def test_external_entities_are_never_loaded() -> None:
 
 def test_a_50_mb_page_is_refused_with_the_file_named() -> None:
     huge = "<html><body>" + "<p>word " * 6_000_000 + "</body></html>"
-    result, seconds = _timed(parse, huge)
-    assert seconds < 2
+    result = parse(huge, CTX)
     assert result.articles == ()
     assert result.problems[0].path == "input/evil.html"
     assert "limit" in result.problems[0].message
@@ -61,14 +54,13 @@ def test_a_50_mb_page_is_refused_with_the_file_named() -> None:
 
 def test_deep_nesting_is_cut_by_the_parser_and_reported() -> None:
     deep = "<html><body><h1>Deep page title</h1>" + "<div>" * 100_000 + "<p>x</p>" + "</div>" * 100_000 + "</body></html>"
-    result, seconds = _timed(parse, deep)
-    assert seconds < 5
+    result = parse(deep, CTX)
     assert any("nested deeper" in p.message for p in result.problems)
 
 
 def test_binary_junk_is_refused_as_not_html() -> None:
     junk = bytes(range(256)).decode("latin-1") * 400
-    result, _ = _timed(parse, junk)
+    result = parse(junk, CTX)
     assert result.articles == ()
     assert "binary" in result.problems[0].message
 
@@ -77,7 +69,7 @@ def test_a_wrong_charset_declaration_does_not_stop_the_parse() -> None:
     page = ('<?xml version="1.0" encoding="Shift_JIS"?><html><head><meta charset="koi8-r">'
             "<title>Café prices rise</title></head><body><h1>Café prices rise in town</h1>"
             "<p>" + "Über alles, naïve café text that is long enough. " * 5 + "</p></body></html>")
-    result, _ = _timed(parse, page)
+    result = parse(page, CTX)
     assert result.articles[0].title == "Café prices rise in town"
 
 
@@ -112,7 +104,16 @@ def test_no_text_crashes_the_html_source(text: str) -> None:
                                  "word ", "&amp;amp;", "<a href='javascript:x'>", "<meta property='og:title' content='x'>"]),
                 max_size=80).map("".join))
 def test_no_tag_soup_crashes_the_html_source(text: str) -> None:
-    parse(text, CTX)
+    result = parse(text, CTX)
+    # every problem names the file; every article has a title and section; no body or
+    # summary carries live markup (the soup holds a javascript: link and a raw script)
+    assert all(p.path == "input/evil.html" and p.message for p in result.problems)
+    for a in result.articles:
+        assert a.title.strip() and a.section.strip()
+        for block in a.body:
+            if isinstance(block, Html):
+                assert violations(block.html) == [], block.html
+    assert result.articles or result.problems, "a page gave neither an article nor a reason"
 
 
 @settings(max_examples=150, deadline=None)

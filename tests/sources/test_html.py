@@ -149,10 +149,26 @@ def test_a_page_without_a_date_is_read_with_a_warning() -> None:
     assert any(p.severity == "warning" and "date" in p.message for p in result.problems)
 
 
-def test_a_bad_site_rule_is_a_problem_and_the_generic_path_still_reads() -> None:
-    result = _parse(_page("", "<h1>Generic still works here</h1>" + PARAS), rule={"title": "h1[", "nope": 1})
-    assert result.articles[0].title == "Generic still works here"
-    assert any("site rule ignored" in p.message for p in result.problems)
+def _parse_with_rule(rule: dict[str, Any]) -> Any:
+    ctx = SourceContext(path="page.html", captured_at=CAPTURED, base_url="https://news.example/a/1",
+                        options={"rule": rule})
+    return parse_text(_page("", "<h1>Generic still works here</h1>" + PARAS), ctx, format="html")
+
+
+@pytest.mark.parametrize(("rule", "why"), [
+    ({"title": "h1["}, "selector 'h1[' does not compile"),                        # CSS
+    ({"title": "h1.ok", "body": "div >> p"}, "selector 'div >> p' does not compile"),  # CSS, 2nd key
+    ({"title": "//h1[@class="}, "selector '//h1[@class=' does not compile"),      # XPath
+    ({"drop": ["./div[("]}, "selector './div[(' does not compile"),              # XPath in a list
+    ({"teaser": {"container": "article", "title": "(//h3"}}, "selector '(//h3' does not compile"),
+    ({"title": "h1", "nope": 1}, "unknown rule keys: nope"),
+])
+def test_a_bad_site_rule_is_one_problem_and_the_generic_path_still_reads(rule: dict[str, Any], why: str) -> None:
+    result = _parse_with_rule(rule)
+    assert [a.title for a in result.articles] == ["Generic still works here"]
+    [problem] = [p for p in result.problems if "site rule" in p.message]
+    assert problem.path == "page.html" and problem.severity == "error"
+    assert problem.message.startswith("site rule ignored: ") and why in problem.message
 
 
 def test_html_is_picked_by_suffix_and_by_sniffing() -> None:
