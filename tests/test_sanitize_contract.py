@@ -188,16 +188,7 @@ def test_hostile_markup_reaches_no_feed_body(published: Published, kind: str, ca
     assert [(w, v) for w, text in bodies for v in violations(text)] == []
 
 
-# Plain text in an RSS <description> goes out XML-escaped only, so a reader renders
-# "<img onerror=...>" typed in a text page as markup (issue 8, section 5: the `recover`
-# helper escapes plain summaries as HTML). Not strict: it passes once that fix is merged.
-_TEXT_SUMMARY = pytest.mark.xfail(reason="plain-text summary not HTML-escaped in RSS <description> (issue 8 §5)",
-                                  strict=False)
-SUMMARY_CASES = [pytest.param(kind, case, id=f"{kind}-{case}", marks=[_TEXT_SUMMARY] if kind == "scraped" else [])
-                 for kind, case in CASES]
-
-
-@pytest.mark.parametrize(("kind", "case"), SUMMARY_CASES)
+@pytest.mark.parametrize(("kind", "case"), CASES, ids=[f"{k}-{c}" for k, c in CASES])
 def test_hostile_markup_reaches_no_feed_summary(published: Published, kind: str, case: str) -> None:
     summaries = [(w, text) for w, text in _fragments(published, kind, case) if not _is_body(w)]
     assert summaries        # RSS description at least; Atom summary when its type is html
