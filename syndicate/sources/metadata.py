@@ -49,14 +49,19 @@ class PageMeta:
     language: str | None = None
 
 
+# Soft hyphens and zero-width characters: invisible, but they make two equal titles differ.
+_INVISIBLE = dict.fromkeys(map(ord, "\u00ad\u200b\u200c\u200d\u2060\ufeff"))
+
+
 def clean_text(value: str) -> str:
-    """Whitespace folded and HTML entities undone, twice if the CMS escaped twice."""
+    """Whitespace folded, invisible characters dropped and HTML entities undone,
+    twice if the CMS escaped twice."""
     text = " ".join(value.split())
     for _ in range(2):   # "&amp;amp;" and "&amp;#8217;" are common CMS double escapes
         if "&" not in text:
             break
         text = htmllib.unescape(text)
-    return " ".join(text.split())
+    return " ".join(text.translate(_INVISIBLE).split())
 
 
 def read_metadata(root: HtmlElement) -> PageMeta:

@@ -12,7 +12,10 @@ from ..metadata import PageMeta, clean_text
 from .dom import first_in, fold, host_matches, same, text_of
 from .page import Page
 
-_SEPARATORS = re.compile(r"\s+(?:\||-|–|—|:|·|»|•|/|::)\s+")
+# " | ", " - ", " – ", " :: " ...; also "Title|Site" and "Title –Site", which CMS
+# templates print without one of the spaces (a pipe or a dash against a word never
+# joins the words of one headline).
+_SEPARATORS = re.compile(r"\s*(?:\||::)\s*|\s+(?:-|–|—|:|·|»|•|/)\s+|\s+[–—](?=\w)|(?<=\w)[–—]\s+")
 _HEADING_XPATH = etree.XPath(
     ".//*[self::h1 or self::h2 or self::h3 or contains(@class, 'title') or contains(@class, 'headline')]")
 _LOGO_XPATH = etree.XPath(
@@ -25,20 +28,109 @@ def find_title(page: Page, scope: HtmlElement) -> tuple[str, HtmlElement | None]
     if page.rule and page.rule.title:
         element = first_in(page.rule.title, scope, page.root)
         if element is not None and text_of(element):
-            return text_of(element), element
+            return heading_text(element), element
     headline, element = visible_headline(page, scope)
-    declared = [strip_site(page, t) for t in page.meta.titles]
+    descriptions = {fold(d) for d in page.meta.descriptions}
+    declared = [t for t in (strip_site(page, t) for t in page.meta.titles)
+                if t and fold(t) not in descriptions and len(t.split()) <= _MAX_DECLARED_WORDS]
     page_title = strip_site(page, page.meta.page_title) if page.meta.page_title else ""
-    if headline:
-        # A visible headline beats a declared one: og:title is often a teaser or
-        # an SEO variant, and the visible h1 is what the reader saw. A short h1 that
-        # only names the section or site is not the headline, though.
-        if (len(headline.split()) > 2 or not declared
-                or any(same(headline, d) for d in declared + [page_title])):
-            return headline, element
-    if declared:
-        return declared[0], element if element is not None else locate(declared[0], scope)
-    return page_title, element if element is not None else locate(page_title, scope)
+    chosen = choose_title(headline, declared, page_title, page.meta.page_title or "")
+    if chosen == headline and headline:
+        return headline, element
+    if not chosen and page_title:
+        chosen = strip_unknown_site(page_title)
+    return chosen, element if element is not None else locate(chosen, scope)
+
+
+# A declared "headline" longer than this is a description (seen on WordPress SEO plugins).
+_MAX_DECLARED_WORDS = 40
+# A kicker or badge is a few words: "Live", "Exclusive", "Ukraine war:".
+_KICKER_WORDS = 5
+
+
+def choose_title(headline: str, declared: list[str], page_title: str, raw_page_title: str) -> str:
+    """The policy between the visible h1 and the declared headlines (issue #9):
+
+    1. They are the same after folding case, typography and punctuation, or one is the
+       other plus a short kicker ("Live", "Ukraine war:"): the declared one (it is what
+       the publisher sends to search engines and feeds, without the h1's badges and
+       with straight typography as typed).
+    2. A declared one is repeated in ``<title>`` and the h1 is not, or is a shorter part
+       of it (the blog's name in "Blog name: Post title"): the h1 is a brand, section or
+       widget heading ("Business Monday"), the declared one wins.
+    3. Otherwise the h1 (og:title is often a teaser or an SEO variant), unless it is a
+       one- or two-word label and something was declared.
+    """
+    if not headline:
+        return declared[0] if declared else page_title
+    h, in_title = fold(headline), fold(raw_page_title)
+    for candidate in declared:
+        d = fold(candidate)
+        if d and (d == h or _kicker_only(headline, candidate)):
+            return candidate
+    repeated = [d for d in declared if fold(d) in in_title and h not in fold(d)]
+    if repeated and (h not in in_title or len(fold(repeated[0])) > len(h)):
+        return repeated[0]
+    if len(headline.split()) > 2 or not declared:
+        return headline
+    return declared[0]
+
+
+def _kicker_only(headline: str, declared: str) -> bool:
+    """The h1 is the declared title with a few words in front (a kicker) or behind (a
+    "Live" badge), or the declared title is the h1 with a kicker in front. (Declared
+    words *behind* the h1 are a subtitle: "... im Winter – trotz Frost".)"""
+    h, d = fold(headline), fold(declared)
+    if not h or not d or h == d:
+        return False
+    if len(h) > len(d):
+        longer, shorter, fits = headline, declared, h.endswith(d) or h.startswith(d)
+    else:
+        longer, shorter, fits = declared, headline, d.endswith(h)
+    return fits and len(shorter.split()) >= 3 and len(longer.split()) - len(shorter.split()) <= _KICKER_WORDS
+
+
+def strip_unknown_site(title: str) -> str:
+    """'Headline words here - My website' when no site name is known: the last segment
+    goes if it is short and the headline before it has four words or more."""
+    matches = list(_SEPARATORS.finditer(title))
+    if not matches:
+        return title
+    head, tail = title[:matches[-1].start()], title[matches[-1].end():]
+    if len(tail.split()) <= 4 and len(head.split()) >= 4:
+        return head.strip()
+    return title
+
+
+def heading_text(element: HtmlElement) -> str:
+    """A heading's text with a space where inline children meet without one
+    (``<h1><span>Kicker</span>Title</h1>`` is "Kicker Title", not "KickerTitle")."""
+    parts: list[str] = []
+
+    def add(text: str | None) -> None:
+        if not text:
+            return
+        if parts and _word_break(parts[-1][-1], text[0]):
+            parts.append(" ")
+        parts.append(text)
+
+    def walk(node: HtmlElement) -> None:
+        add(node.text)
+        for child in node:
+            if isinstance(child.tag, str):
+                if child.tag == "br":
+                    parts.append(" ")
+                walk(child)
+            add(child.tail)
+
+    walk(element)
+    return clean_text("".join(parts))
+
+
+def _word_break(left: str, right: str) -> bool:
+    """Two texts that meet at an element boundary are separate words when a lower-case
+    letter or a closing punctuation mark is followed by a capital."""
+    return right.isupper() and (left.islower() or left in ":.!?»\"”’)")
 
 
 def locate(title: str, scope: HtmlElement) -> HtmlElement | None:
@@ -60,7 +152,7 @@ def locate(title: str, scope: HtmlElement) -> HtmlElement | None:
 def visible_headline(page: Page, scope: HtmlElement) -> tuple[str, HtmlElement | None]:
     candidates = list(scope.iter("h1")) or list(page.root.iter("h1"))
     for h1 in candidates:
-        text = text_of(h1)
+        text = heading_text(h1)
         if not text or len(text) > 400:
             continue
         if any(same(text, name) for name in page.site_names):
