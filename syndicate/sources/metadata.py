@@ -245,7 +245,7 @@ def _take_meta_tags(root: HtmlElement, meta: PageMeta) -> None:
                 meta.urls.insert(0, element.get("href", "").strip())
             continue
         key = (element.get("property") or element.get("name") or element.get("itemprop") or "").lower()
-        content = element.get("content")
+        content = element.get("content") or element.get("value")   # some CMSs (and archived copies) say value=
         if key == "og:type" and content and content.strip().lower() == "article":
             meta.is_article = True
         if key in _META_RANK and content and content.strip():

@@ -51,10 +51,11 @@ _KICKER_WORDS = 5
 def choose_title(headline: str, declared: list[str], page_title: str, raw_page_title: str) -> str:
     """The policy between the visible h1 and the declared headlines (issue #9):
 
-    1. They are the same after folding case, typography and punctuation, or one is the
-       other plus a short kicker ("Live", "Ukraine war:"): the declared one (it is what
-       the publisher sends to search engines and feeds, without the h1's badges and
-       with straight typography as typed).
+    1. They are the same after folding case, typography and punctuation: the h1, as the
+       reader saw it (on the dev sets the declared copy more often lost curly quotes or
+       title case than the h1 did). One is the other plus a short kicker ("Live",
+       "Ukraine war:"): the declared one, which the publisher sends to search engines
+       and feeds without the h1's badges.
     2. A declared one is repeated in ``<title>`` and the h1 is not, or is a shorter part
        of it (the blog's name in "Blog name: Post title"): the h1 is a brand, section or
        widget heading ("Business Monday"), the declared one wins.
@@ -66,7 +67,9 @@ def choose_title(headline: str, declared: list[str], page_title: str, raw_page_t
     h, in_title = fold(headline), fold(raw_page_title)
     for candidate in declared:
         d = fold(candidate)
-        if d and (d == h or _kicker_only(headline, candidate)):
+        if d == h:
+            return headline
+        if _kicker_only(headline, candidate):
             return candidate
     repeated = [d for d in declared if fold(d) in in_title and h not in fold(d)]
     if repeated and (h not in in_title or len(fold(repeated[0])) > len(h)):
