@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import html as htmllib
 import json
+import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
@@ -24,6 +25,8 @@ ARTICLE_TYPES = frozenset({
     "liveblogposting", "techarticle", "scholarlyarticle", "report", "socialmediaposting",
     "posting",
 })
+
+_PAGE_TYPES = frozenset({"webpage", "itempage", "collectionpage", "aboutpage", "profilepage"})
 
 # JSON-LD blocks larger than this are not metadata; bounds the work on hostile pages.
 _MAX_JSONLD = 1_000_000
@@ -45,18 +48,25 @@ class PageMeta:
     tags: list[str] = field(default_factory=list)
     images: list[str] = field(default_factory=list)
     descriptions: list[str] = field(default_factory=list)
+    page_published: list[str] = field(default_factory=list)   # WebPage node dates: fallbacks
+    page_modified: list[str] = field(default_factory=list)
     is_article: bool = False
     language: str | None = None
 
 
+# Soft hyphens and zero-width characters: invisible, but they make two equal titles differ.
+_INVISIBLE = dict.fromkeys(map(ord, "\u00ad\u200b\u200c\u200d\u2060\ufeff"))
+
+
 def clean_text(value: str) -> str:
-    """Whitespace folded and HTML entities undone, twice if the CMS escaped twice."""
+    """Whitespace folded, invisible characters dropped and HTML entities undone,
+    twice if the CMS escaped twice."""
     text = " ".join(value.split())
     for _ in range(2):   # "&amp;amp;" and "&amp;#8217;" are common CMS double escapes
         if "&" not in text:
             break
         text = htmllib.unescape(text)
-    return " ".join(text.split())
+    return " ".join(text.translate(_INVISIBLE).split())
 
 
 def read_metadata(root: HtmlElement) -> PageMeta:
@@ -65,6 +75,8 @@ def read_metadata(root: HtmlElement) -> PageMeta:
         _take_jsonld(node, meta)
     _take_meta_tags(root, meta)
     _take_microdata(root, meta)
+    meta.published.extend(meta.page_published)
+    meta.modified.extend(meta.page_modified)
     title = root.find(".//title")
     if title is not None and title.text_content().strip():
         meta.page_title = clean_text(title.text_content())
@@ -102,10 +114,14 @@ def _jsonld_nodes(root: HtmlElement) -> Iterator[dict[str, Any]]:
                 yield item
 
 
+_CDATA_OPEN = re.compile(r"^\s*(?://|/\*)?\s*<!\[CDATA\[\s*(?:\*/)?")
+_CDATA_CLOSE = re.compile(r"(?://|/\*)?\s*\]\]>\s*(?:\*/)?\s*$")
+
+
 def _strip_cdata(raw: str) -> str:
-    raw = raw.strip()
-    raw = raw.removeprefix("<![CDATA[")
-    raw = raw.removesuffix("]]>")
+    """JSON-LD as some CMSs print it: ``<![CDATA[ ... ]]>``, ``//<![CDATA[ ... //]]>``
+    or ``/*<![CDATA[*/ ... /*]]>*/``."""
+    raw = _CDATA_CLOSE.sub("", _CDATA_OPEN.sub("", raw))
     return raw.strip().rstrip(";")
 
 
@@ -121,6 +137,13 @@ def _take_jsonld(node: dict[str, Any], meta: PageMeta) -> None:
         name = _text(node.get("name"))
         if name:
             meta.site_names.append(name)
+        return
+    if types & _PAGE_TYPES and not types & ARTICLE_TYPES:
+        # Some CMSs date only the WebPage node: a fallback after every article date.
+        for key, target in (("datePublished", meta.page_published), ("dateModified", meta.page_modified)):
+            text = _text(node.get(key))
+            if text:
+                target.append(text)
         return
     if not types & ARTICLE_TYPES:
         return
@@ -240,7 +263,7 @@ def _take_meta_tags(root: HtmlElement, meta: PageMeta) -> None:
                 meta.urls.insert(0, element.get("href", "").strip())
             continue
         key = (element.get("property") or element.get("name") or element.get("itemprop") or "").lower()
-        content = element.get("content")
+        content = element.get("content") or element.get("value")   # some CMSs (and archived copies) say value=
         if key == "og:type" and content and content.strip().lower() == "article":
             meta.is_article = True
         if key in _META_RANK and content and content.strip():

@@ -1,0 +1,121 @@
+"""One page to its articles: the main article, teaser posts, or the cards of a listing."""
+
+from __future__ import annotations
+
+from lxml.html import HtmlElement
+
+from ...model import Article, Html, Problem, SourceSpan
+from ...sanitize import absolute_url
+from .authors import find_authors
+from .body import find_body
+from .cards import card_elements, find_cards, find_teasers
+from .dates import date_from, find_published
+from .dom import first, in_rail, line_of, text_of
+from .page import Page
+from .section import find_section
+from .title import find_title, visible_headline
+
+
+def read_page(page: Page) -> list[Article]:
+    rule = page.rule
+    container = first(rule.article, page.root) if rule and rule.article else None
+    teasers: list[Article] = []
+    if rule and rule.teaser:
+        teasers = find_teasers(page, rule.teaser, exclude=container)
+    mode = str(page.ctx.options.get("listing", "auto"))
+    is_article = container is not None or (mode != "always" and looks_like_article(page))
+    articles: list[Article] = []
+    if is_article:
+        main = read_article(page, container)
+        if main is not None:
+            articles.append(main)
+    elif not teasers and mode != "never":
+        teasers = find_cards(page)
+        if not teasers:
+            main = read_article(page, None)
+            if main is not None:
+                articles.append(main)
+    seen = {a.url for a in articles if a.url}
+    for teaser in teasers:
+        if teaser.url and teaser.url in seen:
+            continue
+        if teaser.url:
+            seen.add(teaser.url)
+        articles.append(teaser)
+    if not articles:
+        page.problems.append(Problem(path=page.ctx.path, line=0,
+                                     message="no article found on the page (no title or heading)"))
+    return articles
+
+
+def looks_like_article(page: Page) -> bool:
+    if page.meta.is_article:
+        return True
+    # No declaration: one headline over some paragraphs is an article; several
+    # linked headings in repeated blocks, and little else, are a listing.
+    cards = card_elements(page.root)
+    if len(cards) < 2:
+        return True
+    in_cards = set(cards)
+    prose = sum(len(text_of(p)) for p in page.root.iter("p")
+                if not in_rail(p) and not any(a in in_cards for a in p.iterancestors()))
+    return prose > 600 and bool(visible_headline(page, page.root)[0])
+
+
+def read_article(page: Page, container: HtmlElement | None) -> Article | None:
+    scope = container if container is not None else main_scope(page.root)
+    title, title_el = find_title(page, scope)
+    if not title:
+        page.problems.append(Problem(path=page.ctx.path, line=line_of(scope),
+                                     message="article skipped: no title found"))
+        return None
+    line = line_of(title_el) or line_of(scope)
+    published = find_published(page, scope, title_el)
+    updated = date_from(page, page.meta.modified)
+    if published is None:
+        page.warn(line, f"no publication date found for {title!r}")
+    if updated is not None and published is not None and updated < published:
+        updated = None
+    image = next((u for u in (absolute_url(i, page.base_url) for i in page.meta.images) if u), None)
+    summary = page.meta.descriptions[0] if page.meta.descriptions else None
+    section, authors = find_section(page, scope), find_authors(page, scope)
+    # Last: the generic body path removes the headline block from the tree.
+    body_html = find_body(page, container, scope, title_el)
+    if not body_html:
+        page.warn(line, f"no body text found for {title!r}")
+    return Article(
+        origin=SourceSpan(path=page.ctx.path, line=line),
+        section=section,
+        title=title,
+        body=(Html(html=body_html),) if body_html else (),
+        published=published,
+        updated=updated,
+        authors=authors,
+        url=canonical_url(page),
+        summary=summary,
+        tags=tuple(dict.fromkeys(t for t in page.meta.tags if t))[:30],
+        image=image,
+    )
+
+
+def main_scope(root: HtmlElement) -> HtmlElement:
+    """The element holding the main article: the <article> with the page's h1, or <main>."""
+    for h1 in root.iter("h1"):
+        for ancestor in h1.iterancestors("article"):
+            return ancestor
+    articles = list(root.iter("article"))
+    if len(articles) == 1:
+        return articles[0]
+    main = root.find(".//main")
+    if main is not None:
+        return main
+    body = root.find("body")
+    return body if body is not None else root
+
+
+def canonical_url(page: Page) -> str | None:
+    for candidate in page.meta.urls:
+        url = absolute_url(candidate, page.base_url)
+        if url:
+            return url
+    return page.ctx.base_url

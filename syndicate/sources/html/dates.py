@@ -1,0 +1,133 @@
+"""The publication date of an article page: declared first, then visible near the headline."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from datetime import datetime
+
+from lxml import etree
+from lxml.html import HtmlElement
+
+from ...dates import parse_date, parse_date_format
+from .dom import in_rail, text_of
+from .page import Page
+from .relative import parse_relative
+
+HAS_TIME = re.compile(r"\d{1,2}[:h]\d{2}|\d\s*[ap]\.?m\b", re.IGNORECASE)
+
+
+def find_published(page: Page, scope: HtmlElement, title_el: HtmlElement | None = None) -> datetime | None:
+    candidates: list[str] = []
+    rule = page.rule
+    if rule and rule.date:
+        # A rule's date goes first, but a day-only or relative one ("6 hours ago")
+        # still gives way to a same-day candidate that keeps the minute.
+        values = [date_value(e) for e in rule.date(scope) or rule.date(page.root)]
+        values.sort(key=lambda v: not HAS_TIME.search(v))
+        for value in values:
+            found = read_date(page, value, rule.date_format) if rule.date_format else None
+            if found is not None:
+                return found
+        candidates.extend(v for v in values if v)
+    candidates.extend(page.meta.published)
+    # Undeclared: the visible dates nearest the headline first (the byline under it),
+    # so a "latest news" ticker or a sidebar above the article does not win.
+    times = list(scope.iter("time"))
+    if title_el is not None and times:
+        near: list[HtmlElement] = []
+        for ancestor in title_el.iterancestors():
+            near.extend(e for e in ancestor.iter("time") if e not in near and not in_rail(e))
+            if near or ancestor is scope:
+                break
+        times = near + [e for e in times if e not in near]
+    for time_el in times:
+        value = time_el.get("datetime") or text_of(time_el)
+        if value:
+            candidates.append(value)
+    for element in scope.xpath(".//*[contains(@class, 'date') or contains(@class, 'time')]"
+                               "[not(*) or count(*) < 3]")[:10]:
+        if in_rail(element):
+            continue   # a related-article block's date is another article's
+        value = text_of(element)
+        if value:
+            candidates.append(value)
+    if title_el is not None:
+        candidates.extend(_near_headline(title_el))
+    return date_from(page, candidates)
+
+
+# The short texts printed after the headline (kicker, byline, "12.03.2024, 14:05 Uhr",
+# "vor 3 Stunden"): where a page with no metadata and no <time> shows its date.
+_FOLLOWING = etree.XPath("following::*[not(*) or self::p][position() <= 12]")
+_DIGIT = re.compile(r"\d")
+
+
+def _near_headline(title_el: HtmlElement) -> list[str]:
+    out = []
+    for element in _FOLLOWING(title_el):
+        value = text_of(element)
+        if 4 <= len(value) <= 80 and _DIGIT.search(value) and not in_rail(element):
+            out.append(value)
+    return out
+
+
+def date_from(page: Page, candidates: Iterable[str]) -> datetime | None:
+    """The first readable candidate; if it has no time of day, a later one that
+    agrees on the day and has a time (JSON-LD dates are often day-only while
+    ``<time datetime>`` keeps the minute); if it has no zone, a later one with the same
+    wall-clock time and a zone."""
+    first: datetime | None = None
+    candidates = list(candidates)
+    for index, raw in enumerate(candidates):
+        found = read_date(page, raw, None)
+        if found is None:
+            continue
+        if first is None:
+            first = found
+            if HAS_TIME.search(raw):
+                return _zoned_twin(raw, candidates[index + 1:], page) or found
+            continue
+        local_first = first.astimezone(page.ctx.tz).date()
+        if HAS_TIME.search(raw) and found.astimezone(page.ctx.tz).date() == local_first:
+            return found
+    return first
+
+
+def _zoned_twin(raw: str, candidates: list[str], page: Page) -> datetime | None:
+    """A later candidate with the same wall-clock time as a zoneless ``raw`` and a zone:
+    the same instant, told fully (the zoneless one was read in the site's zone, a guess)."""
+    wall = _WALL.search(raw)
+    if wall is None or _ZONE.search(raw[wall.end():]):
+        return None
+    for other in candidates:
+        twin = _WALL.search(other)
+        if twin and twin.group(1, 2) == wall.group(1, 2) and _ZONE.search(other[twin.end():]):
+            return read_date(page, other, None)
+    return None
+
+
+_WALL = re.compile(r"(\d{4}-\d{2}-\d{2})[T ](\d{2}:\d{2})(?::\d{2})?(?:\.\d+)?")
+_ZONE = re.compile(r"^\s*(?:Z|[+-]\d{2}:?\d{2}|UTC|GMT)", re.IGNORECASE)
+
+
+def read_date(page: Page, raw: str, fmt: str | None) -> datetime | None:
+    if fmt:
+        found = parse_date_format(raw, fmt, tz=page.ctx.tz)
+        if found is not None:
+            return found
+    dayfirst = bool(page.ctx.options.get("dayfirst", page.rule.dayfirst if page.rule else True))
+    found = parse_date(raw, tz=page.ctx.tz, now=page.ctx.captured_at, dayfirst=dayfirst)
+    return found if found is not None else parse_relative(raw, page.ctx.captured_at)
+
+
+def date_value(element: HtmlElement) -> str:
+    """The machine-readable date of an element if it has one, else its text."""
+    for attribute in ("datetime", "content", "data-date", "title"):
+        value = element.get(attribute)
+        if value and any(ch.isdigit() for ch in value):
+            return str(value).strip()
+    inner = element.find(".//time[@datetime]")
+    if inner is not None:
+        return str(inner.get("datetime", "")).strip()
+    return text_of(element)

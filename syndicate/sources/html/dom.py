@@ -1,0 +1,82 @@
+"""Small lxml helpers shared by the field modules of the HTML source. Pure."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+from urllib.parse import urlsplit
+
+from lxml.html import HtmlElement, HTMLParser
+
+from ..metadata import clean_text
+from ..rules import Selector
+
+PARSER = HTMLParser(
+    no_network=True, huge_tree=False, remove_comments=True, remove_pis=True,
+    remove_blank_text=False, recover=True, default_doctype=False,
+)
+
+
+def first(selector: Selector | None, root: HtmlElement) -> HtmlElement | None:
+    if selector is None:
+        return None
+    found = selector(root)
+    return found[0] if found else None
+
+
+def first_in(selector: Selector, scope: HtmlElement, root: HtmlElement) -> HtmlElement | None:
+    found = first(selector, scope)
+    return found if found is not None else first(selector, root)
+
+
+def text_of(element: HtmlElement | None) -> str:
+    if element is None:
+        return ""
+    return clean_text(element.text_content())
+
+
+def line_of(element: HtmlElement | None) -> int:
+    if element is None:
+        return 0
+    return int(element.sourceline or 0)
+
+
+def fold(text: str) -> str:
+    return re.sub(r"\W+", "", text.casefold())
+
+
+def same(a: str, b: str) -> bool:
+    return fold(a) == fold(b) and bool(fold(a))
+
+
+def host_matches(part: str, base_url: str | None) -> bool:
+    """'Golem.de' or 'golem' against https://www.golem.de/..."""
+    if not base_url:
+        return False
+    host = (urlsplit(base_url).hostname or "").removeprefix("www.")
+    folded = fold(part)
+    return bool(folded) and (folded == fold(host) or folded == fold(host.split(".")[0]))
+
+
+def in_rail(element: HtmlElement) -> bool:
+    """Inside the page's rails: aside, nav, footer, a "related" block or a sidebar."""
+    for ancestor in element.iterancestors():
+        if ancestor.tag in ("aside", "nav", "footer"):
+            return True
+        if "related" in (ancestor.get("class") or "") or "sidebar" in (ancestor.get("id") or ""):
+            return True
+    return False
+
+
+def remove(element: Any) -> None:
+    """Drop an element but keep its tail text."""
+    parent = element.getparent()
+    if parent is None:
+        return
+    if element.tail:
+        previous = element.getprevious()
+        if previous is not None:
+            previous.tail = (previous.tail or "") + element.tail
+        else:
+            parent.text = (parent.text or "") + element.tail
+    parent.remove(element)

@@ -1,0 +1,212 @@
+"""The headline of an article page, and the site names to strip from declared titles."""
+
+from __future__ import annotations
+
+import re
+
+from lxml import etree
+from lxml.html import HtmlElement
+
+from .. import SourceContext
+from ..metadata import PageMeta, clean_text
+from .dom import first_in, fold, host_matches, same, text_of
+from .page import Page
+
+# " | ", " - ", " – ", " :: " ...; also "Title|Site" and "Title –Site", which CMS
+# templates print without one of the spaces (a pipe or a dash against a word never
+# joins the words of one headline).
+_SEPARATORS = re.compile(r"\s*(?:\||::)\s*|\s+(?:-|–|—|:|·|»|•|/)\s+|\s+[–—](?=\w)|(?<=\w)[–—]\s+")
+_HEADING_XPATH = etree.XPath(
+    ".//*[self::h1 or self::h2 or self::h3 or contains(@class, 'title') or contains(@class, 'headline')]")
+_LOGO_XPATH = etree.XPath(
+    "//h1[a[@href='/']] | //*[contains(@class, 'logo') or contains(@id, 'logo') or "
+    "contains(@id, 'site-title') or contains(@class, 'site-title') or contains(@class, 'site-name')]")
+
+
+def find_title(page: Page, scope: HtmlElement) -> tuple[str, HtmlElement | None]:
+    """The title and the element that shows it (None when only declared)."""
+    if page.rule and page.rule.title:
+        element = first_in(page.rule.title, scope, page.root)
+        if element is not None and text_of(element):
+            return heading_text(element), element
+    headline, element = visible_headline(page, scope)
+    descriptions = {fold(d) for d in page.meta.descriptions}
+    declared = [t for t in (strip_site(page, t) for t in page.meta.titles)
+                if t and fold(t) not in descriptions and len(t.split()) <= _MAX_DECLARED_WORDS]
+    page_title = strip_site(page, page.meta.page_title) if page.meta.page_title else ""
+    chosen = choose_title(headline, declared, page_title, page.meta.page_title or "")
+    if chosen == headline and headline:
+        return headline, element
+    if not chosen and page_title:
+        chosen = strip_unknown_site(page_title)
+    return chosen, element if element is not None else locate(chosen, scope)
+
+
+# A declared "headline" longer than this is a description (seen on WordPress SEO plugins).
+_MAX_DECLARED_WORDS = 40
+# A kicker or badge is a few words: "Live", "Exclusive", "Ukraine war:".
+_KICKER_WORDS = 5
+
+
+def choose_title(headline: str, declared: list[str], page_title: str, raw_page_title: str) -> str:
+    """The policy between the visible h1 and the declared headlines (issue #9):
+
+    1. They are the same after folding case, typography and punctuation: the h1, as the
+       reader saw it (on the dev sets the declared copy more often lost curly quotes or
+       title case than the h1 did). One is the other plus a short kicker ("Live",
+       "Ukraine war:"): the declared one, which the publisher sends to search engines
+       and feeds without the h1's badges.
+    2. A declared one is repeated in ``<title>`` and the h1 is not, or is a shorter part
+       of it (the blog's name in "Blog name: Post title"): the h1 is a brand, section or
+       widget heading ("Business Monday"), the declared one wins.
+    3. Otherwise the h1 (og:title is often a teaser or an SEO variant), unless it is a
+       one- or two-word label and something was declared.
+    """
+    if not headline:
+        return declared[0] if declared else page_title
+    h, in_title = fold(headline), fold(raw_page_title)
+    for candidate in declared:
+        d = fold(candidate)
+        if d == h:
+            return headline
+        if _kicker_only(headline, candidate):
+            return candidate
+    repeated = [d for d in declared if fold(d) in in_title and h not in fold(d)]
+    if repeated and (h not in in_title or len(fold(repeated[0])) > len(h)):
+        return repeated[0]
+    if len(headline.split()) > 2 or not declared:
+        return headline
+    return declared[0]
+
+
+def _kicker_only(headline: str, declared: str) -> bool:
+    """The h1 is the declared title with a few words in front (a kicker) or behind (a
+    "Live" badge), or the declared title is the h1 with a kicker in front. (Declared
+    words *behind* the h1 are a subtitle: "... im Winter – trotz Frost".)"""
+    h, d = fold(headline), fold(declared)
+    if not h or not d or h == d:
+        return False
+    if len(h) > len(d):
+        longer, shorter, fits = headline, declared, h.endswith(d) or h.startswith(d)
+    else:
+        longer, shorter, fits = declared, headline, d.endswith(h)
+    return fits and len(shorter.split()) >= 3 and len(longer.split()) - len(shorter.split()) <= _KICKER_WORDS
+
+
+def strip_unknown_site(title: str) -> str:
+    """'Headline words here - My website' when no site name is known: the last segment
+    goes if it is short and the headline before it has four words or more."""
+    matches = list(_SEPARATORS.finditer(title))
+    if not matches:
+        return title
+    head, tail = title[:matches[-1].start()], title[matches[-1].end():]
+    if len(tail.split()) <= 4 and len(head.split()) >= 4:
+        return head.strip()
+    return title
+
+
+def heading_text(element: HtmlElement) -> str:
+    """A heading's text with a space where inline children meet without one
+    (``<h1><span>Kicker</span>Title</h1>`` is "Kicker Title", not "KickerTitle")."""
+    parts: list[str] = []
+
+    def add(text: str | None) -> None:
+        if not text:
+            return
+        if parts and _word_break(parts[-1][-1], text[0]):
+            parts.append(" ")
+        parts.append(text)
+
+    def walk(node: HtmlElement) -> None:
+        add(node.text)
+        for child in node:
+            if isinstance(child.tag, str):
+                if child.tag == "br":
+                    parts.append(" ")
+                walk(child)
+            add(child.tail)
+
+    walk(element)
+    return clean_text("".join(parts))
+
+
+def _word_break(left: str, right: str) -> bool:
+    """Two texts that meet at an element boundary are separate words when a lower-case
+    letter or a closing punctuation mark is followed by a capital."""
+    return right.isupper() and (left.islower() or left in ":.!?»\"”’)")
+
+
+def locate(title: str, scope: HtmlElement) -> HtmlElement | None:
+    """The visible element that shows a declared title (an h2 or a div when the
+    page has no article h1), so its date and header can be found around it."""
+    if not title:
+        return None
+    nearly: HtmlElement | None = None
+    for element in _HEADING_XPATH(scope)[:200]:
+        text = text_of(element)
+        if same(text, title):
+            return element
+        if nearly is None and element.tag in ("h1", "h2") and fold(title) in fold(text) \
+                and len(text) <= len(title) + 40:
+            nearly = element   # the headline with its kicker ("Wirtschaft Bahn streicht ...")
+    return nearly
+
+
+def visible_headline(page: Page, scope: HtmlElement) -> tuple[str, HtmlElement | None]:
+    candidates = list(scope.iter("h1")) or list(page.root.iter("h1"))
+    for h1 in candidates:
+        text = heading_text(h1)
+        if not text or len(text) > 400:
+            continue
+        if any(same(text, name) for name in page.site_names):
+            continue   # the site's logo set in an h1
+        if any(a.tag in ("header", "nav") and a.get("id") != "mvp-post-head"
+               and "post" not in (a.get("class") or "") and "entry" not in (a.get("class") or "")
+               and a.getparent() is not None and a.getparent().tag == "body"
+               for a in h1.iterancestors()):
+            continue   # site header, not an article header
+        return text, h1
+    return "", None
+
+
+def strip_site(page: Page, title: str) -> str:
+    """'Headline | Site' or 'Site - Headline' without the site (or section) name."""
+    title = clean_text(title)
+    names = list(page.site_names) + page.meta.sections[:1]
+    for _ in range(2):
+        parts = _SEPARATORS.split(title)
+        if len(parts) < 2:
+            break
+        if any(same(parts[-1], n) for n in names) or host_matches(parts[-1], page.base_url):
+            title = parts[0] if len(parts) == 2 else _rsplit_sep(title)
+        elif any(same(parts[0], n) for n in names) or host_matches(parts[0], page.base_url):
+            title = _lsplit_sep(title)
+        else:
+            break
+    return title.strip()
+
+
+def find_site_names(root: HtmlElement, meta: PageMeta, ctx: SourceContext) -> tuple[str, ...]:
+    names = list(dict.fromkeys(meta.site_names))
+    extra = ctx.options.get("site_name")
+    if isinstance(extra, str) and extra:
+        names.append(extra)
+    # Undeclared: a <title> segment that the page's logo or site-title repeats.
+    if meta.page_title:
+        segments = _SEPARATORS.split(meta.page_title)
+        if len(segments) > 1:
+            logos = [text_of(e) for e in _LOGO_XPATH(root)[:20]]
+            for segment in (segments[0], segments[-1]):
+                if any(same(segment, logo) for logo in logos) and segment not in names:
+                    names.append(segment)
+    return tuple(names)
+
+
+def _rsplit_sep(title: str) -> str:
+    matches = list(_SEPARATORS.finditer(title))
+    return title[:matches[-1].start()] if matches else title
+
+
+def _lsplit_sep(title: str) -> str:
+    match = _SEPARATORS.search(title)
+    return title[match.end():] if match else title
