@@ -20,7 +20,7 @@ import click
 from . import __version__
 from .config import Config, load_config
 from .errors import BusyError, ConfigError, SyndicateError
-from .log import setup_logging
+from .log import LOG_FORMATS, set_log_format, setup_logging
 from .publish import EXIT_BUSY, EXIT_FAILED, EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE, Report, publish
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -38,6 +38,10 @@ def config_option(f: F) -> F:
 def verbosity_options(f: F) -> F:
     f = click.option("-v", "--verbose", count=True, help="More log output (-vv for debug).")(f)
     f = click.option("-q", "--quiet", is_flag=True, help="Only warnings and errors on stderr.")(f)
+    f = click.option("--log-format", type=click.Choice(LOG_FORMATS), default=None, expose_value=False,
+                     is_eager=True, callback=lambda _ctx, _param, value: set_log_format(value),
+                     help="Log lines as text (default) or one JSON object per line"
+                          " (also $SYNDICATE_LOG_FORMAT).")(f)
     return f
 
 

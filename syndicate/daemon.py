@@ -36,6 +36,10 @@ re-reads the config; an invalid one is logged and the old one kept.
 Heartbeat: publish() records every run in the ``runs`` table; the daemon adds
 ``meta['daemon']`` (JSON: pid, started, beat, stopped) after each job, read by
 ``/healthz`` and ``syndicate status``.
+
+systemd (``Type=notify``, syndicate/systemd.py): READY=1 once the scheduler runs,
+WATCHDOG=1 from the main loop at half of ``WatchdogSec``, STATUS= after each run,
+STOPPING=1 when a stop signal arrives. A no-op outside systemd.
 """
 
 from __future__ import annotations
@@ -58,6 +62,7 @@ from .errors import BusyError, ConfigError, SyndicateError
 from .faults import crash_point
 from .publish import EXIT_OK, publish
 from .state import StateLock, from_iso, iso, open_state, read_only_state
+from .systemd import Watchdog, notify
 
 log = logging.getLogger(__name__)
 
@@ -180,6 +185,7 @@ class Daemon:
         self._server: Any = None
         self._server_thread: threading.Thread | None = None
         self._app: Any = None
+        self._watchdog = Watchdog()
 
     # --- lifecycle -------------------------------------------------------------------
     def run(self) -> int:
@@ -200,12 +206,16 @@ class Daemon:
             # the first beat runs in a worker: the main thread never waits on the state
             # lock, or a signal would wait for the running publish to end
             self._scheduler.add_job(self._beat, id="beat", name="beat")
+            notify("READY=1", f"STATUS=scheduling {len(specs)} job(s)", f"MAINPID={os.getpid()}")
+            tick = min(TICK, self._watchdog.interval or TICK)
             while not self._stop:
-                self._wake.wait(TICK)
+                self._watchdog.tick()
+                self._wake.wait(tick)
                 self._wake.clear()
                 if self._hup and not self._stop:
                     self._hup = False
                     self._reload()
+            notify("STOPPING=1", "STATUS=stopping: waiting for the running job")
             log.info("daemon stopping: waiting for the running job")
             started = time.monotonic()
             self._scheduler.shutdown(wait=True)
@@ -339,6 +349,7 @@ class Daemon:
             except SyndicateError as err:
                 log.error("run job=%s status=failed seconds=%.2f error=%s", job_id,
                           time.monotonic() - started, err)
+                notify(f"STATUS=last run {job_id}: failed: {err}")
                 self._beat()
                 return
             except Exception:
@@ -355,6 +366,8 @@ class Daemon:
                      job_id, "problems" if errors else "ok", report.new, report.updated, report.unchanged,
                      report.withdrawn, report.inputs_read, len(report.files_written), len(report.feeds_changed),
                      report.notices_queued, errors, len(report.problems) - errors, report.seconds)
+            notify(f"STATUS=last run {job_id}: {'problems' if errors else 'ok'}, {report.new} new,"
+                   f" {report.updated} updated, {report.notices_queued} queued")
         crash_point("daemon-between-jobs")    # the publish committed, its drain not yet run
         if report.notices_queued:
             self.drain_job()    # push now, not at the next drain tick

@@ -83,10 +83,11 @@ def wait_until(predicate: Callable[[], Any], timeout: float, what: str, interval
 class Proc:
     """A `python -m syndicate ...` subprocess with its stderr in a file."""
 
-    def __init__(self, args: Sequence[str], cwd: Path, name: str = "syndicate"):
+    def __init__(self, args: Sequence[str], cwd: Path, name: str = "syndicate",
+                 extra_env: dict[str, str] | None = None):
         self.log_path = cwd / f"{name}-{time.monotonic_ns()}.log"
         self._log = open(self.log_path, "wb")  # noqa: SIM115 - lives as long as the process
-        env = {**os.environ, "PYTHONUNBUFFERED": "1"}
+        env = {**os.environ, "PYTHONUNBUFFERED": "1", **(extra_env or {})}
         env.pop("SYNDICATE_CONFIG", None)
         self.popen = subprocess.Popen([sys.executable, "-m", "syndicate", *args], cwd=cwd,
                                       stdout=self._log, stderr=subprocess.STDOUT, env=env)
