@@ -13,6 +13,7 @@ import sqlite3
 import sys
 from collections.abc import Callable
 from datetime import UTC
+from pathlib import Path
 from typing import Any, TypeVar
 
 import click
@@ -21,6 +22,7 @@ from . import __version__
 from .config import Config, load_config
 from .errors import BusyError, ConfigError, SyndicateError
 from .log import LOG_FORMATS, set_log_format, setup_logging
+from .metrics import write_health_files
 from .publish import EXIT_BUSY, EXIT_FAILED, EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE, Report, publish
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -102,14 +104,23 @@ def _progress_publish(config: Config, **kwargs: Any) -> Report:
 @click.option("--wait", is_flag=True, help="Wait for another running publish instead of exiting (exit 4).")
 @click.option("--rebuild", is_flag=True, help="Re-render every feed and page (ids and dates stay).")
 @click.option("--no-push", is_flag=True, help="Queue notifications but do not deliver them now.")
+@click.option("--metrics-file", type=click.Path(dir_okay=False, path_type=Path), default=None,
+              help="After the run (failed ones too), write Prometheus metrics here"
+                   " (for node_exporter's textfile collector).")
+@click.option("--health-file", type=click.Path(dir_okay=False, path_type=Path), default=None,
+              help="After the run, write the health page (HTML) here, e.g. output/health.html.")
 @verbosity_options
 @handle_errors
 def publish_command(config_path: str, dry_run: bool, wait: bool, rebuild: bool, no_push: bool,
-                    verbose: int, quiet: bool) -> None:
+                    metrics_file: Path | None, health_file: Path | None, verbose: int, quiet: bool) -> None:
     """Read the inputs, update the ledger, write feeds into output/, push changes."""
     setup_logging(verbose, quiet=quiet)
     config = load(config_path)
-    report = _progress_publish(config, dry_run=dry_run, wait=wait, rebuild=rebuild, deliver=not no_push)
+    try:
+        report = _progress_publish(config, dry_run=dry_run, wait=wait, rebuild=rebuild, deliver=not no_push)
+    finally:
+        if metrics_file or health_file:
+            write_health_files(config, metrics_file=metrics_file, health_file=health_file)
     print_problems(report.problems)
     echo_report(report, quiet=quiet)
     sys.exit(report.exit_code)

@@ -22,7 +22,8 @@ What a response carries (issue 4):
 Safety: only GET and HEAD; the path must stay inside output/: ``..`` and ``.``
 segments, encoded slashes and backslashes (``%2f``, ``%5c``), NUL, dotfiles (the
 writer's ``.syndicate-tmp-*`` temps) and symlinks resolving outside output/ are
-refused. ``/healthz`` is the only dynamic path.
+refused. The dynamic paths are ``/healthz`` and those of :mod:`syndicate.serve_health`
+(``/livez``, ``/readyz``, ``/metrics``, ``/health``).
 
 Whatever the config, the state never leaves this server (issue 8, section 4): SQLite
 files and their companions (``.db``, ``.sqlite*``, ``-wal``, ``-shm``, ``-journal``),
@@ -50,6 +51,7 @@ from urllib.parse import unquote_to_bytes
 
 from werkzeug.http import http_date, parse_accept_header, parse_date, parse_etags
 
+from . import serve_health
 from .config import Config
 from .errors import SyndicateError
 from .model import FeedFormat
@@ -182,6 +184,12 @@ class OutputApp:
             return self._plain(start_response, refused.status, refused.status[4:].lower() + "\n", [], method)
         if "/" + rel == HEALTH_PATH:
             return self._health(start_response, method)
+        dynamic = serve_health.answer("/" + rel, self.config)
+        if dynamic is not None:
+            status, ctype, data = dynamic
+            start_response(status, [("Content-Type", ctype), ("Content-Length", str(len(data))),
+                                    ("Cache-Control", "no-store"), ("X-Content-Type-Options", "nosniff")])
+            return [] if method == "HEAD" else [data]
         return self._file(environ, start_response, rel, method)
 
     # --- files ------------------------------------------------------------------
