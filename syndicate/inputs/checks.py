@@ -1,0 +1,61 @@
+"""Checks on parsed articles, the same for every kind of input. Pure (``now`` comes in).
+
+- A title over :data:`TITLE_CAP` characters (300) and an explicit summary over
+  :data:`SUMMARY_CAP` (1,000) are cut at a word boundary with an ellipsis and a
+  warning. The item's identity does not move with the cap (see
+  :func:`syndicate.identity.title_base`).
+- A published or updated date more than a day after ``now`` is dropped with a
+  warning: the item takes its first-seen date instead of pinning itself to the top.
+- An article URL is cleaned (tracking parameters, fragment, default port, host case:
+  :func:`syndicate.identity.clean_url`); that is the link published.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import replace
+from datetime import datetime, timedelta
+
+from ..identity import TITLE_CAP, cap_text, clean_url
+from ..model import Article, Problem
+
+SUMMARY_CAP = 1000
+FUTURE_SLACK = timedelta(days=1)
+
+
+def check_article(a: Article, *, now: datetime) -> tuple[Article, list[Problem]]:
+    problems: list[Problem] = []
+    changes: dict[str, object] = {}
+    where = a.origin
+
+    def warn(message: str) -> None:
+        problems.append(Problem(path=where.path, line=where.line, severity="warning", message=message))
+
+    if len(a.title) > TITLE_CAP:
+        changes["title"] = cap_text(a.title, TITLE_CAP)
+        warn(f"title of {len(a.title):,} characters cut to {TITLE_CAP} at a word boundary")
+    if a.summary is not None and len(a.summary) > SUMMARY_CAP:
+        changes["summary"] = cap_text(a.summary, SUMMARY_CAP)
+        warn(f"summary of {len(a.summary):,} characters cut to {SUMMARY_CAP} at a word boundary")
+    limit = now + FUTURE_SLACK
+    for name in ("published", "updated"):
+        value: datetime | None = getattr(a, name)
+        if value is not None and value > limit:
+            changes[name] = None
+            warn(f"{name} date {value.isoformat()} is more than a day in the future;"
+                 + (" using the first-seen date" if name == "published" else " ignored"))
+    if a.url:
+        cleaned = clean_url(a.url)
+        if cleaned != a.url:
+            changes["url"] = cleaned
+    return (replace(a, **changes) if changes else a), problems  # type: ignore[arg-type]
+
+
+def check_articles(articles: Sequence[Article], *, now: datetime) -> tuple[tuple[Article, ...], list[Problem]]:
+    out: list[Article] = []
+    problems: list[Problem] = []
+    for a in articles:
+        checked, more = check_article(a, now=now)
+        out.append(checked)
+        problems.extend(more)
+    return tuple(out), problems

@@ -1,0 +1,184 @@
+"""Bytes -> text for one input, with a problem for every doubt. Pure.
+
+- A file is binary only by a real test: a magic number (PNG, JPEG, GIF, PDF, ZIP,
+  gzip, ...) or more than 10% control bytes in its first 8 KB. One stray NUL is not
+  binary: it is stripped with a warning at its line.
+- A BOM picks UTF-8, UTF-16 or UTF-32. Otherwise the text is read as UTF-8 line by
+  line: a line that is not valid UTF-8 is repaired (read as cp1252 when it holds no
+  valid UTF-8 sequence, else the bad bytes become U+FFFD) with a warning naming it. A
+  file with no valid UTF-8 at all is read as cp1252 with one warning (set
+  ``encoding`` on the input to say which). Nothing is guessed silently.
+- Mojibake (UTF-8 read as cp1252 and saved again: ``CafÃ©``) is repaired where the
+  round trip works, with a warning at its line.
+- Control characters (C0 except tab, newline, carriage return; DEL) are stripped with
+  one warning at the first line holding one.
+"""
+
+from __future__ import annotations
+
+import codecs
+import re
+
+from ..model import Problem
+
+MAGIC: tuple[tuple[bytes, str], ...] = (
+    (b"\x89PNG\r\n\x1a\n", "a PNG image"), (b"\xff\xd8\xff", "a JPEG image"), (b"GIF87a", "a GIF image"),
+    (b"GIF89a", "a GIF image"), (b"%PDF-", "a PDF document"), (b"PK\x03\x04", "a ZIP archive"),
+    (b"\x1f\x8b", "a gzip archive"), (b"BZh", "a bzip2 archive"), (b"\xfd7zXZ\x00", "an xz archive"),
+    (b"7z\xbc\xaf\x27\x1c", "a 7-Zip archive"), (b"\x7fELF", "an executable"), (b"MZ\x90\x00", "an executable"),
+    (b"SQLite format 3\x00", "an SQLite database"), (b"OggS", "an Ogg file"), (b"ID3", "an MP3 file"),
+    (b"RIFF", "a RIFF (WebP/WAV/AVI) file"), (b"\x00\x00\x01\x00", "an icon"), (b"wOFF", "a web font"),
+)
+_BOMS = ((codecs.BOM_UTF32_LE, "utf-32"), (codecs.BOM_UTF32_BE, "utf-32"), (codecs.BOM_UTF8, "utf-8-sig"),
+         (codecs.BOM_UTF16_LE, "utf-16"), (codecs.BOM_UTF16_BE, "utf-16"))
+BINARY_SHARE = 0.10          # of control bytes in the first 8 KB
+_CONTROL_BYTES = bytes(b for b in range(32) if b not in (9, 10, 12, 13)) + b"\x7f"
+_CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+# cp1252 readings of a UTF-8 lead byte and its continuation bytes
+_CONT = ("[\u0080-\u00bf\u0152\u0153\u0160\u0161\u0178\u017d\u017e\u0192\u02c6\u02dc\u2013\u2014"
+         "\u2018-\u201a\u201c-\u201e\u2020-\u2022\u2026\u2030\u2039\u203a\u20ac\u2122]")
+_MOJIBAKE = re.compile(f"[\u00c2-\u00df]{_CONT}|[\u00e0-\u00ef]{_CONT}{{2}}|[\u00f0-\u00f4]{_CONT}{{3}}")
+MAX_LINE_WARNINGS = 5
+
+
+def sniff_binary(data: bytes) -> str | None:
+    """What the bytes are when they are not text (a magic number, or many control bytes)."""
+    for magic, what in MAGIC:
+        if data.startswith(magic):
+            return what
+    head = data[:8192]
+    if head and sum(head.count(b) for b in _CONTROL_BYTES) / len(head) > BINARY_SHARE:
+        return "binary data (over 10% control bytes)"
+    return None
+
+
+def _line_of(text: str, index: int) -> int:
+    return text.count("\n", 0, index) + 1
+
+
+def _repair_lines(data: bytes, path: str) -> tuple[str, list[Problem]]:
+    """UTF-8 line by line; lines that are not are repaired, each with a warning."""
+    lines = data.split(b"\n")
+    out: list[str] = []
+    bad: list[int] = []
+    problems: list[Problem] = []
+    for n, raw in enumerate(lines, start=1):
+        try:
+            out.append(raw.decode("utf-8"))
+            continue
+        except UnicodeDecodeError as err:
+            column = err.start + 1
+        bad.append(n)
+        strict_rest = raw.decode("utf-8", errors="replace")
+        if any(ord(c) > 127 and c != "\ufffd" for c in strict_rest):
+            out.append(strict_rest)
+            how = "the undecodable bytes were replaced by U+FFFD"
+        else:
+            out.append(raw.decode("cp1252", errors="replace"))
+            how = "read this line as cp1252"
+        if len(bad) <= MAX_LINE_WARNINGS:
+            problems.append(Problem(path=path, line=n, severity="warning",
+                                    message=f"not valid UTF-8 (byte 0x{raw[column - 1]:02X} at column {column});"
+                                            f" {how} (save the file as UTF-8, or set encoding on the input)"))
+    if len(bad) > MAX_LINE_WARNINGS:
+        problems.append(Problem(path=path, line=bad[MAX_LINE_WARNINGS], severity="warning",
+                                message=f"{len(bad) - MAX_LINE_WARNINGS} more lines are not valid UTF-8"
+                                        " and were repaired the same way"))
+    return "\n".join(out), problems
+
+
+def _has_utf8_multibyte(data: bytes) -> bool:
+    return re.search(rb"[\xc2-\xf4][\x80-\xbf]", data) is not None
+
+
+def _cp1252_bytes(text: str) -> bytes:
+    return b"".join(c.encode("cp1252") if ord(c) > 255 else bytes([ord(c)]) for c in text)
+
+
+def _unbake(m: re.Match[str]) -> str:
+    try:
+        return _cp1252_bytes(m.group()).decode("utf-8")
+    except UnicodeError:
+        return m.group()
+
+
+def _fix_mojibake(text: str, path: str) -> tuple[str, list[Problem]]:
+    """Repair UTF-8 that was read as cp1252 and saved again, with a warning per line."""
+    if _MOJIBAKE.search(text) is None:
+        return text, []
+    problems: list[Problem] = []
+    lines = text.split("\n")
+    fixed_lines = 0
+    for i, line in enumerate(lines):
+        if _MOJIBAKE.search(line) is None:
+            continue
+        fixed = _MOJIBAKE.sub(_unbake, line)
+        if fixed == line:
+            continue
+        fixed_lines += 1
+        if fixed_lines <= MAX_LINE_WARNINGS:
+            sample = next(m.group() for m in _MOJIBAKE.finditer(line) if _unbake(m) != m.group())
+            problems.append(Problem(path=path, line=i + 1, severity="warning",
+                                    message=f"mojibake (UTF-8 once read as cp1252): {sample!r} repaired"
+                                            f" to {_MOJIBAKE.sub(_unbake, sample)!r}"))
+        lines[i] = fixed
+    if fixed_lines > MAX_LINE_WARNINGS:
+        problems.append(Problem(path=path, line=0, severity="warning",
+                                message=f"mojibake repaired on {fixed_lines - MAX_LINE_WARNINGS} more lines"))
+    return "\n".join(lines), problems
+
+
+def strip_controls(text: str, path: str) -> tuple[str, list[Problem]]:
+    """Remove control characters, with one warning at the first line holding one."""
+    first = _CONTROL.search(text)
+    if first is None:
+        return text, []
+    count = len(_CONTROL.findall(text))
+    line = _line_of(text, first.start())
+    return _CONTROL.sub("", text), [Problem(
+        path=path, line=line, severity="warning",
+        message=f"{count} control character{'s' if count > 1 else ''} removed (first U+{ord(first.group()):04X})")]
+
+
+def decode_input(data: bytes, path: str, *, encoding: str | None = None) -> tuple[str | None, list[Problem]]:
+    """The text of one input and the problems met; None when it is not text."""
+    problems: list[Problem] = []
+    for bom, name in _BOMS:
+        if data.startswith(bom):
+            text = data.decode(name, errors="replace").lstrip("\ufeff")
+            if "\ufffd" in text:
+                problems.append(Problem(path=path, line=_line_of(text, text.index("\ufffd")), severity="warning",
+                                        message=f"not valid {name.removesuffix('-sig').upper()} after its byte order"
+                                                " mark; the bad bytes were replaced by U+FFFD"))
+            break
+    else:
+        what = sniff_binary(data)
+        if what is not None:
+            return None, [Problem(path=path, line=0, message=f"input is {what}, not text; skipped")]
+        if encoding:
+            try:
+                text = data.decode(encoding)
+            except UnicodeDecodeError as err:
+                text = data.decode(encoding, errors="replace")
+                problems.append(Problem(path=path, line=data.count(b"\n", 0, err.start) + 1, severity="warning",
+                                        message=f"not valid {encoding} (the configured encoding); the bad bytes"
+                                                " were replaced by U+FFFD"))
+        else:
+            try:
+                text = data.decode("utf-8")
+            except UnicodeDecodeError as err:
+                if _has_utf8_multibyte(data):
+                    text, more = _repair_lines(data, path)
+                    problems.extend(more)
+                else:
+                    text = data.decode("cp1252", errors="replace")
+                    problems.append(Problem(path=path, line=data.count(b"\n", 0, err.start) + 1, severity="warning",
+                                            message="not UTF-8; read as cp1252 (set encoding on the input"
+                                                    " if that is wrong)"))
+            text, more = _fix_mojibake(text, path)
+            problems.extend(more)
+    text, more = strip_controls(text, path)
+    problems.extend(more)
+    if not text.strip():
+        problems.append(Problem(path=path, line=0, severity="warning", message="input is empty; nothing to read"))
+    return text, problems
