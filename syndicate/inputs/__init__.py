@@ -78,7 +78,7 @@ def read_and_parse(f: InputFile, *, max_bytes: int, known_digest: str | None = N
     text, digest, problems = read_file(f, max_bytes=max_bytes)
     if text is None:
         return None, (), tuple(problems)
-    if digest == known_digest:
+    if digest == known_digest or not text.strip():     # an empty input has its warning already
         return digest, (), tuple(problems)
     articles, more = parse_file(f, text, now=now)
     return digest, articles, tuple(problems) + more

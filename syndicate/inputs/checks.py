@@ -6,12 +6,15 @@
   :func:`syndicate.identity.title_base`).
 - A published or updated date more than a day after ``now`` is dropped with a
   warning: the item takes its first-seen date instead of pinning itself to the top.
+- Control characters and lone surrogates in a title or summary (JSON escapes such as
+  ``\\u0000``; raw bytes were stripped when decoding) are removed with a warning.
 - An article URL is cleaned (tracking parameters, fragment, default port, host case:
   :func:`syndicate.identity.clean_url`); that is the link published.
 """
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from dataclasses import replace
 from datetime import datetime, timedelta
@@ -20,6 +23,7 @@ from ..identity import TITLE_CAP, cap_text, clean_url
 from ..model import Article, Problem
 
 SUMMARY_CAP = 1000
+_CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ud800-\udfff]")   # from JSON escapes
 FUTURE_SLACK = timedelta(days=1)
 
 
@@ -31,12 +35,21 @@ def check_article(a: Article, *, now: datetime) -> tuple[Article, list[Problem]]
     def warn(message: str) -> None:
         problems.append(Problem(path=where.path, line=where.line, severity="warning", message=message))
 
-    if len(a.title) > TITLE_CAP:
-        changes["title"] = cap_text(a.title, TITLE_CAP)
-        warn(f"title of {len(a.title):,} characters cut to {TITLE_CAP} at a word boundary")
-    if a.summary is not None and len(a.summary) > SUMMARY_CAP:
-        changes["summary"] = cap_text(a.summary, SUMMARY_CAP)
-        warn(f"summary of {len(a.summary):,} characters cut to {SUMMARY_CAP} at a word boundary")
+    for name in ("title", "summary"):
+        value = changes.get(name, getattr(a, name))
+        if isinstance(value, str) and _CONTROL.search(value):
+            changes[name] = _CONTROL.sub("", value)
+            warn(f"control characters removed from the {name}")
+    title = str(changes.get("title", a.title))
+    if not title.strip():
+        return a, problems      # nothing but controls: leave it to the renderer's XML filter
+    if len(title) > TITLE_CAP:
+        changes["title"] = cap_text(title, TITLE_CAP)
+        warn(f"title of {len(title):,} characters cut to {TITLE_CAP} at a word boundary")
+    summary = changes.get("summary", a.summary)
+    if isinstance(summary, str) and len(summary) > SUMMARY_CAP:
+        changes["summary"] = cap_text(summary, SUMMARY_CAP)
+        warn(f"summary of {len(summary):,} characters cut to {SUMMARY_CAP} at a word boundary")
     limit = now + FUTURE_SLACK
     for name in ("published", "updated"):
         value: datetime | None = getattr(a, name)

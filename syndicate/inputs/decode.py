@@ -7,7 +7,9 @@
   line: a line that is not valid UTF-8 is repaired (read as cp1252 when it holds no
   valid UTF-8 sequence, else the bad bytes become U+FFFD) with a warning naming it. A
   file with no valid UTF-8 at all is read as cp1252 with one warning (set
-  ``encoding`` on the input to say which). Nothing is guessed silently.
+  ``encoding`` on the input to say which). An HTML page that declares a charset
+  (``<meta charset=windows-1252>``) and is not UTF-8 is read in that charset.
+  Nothing is guessed silently.
 - Mojibake (UTF-8 read as cp1252 and saved again: ``CafÃ©``) is repaired where the
   round trip works, with a warning at its line.
 - Control characters (C0 except tab, newline, carriage return; DEL) are stripped with
@@ -87,8 +89,45 @@ def _repair_lines(data: bytes, path: str) -> tuple[str, list[Problem]]:
     return "\n".join(out), problems
 
 
+_DECLARED = re.compile(rb"""<meta[^>]{0,200}?charset\s*=\s*["']?([A-Za-z0-9_.:-]{2,40})"""
+                       rb"""|<\?xml[^>]{0,100}?encoding\s*=\s*["']([A-Za-z0-9_.:-]{2,40})""", re.IGNORECASE)
+
+
+def declared_charset(data: bytes) -> str | None:
+    """The charset an HTML page (or XML) declares in its first 4 KB, when Python knows it
+    and it is not UTF-8 (a page that says UTF-8 but is not gets the per-line repair)."""
+    m = _DECLARED.search(data[:4096])
+    if m is None:
+        return None
+    name = (m.group(1) or m.group(2)).decode("ascii").lower()
+    try:
+        info = codecs.lookup(name)
+    except LookupError:
+        return None
+    if info.name in ("utf-8", "utf-16", "utf-32") or info.name.startswith(("utf-16", "utf-32")):
+        return None
+    return info.name
+
+
 def _has_utf8_multibyte(data: bytes) -> bool:
-    return re.search(rb"[\xc2-\xf4][\x80-\xbf]", data) is not None
+    """Whether the bytes hold at least one valid UTF-8 sequence beyond ASCII."""
+    return any(ord(c) > 127 and c != "\ufffd" for c in data.decode("utf-8", errors="replace"))
+
+
+def _trim_cut_utf8(data: bytes) -> tuple[bytes, bool]:
+    """Drop a UTF-8 sequence cut off by the end of the file (a truncated capture)."""
+    tail = data[-3:]
+    for n in range(len(tail), 0, -1):
+        lead = tail[-n]
+        need = 2 if 0xC2 <= lead <= 0xDF else 3 if 0xE0 <= lead <= 0xEF else 4 if 0xF0 <= lead <= 0xF4 else 0
+        if need > n and all(0x80 <= c <= 0xBF for c in tail[-n + 1:]):
+            return data[:-n], True
+    return data, False
+
+
+def _cut_problem(line: int, path: str, name: str) -> Problem:
+    return Problem(path=path, line=line, severity="warning",
+                   message=f"the file ends inside a {name.upper()} character (truncated?); the cut bytes were dropped")
 
 
 def _cp1252_bytes(text: str) -> bytes:
@@ -145,7 +184,11 @@ def decode_input(data: bytes, path: str, *, encoding: str | None = None) -> tupl
     problems: list[Problem] = []
     for bom, name in _BOMS:
         if data.startswith(bom):
-            text = data.decode(name, errors="replace").lstrip("\ufeff")
+            unit = 4 if name == "utf-32" else 2 if name == "utf-16" else 1
+            cut = (len(data) - len(bom)) % unit
+            text = data[: len(data) - cut].decode(name, errors="replace").lstrip("\ufeff")
+            if cut:
+                problems.append(_cut_problem(text.count("\n") + 1, path, name))
             if "\ufffd" in text:
                 problems.append(Problem(path=path, line=_line_of(text, text.index("\ufffd")), severity="warning",
                                         message=f"not valid {name.removesuffix('-sig').upper()} after its byte order"
@@ -164,10 +207,20 @@ def decode_input(data: bytes, path: str, *, encoding: str | None = None) -> tupl
                                         message=f"not valid {encoding} (the configured encoding); the bad bytes"
                                                 " were replaced by U+FFFD"))
         else:
+            data, cut = _trim_cut_utf8(data)
+            if cut:
+                problems.append(_cut_problem(data.count(b"\n") + 1, path, "utf-8"))
             try:
                 text = data.decode("utf-8")
             except UnicodeDecodeError as err:
-                if _has_utf8_multibyte(data):
+                declared = declared_charset(data)
+                if declared is not None:
+                    text = data.decode(declared, errors="replace")
+                    if "\ufffd" in text:
+                        problems.append(Problem(path=path, line=_line_of(text, text.index("\ufffd")),
+                                                severity="warning", message=f"not valid {declared} (as the page"
+                                                " declares); the bad bytes were replaced by U+FFFD"))
+                elif _has_utf8_multibyte(data):
                     text, more = _repair_lines(data, path)
                     problems.extend(more)
                 else:

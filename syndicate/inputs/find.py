@@ -158,6 +158,14 @@ def _one(finder: _Finder, group: InputConfig, path: Path, folder: str, problems:
         problems.append(Problem(path=escape_name(display), line=0,
                                 message=f"cannot publish this file: {why}; rename it; skipped"))
         return None
+    target: os.stat_result | None = st
+    if stat.S_ISLNK(st.st_mode):
+        try:
+            target = os.stat(text)
+        except OSError:
+            target = None
+        if target is not None and stat.S_ISDIR(target.st_mode):
+            return None                 # glob lists what is inside; each file is checked
     real = finder.realpath(text, st)
     if not group.follow_symlinks and not finder.inside(real):
         shown = escape_name(display_path(Path(real), finder.root))
@@ -165,14 +173,14 @@ def _one(finder: _Finder, group: InputConfig, path: Path, folder: str, problems:
                                 message=f"symlink to {shown}, outside the input folders; skipped (set"
                                         f" follow_symlinks = true on input {group.name!r} to read it)"))
         return None
-    if stat.S_ISLNK(st.st_mode):
-        try:
-            st = os.stat(text)
-        except OSError:
-            problems.append(Problem(path=display, line=0, severity="warning",
-                                    message=f"broken symlink (to {escape_name(os.readlink(text))}); skipped"))
-            return None
+    if target is None:
+        problems.append(Problem(path=display, line=0, severity="warning",
+                                message=f"broken symlink (to {escape_name(os.readlink(text))}); skipped"))
+        return None
+    st = target
     if not stat.S_ISREG(st.st_mode):
+        problems.append(Problem(path=display, line=0, severity="warning",
+                                message="not a regular file (a pipe, socket or device); skipped"))
         return None
     url = page_url(group, os.path.relpath(text, folder)) if group.base_url or group.mirror else None
     return InputFile(group=group, path=path, display=display, size=st.st_size, mtime_ns=st.st_mtime_ns,
