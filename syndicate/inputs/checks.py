@@ -52,10 +52,10 @@ def check_article(a: Article, *, now: datetime) -> tuple[Article, list[Problem]]
         warn(f"summary of {len(summary):,} characters cut to {SUMMARY_CAP} at a word boundary")
     limit = now + FUTURE_SLACK
     for name in ("published", "updated"):
-        value: datetime | None = getattr(a, name)
-        if value is not None and value > limit:
+        when: datetime | None = getattr(a, name)
+        if when is not None and when > limit:
             changes[name] = None
-            warn(f"{name} date {value.isoformat()} is more than a day in the future;"
+            warn(f"{name} date {when.isoformat()} is more than a day in the future;"
                  + (" using the first-seen date" if name == "published" else " ignored"))
     if a.url:
         cleaned = clean_url(a.url)
