@@ -134,11 +134,20 @@ def _cp1252_bytes(text: str) -> bytes:
     return b"".join(c.encode("cp1252") if ord(c) > 255 else bytes([ord(c)]) for c in text)
 
 
+# What a repaired character may be: Latin, Greek, Cyrillic, punctuation, currency,
+# symbols, emoji. "É»" (as in «ÉTÉ») would decode to U+027B, an IPA letter: left alone.
+_PLAUSIBLE = ((0xA0, 0x24F), (0x370, 0x52F), (0x2000, 0x206F), (0x20A0, 0x20CF), (0x2100, 0x215F),
+              (0x2190, 0x21FF), (0x2600, 0x27BF), (0x1F300, 0x1FAFF))
+
+
 def _unbake(m: re.Match[str]) -> str:
     try:
-        return _cp1252_bytes(m.group()).decode("utf-8")
+        fixed = _cp1252_bytes(m.group()).decode("utf-8")
     except UnicodeError:
         return m.group()
+    if all(any(lo <= ord(c) <= hi for lo, hi in _PLAUSIBLE) for c in fixed):
+        return fixed
+    return m.group()
 
 
 def _fix_mojibake(text: str, path: str) -> tuple[str, list[Problem]]:
