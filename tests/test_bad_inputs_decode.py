@@ -7,6 +7,7 @@ import pytest
 from badinputs import GIF, GZIP, JPEG, PDF, PNG, ZIP
 
 from syndicate.inputs.decode import decode_input, sniff_binary
+from syndicate.model import Problem
 
 GOOD = [
     "Die Straße am Hafen wird im Frühjahr saniert, sagte die Bürgermeisterin.",
@@ -76,3 +77,16 @@ def test_mojibake_is_repaired_and_named_at_its_line() -> None:
     text, [problem] = decode_input(data, "p.txt")
     assert text == "Fine line\nSmørrebrød at the café\n"
     assert problem.line == 2 and "mojibake" in problem.message
+
+
+@pytest.mark.parametrize(("path", "message", "printed"), [
+    ("pages/a\nb.txt", "plain", "pages/a\\nb.txt:3: warning: plain"),
+    ("pages/caf\udce9.txt", "x", "pages/caf\\xe9.txt:3: warning: x"),
+    ("p.md", "YAML says:\n  in line 2\r\n\tcolumn 3", "p.md:3: warning: YAML says:\\n  in line 2\\r\\n\\tcolumn 3"),
+    ("p.json", "title 'a\ud800b'", "p.json:3: warning: title 'a\\ud800b'"),
+    ("p.txt", "caf\u00e9 \u2028 split", "p.txt:3: warning: caf\u00e9 \\u2028 split"),
+])
+def test_a_problem_always_prints_as_one_encodable_line(path: str, message: str, printed: str) -> None:
+    text = str(Problem(path=path, line=3, severity="warning", message=message))
+    assert text == printed
+    text.encode("utf-8")

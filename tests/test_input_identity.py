@@ -261,3 +261,16 @@ def test_without_base_url_two_pages_without_canonical_links_stay_two_items(tmp_p
     write_html(tmp_path, "b.html", "Tram stop moves")
     publish(site.config(), now=T0)
     assert sorted(e.title for e in entries(site)) == ["Bridge works end in spring", "Tram stop moves"]
+
+
+def test_base_url_builds_markdown_urls_from_their_slug_not_the_file_name(tmp_path: Path) -> None:
+    site = make_site(tmp_path)
+    text = site.config_path.read_text(encoding="utf-8").replace(
+        'paths = ["pages/*.txt"]\nformat = "scraped"', 'paths = ["posts/*.md"]\nbase_url = "https://blog.example.net/"')
+    site.config_path.write_text(text, encoding="utf-8")
+    (tmp_path / "posts").mkdir()
+    (tmp_path / "posts" / "ferry.md").write_text(
+        "---\ntitle: Ferry timetable out\nslug: ferry-timetable\ndate: 2026-11-21T09:00:00Z\n---\n\nThe new times.\n",
+        encoding="utf-8")
+    publish(site.config(), now=T0)
+    assert [e.link for e in entries(site)] == ["https://blog.example.net/ferry-timetable/"]

@@ -58,9 +58,12 @@ def parse_file(f: InputFile, text: str, *, now: datetime | None = None
                ) -> tuple[tuple[Article, ...], tuple[Problem, ...]]:
     group = f.group
     captured = group.captured_at or datetime.fromtimestamp(f.mtime_ns / 1e9, tz=UTC)
-    ctx = SourceContext(path=f.display, captured_at=captured, tz=ZoneInfo(group.timezone), section=group.section,
-                        base_url=f.page_url, options=dict(group.options))
     name = detect_format(f.display, text) if group.format == "auto" else group.format
+    # An HTML file is a page: its URL is the file's. A Markdown file or an export is not:
+    # its links and slugs resolve against the input's base_url itself.
+    base_url = f.page_url if name == "html" else group.base_url
+    ctx = SourceContext(path=f.display, captured_at=captured, tz=ZoneInfo(group.timezone), section=group.section,
+                        base_url=base_url, options=dict(group.options))
     try:
         source = get_source(name)
     except KeyError:
