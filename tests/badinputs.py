@@ -343,6 +343,19 @@ MARKDOWN: list[Bad] = [
     Bad("md-tracking-url", "markdown",
         {"m.md": b(md("Dance school opens", extra='url: "https://news.example.org/culture/dance/?utm_medium=x&gclid=1"\n'))},
         (), published=("Dance school opens",), absent=("utm_medium", "gclid")),
+    Bad("md-surrogate-escapes-in-front-matter", "markdown",
+        {"m.md": b'---\ntitle: "Harbour \\ud800 news"\nsection: "Quay \\udfff"\ntags: ["t\\ud801"]\n'
+                 b'author: "A \\ud802"\ndate: 2026-11-21T09:00:00Z\n---\n\nBody text of the post.\n'},
+        (E(M, 2, "warning", "4 lone UTF-16 surrogate escapes in the front matter replaced by U+FFFD"),),
+        published=("Harbour \ufffd news",)),
+    Bad("md-yaml-alias-bomb", "markdown",
+        {"m.md": b"---\n" + b"".join(b"l%d: &l%d [%s]\n" % (i, i, b",".join([b"*l%d" % (i - 1)] * 9) if i else b"x")
+                                      for i in range(12))
+                 + b"tags: *l11\ntitle: Alias bomb defused\ndate: 2026-11-21T09:00:00Z\n---\n\nBody text.\n"},
+        (), published=("Alias bomb defused",)),
+    Bad("md-yaml-cyclic-tags", "markdown",
+        {"m.md": b"---\ntitle: Cyclic tags\ntags: &t [a, *t]\ndate: 2026-11-21T09:00:00Z\n---\n\nBody text.\n"},
+        (), published=("Cyclic tags",)),
     Bad("md-control-escape-in-front-matter", "markdown", {"m.md": b(md("Film club\x01 returns"))},
         (E(M, 1, "warning", "control characters removed from the title"),), published=("Film club returns",)),
 ]

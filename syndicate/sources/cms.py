@@ -26,6 +26,7 @@ import nh3
 from ..dates import parse_date
 from ..model import Article, Author, Html, ParseResult, Problem, SourceSpan
 from ..sanitize import absolute_url, sanitize_html
+from ..text import scrub_surrogates
 from . import SourceContext
 from .metadata import clean_text
 
@@ -67,7 +68,7 @@ def parse_json(text: str, ctx: SourceContext) -> ParseResult:
             data = [data]
     if not isinstance(data, list):
         return _fail(ctx, 1, "expected an array of article objects")
-    data, scrubbed = _scrub(data)
+    data, scrubbed = scrub_surrogates(data)
     if scrubbed:
         problems.append(_surrogate_problem(ctx, text, scrubbed))
     lines = _array_lines(text) or _object_lines(text, len(data))
@@ -96,7 +97,7 @@ def parse_jsonl(text: str, ctx: SourceContext) -> ParseResult:
             problems.append(Problem(path=ctx.path, line=number,
                                     message=f"line skipped: not valid JSON: {getattr(err, 'msg', err)}"))
             continue
-        item, scrubbed = _scrub(item)
+        item, scrubbed = scrub_surrogates(item)
         if scrubbed:
             problems.append(_surrogate_problem(ctx, raw, scrubbed, line=number))
         article = _article(item, ctx, number, problems)
@@ -105,34 +106,7 @@ def parse_jsonl(text: str, ctx: SourceContext) -> ParseResult:
     return ParseResult(articles=tuple(articles), problems=tuple(problems))
 
 
-_SURROGATE = re.compile("[\ud800-\udfff]")
 _SURROGATE_ESCAPE = re.compile(r"\\u[dD][89a-fA-F][0-9a-fA-F]{2}")
-
-
-def _scrub(value: Any) -> tuple[Any, int]:
-    """``value`` with lone UTF-16 surrogates (from ``\\ud800``-style escapes) replaced by
-    U+FFFD: no encoder downstream (the sanitizer, the state, orjson) accepts them."""
-    if isinstance(value, str):
-        fixed, n = _SURROGATE.subn("\ufffd", value)
-        return fixed, n
-    if isinstance(value, list):
-        total = 0
-        out = []
-        for v in value:
-            fixed, n = _scrub(v)
-            out.append(fixed)
-            total += n
-        return (out if total else value), total
-    if isinstance(value, dict):
-        total = 0
-        fixed_d = {}
-        for k, v in value.items():
-            fixed_k, n_k = _scrub(k)
-            fixed_v, n_v = _scrub(v)
-            fixed_d[fixed_k] = fixed_v
-            total += n_k + n_v
-        return (fixed_d if total else value), total
-    return value, 0
 
 
 def _surrogate_problem(ctx: SourceContext, text: str, count: int, *, line: int = 0) -> Problem:
