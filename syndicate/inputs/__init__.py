@@ -20,7 +20,7 @@ from ..config import Config
 from ..model import Article, Problem
 from ..sources import SourceContext, detect_format, get_source
 from .checks import check_articles
-from .decode import decode_input
+from .decode import decode_input, strip_control_refs
 from .find import InputFile, display_path, find_inputs
 
 __all__ = ["Batch", "InputFile", "display_path", "find_inputs", "iter_batches", "parse_file",
@@ -62,6 +62,9 @@ def parse_file(f: InputFile, text: str, *, now: datetime | None = None
     # An HTML file is a page: its URL is the file's. A Markdown file or an export is not:
     # its links and slugs resolve against the input's base_url itself.
     base_url = f.page_url if name == "html" else group.base_url
+    refs: list[Problem] = []
+    if name == "html":
+        text, refs = strip_control_refs(text, f.display)
     ctx = SourceContext(path=f.display, captured_at=captured, tz=ZoneInfo(group.timezone), section=group.section,
                         base_url=base_url, options=dict(group.options))
     try:
@@ -71,7 +74,7 @@ def parse_file(f: InputFile, text: str, *, now: datetime | None = None
                             " installation; skipped"),)
     result = source(text, ctx)
     articles, problems = check_articles(result.articles, now=now or datetime.now(UTC))
-    return articles, (*result.problems, *problems)
+    return articles, (*refs, *result.problems, *problems)
 
 
 def read_and_parse(f: InputFile, *, max_bytes: int, known_digest: str | None = None, now: datetime | None = None

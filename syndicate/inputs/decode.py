@@ -242,6 +242,32 @@ def _decode_not_utf8(data: bytes, path: str, err: UnicodeDecodeError) -> tuple[s
         message="not UTF-8; read as cp1252 (set encoding on the input if that is wrong)")]
 
 
+_CHAR_REF = re.compile(r"&#(?:[xX]0*([0-9a-fA-F]{1,2})|0*([0-9]{1,3}));")
+_CONTROL_CODES = frozenset(range(32)) - {9, 10, 13} | {127}
+
+
+def strip_control_refs(text: str, path: str) -> tuple[str, list[Problem]]:
+    """Remove HTML character references to control characters (``&#1;``, ``&#x0B;``),
+    with one warning at the first: the HTML parser drops a whole body over one."""
+    if "&#" not in text:
+        return text, []
+    first: list[int] = []
+
+    def drop(m: re.Match[str]) -> str:
+        code = int(m.group(1), 16) if m.group(1) else int(m.group(2))
+        if code not in _CONTROL_CODES:
+            return m.group()
+        first.append(m.start())
+        return ""
+
+    cleaned = _CHAR_REF.sub(drop, text)
+    if not first:
+        return text, []
+    return cleaned, [Problem(path=path, line=_line_of(text, first[0]), severity="warning",
+                             message=f"{len(first)} character reference{'s' if len(first) > 1 else ''} to control"
+                                     " characters removed")]
+
+
 def decode_input(data: bytes, path: str, *, encoding: str | None = None) -> tuple[str | None, list[Problem]]:
     """The text of one input and the problems met; None when it is not text."""
     by_bom = _decode_bom(data, path)
