@@ -94,8 +94,8 @@ def cap_text(text: str, cap: int) -> str:
         return text
     cut = text[: cap - 1]
     head = cut.rsplit(" ", 1)[0]
-    if len(head) < cap // 2:         # one very long word: cut inside it
-        head = cut
+    if len(head) < cap * 4 // 5:     # a very long last word: cut inside it (and a capped
+        head = cut                   # title keeps over KEY_TITLE_CHARS for its key)
     return head.rstrip(",;:-–— ") + "…"
 
 
@@ -133,8 +133,10 @@ def _old_long_title_match(key: str, candidates: Sequence[tuple[LedgerRecord, str
     closed = key[: key.rindex("|") + 1]
     opened, day = closed.removesuffix(_LONG), key[len(closed):]
     olds = [r for r, _u, _b in candidates if r.key.startswith(opened) and not r.key.startswith(closed)]
-    same_day = [r for r in olds if day and r.key.endswith(day)]
-    pick = same_day or olds
+    if day:    # as for short titles: the same day, else an undated capture
+        pick = [r for r in olds if r.key.endswith("|" + day)] or [r for r in olds if r.key.endswith("|")]
+    else:      # an undated capture: the newest
+        pick = olds
     return max(pick, key=lambda r: r.published) if pick else None
 
 

@@ -274,3 +274,13 @@ def test_base_url_builds_markdown_urls_from_their_slug_not_the_file_name(tmp_pat
         encoding="utf-8")
     publish(site.config(), now=T0)
     assert [e.link for e in entries(site)] == ["https://blog.example.net/ferry-timetable/"]
+
+
+def test_a_long_title_on_another_day_is_another_item_as_short_titles_are(tmp_path: Path,
+                                                                         monkeypatch: pytest.MonkeyPatch) -> None:
+    site = make_site(tmp_path)
+    site.write_page("a.txt", page(article(LONG, date="November 21, 2026")))
+    publish_with_old_rules(site, monkeypatch, T0)
+    site.write_page("b.txt", page(article(LONG, date="November 22, 2026")))
+    report = publish(site.config(), now=T0 + timedelta(hours=1))
+    assert report.new == 1 and len({e.id for e in entries(site)}) == 2
