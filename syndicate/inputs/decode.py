@@ -31,6 +31,7 @@ MAGIC: tuple[tuple[bytes, str], ...] = (
     (b"SQLite format 3\x00", "an SQLite database"), (b"OggS", "an Ogg file"), (b"ID3", "an MP3 file"),
     (b"RIFF", "a RIFF (WebP/WAV/AVI) file"), (b"\x00\x00\x01\x00", "an icon"), (b"wOFF", "a web font"),
 )
+_MAGIC_FIRST = frozenset(m[:1] for m, _ in MAGIC)
 _BOMS = ((codecs.BOM_UTF32_LE, "utf-32"), (codecs.BOM_UTF32_BE, "utf-32"), (codecs.BOM_UTF8, "utf-8-sig"),
          (codecs.BOM_UTF16_LE, "utf-16"), (codecs.BOM_UTF16_BE, "utf-16"))
 BINARY_SHARE = 0.10          # of control bytes in the first 8 KB
@@ -46,9 +47,10 @@ MAX_LINE_WARNINGS = 5
 
 def sniff_binary(data: bytes) -> str | None:
     """What the bytes are when they are not text (a magic number, or many control bytes)."""
-    for magic, what in MAGIC:
-        if data.startswith(magic):
-            return what
+    if data[:1] in _MAGIC_FIRST:
+        for magic, what in MAGIC:
+            if data.startswith(magic):
+                return what
     head = data[:8192]
     if head and (len(head) - len(head.translate(None, _CONTROL_BYTES))) / len(head) > BINARY_SHARE:
         return "binary data (over 10% control bytes)"

@@ -51,6 +51,7 @@ _MARKER_MAX = max(len(m) for m in (*CONTINUE, *CHROME_END))
 _PUBLISHED = re.compile(r"^published(?:\s+on)?(?:\s*[:\-]?\s*(?P<date>.+))?$", re.IGNORECASE)
 _BYLINE = re.compile(r"^by\s+(?P<name>[^\s].{0,80})$", re.IGNORECASE)
 _DATEISH = re.compile(r"\d|\b(ago|yesterday|today|just now)\b", re.IGNORECASE)
+_DIGIT = re.compile(r"\d")
 _SENTENCE_END = tuple(".!?:;\"')]\u201d\u2019\u00bb\u2026")   # a body that ends otherwise was cut
 _HEADING_END = tuple(".,;:!\"\u201d\u2019')\u2026")   # a "?" may end a subheading
 
@@ -240,8 +241,10 @@ def _article(els: list[Line], header: _Header, end: int, ctx: SourceContext) -> 
 
 def _second_date(text: str, ctx: SourceContext) -> bool:
     """A line right after the date that is a date too (short, with a digit, not a sentence)."""
+    if len(text) > 60 or _DIGIT.search(text) is None or text.endswith(("!", "?")):
+        return False
     words = text.split()
-    if len(text) > 60 or len(words) > 6 or not any(c.isdigit() for c in text) or text.endswith(("!", "?")):
+    if len(words) > 6:
         return False
     if text.endswith(".") and len(words) >= 4:
         return False
