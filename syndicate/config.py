@@ -53,6 +53,9 @@ class InputConfig:
     section: str | None = None       # force every article of this group into one section
     schedule: Schedule | None = None
     options: dict[str, Any] = field(default_factory=dict)   # source-specific (field maps, site rules)
+    follow_symlinks: bool = False    # read symlinks that point outside the input folders
+    base_url: str | None = None      # URL of the input folder: page URL = base_url + path below it
+    mirror: bool = False             # folders are host/path/index.html, as wget -m saves a site
 
     def __hash__(self) -> int:
         return hash((self.name, self.paths, self.format))
@@ -214,6 +217,13 @@ def parse_duration(text: str | float) -> float:
     return float(m.group(1)) * factor
 
 
+def _input_base_url(t: _Table) -> str | None:
+    value: str | None = t.get("base_url", str)
+    if value is not None and not value.startswith(("http://", "https://")):
+        raise t.error("base_url", f"must be an http(s) URL like 'https://example.org/news/', got {value!r}")
+    return value
+
+
 def _schedule(t: _Table) -> Schedule | None:
     cron = t.get("cron", str)
     interval = t.get("interval", (str, int, float))
@@ -327,6 +337,9 @@ def parse_config(raw: dict[str, Any], *, path: Path) -> Config:
             section=t.get("section", str),
             schedule=_schedule(sched_t),
             options=options,
+            follow_symlinks=t.get("follow_symlinks", bool, False),
+            base_url=_input_base_url(t),
+            mirror=t.get("mirror", bool, False),
         ))
         t.finish()
     if not inputs:

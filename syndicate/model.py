@@ -7,6 +7,7 @@ UTC datetimes, so that the same input always gives equal (and hashable) values.
 from __future__ import annotations
 
 import enum
+import re
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
@@ -96,7 +97,23 @@ class Problem:
     severity: str = "error"   # "error" (something skipped) or "warning" (read, with a doubt)
 
     def __str__(self) -> str:
-        return f"{self.path}:{self.line}: {self.severity}: {self.message}"
+        """One printable line, whatever the path or message hold (a newline or tab as
+        ``\\n``/``\\t``, an undecodable byte of a file name as ``\\xe9``)."""
+        return f"{_one_line(self.path)}:{self.line}: {self.severity}: {_one_line(self.message)}"
+
+
+_CONTROLS = re.compile("[\x00-\x1f\x7f\x85\u2028\u2029]")
+
+
+def _one_line(text: str) -> str:
+    if text.isascii() and text.isprintable():
+        return text
+    try:
+        raw = text.encode("utf-8", "surrogateescape")      # a file name's undecodable bytes
+    except UnicodeEncodeError:
+        raw = text.encode("utf-8", "backslashreplace")     # other lone surrogates
+    text = raw.decode("utf-8", "backslashreplace")
+    return _CONTROLS.sub(lambda m: m.group().encode("unicode_escape").decode("ascii"), text)
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)

@@ -315,7 +315,7 @@ class _Run:
         store, report, smap = self.store, self.report, SectionMap(self.config)
         problems: list[Problem] = []
         for batch in iter_batches(self.config, known=store.input_fingerprints(), on_file=on_file,
-                                  chunk=BATCH_ARTICLES):
+                                  chunk=BATCH_ARTICLES, now=self.now):
             problems.extend(batch.problems)
             report.inputs_read += len(batch.read)
             report.inputs_unchanged += batch.skipped_unchanged

@@ -5,6 +5,7 @@ from __future__ import annotations
 import functools
 import re
 import unicodedata
+from typing import Any
 
 # XML 1.0 section 2.2: Char ::= #x9 | #xA | #xD | [#x20-#xD7FF] | [#xE000-#xFFFD] | [#x10000-#x10FFFF]
 # C1 controls (0x80-0x9F) are allowed by XML but are never text in a news page (they are
@@ -58,3 +59,41 @@ def strip_tags(html: str) -> str:
         return str(lxml_html.fragment_fromstring(html, create_parent="div").text_content())
     except Exception:  # noqa: BLE001 - malformed fragments fall back to a regex
         return re.sub(r"<[^>]+>", " ", html)
+
+
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def scrub_surrogates(value: Any, _memo: dict[int, tuple[Any, int]] | None = None) -> tuple[Any, int]:
+    """A parsed JSON/YAML/TOML value with lone UTF-16 surrogates (from ``\\ud800``-style
+    escapes) replaced by U+FFFD, and how many there were: no encoder downstream (the
+    sanitizer, the state, orjson) accepts them. Shared lists and dicts (YAML aliases)
+    are walked once, so an alias bomb costs no more than its text."""
+    if isinstance(value, str):
+        if value.isascii():
+            return value, 0
+        return _SURROGATE.subn("\ufffd", value)
+    if not isinstance(value, (list, dict)):
+        return value, 0
+    memo = {} if _memo is None else _memo
+    if id(value) in memo:
+        return memo[id(value)]
+    memo[id(value)] = (value, 0)          # a cycle (YAML can make one) is walked once
+    total = 0
+    if isinstance(value, list):
+        items = []
+        for v in value:
+            fixed, n = scrub_surrogates(v, memo)
+            items.append(fixed)
+            total += n
+        result: tuple[Any, int] = ((items if total else value), total)
+    else:
+        pairs = {}
+        for k, v in value.items():
+            fixed_k, n_k = scrub_surrogates(k, memo)
+            fixed_v, n_v = scrub_surrogates(v, memo)
+            pairs[fixed_k] = fixed_v
+            total += n_k + n_v
+        result = ((pairs if total else value), total)
+    memo[id(value)] = result
+    return result

@@ -16,6 +16,7 @@ others are still read.
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Iterator
 from datetime import UTC, datetime
 from typing import Any
@@ -25,6 +26,7 @@ import nh3
 from ..dates import parse_date
 from ..model import Article, Author, Html, ParseResult, Problem, SourceSpan
 from ..sanitize import absolute_url, sanitize_html
+from ..text import scrub_surrogates
 from . import SourceContext
 from .metadata import clean_text
 
@@ -66,7 +68,10 @@ def parse_json(text: str, ctx: SourceContext) -> ParseResult:
             data = [data]
     if not isinstance(data, list):
         return _fail(ctx, 1, "expected an array of article objects")
-    lines = _object_lines(text, len(data))
+    data, scrubbed = scrub_surrogates(data)
+    if scrubbed:
+        problems.append(_surrogate_problem(ctx, text, scrubbed))
+    lines = _array_lines(text) or _object_lines(text, len(data))
     articles = []
     for index, item in enumerate(data):
         line = lines[index] if index < len(lines) else 0
@@ -92,10 +97,56 @@ def parse_jsonl(text: str, ctx: SourceContext) -> ParseResult:
             problems.append(Problem(path=ctx.path, line=number,
                                     message=f"line skipped: not valid JSON: {getattr(err, 'msg', err)}"))
             continue
+        item, scrubbed = scrub_surrogates(item)
+        if scrubbed:
+            problems.append(_surrogate_problem(ctx, raw, scrubbed, line=number))
         article = _article(item, ctx, number, problems)
         if article is not None:
             articles.append(article)
     return ParseResult(articles=tuple(articles), problems=tuple(problems))
+
+
+_SURROGATE_ESCAPE = re.compile(r"\\u[dD][89a-fA-F][0-9a-fA-F]{2}")
+
+
+def _surrogate_problem(ctx: SourceContext, text: str, count: int, *, line: int = 0) -> Problem:
+    m = _SURROGATE_ESCAPE.search(text)
+    if not line:
+        line = text.count("\n", 0, m.start()) + 1 if m else 0
+    return Problem(path=ctx.path, line=line, severity="warning",
+                   message=f"{count} lone UTF-16 surrogate escape{'s' if count > 1 else ''}"
+                           f" ({m.group() if m else 'escaped'}) replaced by U+FFFD")
+
+
+def _array_lines(text: str) -> list[int]:
+    """The line where each element of a top-level array starts; [] when not one."""
+    decoder = json.JSONDecoder()
+    lines: list[int] = []
+    i = len(text) - len(text.lstrip())
+    if not text.startswith("[", i):
+        return []
+    i += 1
+    line, counted = 1, 0
+    try:
+        while True:
+            while text[i:i + 1].isspace():
+                i += 1
+            if text.startswith("]", i):
+                return lines
+            line += text.count("\n", counted, i)
+            counted = i
+            lines.append(line)
+            _value, i = decoder.raw_decode(text, i)
+            while text[i:i + 1].isspace():
+                i += 1
+            if text.startswith(",", i):
+                i += 1
+            elif text.startswith("]", i):
+                return lines
+            else:
+                return []
+    except (ValueError, RecursionError):
+        return []
 
 
 def _fail(ctx: SourceContext, line: int, message: str) -> ParseResult:

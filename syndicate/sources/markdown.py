@@ -22,6 +22,7 @@ from markdown_it import MarkdownIt
 from ..dates import parse_date
 from ..model import Article, Author, Html, ParseResult, Problem, SourceSpan
 from ..sanitize import absolute_url, sanitize_html
+from ..text import scrub_surrogates
 from . import SourceContext
 from .metadata import clean_text
 
@@ -95,6 +96,11 @@ def _split(text: str, ctx: SourceContext, problems: list[Problem]) -> tuple[dict
                 problems.append(Problem(path=ctx.path, line=2,
                                         message="skipped: front matter is not a table of keys"))
                 return None, "", 0
+            loaded, scrubbed = scrub_surrogates(loaded)
+            if scrubbed:
+                problems.append(Problem(path=ctx.path, line=2, severity="warning",
+                                        message=f"{scrubbed} lone UTF-16 surrogate escape{'s' if scrubbed > 1 else ''}"
+                                                " in the front matter replaced by U+FFFD"))
             return loaded, body, index + 2
     problems.append(Problem(path=ctx.path, line=1, message=f"skipped: front matter opened with {fence} never closes"))
     return None, "", 0

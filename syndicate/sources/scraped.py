@@ -51,6 +51,8 @@ _MARKER_MAX = max(len(m) for m in (*CONTINUE, *CHROME_END))
 _PUBLISHED = re.compile(r"^published(?:\s+on)?(?:\s*[:\-]?\s*(?P<date>.+))?$", re.IGNORECASE)
 _BYLINE = re.compile(r"^by\s+(?P<name>[^\s].{0,80})$", re.IGNORECASE)
 _DATEISH = re.compile(r"\d|\b(ago|yesterday|today|just now)\b", re.IGNORECASE)
+_DIGIT = re.compile(r"\d")
+_SENTENCE_END = tuple(".!?:;\"')]\u201d\u2019\u00bb\u2026")   # a body that ends otherwise was cut
 _HEADING_END = tuple(".,;:!\"\u201d\u2019')\u2026")   # a "?" may end a subheading
 
 
@@ -191,6 +193,11 @@ def _article(els: list[Line], header: _Header, end: int, ctx: SourceContext) -> 
                                     message=f"unreadable date {els[i].text!r}; using the first-seen time"))
             roles[els[i].number] = "date"
             i += 1
+    if published is not None and i < end and _second_date(els[i].text, ctx):
+        problems.append(Problem(path=ctx.path, line=els[i].number, severity="warning",
+                                message=f"a second date line {els[i].text!r}; using the first"))
+        roles[els[i].number] = "date"
+        i += 1
     authors: tuple[Author, ...] = ()
     if i < end:
         m = _BYLINE.match(els[i].text)
@@ -216,6 +223,12 @@ def _article(els: list[Line], header: _Header, end: int, ctx: SourceContext) -> 
         problems.append(Problem(path=ctx.path, line=title.number,
                                 message=f"article {title.text!r} has no body (truncated page?); skipped"))
         return _Piece(roles, None, problems)
+    if (body_end == end == len(els) and not body_lines[-1].text.endswith(_SENTENCE_END)
+            and not body_lines[-1].text.startswith(BULLETS)):
+        last = body_lines[-1]
+        problems.append(Problem(path=ctx.path, line=last.number, severity="warning",
+                                message=f"article {title.text!r} stops mid-sentence at the end of the file"
+                                        " (truncated capture?); published as it is"))
     try:
         article = Article(origin=SourceSpan(path=ctx.path, line=label.number),
                           section=ctx.section or label.text, title=title.text, body=tuple(blocks),
@@ -224,6 +237,18 @@ def _article(els: list[Line], header: _Header, end: int, ctx: SourceContext) -> 
         problems.append(Problem(path=ctx.path, line=label.number, message=f"cannot read article: {err}"))
         return _Piece(roles, None, problems)
     return _Piece(roles, article, problems)
+
+
+def _second_date(text: str, ctx: SourceContext) -> bool:
+    """A line right after the date that is a date too (short, with a digit, not a sentence)."""
+    if len(text) > 60 or _DIGIT.search(text) is None or text.endswith(("!", "?")):
+        return False
+    words = text.split()
+    if len(words) > 6:
+        return False
+    if text.endswith(".") and len(words) >= 4:
+        return False
+    return parse_date(text, tz=ctx.tz, now=ctx.captured_at) is not None
 
 
 def _blocks(lines: list[Line]) -> list[Block]:

@@ -227,3 +227,41 @@ def test_parser_never_crashes_and_accounts_for_every_line(raw: list[str]) -> Non
             assert kept == body_lines, (label, kept, body_lines)
         else:
             assert {label, title_line} & problem_lines, f"article at line {label} vanished without a problem"
+
+
+def test_a_second_date_line_is_a_warning_and_stays_out_of_the_body() -> None:
+    text = ("Harbour\n\nFog closes the bay\n\nPublished\n\non\n\nNovember 20, 2026\n\nNovember 21, 2026\n\n"
+            "Ships waited outside until noon.\n")
+    result = parse(text, ctx())
+    [a] = result.articles
+    assert a.published == datetime(2026, 11, 20, tzinfo=UTC)
+    assert a.body == (Paragraph(text="Ships waited outside until noon."),)
+    assert [(p.line, p.severity) for p in result.problems] == [(11, "warning")]
+
+
+@pytest.mark.parametrize("first_body_line", ["In 2026 the quay was rebuilt twice.", "Crews worked 24 hours a day",
+                                             "Tuesday was calm."])
+def test_a_body_line_with_a_number_is_not_a_second_date(first_body_line: str) -> None:
+    text = f"Harbour\n\nQuay rebuilt\n\nPublished\n\non\n\nNovember 20, 2026\n\n{first_body_line}\n\nThe end.\n"
+    result = parse(text, ctx())
+    [a] = result.articles
+    assert a.body[0] in (Paragraph(text=first_body_line), Heading(text=first_body_line))
+    assert result.problems == ()
+
+
+@pytest.mark.parametrize(("last", "warned"), [
+    ("The first barge brought two hundred stones and the", True),
+    ("It ended well.", False), ("Who pays?", False), ("\u201cWe are done,\u201d she said.", False),
+    ("\u2022 a list item without a full stop", False),
+])
+def test_only_a_last_article_cut_mid_sentence_is_reported_as_truncated(last: str, warned: bool) -> None:
+    text = f"Harbour\n\nStones delivered\n\nPublished\n\non\n\nNovember 20, 2026\n\nA first paragraph.\n\n{last}\n"
+    result = parse(text, ctx())
+    assert len(result.articles) == 1
+    assert [p.line for p in result.problems if "mid-sentence" in p.message] == ([13] if warned else [])
+
+
+def test_an_article_followed_by_continue_reading_is_not_truncated() -> None:
+    text = ("Harbour\n\nStones delivered\n\nPublished\n\non\n\nNovember 20, 2026\n\nThe barge brought the\n\n"
+            "Continue Reading\n")
+    assert parse(text, ctx()).problems == ()
