@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import contextlib
 import hashlib
+import itertools
 import logging
 import os
 import time
@@ -40,14 +41,14 @@ from .inputs import InputFile, iter_batches
 from .model import Entry, Feed, FeedChange, FeedFormat, FeedInfo, ItemNotice, Problem, RunChanges
 from .plan import entry_link, lookup_bases, make_plan
 from .recover import refuse_fresh_start
-from .render import RENDER_VERSION, RENDERERS
+from .render import RENDER_VERSION, render_chunks
 from .render.body import summary_text
 from .render.opml import render_opml
 from .render.pages import render_article, render_index, render_section
 from .sections import SectionMap, combined_feed_info, feed_paths, section_feed_info
 from .state import LedgerRecord, StateStore, open_state
 from .text import slugify
-from .writer import changed_files, clean_temps, remove_files, write_files
+from .writer import changed_files, clean_temps, remove_files, write_files, write_streams
 
 log = logging.getLogger(__name__)
 
@@ -122,16 +123,14 @@ def _notice(e: Entry) -> ItemNotice:
 
 @dataclass(slots=True)
 class _Site:
-    """Files to write, in write order, and which of them are feeds."""
+    """Feeds to render and write one at a time (entries read as they are rendered, when
+    a generator), then the section pages, index and OPML, in write order."""
 
     files: dict[str, bytes] = field(default_factory=dict)
-    feeds: dict[str, tuple[FeedInfo, FeedFormat]] = field(default_factory=dict)
+    feeds: list[tuple[FeedInfo, Iterable[Entry], datetime | None]] = field(default_factory=list)
 
-    def add_feed(self, info: FeedInfo, entries: Sequence[Entry], formats: Iterable[FeedFormat]) -> None:
-        feed = Feed(info=info, entries=tuple(entries))
-        for fmt, rel in feed_paths(info.key, formats).items():
-            self.files[rel] = RENDERERS[fmt](feed)
-            self.feeds[rel] = (info, fmt)
+    def add_feed(self, info: FeedInfo, entries: Iterable[Entry], updated: datetime | None) -> None:
+        self.feeds.append((info, entries, updated))
 
 
 class _Sections:
@@ -161,19 +160,20 @@ def render_feeds(store: StateStore, config: Config, sections: _Sections, touched
     """Feeds, section pages, the index and the OPML list for the touched sections."""
     infos = sections.infos
     limit = config.output.item_limit
-    formats = config.output.formats
     out = _Site()
     for slug in sorted(touched & set(infos)):
         entries = [entry_from_row(config, r, d) for r, d in store.top_entries(slug, limit)]
-        out.add_feed(infos[slug], entries, formats)
+        out.add_feed(infos[slug], entries, Feed(info=infos[slug], entries=tuple(entries)).updated)
         if config.output.article_pages:
             out.files[f"{slug}/{INDEX_PATH}"] = render_section(sections.site, infos[slug], entries)
     if touched:
-        latest = [entry_from_row(config, r, d) for r, d in store.top_entries(None, limit)]
-        out.add_feed(sections.site, latest, formats)
-        out.files[INDEX_PATH] = render_index(sections.site, list(infos.values()), latest[:INDEX_LATEST],
+        # every article at limit "all": read as the feed renders, not held (issue 12)
+        out.add_feed(sections.site, (entry_from_row(config, r, d) for r, d in store.iter_top_entries(None, limit)),
+                     store.top_updated(None, limit))
+        latest = [entry_from_row(config, r, d) for r, d in store.top_entries(None, min(limit, INDEX_LATEST))]
+        out.files[INDEX_PATH] = render_index(sections.site, list(infos.values()), latest,
                                              config.site.base_url + OPML_PATH)
-        newest = max((e.updated for e in latest), default=None)
+        newest = store.top_updated(None, limit)
         out.files[OPML_PATH] = render_opml(config.site.title, [sections.site, *infos.values()], updated=newest)
     return out
 
@@ -383,20 +383,37 @@ class _Run:
                 pending = []
         self.write(render_pages(self.sections, pending), pages=True)
 
+    def write_feeds(self, site: _Site) -> dict[str, tuple[FeedInfo, FeedFormat, str]]:
+        """Each feed in every format, streamed to its files chunk by chunk (the formats of a
+        feed advance together, so each body renders once: render/body.py): rel -> (info,
+        format, sha256)."""
+        out = {}
+        for info, entries, updated in site.feeds:
+            paths = feed_paths(info.key, self.config.output.formats)
+            copies = itertools.tee(entries, len(paths))
+            streams = {rel: render_chunks(fmt, info, it, updated=updated)
+                       for (fmt, rel), it in zip(paths.items(), copies, strict=True)}
+            self.mark_incomplete()
+            for rel, (changed, digest) in write_streams(self.out_dir, streams, dry_run=self.dry_run).items():
+                if changed:
+                    self.report.files_written.append(rel)
+                out[rel] = (info, next(f for f, r in paths.items() if r == rel), digest)
+        return out
+
     def write_feeds_and_enqueue(self, fingerprint: str) -> None:
         """Feeds, section pages, index, OPML; then record versions, files and notices together."""
         store, config, report = self.store, self.config, self.report
         if self.pages_written:
             os.sync()    # every page durable before a feed that links to it
         site = render_feeds(store, config, self.sections, self.touched)
+        feeds = self.write_feeds(site)
         self.write(site.files)
         report.sections = len(self.sections.infos)
         report.articles_total = store.count_articles()
         recorded = store.feed_hashes()
         versions = []
         changes = []
-        for rel, (info, fmt) in site.feeds.items():
-            digest = hashlib.sha256(site.files[rel]).hexdigest()
+        for rel, (info, fmt, digest) in feeds.items():
             if recorded.get(rel) != digest:
                 versions.append((rel, info.self_urls[fmt], digest, self.now))
                 changes.append(FeedChange(feed_key=info.key, title=info.title, format=fmt,
@@ -404,7 +421,7 @@ class _Run:
         report.feeds_changed = [c.path for c in changes]
         if self.dry_run:
             return
-        in_place = _stat_files(self.out_dir, site.files)
+        in_place = _stat_files(self.out_dir, [*feeds, *site.files])
         with store.transaction():
             store.record_feeds(versions)
             # every section rendered: the files recorded are exactly these (a section or

@@ -13,8 +13,9 @@ untitaker/python-atomicwrites.
 
 from __future__ import annotations
 
+import hashlib
 import os
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from pathlib import Path
 
 from .errors import OutputError
@@ -90,6 +91,74 @@ def write_files(out_dir: Path, files: Mapping[str, bytes], *, durable: bool = Tr
                 pass
         raise OutputError(f"cannot write output: {err.filename or out_dir}: {err.strerror}") from err
     return todo
+
+
+def _same_digest(path: Path, size: int, digest: str) -> bool:
+    try:
+        if path.stat().st_size != size:
+            return False
+        h = hashlib.sha256()
+        with open(path, "rb") as fh:
+            while block := fh.read(1 << 20):
+                h.update(block)
+        return h.hexdigest() == digest
+    except OSError:
+        return False
+
+
+def write_streams(out_dir: Path, streams: Mapping[str, Iterable[bytes]], *,
+                  dry_run: bool = False) -> dict[str, tuple[bool, str]]:
+    """Write each stream of pieces atomically, never holding a whole file: ``rel -> (changed,
+    sha256)``. One piece is taken from each stream in turn, so streams fed from one source
+    (a feed's formats) advance together; each goes to a temp file beside its target, then
+    each changed one is fsynced and renamed over the target, in the given order (unchanged
+    bytes: the temp goes, the target keeps its mtime). ``dry_run``: nothing is written."""
+    hashes = {rel: hashlib.sha256() for rel in streams}
+    sizes = dict.fromkeys(streams, 0)
+    fds: dict[str, tuple[int, Path, Path]] = {}
+    pending: dict[str, Iterator[bytes]] = {rel: iter(s) for rel, s in streams.items()}
+    try:
+        if not dry_run:
+            for rel in streams:
+                target = out_dir / rel
+                target.parent.mkdir(parents=True, exist_ok=True)
+                tmp = target.with_name(f"{TEMP_PREFIX}{os.getpid()}-{target.name}")
+                fds[rel] = (os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o644), tmp, target)
+        while pending:
+            for rel, it in list(pending.items()):
+                piece = next(it, None)
+                if piece is None:
+                    del pending[rel]
+                    continue
+                hashes[rel].update(piece)
+                sizes[rel] += len(piece)
+                if rel in fds:
+                    view = memoryview(piece)
+                    while view:
+                        view = view[os.write(fds[rel][0], view):]
+        out = {rel: (not _same_digest(out_dir / rel, sizes[rel], h.hexdigest()), h.hexdigest())
+               for rel, h in hashes.items()}
+        for rel, (fd, tmp, target) in list(fds.items()):
+            if out[rel][0]:
+                os.fsync(fd)
+            os.close(fd)
+            del fds[rel]
+            if not out[rel][0]:
+                tmp.unlink()
+                continue
+            os.replace(tmp, target)
+            crash_point("feed-replaced")    # renamed, the folder not yet fsynced
+            _fsync_dir(target.parent)
+    except OSError as err:
+        raise OutputError(f"cannot write output: {err.filename or out_dir}: {err.strerror}") from err
+    finally:
+        for fd, tmp, _target in fds.values():
+            os.close(fd)
+            try:
+                tmp.unlink()
+            except FileNotFoundError:
+                pass
+    return out
 
 
 def remove_files(out_dir: Path, rels: Iterable[str]) -> list[str]:
