@@ -163,6 +163,7 @@ class LedgerRecord:
     withdrawn: bool
 
 
+_FEW = 1000    # all_entries: up to this many rows left after `skip` are read one by one
 _RECORD_COLUMNS = "key, guid, section_slug, slug, first_seen, published, updated, content_hash, seq, withdrawn"
 
 
@@ -327,6 +328,13 @@ class StateStore:
         q = f"SELECT {_RECORD_COLUMNS}, data FROM articles"
         if not include_withdrawn:
             q += " WHERE withdrawn = 0"
+        if skip:
+            # keys first: when few rows are left (a cold run has written them all), read only those
+            where = q[q.index(" FROM "):]
+            left = [k for (k,) in self.conn.execute(f"SELECT key{where} ORDER BY seq") if k not in skip]
+            if len(left) <= _FEW:
+                yield from self.rows_by_keys(left)
+                return
         for r in self.conn.execute(q + " ORDER BY seq"):
             if r[0] not in skip:
                 yield _record(r), loads(r[10])
