@@ -147,6 +147,8 @@ class Bench:
         return out
 
     def rotate(self, tools: list[Peer], step: str) -> dict[str, list[Sample]]:
+        skip = {s.strip() for s in self.args.skip.split(",") if s.strip()}
+        tools = [p for p in tools if p.name not in skip]
         samples: dict[str, list[Sample]] = {p.name: [] for p in tools}
         for rep in range(self.args.reps):
             order = tools[rep % len(tools):] + tools[:rep % len(tools)]
@@ -257,6 +259,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--reps", type=int, default=3)
     parser.add_argument("--base", default=None, metavar="REV", help="also run syndicate/ of this commit")
     parser.add_argument("--pelican", default=None, metavar="VENV", help="virtualenv holding pelican + markdown")
+    parser.add_argument("--skip", default="", help="comma-separated peers not to run, e.g. 'hugo with pages,pelican feeds'")
     parser.add_argument("--pelican-max", type=int, default=10_000, help="largest corpus Pelican is run on")
     parser.add_argument("--profile", default=None, metavar="SCENARIO", help="also cProfile a cold syndicate run")
     parser.add_argument("--out", type=Path, default=HERE / "out")
