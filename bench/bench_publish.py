@@ -94,6 +94,7 @@ class Bench:
         self.pelican = peers.find_pelican(args.pelican)
         self.base_src = self._extract(args.base) if args.base else None
         self.corpora: dict[int, Path] = {}
+        self.skip = {s.strip() for s in args.skip.split(",") if s.strip()}
         self.notes: list[str] = []
         if self.hugo is None:
             self.notes.append("Hugo skipped: no `hugo` on PATH (Debian: apt-get install hugo)")
@@ -135,11 +136,13 @@ class Bench:
         if self.hugo is not None:
             for with_pages in (False, True):
                 label = "hugo with pages" if with_pages else "hugo feeds"
+                if label in self.skip:
+                    continue
                 site = self.root / name / label.replace(" ", "-")
                 if not site.exists():
                     peers.make_hugo_site(self.gen, site, n, SECTIONS, limit if limit <= n else -1, with_pages)
                 out.append(peers.hugo_peer(self.hugo, site, label))
-        if self.pelican is not None and n <= self.args.pelican_max:
+        if self.pelican is not None and n <= self.args.pelican_max and "pelican feeds" not in self.skip:
             site = self.root / name / "pelican"
             if not site.exists():
                 peers.make_pelican_site(self.gen, site, n, SECTIONS, limit if limit <= n else n)
@@ -147,8 +150,7 @@ class Bench:
         return out
 
     def rotate(self, tools: list[Peer], step: str) -> dict[str, list[Sample]]:
-        skip = {s.strip() for s in self.args.skip.split(",") if s.strip()}
-        tools = [p for p in tools if p.name not in skip]
+        tools = [p for p in tools if p.name not in self.skip]
         samples: dict[str, list[Sample]] = {p.name: [] for p in tools}
         for rep in range(self.args.reps):
             order = tools[rep % len(tools):] + tools[:rep % len(tools)]
