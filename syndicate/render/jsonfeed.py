@@ -6,10 +6,11 @@ whole document with ``indent=2``), so that a feed of every article is never held
 
 from __future__ import annotations
 
-import json
 from collections.abc import Iterable, Iterator
 from datetime import UTC, datetime
 from typing import Any
+
+import orjson
 
 from ..model import Entry, Feed, FeedFormat, FeedInfo
 from .body import clean, entry_body, entry_summary
@@ -57,7 +58,10 @@ def _item(entry: Entry) -> dict[str, Any]:
 
 
 def _dumps(obj: Any) -> str:
-    return json.dumps(obj, ensure_ascii=False, indent=2)
+    """``json.dumps(obj, ensure_ascii=False, indent=2)``, spelt by orjson (the json module's
+    indenting encoder is pure Python: 1.5 s for a 10k-item feed). Only strings, lists and
+    dicts reach here, which both spell alike (the streaming contract test compares)."""
+    return orjson.dumps(obj, option=orjson.OPT_INDENT_2).decode("utf-8")
 
 
 def iter_jsonfeed(info: FeedInfo, entries: Iterable[Entry]) -> Iterator[bytes]:

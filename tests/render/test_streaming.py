@@ -4,6 +4,7 @@ written as it renders, never held whole)."""
 
 from __future__ import annotations
 
+import json
 from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 
@@ -38,7 +39,7 @@ def info(*, hubs: tuple[str, ...] = (), author: Author | None = None, descriptio
 
 
 def entry(i: int, *, title: str | None = None, edited: bool = False) -> Entry:
-    body = (Paragraph(text=f"Paragraph {i}: fish & chips cost \u20ac{i}, \u201cquoted\u201d, a < b."),
+    body = (Paragraph(text=f"Paragraph {i}: fish & chips cost \u20ac{i}, \u201cquoted\u201d, a < b, \\ \"q\" / \u2028 \U0001f41f."),
             Heading(text="Next steps"), BulletList(items=("one", "two & three")),
             Html(html=f"<p>Trusted <em>html</em> {i}</p>"))
     article = Article(origin=SourceSpan(path="p.txt", line=i), section="Harbour", title=title or f"Ferry fares, No. {i}",
@@ -88,3 +89,9 @@ def test_cached_body_and_summary_are_the_articles_and_follow_an_edit() -> None:
     assert entry_body(e) == body_html(e.article) and entry_summary(e) == summary_text(e.article)
     edited = replace(e, content_hash="1:edited", article=entry(2).article)
     assert entry_body(edited) == body_html(entry(2).article) != entry_body(e)
+
+
+@pytest.mark.parametrize("name", list(FEEDS))
+def test_json_feed_is_spelt_as_the_json_module_spells_it(name: str) -> None:
+    out = RENDERERS[FeedFormat.JSON](FEEDS[name])
+    assert out == (json.dumps(json.loads(out), ensure_ascii=False, indent=2) + "\n").encode("utf-8")
