@@ -27,7 +27,7 @@ import itertools
 import logging
 import os
 import time
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -121,16 +121,17 @@ def _notice(e: Entry) -> ItemNotice:
                       published=e.published, updated=e.updated, summary=summary_text(e.article, 200))
 
 
+FeedJob = tuple[FeedInfo, Iterable[Entry], "datetime | None"]   # a feed, its entries, its updated
+
+
 @dataclass(slots=True)
 class _Site:
-    """Feeds to render and write one at a time (entries read as they are rendered, when
-    a generator), then the section pages, index and OPML, in write order."""
+    """Feeds to render and write one at a time (``feeds``: a generator that reads each
+    feed's entries when its turn comes and, as it goes on, adds the section pages, index
+    and OPML to ``files``), then those files, in write order."""
 
     files: dict[str, bytes] = field(default_factory=dict)
-    feeds: list[tuple[FeedInfo, Iterable[Entry], datetime | None]] = field(default_factory=list)
-
-    def add_feed(self, info: FeedInfo, entries: Iterable[Entry], updated: datetime | None) -> None:
-        self.feeds.append((info, entries, updated))
+    feeds: Iterator[FeedJob] = field(default_factory=lambda: iter(()))
 
 
 class _Sections:
@@ -158,24 +159,29 @@ def render_pages(sections: _Sections, entries: Iterable[Entry]) -> dict[str, byt
 
 def render_feeds(store: StateStore, config: Config, sections: _Sections, touched: set[str]) -> _Site:
     """Feeds, section pages, the index and the OPML list for the touched sections."""
+    out = _Site()
+    out.feeds = _feed_jobs(store, config, sections, touched, out.files)
+    return out
+
+
+def _feed_jobs(store: StateStore, config: Config, sections: _Sections, touched: set[str],
+               files: dict[str, bytes]) -> Iterator[FeedJob]:
+    """One feed at a time, so that at item limit "all" no more than one section's entries
+    are held, and the combined feed's are read as it renders (issue 12)."""
     infos = sections.infos
     limit = config.output.item_limit
-    out = _Site()
     for slug in sorted(touched & set(infos)):
         entries = [entry_from_row(config, r, d) for r, d in store.top_entries(slug, limit)]
-        out.add_feed(infos[slug], entries, Feed(info=infos[slug], entries=tuple(entries)).updated)
+        yield infos[slug], entries, Feed(info=infos[slug], entries=tuple(entries)).updated
         if config.output.article_pages:
-            out.files[f"{slug}/{INDEX_PATH}"] = render_section(sections.site, infos[slug], entries)
+            files[f"{slug}/{INDEX_PATH}"] = render_section(sections.site, infos[slug], entries)
     if touched:
-        # every article at limit "all": read as the feed renders, not held (issue 12)
-        out.add_feed(sections.site, (entry_from_row(config, r, d) for r, d in store.iter_top_entries(None, limit)),
-                     store.top_updated(None, limit))
+        yield (sections.site, (entry_from_row(config, r, d) for r, d in store.iter_top_entries(None, limit)),
+               store.top_updated(None, limit))
         latest = [entry_from_row(config, r, d) for r, d in store.top_entries(None, min(limit, INDEX_LATEST))]
-        out.files[INDEX_PATH] = render_index(sections.site, list(infos.values()), latest,
-                                             config.site.base_url + OPML_PATH)
+        files[INDEX_PATH] = render_index(sections.site, list(infos.values()), latest, config.site.base_url + OPML_PATH)
         newest = store.top_updated(None, limit)
-        out.files[OPML_PATH] = render_opml(config.site.title, [sections.site, *infos.values()], updated=newest)
-    return out
+        files[OPML_PATH] = render_opml(config.site.title, [sections.site, *infos.values()], updated=newest)
 
 
 class _DryRun(Exception):

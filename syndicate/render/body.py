@@ -20,7 +20,7 @@ EPOCH = datetime(1970, 1, 1, tzinfo=UTC)   # "updated" of a feed with no entries
 # (an edit changes the hash, so nothing stale is served): a publish renders each body
 # once for its three formats and the combined feed (issue 12). Bounded: the oldest half
 # goes when it is full, so a feed of every article does not keep every body.
-_CACHE_MAX = 4096
+_CACHE_MAX = 1024
 _cache: dict[tuple[str, str], tuple[str, str]] = {}
 
 
