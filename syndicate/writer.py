@@ -138,6 +138,7 @@ def write_streams(out_dir: Path, streams: Mapping[str, Iterable[bytes]], *,
                         view = view[os.write(fds[rel][0], view):]
         out = {rel: (not _same_digest(out_dir / rel, sizes[rel], h.hexdigest()), h.hexdigest())
                for rel, h in hashes.items()}
+        folders: set[Path] = set()
         for rel, (fd, tmp, target) in list(fds.items()):
             if out[rel][0]:
                 os.fsync(fd)
@@ -148,7 +149,9 @@ def write_streams(out_dir: Path, streams: Mapping[str, Iterable[bytes]], *,
                 continue
             os.replace(tmp, target)
             crash_point("feed-replaced")    # renamed, the folder not yet fsynced
-            _fsync_dir(target.parent)
+            folders.add(target.parent)
+        for folder in sorted(folders):      # once per folder: a feed's formats share one
+            _fsync_dir(folder)
     except OSError as err:
         raise OutputError(f"cannot write output: {err.filename or out_dir}: {err.strerror}") from err
     finally:
