@@ -105,7 +105,7 @@ class Bench:
     def _extract(self, rev: str) -> Path:
         dest = self.root / "base-src"
         dest.mkdir()
-        archive = subprocess.run(["git", "archive", rev, "syndicate"], cwd=HERE.parent, capture_output=True,
+        archive = subprocess.run(["git", "archive", rev, "syndicate"], cwd=self.args.repo, capture_output=True,
                                  check=True).stdout
         subprocess.run(["tar", "-x", "-C", str(dest)], input=archive, check=True)
         found = subprocess.run([sys.executable, "-c", "import syndicate; print(syndicate.__file__)"], check=True,
@@ -260,6 +260,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--scenarios", default="10k-50,50k-all,50k-50,50k+1")
     parser.add_argument("--reps", type=int, default=3)
     parser.add_argument("--base", default=None, metavar="REV", help="also run syndicate/ of this commit")
+    parser.add_argument("--repo", type=Path, default=HERE.parent, help="the git checkout --base is read from")
     parser.add_argument("--pelican", default=None, metavar="VENV", help="virtualenv holding pelican + markdown")
     parser.add_argument("--skip", default="", help="comma-separated peers not to run, e.g. 'hugo with pages,pelican feeds'")
     parser.add_argument("--pelican-max", type=int, default=10_000, help="largest corpus Pelican is run on")
