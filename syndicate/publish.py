@@ -48,7 +48,16 @@ from .render.pages import render_article, render_index, render_section
 from .sections import SectionMap, combined_feed_info, feed_paths, section_feed_info
 from .state import LedgerRecord, StateStore, open_state
 from .text import slugify
-from .writer import changed_files, clean_temps, remove_files, write_files, write_streams
+from .writer import (
+    Staged,
+    changed_files,
+    clean_temps,
+    commit_staged,
+    discard_staged,
+    remove_files,
+    stage_streams,
+    write_files,
+)
 
 log = logging.getLogger(__name__)
 
@@ -390,20 +399,34 @@ class _Run:
         self.write(render_pages(self.sections, pending), pages=True)
 
     def write_feeds(self, site: _Site) -> dict[str, tuple[FeedInfo, FeedFormat, str]]:
-        """Each feed in every format, streamed to its files chunk by chunk (the formats of a
-        feed advance together, so each body renders once: render/body.py): rel -> (info,
-        format, sha256)."""
+        """Each feed in every format, streamed to temp files chunk by chunk (the formats of
+        a feed advance together, so each body renders once: render/body.py), then the
+        section pages, index and OPML; all made durable at once and renamed in that order.
+        Returns rel -> (info, format, sha256) of the feeds."""
         out = {}
-        for info, entries, updated in site.feeds:
-            paths = feed_paths(info.key, self.config.output.formats)
-            copies = itertools.tee(entries, len(paths))
-            streams = {rel: render_chunks(fmt, info, it, updated=updated)
-                       for (fmt, rel), it in zip(paths.items(), copies, strict=True)}
-            self.mark_incomplete()
-            for rel, (changed, digest) in write_streams(self.out_dir, streams, dry_run=self.dry_run).items():
-                if changed:
-                    self.report.files_written.append(rel)
-                out[rel] = (info, next(f for f, r in paths.items() if r == rel), digest)
+        staged: Staged = []
+        try:
+            for info, entries, updated in site.feeds:
+                paths = feed_paths(info.key, self.config.output.formats)
+                copies = itertools.tee(entries, len(paths))
+                streams = {rel: render_chunks(fmt, info, it, updated=updated)
+                           for (fmt, rel), it in zip(paths.items(), copies, strict=True)}
+                self.mark_incomplete()
+                got, temps = stage_streams(self.out_dir, streams, dry_run=self.dry_run)
+                staged += temps
+                for rel, (_changed, digest) in got.items():
+                    out[rel] = (info, next(f for f, r in paths.items() if r == rel), digest)
+                self.report.files_written += [rel for rel, (changed, _d) in got.items() if changed]
+            if site.files:
+                self.mark_incomplete()
+                got, temps = stage_streams(self.out_dir, {rel: (data,) for rel, data in site.files.items()},
+                                           dry_run=self.dry_run)
+                staged += temps
+                self.report.files_written += [rel for rel, (changed, _d) in got.items() if changed]
+        except BaseException:
+            discard_staged(staged)
+            raise
+        commit_staged(self.out_dir, staged)
         return out
 
     def write_feeds_and_enqueue(self, fingerprint: str) -> None:
@@ -413,7 +436,6 @@ class _Run:
             os.sync()    # every page durable before a feed that links to it
         site = render_feeds(store, config, self.sections, self.touched)
         feeds = self.write_feeds(site)
-        self.write(site.files)
         report.sections = len(self.sections.infos)
         report.articles_total = store.count_articles()
         recorded = store.feed_hashes()
