@@ -1,19 +1,24 @@
-"""Benchmark `syndicate publish` as a whole process (issue 2, "Performance").
+"""Benchmark `syndicate publish` beside its peers, in one run, as ratios (issue 12).
 
-For each corpus size N (articles over 20 sections, from bench/gen_corpus.py; item limit
-50, RSS + Atom + JSON, article pages on, state on disk in a temp folder) it measures:
+Every tool runs as a whole process on the same corpus (bench/gen_corpus.py: articles
+over 20 sections, ~3.5 KB each, one in ten undated); wall time and that process's peak
+RSS (os.wait4) are recorded. The tools of a scenario run in turn, the order rotating
+every repetition (ABAB...), and the medians are compared, so that a machine shared with
+other work slows every tool alike. Peers (bench/peers.py) that cannot be found are
+skipped with a message:
 
-- cold: a first `python -m syndicate publish` on an empty state, wall time of the
-  process, its peak RSS (os.wait4 on that one child) and articles/s;
-- floor: a bare Python process on the same corpus that reads every file, splits it on
-  blank lines and writes 41 small files: what any Python tool pays at least;
-- one-article republish: `append_article` adds one new page, then publish again;
-- no-change republish: publish once more with nothing changed.
+- syndicate: this checkout (RSS + Atom + JSON Feed, combined feeds, article pages, state);
+- syndicate@REV (--base REV): the same, from the syndicate/ of commit REV: before/after;
+- feedgen floor (bench/floor_feedgen.py): read, parse, render RSS and Atom with feedgen;
+- Hugo feeds-only and Hugo with a page per article (the Hugo on PATH);
+- Pelican feeds-only (a separate virtualenv, --pelican; only up to --pelican-max).
 
-Usage: python bench/bench_publish.py [--sizes 1000,10000,50000] [--sections 20]
-                                     [--profile 10000] [--out bench/out]
-Targets (issue 2): cold 10k <= 2.5 s; one-article republish at 50k <= 0.5 s; peak
-memory at 50k <= 200 MB.
+Scenarios: 10k-50 (10k articles, item limit 50, cold), 50k-all (every article in every
+feed), 50k-50, 50k+1 (one new article into a published 50k; Hugo has no incremental
+build, so its figure is its cold 50k-50), and 50k+0 is printed with 50k+1 (nothing changed).
+
+Usage: python bench/bench_publish.py [--scenarios 10k-50,50k-all,50k-50,50k+1] [--reps 3]
+           [--base main] [--pelican /tmp/pelican-venv] [--profile 10k-50] [--out bench/out]
 """
 
 from __future__ import annotations
@@ -25,49 +30,34 @@ import os
 import platform
 import pstats
 import shutil
+import statistics
 import subprocess
 import sys
 import tempfile
 import time
+from dataclasses import dataclass
 from pathlib import Path
 from types import ModuleType
 
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+import peers  # noqa: E402
+from peers import Peer  # noqa: E402
+
 HERE = Path(__file__).resolve().parent
-TARGETS = {"cold_10k_s": 2.5, "republish_50k_s": 0.5, "peak_50k_mb": 200.0}
+SECTIONS = 20
+# name -> (articles, item limit or None for every article, kind)
+SCENARIOS: dict[str, tuple[int, int | None, str]] = {
+    "10k-50": (10_000, 50, "cold"), "50k-all": (50_000, None, "cold"),
+    "50k-50": (50_000, 50, "cold"), "50k+1": (50_000, 50, "add"),
+    "1k-50": (1_000, 50, "cold"), "1k-all": (1_000, None, "cold"), "1k+1": (1_000, 50, "add"),   # smoke tests
+}
+SYN = "syndicate"
 
-CONFIG = """\
-[site]
-title = "Benchmark Courier"
-base_url = "http://127.0.0.1:8080/"
 
-[[inputs]]
-name = "pages"
-paths = ["pages/*.txt"]
-format = "scraped"
-captured_at = 2026-11-27T09:00:00Z
-
-[output]
-dir = "output"
-formats = ["rss", "atom", "json"]
-item_limit = 50
-article_pages = true
-max_input_bytes = 50_000_000
-
-[state]
-path = "state/bench.db"
-"""
-
-# The floor: read + split on blank lines + write 41 small files, in a fresh interpreter.
-FLOOR = """\
-import pathlib, sys
-pages, out = pathlib.Path(sys.argv[1]), pathlib.Path(sys.argv[2])
-out.mkdir(parents=True, exist_ok=True)
-blocks = 0
-for p in sorted(pages.glob("*.txt")):
-    blocks += len(p.read_text("utf-8").split("\\n\\n"))
-for i in range(41):
-    (out / f"feed-{i:02d}.xml").write_text(f"<feed n='{i}' blocks='{blocks}'/>\\n", "utf-8")
-"""
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Sample:
+    wall: float
+    peak_mb: float
 
 
 def load_gen_corpus() -> ModuleType:
@@ -78,143 +68,248 @@ def load_gen_corpus() -> ModuleType:
     return module
 
 
-def run(cmd: list[str], cwd: Path) -> tuple[float, float, int, str]:
-    """Run one process: (wall seconds, peak RSS in MB of that process, exit code, stderr)."""
+def run(peer: Peer, *, cold: bool = True) -> Sample:
+    """Run the peer once as a process (after removing its output when cold)."""
+    if cold:
+        for path in peer.reset:
+            shutil.rmtree(path, ignore_errors=True)
+    env = {**os.environ, **peer.env}
     began = time.perf_counter()
-    proc = subprocess.Popen(cmd, cwd=cwd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    proc = subprocess.Popen(peer.cmd, cwd=peer.cwd, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
     assert proc.stderr is not None
     err = proc.stderr.read()
     _pid, status, usage = os.wait4(proc.pid, 0)
     wall = time.perf_counter() - began
-    proc.returncode = os.waitstatus_to_exitcode(status)
     proc.stderr.close()
-    return wall, usage.ru_maxrss / 1024, proc.returncode, err.decode("utf-8", "replace")
-
-
-def publish(site: Path) -> tuple[float, float]:
-    wall, peak, code, err = run([sys.executable, "-m", "syndicate", "publish", "--config", "site.toml",
-                                 "--quiet", "--no-push"], site)
+    code = os.waitstatus_to_exitcode(status)
     if code != 0:
-        raise SystemExit(f"publish failed (exit {code}) in {site}:\n{err}")
-    return wall, peak
+        raise SystemExit(f"bench: {peer.name} failed (exit {code}) in {peer.cwd}:\n{err.decode('utf-8', 'replace')}")
+    return Sample(wall=wall, peak_mb=usage.ru_maxrss / 1024)
 
 
-def bench_size(gen: ModuleType, n: int, sections: int, root: Path, profile: bool) -> dict[str, float | int]:
-    site = root / f"n{n}"
-    pages = site / "pages"
-    began = time.perf_counter()
-    files = gen.generate(pages, n, sections, 20, 1)
-    gen_s = time.perf_counter() - began
-    (site / "site.toml").write_text(CONFIG, "utf-8")
-    size_mb = sum(p.stat().st_size for p in files) / 1e6
+class Bench:
+    def __init__(self, args: argparse.Namespace, root: Path):
+        self.args, self.root, self.gen = args, root, load_gen_corpus()
+        self.hugo = peers.find_hugo()
+        self.pelican = peers.find_pelican(args.pelican)
+        self.base_src = self._extract(args.base) if args.base else None
+        self.corpora: dict[int, Path] = {}
+        self.skip = {s.strip() for s in args.skip.split(",") if s.strip()}
+        self.notes: list[str] = []
+        if self.hugo is None:
+            self.notes.append("Hugo skipped: no `hugo` on PATH (Debian: apt-get install hugo)")
+        if self.pelican is None:
+            self.notes.append("Pelican skipped: no pelican + markdown in --pelican / $PELICAN_VENV"
+                              " (python3 -m venv V && V/bin/pip install pelican markdown)")
 
-    floor_s, _floor_mb, code, err = run([sys.executable, "-c", FLOOR, str(pages), str(site / "floor-out")], site)
-    if code != 0:
-        raise SystemExit(f"floor failed: {err}")
-    cold_s, cold_mb = publish(site)
-    files_out = sum(1 for p in (site / "output").rglob("*") if p.is_file())
-    gen.append_article(pages, n, sections, 1)
-    one_s, one_mb = publish(site)
-    same_s, _ = publish(site)
+    def _extract(self, rev: str) -> Path:
+        dest = self.root / "base-src"
+        dest.mkdir()
+        archive = subprocess.run(["git", "archive", rev, "syndicate"], cwd=self.args.repo, capture_output=True,
+                                 check=True).stdout
+        subprocess.run(["tar", "-x", "-C", str(dest)], input=archive, check=True)
+        found = subprocess.run([sys.executable, "-c", "import syndicate; print(syndicate.__file__)"], check=True,
+                               env={**os.environ, "PYTHONPATH": str(dest)}, cwd=self.root, capture_output=True,
+                               text=True).stdout
+        if not Path(found.strip()).is_relative_to(dest):
+            raise SystemExit(f"bench: --base {rev}: python imports syndicate from {found.strip()}, not {dest}")
+        return dest
 
-    row: dict[str, float | int] = {
-        "articles": n, "sections": sections, "input_files": len(files), "input_mb": round(size_mb, 1),
-        "output_files": files_out, "gen_s": round(gen_s, 2), "floor_s": round(floor_s, 3),
-        "cold_s": round(cold_s, 3), "articles_per_s": round(n / cold_s), "peak_mb": round(cold_mb, 1),
-        "ratio_to_floor": round(cold_s / floor_s, 1), "one_article_s": round(one_s, 3),
-        "one_article_peak_mb": round(one_mb, 1), "no_change_s": round(same_s, 3),
-    }
-    if profile:
-        shutil.rmtree(site / "output")
-        shutil.rmtree(site / "state")
+    def corpus(self, n: int) -> Path:
+        if n not in self.corpora:
+            print(f"bench: generating {n} articles ...", file=sys.stderr, flush=True)
+            self.corpora[n] = self.gen.generate(self.root / f"corpus-{n}", n, SECTIONS, 20, 1)[0].parent
+        return self.corpora[n]
+
+    def syndicates(self, name: str, pages: Path, limit: int) -> list[Peer]:
+        site = self.root / name
+        out = [peers.syndicate_peer(SYN, peers.syndicate_site(pages, site / "head", limit), None)]
+        if self.base_src is not None:
+            out.append(peers.syndicate_peer(f"{SYN}@{self.args.base}", peers.syndicate_site(
+                pages, site / "base", limit), self.base_src))
+        return out
+
+    def cold_peers(self, name: str, n: int, limit: int) -> list[Peer]:
+        pages = self.corpus(n)
+        out = self.syndicates(name, pages, limit)
+        out.append(peers.floor_peer(pages, self.root / name / "floor" / "out", limit))
+        if self.hugo is not None:
+            for with_pages in (False, True):
+                label = "hugo with pages" if with_pages else "hugo feeds"
+                if label in self.skip:
+                    continue
+                site = self.root / name / label.replace(" ", "-")
+                if not site.exists():
+                    peers.make_hugo_site(self.gen, site, n, SECTIONS, limit if limit <= n else -1, with_pages)
+                out.append(peers.hugo_peer(self.hugo, site, label))
+        if self.pelican is not None and n <= self.args.pelican_max and "pelican feeds" not in self.skip:
+            site = self.root / name / "pelican"
+            if not site.exists():
+                peers.make_pelican_site(self.gen, site, n, SECTIONS, limit if limit <= n else n)
+            out.append(peers.pelican_peer(self.pelican, site))
+        return out
+
+    def rotate(self, tools: list[Peer], step: str) -> dict[str, list[Sample]]:
+        tools = [p for p in tools if p.name not in self.skip]
+        samples: dict[str, list[Sample]] = {p.name: [] for p in tools}
+        for rep in range(self.args.reps):
+            order = tools[rep % len(tools):] + tools[:rep % len(tools)]
+            for peer in order:
+                s = run(peer)
+                samples[peer.name].append(s)
+                print(f"bench: {step} rep {rep + 1}: {peer.name}: {s.wall:.2f} s {s.peak_mb:.0f} MB",
+                      file=sys.stderr, flush=True)
+        return samples
+
+    def cold(self, name: str, n: int, limit: int | None) -> dict[str, list[Sample]]:
+        return self.rotate(self.cold_peers(name, n, limit or 2 * n), name)
+
+    def add(self, name: str, n: int, limit: int) -> dict[str, list[Sample]]:
+        """One new article into a published corpus (each tool its own copy), then no change."""
+        pages = self.root / name / "pages"
+        if not pages.exists():
+            shutil.copytree(self.corpus(n), pages)
+        tools = self.syndicates(name, pages, limit)
+        for peer in tools:
+            run(peer)          # the published corpus, not timed
+        samples: dict[str, list[Sample]] = {p.name: [] for p in tools}
+        samples.update({f"{p.name} (no change)": [] for p in tools})
+        for rep in range(self.args.reps):
+            self.gen.append_article(pages, n + rep, SECTIONS, 1)
+            order = tools[rep % len(tools):] + tools[:rep % len(tools)]
+            for peer in order:
+                samples[peer.name].append(run(peer, cold=False))
+            for peer in order:
+                samples[f"{peer.name} (no change)"].append(run(peer, cold=False))
+            print(f"bench: {name} rep {rep + 1}: " + ", ".join(
+                f"{k} {v[-1].wall:.2f} s" for k, v in samples.items()), file=sys.stderr, flush=True)
+        return samples
+
+    def profile(self, name: str) -> None:
+        n, limit, _kind = SCENARIOS[name]
+        site = peers.syndicate_site(self.corpus(n), self.root / "profile", limit or 2 * n)
         prof = site / "cold.prof"
-        code = subprocess.run([sys.executable, "-m", "cProfile", "-o", str(prof), "-m", "syndicate", "publish",
-                               "--config", "site.toml", "--quiet", "--no-push"], cwd=site, check=False).returncode
-        if code != 0:
-            raise SystemExit(f"profiled publish failed (exit {code})")
-        print(f"\ncProfile of a cold publish, {n} articles (top 25 by cumulative time):", file=sys.stderr)
+        peer = peers.syndicate_peer(SYN, site, None)
+        run(Peer(name="cProfile", cmd=(sys.executable, "-m", "cProfile", "-o", str(prof), *peer.cmd[1:]),
+                 cwd=site, reset=peer.reset))
+        print(f"\ncProfile of a cold publish, {name} (top 25 by cumulative time):", file=sys.stderr)
         pstats.Stats(str(prof), stream=sys.stderr).sort_stats("cumulative").print_stats(25)
-        print("top 15 by own time:", file=sys.stderr)
-        pstats.Stats(str(prof), stream=sys.stderr).sort_stats("tottime").print_stats(15)
-    return row
+        print("top 20 by own time:", file=sys.stderr)
+        pstats.Stats(str(prof), stream=sys.stderr).sort_stats("tottime").print_stats(20)
 
 
-def source_state() -> str:
-    """The commit measured, and whether syndicate/ had uncommitted changes."""
+def summarise(samples: dict[str, list[Sample]]) -> list[dict[str, float | str]]:
+    rows: list[dict[str, float | str]] = []
+    ref = statistics.median(s.wall for s in samples[SYN]) if samples.get(SYN) else None
+    for name, got in samples.items():
+        wall = statistics.median(s.wall for s in got)
+        rows.append({"tool": name, "wall_s": round(wall, 3), "min_s": round(min(s.wall for s in got), 3),
+                     "max_s": round(max(s.wall for s in got), 3),
+                     "peak_mb": round(statistics.median(s.peak_mb for s in got), 1),
+                     "x_syndicate": round(wall / ref, 2) if ref else float("nan")})
+    return rows
+
+
+def table(name: str, rows: list[dict[str, float | str]]) -> str:
+    lines = [f"\n{name}", f"| {'tool':<34} | {'wall s':>7} | {'min-max s':>13} | {'peak MB':>8} | {'÷ syndicate':>11} |",
+             f"|{'-' * 36}|{'-' * 8}:|{'-' * 14}:|{'-' * 9}:|{'-' * 12}:|"]
+    for r in rows:
+        lines.append(f"| {r['tool']:<34} | {r['wall_s']:>7.2f} | {r['min_s']:>6.2f}-{r['max_s']:<6.2f} |"
+                     f" {r['peak_mb']:>8.0f} | {r['x_syndicate']:>11.2f} |")
+    return "\n".join(lines)
+
+
+def verdicts(results: dict[str, list[dict[str, float | str]]]) -> list[str]:
+    def get(scenario: str, tool: str, key: str) -> float | None:
+        for r in results.get(scenario, []):
+            if r["tool"] == tool:
+                return float(r[key])
+        return None
+
+    out: list[str] = []
+
+    def check(label: str, value: float | None, limit: float | None, unit: str = "") -> None:
+        if value is not None and limit is not None:
+            out.append(f"{label}: {value:.2f}{unit} (target <= {limit:.2f}{unit}): {'ok' if value <= limit else 'MISSED'}")
+
+    syn10, hugo10, floor10 = (get("10k-50", t, "wall_s") for t in (SYN, "hugo feeds", "feedgen floor"))
+    if syn10 is not None:
+        check("10k-50 syndicate ÷ Hugo feeds-only", syn10 / hugo10 if hugo10 else None, 1.0 if hugo10 else None, "×")
+        check("10k-50 syndicate ÷ feedgen floor", syn10 / floor10 if floor10 else None, 2.5 if floor10 else None, "×")
+    check("50k-all peak", get("50k-all", SYN, "peak_mb"), 400.0, " MB")
+    syn_all, hugo_all = get("50k-all", SYN, "wall_s"), get("50k-all", "hugo feeds", "wall_s")
+    check("50k-all syndicate ÷ Hugo feeds-only", syn_all / hugo_all if syn_all and hugo_all else None, 1.0, "×")
+    check("50k-50 peak", get("50k-50", SYN, "peak_mb"), 150.0, " MB")
+    check("50k+1 wall", get("50k+1", SYN, "wall_s"), 0.4, " s")
+    return out
+
+
+def source_state(rev: str = "HEAD") -> str:
     try:
-        head = subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=HERE.parent, capture_output=True,
-                              text=True, check=True).stdout.strip()
-        dirty = subprocess.run(["git", "status", "--porcelain", "--", "syndicate"], cwd=HERE.parent,
-                               capture_output=True, text=True, check=True).stdout.strip()
+        head = subprocess.run(["git", "rev-parse", "--short", rev], cwd=HERE.parent, capture_output=True, text=True,
+                              check=True).stdout.strip()
+        dirty = rev == "HEAD" and subprocess.run(["git", "status", "--porcelain", "--", "syndicate"], cwd=HERE.parent,
+                                                 capture_output=True, text=True, check=True).stdout.strip()
     except (OSError, subprocess.CalledProcessError):
         return "unknown"
     return f"{head}{' + uncommitted changes in syndicate/' if dirty else ''}"
 
 
-def table(rows: list[dict[str, float | int]]) -> str:
-    head = ("N", "cold s", "articles/s", "peak MB", "floor s", "x floor", "+1 article s", "no change s")
-    keys = ("articles", "cold_s", "articles_per_s", "peak_mb", "floor_s", "ratio_to_floor", "one_article_s",
-            "no_change_s")
-    lines = [" | ".join(f"{h:>12}" for h in head)]
-    lines.append("-+-".join("-" * 12 for _ in head))
-    for r in rows:
-        lines.append(" | ".join(f"{r[k]:>12}" for k in keys))
-    return "\n".join(lines)
-
-
-def verdicts(rows: list[dict[str, float | int]]) -> list[str]:
-    by_n = {int(r["articles"]): r for r in rows}
-    out = []
-    if 10_000 in by_n:
-        v = float(by_n[10_000]["cold_s"])
-        out.append(f"cold 10k: {v:.2f} s (target <= {TARGETS['cold_10k_s']} s): {'ok' if v <= TARGETS['cold_10k_s'] else 'MISSED'}")
-    if 50_000 in by_n:
-        v = float(by_n[50_000]["one_article_s"])
-        out.append(f"+1 article at 50k: {v:.2f} s (target <= {TARGETS['republish_50k_s']} s):"
-                   f" {'ok' if v <= TARGETS['republish_50k_s'] else 'MISSED'}")
-        v = float(by_n[50_000]["peak_mb"])
-        out.append(f"peak at 50k: {v:.0f} MB (target <= {TARGETS['peak_50k_mb']:.0f} MB):"
-                   f" {'ok' if v <= TARGETS['peak_50k_mb'] else 'MISSED'}")
-    return out
-
-
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--sizes", default="1000,10000,50000", help="comma-separated article counts")
-    parser.add_argument("--sections", type=int, default=20)
-    parser.add_argument("--profile", type=int, default=None, metavar="N",
-                        help="also cProfile a cold publish at this size (one of --sizes)")
+    parser.add_argument("--scenarios", default="10k-50,50k-all,50k-50,50k+1")
+    parser.add_argument("--reps", type=int, default=3)
+    parser.add_argument("--base", default=None, metavar="REV", help="also run syndicate/ of this commit")
+    parser.add_argument("--repo", type=Path, default=HERE.parent, help="the git checkout --base is read from")
+    parser.add_argument("--pelican", default=None, metavar="VENV", help="virtualenv holding pelican + markdown")
+    parser.add_argument("--skip", default="", help="comma-separated peers not to run, e.g. 'hugo with pages,pelican feeds'")
+    parser.add_argument("--pelican-max", type=int, default=10_000, help="largest corpus Pelican is run on")
+    parser.add_argument("--profile", default=None, metavar="SCENARIO", help="also cProfile a cold syndicate run")
     parser.add_argument("--out", type=Path, default=HERE / "out")
     parser.add_argument("--keep", action="store_true", help="keep the temp folder (its path is printed)")
     args = parser.parse_args(argv)
-    sizes = [int(s.replace("_", "")) for s in args.sizes.split(",") if s.strip()]
+    names = [s.strip() for s in args.scenarios.split(",") if s.strip()]
+    unknown = [s for s in names if s not in SCENARIOS]
+    if unknown:
+        parser.error(f"unknown scenario {unknown[0]!r}: choose from {', '.join(SCENARIOS)}")
 
-    gen = load_gen_corpus()
     root = Path(tempfile.mkdtemp(prefix="syndicate-bench-"))
-    rows = []
+    results: dict[str, list[dict[str, float | str]]] = {}
     try:
-        for n in sizes:
-            print(f"bench: {n} articles ...", file=sys.stderr, flush=True)
-            rows.append(bench_size(gen, n, args.sections, root, profile=args.profile == n))
-            print(table(rows[-1:]).splitlines()[-1], file=sys.stderr, flush=True)
+        bench = Bench(args, root)
+        for note in bench.notes:
+            print(f"bench: {note}", file=sys.stderr)
+        for name in names:
+            n, limit, kind = SCENARIOS[name]
+            samples = bench.cold(name, n, limit) if kind == "cold" else bench.add(name, n, limit or 50)
+            results[name] = summarise(samples)
+            print(table(name, results[name]), file=sys.stderr, flush=True)
+        if args.profile:
+            bench.profile(args.profile)
     finally:
         if args.keep:
             print(f"bench: kept {root}", file=sys.stderr)
         else:
             shutil.rmtree(root, ignore_errors=True)
 
-    print(f"source: {source_state()}; python {platform.python_version()}; {os.cpu_count()} cpus")
-    print(table(rows))
-    for line in verdicts(rows):
+    head = f"source: {source_state()}" + (f"; base {args.base} = {source_state(args.base)}" if args.base else "")
+    print(f"{head}; python {platform.python_version()}; {os.cpu_count()} cpus; medians of {args.reps},"
+          " order rotating")
+    for note in bench.notes:
+        print(note)
+    for name, rows in results.items():
+        print(table(name, rows))
+    print()
+    for line in verdicts(results):
         print(line)
     args.out.mkdir(parents=True, exist_ok=True)
     stamp = time.strftime("%Y%m%dT%H%M%S")
-    report = {"when": stamp, "source": source_state(), "python": platform.python_version(), "machine": platform.machine(),
-              "cpus": os.cpu_count(), "command": " ".join([Path(sys.argv[0]).name, *sys.argv[1:]]),
-              "targets": TARGETS, "rows": rows, "verdicts": verdicts(rows)}
-    path = args.out / f"bench-{stamp}.json"
+    report = {"when": stamp, "source": head, "python": platform.python_version(), "cpus": os.cpu_count(),
+              "command": " ".join(["bench/bench_publish.py", *(argv if argv is not None else sys.argv[1:])]),
+              "results": results, "verdicts": verdicts(results), "notes": bench.notes}
+    path = args.out / f"publish-{stamp}.json"
     path.write_text(json.dumps(report, indent=2) + "\n", "utf-8")
-    print(f"wrote {path.relative_to(HERE.parent) if path.is_relative_to(HERE.parent) else path}")
+    print(f"wrote {path}")
     return 0
 
 

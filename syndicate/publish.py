@@ -23,10 +23,11 @@ from __future__ import annotations
 
 import contextlib
 import hashlib
+import itertools
 import logging
 import os
 import time
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -40,14 +41,23 @@ from .inputs import InputFile, iter_batches
 from .model import Entry, Feed, FeedChange, FeedFormat, FeedInfo, ItemNotice, Problem, RunChanges
 from .plan import entry_link, lookup_bases, make_plan
 from .recover import refuse_fresh_start
-from .render import RENDER_VERSION, RENDERERS
+from .render import RENDER_VERSION, render_chunks
 from .render.body import summary_text
 from .render.opml import render_opml
 from .render.pages import render_article, render_index, render_section
 from .sections import SectionMap, combined_feed_info, feed_paths, section_feed_info
 from .state import LedgerRecord, StateStore, open_state
 from .text import slugify
-from .writer import changed_files, clean_temps, remove_files, write_files
+from .writer import (
+    Staged,
+    changed_files,
+    clean_temps,
+    commit_staged,
+    discard_staged,
+    remove_files,
+    stage_streams,
+    write_files,
+)
 
 log = logging.getLogger(__name__)
 
@@ -120,18 +130,17 @@ def _notice(e: Entry) -> ItemNotice:
                       published=e.published, updated=e.updated, summary=summary_text(e.article, 200))
 
 
+FeedJob = tuple[FeedInfo, Iterable[Entry], "datetime | None"]   # a feed, its entries, its updated
+
+
 @dataclass(slots=True)
 class _Site:
-    """Files to write, in write order, and which of them are feeds."""
+    """Feeds to render and write one at a time (``feeds``: a generator that reads each
+    feed's entries when its turn comes and, as it goes on, adds the section pages, index
+    and OPML to ``files``), then those files, in write order."""
 
     files: dict[str, bytes] = field(default_factory=dict)
-    feeds: dict[str, tuple[FeedInfo, FeedFormat]] = field(default_factory=dict)
-
-    def add_feed(self, info: FeedInfo, entries: Sequence[Entry], formats: Iterable[FeedFormat]) -> None:
-        feed = Feed(info=info, entries=tuple(entries))
-        for fmt, rel in feed_paths(info.key, formats).items():
-            self.files[rel] = RENDERERS[fmt](feed)
-            self.feeds[rel] = (info, fmt)
+    feeds: Iterator[FeedJob] = field(default_factory=lambda: iter(()))
 
 
 class _Sections:
@@ -159,23 +168,29 @@ def render_pages(sections: _Sections, entries: Iterable[Entry]) -> dict[str, byt
 
 def render_feeds(store: StateStore, config: Config, sections: _Sections, touched: set[str]) -> _Site:
     """Feeds, section pages, the index and the OPML list for the touched sections."""
+    out = _Site()
+    out.feeds = _feed_jobs(store, config, sections, touched, out.files)
+    return out
+
+
+def _feed_jobs(store: StateStore, config: Config, sections: _Sections, touched: set[str],
+               files: dict[str, bytes]) -> Iterator[FeedJob]:
+    """One feed at a time, so that at item limit "all" no more than one section's entries
+    are held, and the combined feed's are read as it renders (issue 12)."""
     infos = sections.infos
     limit = config.output.item_limit
-    formats = config.output.formats
-    out = _Site()
     for slug in sorted(touched & set(infos)):
         entries = [entry_from_row(config, r, d) for r, d in store.top_entries(slug, limit)]
-        out.add_feed(infos[slug], entries, formats)
+        yield infos[slug], entries, Feed(info=infos[slug], entries=tuple(entries)).updated
         if config.output.article_pages:
-            out.files[f"{slug}/{INDEX_PATH}"] = render_section(sections.site, infos[slug], entries)
+            files[f"{slug}/{INDEX_PATH}"] = render_section(sections.site, infos[slug], entries)
     if touched:
-        latest = [entry_from_row(config, r, d) for r, d in store.top_entries(None, limit)]
-        out.add_feed(sections.site, latest, formats)
-        out.files[INDEX_PATH] = render_index(sections.site, list(infos.values()), latest[:INDEX_LATEST],
-                                             config.site.base_url + OPML_PATH)
-        newest = max((e.updated for e in latest), default=None)
-        out.files[OPML_PATH] = render_opml(config.site.title, [sections.site, *infos.values()], updated=newest)
-    return out
+        yield (sections.site, (entry_from_row(config, r, d) for r, d in store.iter_top_entries(None, limit)),
+               store.top_updated(None, limit))
+        latest = [entry_from_row(config, r, d) for r, d in store.top_entries(None, min(limit, INDEX_LATEST))]
+        files[INDEX_PATH] = render_index(sections.site, list(infos.values()), latest, config.site.base_url + OPML_PATH)
+        newest = store.top_updated(None, limit)
+        files[OPML_PATH] = render_opml(config.site.title, [sections.site, *infos.values()], updated=newest)
 
 
 class _DryRun(Exception):
@@ -383,20 +398,50 @@ class _Run:
                 pending = []
         self.write(render_pages(self.sections, pending), pages=True)
 
+    def write_feeds(self, site: _Site) -> dict[str, tuple[FeedInfo, FeedFormat, str]]:
+        """Each feed in every format, streamed to temp files chunk by chunk (the formats of
+        a feed advance together, so each body renders once: render/body.py), then the
+        section pages, index and OPML; all made durable at once and renamed in that order.
+        Returns rel -> (info, format, sha256) of the feeds."""
+        out = {}
+        staged: Staged = []
+        try:
+            for info, entries, updated in site.feeds:
+                paths = feed_paths(info.key, self.config.output.formats)
+                copies = itertools.tee(entries, len(paths))
+                streams = {rel: render_chunks(fmt, info, it, updated=updated)
+                           for (fmt, rel), it in zip(paths.items(), copies, strict=True)}
+                self.mark_incomplete()
+                got, temps = stage_streams(self.out_dir, streams, dry_run=self.dry_run)
+                staged += temps
+                for rel, (_changed, digest) in got.items():
+                    out[rel] = (info, next(f for f, r in paths.items() if r == rel), digest)
+                self.report.files_written += [rel for rel, (changed, _d) in got.items() if changed]
+            if site.files:
+                self.mark_incomplete()
+                got, temps = stage_streams(self.out_dir, {rel: (data,) for rel, data in site.files.items()},
+                                           dry_run=self.dry_run)
+                staged += temps
+                self.report.files_written += [rel for rel, (changed, _d) in got.items() if changed]
+        except BaseException:
+            discard_staged(staged)
+            raise
+        commit_staged(self.out_dir, staged)
+        return out
+
     def write_feeds_and_enqueue(self, fingerprint: str) -> None:
         """Feeds, section pages, index, OPML; then record versions, files and notices together."""
         store, config, report = self.store, self.config, self.report
         if self.pages_written:
             os.sync()    # every page durable before a feed that links to it
         site = render_feeds(store, config, self.sections, self.touched)
-        self.write(site.files)
+        feeds = self.write_feeds(site)
         report.sections = len(self.sections.infos)
         report.articles_total = store.count_articles()
         recorded = store.feed_hashes()
         versions = []
         changes = []
-        for rel, (info, fmt) in site.feeds.items():
-            digest = hashlib.sha256(site.files[rel]).hexdigest()
+        for rel, (info, fmt, digest) in feeds.items():
             if recorded.get(rel) != digest:
                 versions.append((rel, info.self_urls[fmt], digest, self.now))
                 changes.append(FeedChange(feed_key=info.key, title=info.title, format=fmt,
@@ -404,7 +449,7 @@ class _Run:
         report.feeds_changed = [c.path for c in changes]
         if self.dry_run:
             return
-        in_place = _stat_files(self.out_dir, site.files)
+        in_place = _stat_files(self.out_dir, [*feeds, *site.files])
         with store.transaction():
             store.record_feeds(versions)
             # every section rendered: the files recorded are exactly these (a section or

@@ -163,6 +163,7 @@ class LedgerRecord:
     withdrawn: bool
 
 
+_FEW = 1000    # all_entries: up to this many rows left after `skip` are read one by one
 _RECORD_COLUMNS = "key, guid, section_slug, slug, first_seen, published, updated, content_hash, seq, withdrawn"
 
 
@@ -305,15 +306,21 @@ class StateStore:
 
     def top_entries(self, section_slug: str | None, limit: int) -> list[tuple[LedgerRecord, dict[str, Any]]]:
         """The newest ``limit`` live entries of a section (or of all, for None)."""
-        if section_slug is None:
-            rows = self.conn.execute(
-                f"SELECT {_RECORD_COLUMNS}, data FROM articles WHERE withdrawn = 0"
-                " ORDER BY published DESC, seq ASC LIMIT ?", (limit,)).fetchall()
-        else:
-            rows = self.conn.execute(
-                f"SELECT {_RECORD_COLUMNS}, data FROM articles WHERE section_slug = ? AND withdrawn = 0"
-                " ORDER BY published DESC, seq ASC LIMIT ?", (section_slug, limit)).fetchall()
-        return [(_record(r), loads(r[10])) for r in rows]
+        return list(self.iter_top_entries(section_slug, limit))
+
+    def _top(self, columns: str, section_slug: str | None, limit: int) -> sqlite3.Cursor:
+        where, args = ("", (limit,)) if section_slug is None else ("section_slug = ? AND ", (section_slug, limit))
+        return self.conn.execute(f"SELECT {columns} FROM articles WHERE {where}withdrawn = 0"
+                                 " ORDER BY published DESC, seq ASC LIMIT ?", args)
+
+    def iter_top_entries(self, section_slug: str | None, limit: int) -> Iterator[tuple[LedgerRecord, dict[str, Any]]]:
+        """:meth:`top_entries`, read as it is consumed (a feed of every article is not held whole)."""
+        for r in self._top(f"{_RECORD_COLUMNS}, data", section_slug, limit):
+            yield _record(r), loads(r[10])
+
+    def top_updated(self, section_slug: str | None, limit: int) -> datetime | None:
+        """The newest ``updated`` among :meth:`top_entries` (a feed's own updated), data not read."""
+        return max((from_iso(r[0]) for r in self._top("updated", section_slug, limit)), default=None)
 
     def all_entries(self, *, include_withdrawn: bool = False,
                     skip: frozenset[str] | set[str] = frozenset()) -> Iterator[tuple[LedgerRecord, dict[str, Any]]]:
@@ -321,6 +328,13 @@ class StateStore:
         q = f"SELECT {_RECORD_COLUMNS}, data FROM articles"
         if not include_withdrawn:
             q += " WHERE withdrawn = 0"
+        if skip:
+            # keys first: when few rows are left (a cold run has written them all), read only those
+            where = q[q.index(" FROM "):]
+            left = [k for (k,) in self.conn.execute(f"SELECT key{where} ORDER BY seq") if k not in skip]
+            if len(left) <= _FEW:
+                yield from self.rows_by_keys(left)
+                return
         for r in self.conn.execute(q + " ORDER BY seq"):
             if r[0] not in skip:
                 yield _record(r), loads(r[10])

@@ -14,8 +14,11 @@ _NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff\ufffe\u
 
 
 def xml_safe(text: str) -> str:
-    """Remove characters that XML 1.0 forbids (and C1 controls)."""
-    return _NOT_XML.sub("", text)
+    """Remove characters that XML 1.0 forbids (and C1 controls).
+
+    Every character removed is unprintable (Cc, Cs or Cn), so printable text, the usual
+    case, is returned without the regex scan (several times faster: issue 12)."""
+    return text if text.isprintable() else _NOT_XML.sub("", text)
 
 
 _QUOTES = str.maketrans({"\u2018": "'", "\u2019": "'", "\u201c": '"', "\u201d": '"', "\u2013": "-", "\u2014": "-"})

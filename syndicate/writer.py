@@ -13,8 +13,9 @@ untitaker/python-atomicwrites.
 
 from __future__ import annotations
 
+import hashlib
 import os
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from pathlib import Path
 
 from .errors import OutputError
@@ -90,6 +91,116 @@ def write_files(out_dir: Path, files: Mapping[str, bytes], *, durable: bool = Tr
                 pass
         raise OutputError(f"cannot write output: {err.filename or out_dir}: {err.strerror}") from err
     return todo
+
+
+def _same_digest(path: Path, size: int, digest: str) -> bool:
+    try:
+        if path.stat().st_size != size:
+            return False
+        h = hashlib.sha256()
+        with open(path, "rb") as fh:
+            while block := fh.read(1 << 20):
+                h.update(block)
+        return h.hexdigest() == digest
+    except OSError:
+        return False
+
+
+Staged = list[tuple[Path, Path]]     # (temp file, target) written but not yet renamed
+
+
+def stage_streams(out_dir: Path, streams: Mapping[str, Iterable[bytes]], *,
+                  dry_run: bool = False) -> tuple[dict[str, tuple[bool, str]], Staged]:
+    """Write each stream of pieces to a temp file beside its target, never holding a whole
+    file: ``(rel -> (changed, sha256), the temps of the changed ones)``; unchanged bytes: the
+    temp goes, the target keeps its mtime. One piece is taken from each stream in turn, so
+    streams fed from one source (a feed's formats) advance together. Nothing is synced or
+    renamed: :func:`commit_staged` does that. ``dry_run``: nothing is written."""
+    hashes = {rel: hashlib.sha256() for rel in streams}
+    sizes = dict.fromkeys(streams, 0)
+    fds: dict[str, tuple[int, Path, Path]] = {}
+    pending: dict[str, Iterator[bytes]] = {rel: iter(s) for rel, s in streams.items()}
+    staged: Staged = []
+    try:
+        if not dry_run:
+            for rel in streams:
+                target = out_dir / rel
+                target.parent.mkdir(parents=True, exist_ok=True)
+                tmp = target.with_name(f"{TEMP_PREFIX}{os.getpid()}-{target.name}")
+                fds[rel] = (os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o644), tmp, target)
+        while pending:
+            for rel, it in list(pending.items()):
+                piece = next(it, None)
+                if piece is None:
+                    del pending[rel]
+                    continue
+                hashes[rel].update(piece)
+                sizes[rel] += len(piece)
+                if rel in fds:
+                    view = memoryview(piece)
+                    while view:
+                        view = view[os.write(fds[rel][0], view):]
+        out = {rel: (not _same_digest(out_dir / rel, sizes[rel], h.hexdigest()), h.hexdigest())
+               for rel, h in hashes.items()}
+        for rel, (fd, tmp, target) in list(fds.items()):
+            os.close(fd)
+            del fds[rel]
+            if out[rel][0]:
+                staged.append((tmp, target))
+            else:
+                tmp.unlink()
+    except OSError as err:
+        discard_staged(staged)
+        raise OutputError(f"cannot write output: {err.filename or out_dir}: {err.strerror}") from err
+    except BaseException:
+        discard_staged(staged)
+        raise
+    finally:
+        for fd, tmp, _target in fds.values():      # left open by an error: close and remove
+            os.close(fd)
+            tmp.unlink(missing_ok=True)
+    return out, staged
+
+
+def commit_staged(out_dir: Path, staged: Staged) -> None:
+    """Make the staged temps durable (an fsync each when few, else one ``os.sync()``), rename
+    each over its target in order, then fsync each folder once."""
+    try:
+        if len(staged) <= FSYNC_EACH_MAX:
+            for tmp, _target in staged:
+                fd = os.open(tmp, os.O_RDONLY)
+                try:
+                    os.fsync(fd)
+                finally:
+                    os.close(fd)
+        elif staged:
+            os.sync()
+        for n, (tmp, target) in enumerate(staged):
+            os.replace(tmp, target)
+            staged[n] = (target, target)
+            crash_point("feed-replaced")    # renamed, the folder not yet fsynced
+        for folder in sorted({t.parent for _, t in staged}):
+            _fsync_dir(folder)
+    except OSError as err:
+        discard_staged([(tmp, t) for tmp, t in staged if tmp != t])
+        raise OutputError(f"cannot write output: {err.filename or out_dir}: {err.strerror}") from err
+
+
+def discard_staged(staged: Staged) -> None:
+    for tmp, target in staged:
+        if tmp != target:
+            try:
+                tmp.unlink()
+            except FileNotFoundError:
+                pass
+
+
+def write_streams(out_dir: Path, streams: Mapping[str, Iterable[bytes]], *,
+                  dry_run: bool = False) -> dict[str, tuple[bool, str]]:
+    """:func:`stage_streams` then :func:`commit_staged`: each stream written atomically."""
+    out, staged = stage_streams(out_dir, streams, dry_run=dry_run)
+    commit_staged(out_dir, staged)
+    return out
 
 
 def remove_files(out_dir: Path, rels: Iterable[str]) -> list[str]:

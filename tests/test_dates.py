@@ -146,3 +146,26 @@ def test_a_text_page_dated_yesterday_gets_the_day_before_in_the_input_zone(
     assert article.published is not None
     local = article.published.astimezone(ZoneInfo(zone))
     assert (local.year, local.month, local.day) == day and (local.hour, local.minute) == (0, 0)
+
+
+def test_the_fast_path_reads_common_forms_as_the_general_readers_do() -> None:
+    """parse_date reads "November 24, 2024", "Nov 24, 2024 at 10:15 am" and "24/11/2024"
+    without the general readers (issue 12); every answer must be theirs."""
+    from syndicate.dates import _read_general, _read_plain
+
+    tz = ZoneInfo("Europe/Dublin")
+    now = datetime(2026, 11, 27, 9, 0, tzinfo=UTC)
+    months = ["January", "Feb", "mar", "Sept", "Mai", "décembre", "Sun", "Foo"]
+    texts = []
+    for m in months:
+        for day in (1, 9, 29, 30, 31, 0):
+            texts += [f"{m} {day}, 2024", f"{m}. {day} 2025", f"{m} {day}, 2023 at 12:05 am",
+                      f"{m} {day}, 2023 at 12:59 pm", f"{m} {day}, 2024 3:07 PM", f"{m} {day}, 2024, 0:15 am",
+                      f"{m} {day}, 2024 at 13:00 pm", f"{m} {day}, 2024 at 9:60 am"]
+    texts += [f"{a:02d}/{b:02d}/2024" for a in (1, 12, 13, 31, 0) for b in (1, 12, 13, 0)]
+    for text in texts:
+        for dayfirst in (True, False):
+            got = parse_date(text, tz=tz, now=now, dayfirst=dayfirst)
+            assert got == _read_general(text, tz, now, dayfirst), (text, dayfirst)
+    for common in ("November 24, 2024", "Nov 24, 2024 at 10:15 am", "24/11/2024"):
+        assert _read_plain(common, tz, True) is not None, common

@@ -6,12 +6,13 @@ no kill to catch a write made in place.)"""
 from __future__ import annotations
 
 import os
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
 from syndicate.errors import OutputError
-from syndicate.writer import TEMP_PREFIX, clean_temps, write_files
+from syndicate.writer import TEMP_PREFIX, clean_temps, write_files, write_streams
 
 OLD = b"<rss>" + b"old item " * 2000 + b"</rss>"
 NEW = b"<rss>" + b"new" * 10 + b"</rss>"
@@ -67,3 +68,52 @@ def test_clean_temps_removes_only_temp_files(tmp_path: Path) -> None:
     assert sorted(str(p.relative_to(tmp_path)) for p in tmp_path.rglob("*") if p.is_file()) == \
         ["feed.xml", "s/index.html"]
     assert clean_temps(tmp_path / "missing") == 0
+
+
+# --- streamed feeds (write_streams, issue 12) ------------------------------------------
+
+def pieces(data: bytes, size: int = 1000) -> list[bytes]:
+    return [data[i:i + size] for i in range(0, len(data), size)]
+
+
+def test_streamed_files_replace_the_old_ones_whole_and_report_their_hash(tmp_path: Path) -> None:
+    import hashlib
+
+    write_files(tmp_path, {"feed.xml": OLD})
+    with open(tmp_path / "feed.xml", "rb") as reader:
+        got = write_streams(tmp_path, {"feed.xml": iter(pieces(NEW)), "s/atom.xml": iter(pieces(OLD))})
+        assert reader.read() == OLD
+    assert got == {"feed.xml": (True, hashlib.sha256(NEW).hexdigest()),
+                   "s/atom.xml": (True, hashlib.sha256(OLD).hexdigest())}
+    assert (tmp_path / "feed.xml").read_bytes() == NEW and (tmp_path / "s/atom.xml").read_bytes() == OLD
+    assert temps(tmp_path) == []
+
+
+def test_streamed_unchanged_bytes_leave_the_file_untouched(tmp_path: Path) -> None:
+    write_files(tmp_path, {"feed.xml": OLD})
+    before = (tmp_path / "feed.xml").stat()
+    changed, _digest = write_streams(tmp_path, {"feed.xml": pieces(OLD, 7)})["feed.xml"]
+    after = (tmp_path / "feed.xml").stat()
+    assert not changed and (after.st_ino, after.st_mtime_ns) == (before.st_ino, before.st_mtime_ns)
+    assert temps(tmp_path) == []
+
+
+def test_a_dry_run_stream_writes_nothing(tmp_path: Path) -> None:
+    write_files(tmp_path, {"feed.xml": OLD})
+    got = write_streams(tmp_path, {"feed.xml": pieces(NEW), "new.xml": pieces(NEW)}, dry_run=True)
+    assert got["feed.xml"][0] and got["new.xml"][0]
+    assert (tmp_path / "feed.xml").read_bytes() == OLD and not (tmp_path / "new.xml").exists()
+    assert temps(tmp_path) == []
+
+
+def test_a_stream_that_fails_midway_changes_no_target_and_leaves_no_temp(tmp_path: Path) -> None:
+    write_files(tmp_path, {"feed.xml": OLD, "atom.xml": OLD})
+
+    def broken() -> Iterator[bytes]:
+        yield NEW[:10]
+        raise RuntimeError("renderer failed")
+
+    with pytest.raises(RuntimeError):
+        write_streams(tmp_path, {"feed.xml": pieces(NEW), "atom.xml": broken()})
+    assert (tmp_path / "feed.xml").read_bytes() == OLD and (tmp_path / "atom.xml").read_bytes() == OLD
+    assert temps(tmp_path) == []

@@ -1,13 +1,23 @@
 """Renderers: a :class:`~syndicate.model.Feed` (or the site) -> bytes. Pure.
 
 Same feed in, same bytes out: no clock, no randomness; dates come from the entries.
+
+:func:`render_chunks` gives the same bytes as a renderer, in pieces, rendering at most
+``chunk`` entries at a time, so that a feed of every article (item limit "all") is never
+held whole in memory: the feed's head and foot come from the feed rendered with no
+entries (but the whole feed's ``updated``), its items from the feed rendered a chunk of
+entries at a time. That is exact because an item's bytes depend only on the item and its
+depth: the contract suite checks that the pieces join to the renderer's output.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass
+from datetime import datetime
+from itertools import islice
 
-from ..model import Feed, FeedFormat
+from ..model import Entry, Feed, FeedFormat, FeedInfo
 from . import atom, jsonfeed, rss
 
 Renderer = Callable[[Feed], bytes]
@@ -21,4 +31,56 @@ RENDERERS: dict[FeedFormat, Renderer] = {
 # Bump when a renderer's output changes, so that the next publish re-renders everything.
 RENDER_VERSION = "2"     # 2: summaries escaped as HTML, RSS hex references (issue 8)
 
-__all__ = ["RENDERERS", "RENDER_VERSION", "Renderer"]
+CHUNK = 200              # entries rendered at a time by render_chunks
+
+# Where the items of a rendered feed start and end (pretty-printed; text never holds a
+# literal "<item>": feedgen escapes it, RSS text spells "<" as "&#x3C;").
+_ITEM_TAGS = {FeedFormat.RSS: (b"<item>", b"</item>"), FeedFormat.ATOM: (b"<entry>", b"</entry>")}
+_FOOTS = {FeedFormat.RSS: b"</channel>", FeedFormat.ATOM: b"</feed>"}
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class _Shell(Feed):
+    """A feed with some (or none) of its entries but the whole feed's ``updated``."""
+
+    at: datetime | None = None
+
+    @property
+    def updated(self) -> datetime | None:
+        return self.at
+
+
+def _line_start(doc: bytes, i: int) -> int:
+    return doc.rfind(b"\n", 0, i) + 1
+
+
+def _items(fmt: FeedFormat, doc: bytes) -> bytes:
+    """The whole lines from the first item's start to the last item's end."""
+    start, end = _ITEM_TAGS[fmt]
+    i = doc.find(start)
+    if i < 0:
+        return b""
+    j = doc.rfind(end) + len(end)
+    return doc[_line_start(doc, i):doc.find(b"\n", j) + 1]
+
+
+def render_chunks(fmt: FeedFormat, info: FeedInfo, entries: Iterable[Entry], *, updated: datetime | None,
+                  chunk: int = CHUNK) -> Iterator[bytes]:
+    """The bytes of ``RENDERERS[fmt](Feed(info=info, entries=tuple(entries)))``, in pieces;
+    ``updated`` must be that feed's ``updated`` (the newest entry's)."""
+    if fmt is FeedFormat.JSON:
+        pieces = jsonfeed.iter_jsonfeed(info, entries)
+        while piece := b"".join(islice(pieces, chunk)):   # a chunk of items a piece, like the XML ones
+            yield piece
+        return
+    render = RENDERERS[fmt]
+    shell = render(_Shell(info=info, entries=(), at=updated))
+    cut = _line_start(shell, shell.rfind(_FOOTS[fmt]))
+    yield shell[:cut]
+    it = iter(entries)
+    while batch := tuple(islice(it, chunk)):
+        yield _items(fmt, render(_Shell(info=info, entries=batch, at=updated)))
+    yield shell[cut:]
+
+
+__all__ = ["CHUNK", "RENDERERS", "RENDER_VERSION", "Renderer", "render_chunks"]

@@ -13,7 +13,7 @@ from feedgen.feed import FeedGenerator
 from lxml import etree
 
 from ..model import Feed, FeedFormat
-from .body import EPOCH, body_html, clean, summary_html
+from .body import EPOCH, clean, entry_body, entry_summary
 from .rss import ATOM_NS, TAG_LIKE
 
 
@@ -43,8 +43,9 @@ def render_atom(feed: Feed) -> bytes:
         fe.link(href=entry.link, rel="alternate", type="text/html")
         fe.published(entry.published)
         fe.updated(entry.updated)
-        fe.summary(summary_html(a), type="html")   # HTML like the RSS description; text stays text
-        fe.content(body_html(a), type="html")
+        # HTML like the RSS description; text stays text
+        fe.summary(escape(entry_summary(entry), quote=False), type="html")
+        fe.content(entry_body(entry), type="html")
         fe.category([{"term": clean(a.section)}] + [{"term": clean(t)} for t in a.tags])
         for author in a.authors:
             fe.author({"name": clean(author.name)})

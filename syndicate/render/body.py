@@ -11,10 +11,38 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from html import escape
 
-from ..model import Article, BulletList, Heading, Html, Paragraph
+from ..model import Article, BulletList, Entry, Heading, Html, Paragraph
 from ..text import strip_tags, summarize, xml_safe
 
 EPOCH = datetime(1970, 1, 1, tzinfo=UTC)   # "updated" of a feed with no entries
+
+# Body HTML and summary of the entries rendered lately, keyed by guid and content hash
+# (an edit changes the hash, so nothing stale is served): a publish renders each body
+# once for its three formats and the combined feed (issue 12). Bounded: the oldest half
+# goes when it is full, so a feed of every article does not keep every body.
+_CACHE_MAX = 1024
+_cache: dict[tuple[str, str], tuple[str, str]] = {}
+
+
+def _parts(entry: Entry) -> tuple[str, str]:
+    key = (entry.guid, entry.content_hash)
+    got = _cache.get(key)
+    if got is None:
+        if len(_cache) >= _CACHE_MAX:
+            for old in list(_cache)[: _CACHE_MAX // 2]:
+                del _cache[old]
+        got = _cache[key] = (body_html(entry.article), summary_text(entry.article))
+    return got
+
+
+def entry_body(entry: Entry) -> str:
+    """:func:`body_html` of the entry's article, rendered once while it is in the cache."""
+    return _parts(entry)[0]
+
+
+def entry_summary(entry: Entry) -> str:
+    """:func:`summary_text` of the entry's article (at the default limit), cached likewise."""
+    return _parts(entry)[1]
 
 
 def body_html(article: Article) -> str:
@@ -31,7 +59,7 @@ def body_html(article: Article) -> str:
             parts.append(block.html)
     if not parts and article.summary:
         parts.append(f"<p>{escape(article.summary, quote=False)}</p>")
-    return xml_safe("\n".join(parts))
+    return "\n".join(xml_safe(p) for p in parts)   # one line a part, mostly: xml_safe's fast path
 
 
 def summary_text(article: Article, limit: int = 280) -> str:

@@ -28,7 +28,7 @@ from feedgen.feed import FeedGenerator
 from lxml import etree
 
 from ..model import Feed, FeedFormat
-from .body import EPOCH, body_html, clean, summary_html
+from .body import EPOCH, clean, entry_body, entry_summary
 
 ATOM_NS = "http://www.w3.org/2005/Atom"
 
@@ -78,8 +78,8 @@ def render_rss(feed: Feed) -> bytes:
         fe.guid(entry.guid, permalink=False)
         fe.pubDate(entry.published)
         fe.updated(entry.updated)
-        fe.description(summary_html(a))
-        fe.content(body_html(a), type="CDATA")
+        fe.description(escape(entry_summary(entry), quote=False))
+        fe.content(entry_body(entry), type="CDATA")
         fe.category([{"term": clean(a.section)}] + [{"term": clean(t)} for t in a.tags])
         for author in a.authors:
             fe.dc.dc_creator(clean(author.name))
