@@ -23,7 +23,11 @@ def read_page(page: Page) -> list[Article]:
     if rule and rule.teaser:
         teasers = find_teasers(page, rule.teaser, exclude=container)
     mode = str(page.ctx.options.get("listing", "auto"))
-    is_article = container is not None or (mode != "always" and looks_like_article(page))
+    # A rule that names the article container, on a page without one but with the
+    # rule's cards: a listing of the same site (homepage, category archive).
+    listing_by_rule = bool(rule and rule.article and container is None and teasers)
+    is_article = container is not None or (
+        mode != "always" and not listing_by_rule and looks_like_article(page))
     articles: list[Article] = []
     if is_article:
         main = read_article(page, container)
