@@ -18,7 +18,7 @@ committed) and read from there. The sets and the truth each brings:
 - adbar/trafilatura ``tests/cache/`` with ``tests/evaldata.json``: text snippets the
   body must hold ("with") and must not hold ("without"); no metadata truth.
 
-Fields: title exact (whitespace folded), date exact (same instant within 60 s; only where
+Fields: one article (the page read as exactly one article, not a listing), title exact (whitespace folded), date exact (same instant within 60 s; only where
 the truth has a time of day) and same day, body F1 over 4-word shingles, subheading
 precision and recall per page, authors (same set of names), body start, snippets.
 Speed: seconds over all pages for each system in this run, as a ratio to trafilatura.
@@ -89,6 +89,7 @@ class Got:
     date: datetime | None = None
     authors: tuple[str, ...] = ()
     body_html: str = ""
+    articles: int = 1      # how many articles the system read on the page
 
 
 # --- bringing the sets in --------------------------------------------------------------
@@ -194,13 +195,14 @@ def run_syndicate(text: str, case: Case) -> Got:
     ctx = SourceContext(path=case.name, captured_at=CAPTURED, tz=ZoneInfo("UTC"), base_url=case.url)
     result = parse(text, ctx)
     if not result.articles:
-        return Got()
+        return Got(articles=0)
     article = result.articles[0]
     body = "".join(b.html for b in article.body if isinstance(b, Html))
     if len(result.articles) > 1:   # an article page read as a listing: count it against us
         body = ""
     return Got(title=article.title, date=article.published,
-               authors=tuple(a.name for a in article.authors), body_html=body)
+               authors=tuple(a.name for a in article.authors), body_html=body,
+               articles=len(result.articles))
 
 
 def run_trafilatura(text: str, case: Case) -> Got:
@@ -307,6 +309,7 @@ def score_case(case: Case, got: Got, scores: dict[str, list[float]]) -> list[str
             wrong.append(key)
 
     text, heads = body_parts(got.body_html)
+    add("one article", float(got.articles == 1))   # every page in the sets is one article
     if case.title:
         add("title exact", float(fold(got.title) == fold(case.title)))
     truth = to_moment(case.date)

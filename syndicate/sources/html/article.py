@@ -63,7 +63,10 @@ def looks_like_article(page: Page) -> bool:
     in_cards = set(cards)
     prose = sum(len(text_of(p)) for p in page.root.iter("p")
                 if not in_rail(p) and not any(a in in_cards for a in p.iterancestors()))
-    return prose > 600 and bool(visible_headline(page, page.root)[0])
+    if prose <= 600:
+        return False
+    # The story's headline may be an h2 under a logo h1; then the prose outweighs the cards.
+    return bool(visible_headline(page, page.root)[0]) or prose > 2 * sum(len(text_of(c)) for c in cards)
 
 
 def read_article(page: Page, container: HtmlElement | None) -> Article | None:

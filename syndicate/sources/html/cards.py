@@ -38,10 +38,19 @@ def card_elements(root: HtmlElement) -> list[HtmlElement]:
     """Repeated blocks with a linked heading, outside the page's rails (aside, nav,
     footer, "related" blocks): <article> elements when there are several, else the
     blocks found by structure (:func:`structural_cards`) at any depth."""
-    found = [e for e in root.iter("article") if card_heading(e) is not None and not in_rail(e)]
+    found = [e for e in root.iter("article") if card_heading(e) is not None and not in_rail(e)
+             and not _is_story(e)]
     if len(found) >= 2:
         return found
     return structural_cards(root)
+
+
+def _is_story(article: HtmlElement) -> bool:
+    """The page's own story in an <article>: an unlinked h1 (a kicker may be linked
+    above it), or more prose than a card."""
+    if any(heading_link(h1) is None and text_of(h1) for h1 in article.iter("h1")):
+        return True
+    return sum(len(text_of(p)) for p in article.iter("p")) > _MAX_CARD_CHARS
 
 
 # A card is a headline with a line or two of teaser; a block with more text than this

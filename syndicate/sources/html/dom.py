@@ -58,9 +58,10 @@ def host_matches(part: str, base_url: str | None) -> bool:
     return bool(folded) and (folded == fold(host) or folded == fold(host.split(".")[0]))
 
 
-# A sidebar column: #sidebar, .widget-area's "sidebar-1", Zox News' #mvp-side-wrap and
-# section.mvp-side-widget.
-_SIDE = re.compile(r"sidebar|(?:^|[-_\s])side[-_]?(?:wrap|widget|col|column|rail)\b", re.IGNORECASE)
+# A sidebar column: id "sidebar", class "sidebar-primary", Zox News' #mvp-side-wrap and
+# section.mvp-side-widget; not "content-sidebar-wrap", which holds the article too.
+_SIDE_CLASS = re.compile(r"(?:^|\s)(?:sidebar|(?:[a-z]+-)?side-?(?:wrap|widget|col|column|rail))(?:[-_\w]*)?(?:$|\s)",
+                         re.IGNORECASE)
 
 
 def in_rail(element: HtmlElement) -> bool:
@@ -70,8 +71,8 @@ def in_rail(element: HtmlElement) -> bool:
             return True
         if ancestor.tag in ("body", "html"):
             break
-        if "related" in (ancestor.get("class") or "") or _SIDE.search(ancestor.get("id") or "") \
-                or _SIDE.search(ancestor.get("class") or ""):
+        if "related" in (ancestor.get("class") or "") or "sidebar" in (ancestor.get("id") or "") \
+                or _SIDE_CLASS.search(ancestor.get("class") or "") or _SIDE_CLASS.search(ancestor.get("id") or ""):
             return True
     return False
 

@@ -15,7 +15,12 @@ from .page import Page
 # " | ", " - ", " – ", " :: " ...; also "Title|Site" and "Title –Site", which CMS
 # templates print without one of the spaces (a pipe or a dash against a word never
 # joins the words of one headline).
-_SEPARATORS = re.compile(r"\s*(?:\||::)\s*|\s+(?:-|–|—|:|·|»|•|/)\s+|\s+[–—](?=\w)|(?<=\w)[–—]\s+")
+# Chinese and Japanese titles use full-width bars and colons, underscores, and a bare
+# ":" against the script ("…「Treeviz」:phpspot開発日誌", "…_科技_腾讯网").
+_SEPARATORS = re.compile(
+    r"\s*(?:\||::|｜|：|_)\s*|\s+(?:-|–|—|:|·|»|•|/)\s+|\s+[–—](?=\w)|(?<=\w)[–—]\s+"
+    r"|(?<=[^\x00-\x7f]):\s*|\s*:(?=[^\x00-\x7f\s])")
+_CJK = re.compile(r"[\u3040-\u30ff\u3400-\u9fff\uac00-\ud7af]")
 _HEADING_XPATH = etree.XPath(
     ".//*[self::h1 or self::h2 or self::h3 or contains(@class, 'title') or contains(@class, 'headline')]")
 _LOGO_XPATH = etree.XPath(
@@ -67,16 +72,31 @@ def choose_title(headline: str, declared: list[str], page_title: str, raw_page_t
     h, in_title = fold(headline), fold(raw_page_title)
     for candidate in declared:
         d = fold(candidate)
-        if d == h:
+        if d == h or _with_site_suffix(candidate, headline):
             return headline
         if _kicker_only(headline, candidate):
             return candidate
     repeated = [d for d in declared if fold(d) in in_title and h not in fold(d)]
     if repeated and (h not in in_title or len(fold(repeated[0])) > len(h)):
         return repeated[0]
-    if len(headline.split()) > 2 or not declared:
+    if word_count(headline) > 2:
         return headline
-    return declared[0]
+    if declared:
+        return declared[0]
+    # A one- or two-word h1 ("Sports", "Lorem") under a <title> that says more and does
+    # not contain it: a label, and the <title> names the page.
+    if word_count(page_title) >= 3 and h not in fold(page_title):
+        return page_title
+    return headline
+
+
+def _with_site_suffix(declared: str, headline: str) -> bool:
+    """The declared title is the h1 and a separator with something after it (a site
+    or section name no site_name declared): "Headline ｜ Site", "Headline：Site"."""
+    if not declared.startswith(headline) or len(declared) == len(headline):
+        return False
+    match = _SEPARATORS.match(declared, len(headline))
+    return match is not None and match.start() == len(headline)
 
 
 def _kicker_only(headline: str, declared: str) -> bool:
@@ -93,6 +113,11 @@ def _kicker_only(headline: str, declared: str) -> bool:
     return fits and len(shorter.split()) >= 3 and len(longer.split()) - len(shorter.split()) <= _KICKER_WORDS
 
 
+def word_count(text: str) -> int:
+    """Words, with a Chinese, Japanese or Korean run counted at two characters a word."""
+    return len(_CJK.sub("", text).split()) + len(_CJK.findall(text)) // 2
+
+
 def strip_unknown_site(title: str) -> str:
     """'Headline words here - My website' when no site name is known: the last segment
     goes if it is short and the headline before it has four words or more."""
@@ -100,7 +125,7 @@ def strip_unknown_site(title: str) -> str:
     if not matches:
         return title
     head, tail = title[:matches[-1].start()], title[matches[-1].end():]
-    if len(tail.split()) <= 4 and len(head.split()) >= 4:
+    if word_count(tail) <= 4 and word_count(head) >= 4:
         return head.strip()
     return title
 
@@ -158,7 +183,7 @@ def visible_headline(page: Page, scope: HtmlElement) -> tuple[str, HtmlElement |
         text = heading_text(h1)
         if not text or len(text) > 400:
             continue
-        if any(same(text, name) for name in page.site_names):
+        if any(same(text, name) for name in page.site_names) or _brand_of_title(text, page):
             continue   # the site's logo set in an h1
         if any(a.tag in ("header", "nav") and a.get("id") != "mvp-post-head"
                and "post" not in (a.get("class") or "") and "entry" not in (a.get("class") or "")
@@ -167,6 +192,16 @@ def visible_headline(page: Page, scope: HtmlElement) -> tuple[str, HtmlElement |
             continue   # site header, not an article header
         return text, h1
     return "", None
+
+
+def _brand_of_title(text: str, page: Page) -> bool:
+    """An h1 that is the short first or last segment of ``<title>`` beside a longer one
+    ("高木浩光＠自宅の日記" in "高木浩光＠自宅の日記 - 改正NICT法が…"): the site's name."""
+    segments = _SEPARATORS.split(page.meta.page_title or "")
+    if len(segments) < 2:
+        return False
+    longest = max(word_count(s) for s in segments)
+    return any(same(text, s) and word_count(s) < longest for s in (segments[0], segments[-1]))
 
 
 def strip_site(page: Page, title: str) -> str:
