@@ -1,4 +1,16 @@
-"""The headline of an article page, and the site names to strip from declared titles."""
+"""The headline of an article page, and the site names to strip from declared titles.
+
+Policy (docs/inputs.md, "HTML titles"): an h1 that is the site's name (og:site_name,
+the logo, the short end segment of ``<title>``) or sits in the site header is skipped;
+then :func:`choose_title` decides between the h1 and the declared titles (JSON-LD
+``headline``, ``og:title``, ``<title>``) from the evidence: same after folding
+typography, or declared = h1 + a site suffix -> the h1; one is the other plus a short
+kicker or badge -> the declared one; a declared title ``<title>`` repeats and the h1
+is not in it -> the declared one; otherwise the h1 unless it is a one- or two-word
+label. A declared headline of more than 40 words or equal to the description is a
+description. Separators may lack spaces or be full-width; CJK counts two characters
+a word.
+"""
 
 from __future__ import annotations
 
