@@ -97,8 +97,9 @@ def choose_title(headline: str, declared: list[str], page_title: str, raw_page_t
         return declared[0]
     # A one- or two-word h1 ("Sports", "Lorem") under a <title> that says more and does
     # not contain it: a label, and the <title> names the page.
-    if word_count(page_title) >= 3 and h not in fold(page_title):
-        return page_title
+    named = strip_unknown_site(page_title)
+    if word_count(named) >= 3 and h not in fold(named):
+        return named
     return headline
 
 
@@ -127,7 +128,7 @@ def _kicker_only(headline: str, declared: str) -> bool:
 
 def word_count(text: str) -> int:
     """Words, with a Chinese, Japanese or Korean run counted at two characters a word."""
-    return len(_CJK.sub("", text).split()) + len(_CJK.findall(text)) // 2
+    return len(re.findall(r"\w+", _CJK.sub(" ", text))) + len(_CJK.findall(text)) // 2
 
 
 def strip_unknown_site(title: str) -> str:
@@ -195,7 +196,7 @@ def visible_headline(page: Page, scope: HtmlElement) -> tuple[str, HtmlElement |
         text = heading_text(h1)
         if not text or len(text) > 400:
             continue
-        if any(same(text, name) for name in page.site_names) or _brand_of_title(text, page):
+        if any(same(text, name) for name in page.site_names):
             continue   # the site's logo set in an h1
         if any(a.tag in ("header", "nav") and a.get("id") != "mvp-post-head"
                and "post" not in (a.get("class") or "") and "entry" not in (a.get("class") or "")
@@ -204,16 +205,6 @@ def visible_headline(page: Page, scope: HtmlElement) -> tuple[str, HtmlElement |
             continue   # site header, not an article header
         return text, h1
     return "", None
-
-
-def _brand_of_title(text: str, page: Page) -> bool:
-    """An h1 that is the short first or last segment of ``<title>`` beside a longer one
-    ("高木浩光＠自宅の日記" in "高木浩光＠自宅の日記 - 改正NICT法が…"): the site's name."""
-    segments = _SEPARATORS.split(page.meta.page_title or "")
-    if len(segments) < 2:
-        return False
-    longest = max(word_count(s) for s in segments)
-    return any(same(text, s) and word_count(s) < longest for s in (segments[0], segments[-1]))
 
 
 def strip_site(page: Page, title: str) -> str:
@@ -238,13 +229,18 @@ def find_site_names(root: HtmlElement, meta: PageMeta, ctx: SourceContext) -> tu
     extra = ctx.options.get("site_name")
     if isinstance(extra, str) and extra:
         names.append(extra)
-    # Undeclared: a <title> segment that the page's logo or site-title repeats.
+    # Undeclared: a <title> segment that the page's logo or site-title repeats, or an
+    # h1 repeats when a longer segment beside it is the headline ("高木浩光＠自宅の日記"
+    # in "高木浩光＠自宅の日記 - 改正NICT法が…").
     if meta.page_title:
         segments = _SEPARATORS.split(meta.page_title)
         if len(segments) > 1:
             logos = [text_of(e) for e in _LOGO_XPATH(root)[:20]]
+            longest = max(word_count(s) for s in segments)
+            h1s = [heading_text(h) for h in list(root.iter("h1"))[:5]]
             for segment in (segments[0], segments[-1]):
-                if any(same(segment, logo) for logo in logos) and segment not in names:
+                brand = word_count(segment) < longest and any(same(segment, h) for h in h1s)
+                if (brand or any(same(segment, logo) for logo in logos)) and segment not in names:
                     names.append(segment)
     return tuple(names)
 
