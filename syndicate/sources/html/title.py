@@ -88,7 +88,8 @@ def choose_title(headline: str, declared: list[str], page_title: str, raw_page_t
             return headline
         if _kicker_only(headline, candidate):
             return candidate
-    repeated = [d for d in declared if fold(d) in in_title and h not in fold(d)]
+    # (a one- or two-word label never outranks a headline that contains it: "Arbeit")
+    repeated = [d for d in declared if fold(d) in in_title and h not in fold(d) and word_count(d) > 2]
     if repeated and (h not in in_title or len(fold(repeated[0])) > len(h)):
         return repeated[0]
     if word_count(headline) > 2:
@@ -211,6 +212,7 @@ def strip_site(page: Page, title: str) -> str:
     """'Headline | Site' or 'Site - Headline' without the site (or section) name."""
     title = clean_text(title)
     names = list(page.site_names) + page.meta.sections[:1]
+    stripped = False
     for _ in range(2):
         parts = _SEPARATORS.split(title)
         if len(parts) < 2:
@@ -219,8 +221,11 @@ def strip_site(page: Page, title: str) -> str:
             title = parts[0] if len(parts) == 2 else _rsplit_sep(title)
         elif any(same(parts[0], n) for n in names) or host_matches(parts[0], page.base_url):
             title = _lsplit_sep(title)
+        elif stripped and word_count(parts[-1]) <= 2 and word_count(title) - word_count(parts[-1]) >= 4:
+            title = _rsplit_sep(title)   # "Headline_Section" once "_Site" has gone
         else:
             break
+        stripped = True
     return title.strip()
 
 
