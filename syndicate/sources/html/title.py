@@ -56,7 +56,12 @@ def find_title(page: Page, scope: HtmlElement) -> tuple[str, HtmlElement | None]
         return headline, element
     if not chosen and page_title:
         chosen = strip_unknown_site(page_title)
-    return chosen, element if element is not None else locate(chosen, scope)
+    # The h1 shows the chosen title only when it holds it (with a kicker or badge); an
+    # h1 that lost to a declared title is a section or widget heading, not the headline
+    # to take the date from or to lift out of the body.
+    if element is not None and headline and fold(chosen) and fold(chosen) in fold(headline):
+        return chosen, element
+    return chosen, locate(chosen, scope)
 
 
 # A declared "headline" longer than this is a description (seen on WordPress SEO plugins).
