@@ -91,3 +91,18 @@ def test_a_short_section_before_the_site_suffix_goes_with_it() -> None:
     head = ('<title>这个约会软件想用相似的好恶帮你找对象_智能_好奇心港报</title>'
             '<meta property="og:site_name" content="好奇心港报">')
     assert _title(head, f"<article>{PROSE}</article>") == "这个约会软件想用相似的好恶帮你找对象"
+
+
+def test_an_h1_that_loses_to_the_declared_title_stays_in_the_body_and_gives_no_date() -> None:
+    head = ("<title>Quay traders ask for a covered market - Harbour Paper</title>"
+            '<meta property="og:title" content="Quay traders ask for a covered market">')
+    body = ('<div class="post"><h2 class="postitle">Quay traders ask for a covered market</h2>'
+            '<span class="date">24.11.2026 09:30</span>'
+            f"<h1>Why the market matters</h1>{PROSE}</div>")
+    page = f"<!doctype html><html><head>{head}</head><body>{body}</body></html>"
+    ctx = SourceContext(path="page.html", captured_at=CAPTURED, tz=ZoneInfo("UTC"),
+                        base_url="https://paper.example/2026/11/market")
+    article = parse(page, ctx).articles[0]
+    assert article.title == "Quay traders ask for a covered market"
+    assert article.published == datetime(2026, 11, 24, 9, 30, tzinfo=UTC)
+    assert "Why the market matters" in article.body[0].html
