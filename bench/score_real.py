@@ -1,7 +1,7 @@
 """Score the HTML source per field on public dev sets of real pages, beside trafilatura
 alone and a naive metadata extractor, in one run.
 
-    python bench/score_real.py --mirrors DIR [--set NAME] [--verbose] [--no-unpack]
+    python bench/score_real.py --mirrors DIR [--set NAME] [--part dev|held|all] [--verbose] [--no-unpack]
 
 ``DIR`` holds bare git snapshots named ``owner+name/repo`` (what the session's fetch tool
 leaves; any ``git clone --bare`` laid out so works) of the four repositories below. Their
@@ -18,16 +18,21 @@ committed) and read from there. The sets and the truth each brings:
 - adbar/trafilatura ``tests/cache/`` with ``tests/evaldata.json``: text snippets the
   body must hold ("with") and must not hold ("without"); no metadata truth.
 
-Fields: title exact (whitespace folded), date exact (same instant within 60 s; only where
+Fields: one article (the page read as exactly one article, not a listing), title exact (whitespace folded), date exact (same instant within 60 s; only where
 the truth has a time of day) and same day, body F1 over 4-word shingles, subheading
 precision and recall per page, authors (same set of names), body start, snippets.
 Speed: seconds over all pages for each system in this run, as a ratio to trafilatura.
 All pages are read with the generic path (no site rules), zone UTC.
+
+Every page falls, by a hash of its set and name, into a dev part (two in three pages: the
+ones to look at with ``--verbose`` while fixing causes) or a held-out part (the rest: never
+tuned on, reported beside). ``--part all`` (the default) prints a table for each part.
 """
 
 from __future__ import annotations
 
 import ast
+import hashlib
 import json
 import re
 import subprocess
@@ -84,6 +89,7 @@ class Got:
     date: datetime | None = None
     authors: tuple[str, ...] = ()
     body_html: str = ""
+    articles: int = 1      # how many articles the system read on the page
 
 
 # --- bringing the sets in --------------------------------------------------------------
@@ -189,13 +195,14 @@ def run_syndicate(text: str, case: Case) -> Got:
     ctx = SourceContext(path=case.name, captured_at=CAPTURED, tz=ZoneInfo("UTC"), base_url=case.url)
     result = parse(text, ctx)
     if not result.articles:
-        return Got()
+        return Got(articles=0)
     article = result.articles[0]
     body = "".join(b.html for b in article.body if isinstance(b, Html))
     if len(result.articles) > 1:   # an article page read as a listing: count it against us
         body = ""
     return Got(title=article.title, date=article.published,
-               authors=tuple(a.name for a in article.authors), body_html=body)
+               authors=tuple(a.name for a in article.authors), body_html=body,
+               articles=len(result.articles))
 
 
 def run_trafilatura(text: str, case: Case) -> Got:
@@ -302,6 +309,7 @@ def score_case(case: Case, got: Got, scores: dict[str, list[float]]) -> list[str
             wrong.append(key)
 
     text, heads = body_parts(got.body_html)
+    add("one article", float(got.articles == 1))   # every page in the sets is one article
     if case.title:
         add("title exact", float(fold(got.title) == fold(case.title)))
     truth = to_moment(case.date)
@@ -353,17 +361,14 @@ def run(cases: list[Case], verbose: bool) -> Tally:
     return tally
 
 
-def main() -> None:
-    args = sys.argv[1:]
-    if "--no-unpack" not in args:
-        if "--mirrors" not in args:
-            sys.exit("usage: python bench/score_real.py --mirrors DIR [--set NAME] [--verbose] [--no-unpack]")
-        unpack(Path(args[args.index("--mirrors") + 1]))
-    chosen = [args[args.index("--set") + 1]] if "--set" in args else list(LOADERS)
-    cases = [c for name in chosen if (UNPACKED / name).exists() for c in LOADERS[name](UNPACKED / name)]
-    tally = run(cases, verbose="--verbose" in args)
+def part_of(case: Case) -> str:
+    digest = hashlib.sha256(f"{case.set}/{case.name}".encode()).digest()
+    return "held" if digest[0] % 3 == 0 else "dev"
+
+
+def table(cases: list[Case], tally: Tally, title: str) -> None:
     per_set = Counter(c.set for c in cases)
-    print(f"{len(cases)} pages: " + ", ".join(f"{k} {v}" for k, v in per_set.items()))
+    print(f"\n{title}: {len(cases)} pages: " + ", ".join(f"{k} {v}" for k, v in per_set.items()))
     systems = list(SYSTEMS)
     print(f"| {'field':<18} | " + " | ".join(f"{s:>11}" for s in systems) + " |   n |")
     print("|" + "---|" * (len(systems) + 2))
@@ -376,6 +381,23 @@ def main() -> None:
     base = tally.seconds["trafilatura"]
     print(f"| {'speed vs trafilatura':<18} | " + " | ".join(
         f"{base / tally.seconds[s]:10.2f}x" for s in systems) + " |     |")
+
+
+def main() -> None:
+    args = sys.argv[1:]
+    if "--no-unpack" not in args:
+        if "--mirrors" not in args:
+            sys.exit(__doc__)
+        unpack(Path(args[args.index("--mirrors") + 1]))
+    chosen = [args[args.index("--set") + 1]] if "--set" in args else list(LOADERS)
+    cases = [c for name in chosen if (UNPACKED / name).exists() for c in LOADERS[name](UNPACKED / name)]
+    part = args[args.index("--part") + 1] if "--part" in args else "all"
+    for name in ("dev", "held"):
+        if part in (name, "all"):
+            chosen_cases = [c for c in cases if part_of(c) == name]
+            verbose = "--verbose" in args and name == "dev"
+            label = "dev part" if name == "dev" else "held-out part"
+            table(chosen_cases, run(chosen_cases, verbose=verbose), label)
 
 
 if __name__ == "__main__":

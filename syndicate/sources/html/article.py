@@ -23,7 +23,11 @@ def read_page(page: Page) -> list[Article]:
     if rule and rule.teaser:
         teasers = find_teasers(page, rule.teaser, exclude=container)
     mode = str(page.ctx.options.get("listing", "auto"))
-    is_article = container is not None or (mode != "always" and looks_like_article(page))
+    # A rule that names the article container, on a page without one but with the
+    # rule's cards: a listing of the same site (homepage, category archive).
+    listing_by_rule = bool(rule and rule.article and container is None and teasers)
+    is_article = container is not None or (
+        mode != "always" and not listing_by_rule and looks_like_article(page))
     articles: list[Article] = []
     if is_article:
         main = read_article(page, container)
@@ -59,7 +63,10 @@ def looks_like_article(page: Page) -> bool:
     in_cards = set(cards)
     prose = sum(len(text_of(p)) for p in page.root.iter("p")
                 if not in_rail(p) and not any(a in in_cards for a in p.iterancestors()))
-    return prose > 600 and bool(visible_headline(page, page.root)[0])
+    if prose <= 600:
+        return False
+    # The story's headline may be an h2 under a logo h1; then the prose outweighs the cards.
+    return bool(visible_headline(page, page.root)[0]) or prose > 2 * sum(len(text_of(c)) for c in cards)
 
 
 def read_article(page: Page, container: HtmlElement | None) -> Article | None:

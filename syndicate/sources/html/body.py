@@ -34,6 +34,10 @@ _FURNITURE = frozenset({
     "share", "sharing", "sharedaddy", "social", "byline", "related", "relatedposts", "comments",
     "newsletter", "signup", "subscribe", "subscription", "advert", "advertisement", "ad", "ads",
     "adv", "adsbygoogle", "recirculation", "interstitial", "outbrain", "taboola", "promo",
+    # rails set inside the article: most-read and trending lists, recommendations, "more
+    # stories", "read more" boxes (two words are also matched joined: "most-read")
+    "mostread", "mostpopular", "mostviewed", "trending", "recommended", "recommendations",
+    "morestories", "readmore", "alsoread", "promos", "promotion", "sponsored", "partner",
 })
 _WORDS = re.compile(r"[a-z]+")
 _FURNITURE_ATTRS = ("class", "id", "data-component", "data-qa", "data-area", "data-testid")
@@ -99,7 +103,11 @@ def clean_fragment(page: Page, element: HtmlElement, drop: Iterable[Selector]) -
 def _furniture_words(element: HtmlElement) -> bool:
     for attribute in _FURNITURE_ATTRS:
         value = element.get(attribute)
-        if value and not _FURNITURE.isdisjoint(_WORDS.findall(value.lower())):
+        if not value:
+            continue
+        words = _WORDS.findall(value.lower())
+        if not _FURNITURE.isdisjoint(words) or not _FURNITURE.isdisjoint(
+                a + b for a, b in zip(words, words[1:], strict=False)):
             return True
     return False
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 from datetime import datetime
+from zoneinfo import ZoneInfo
 
 from lxml import etree
 from lxml.html import HtmlElement
@@ -111,13 +112,24 @@ _WALL = re.compile(r"(\d{4}-\d{2}-\d{2})[T ](\d{2}:\d{2})(?::\d{2})?(?:\.\d+)?")
 _ZONE = re.compile(r"^\s*(?:Z|[+-]\d{2}:?\d{2}|UTC|GMT)", re.IGNORECASE)
 
 
+# US newsrooms print the zone without the season ("5:00 a.m. PT", "4:19 PM ET"): the
+# zone's own rules say whether that was standard or daylight time.
+_GENERIC_ZONES = {"ET": "America/New_York", "CT": "America/Chicago", "MT": "America/Denver",
+                  "PT": "America/Los_Angeles"}
+_GENERIC_ZONE = re.compile(r"(?<=\d|[MmPp]|\.)\s*\b(ET|CT|MT|PT)\b\.?")
+
+
 def read_date(page: Page, raw: str, fmt: str | None) -> datetime | None:
     if fmt:
         found = parse_date_format(raw, fmt, tz=page.ctx.tz)
         if found is not None:
             return found
     dayfirst = bool(page.ctx.options.get("dayfirst", page.rule.dayfirst if page.rule else True))
-    found = parse_date(raw, tz=page.ctx.tz, now=page.ctx.captured_at, dayfirst=dayfirst)
+    tz = page.ctx.tz
+    zone = _GENERIC_ZONE.search(raw)
+    if zone is not None:
+        raw, tz = raw[:zone.start()] + raw[zone.end():], ZoneInfo(_GENERIC_ZONES[zone.group(1)])
+    found = parse_date(raw, tz=tz, now=page.ctx.captured_at, dayfirst=dayfirst)
     return found if found is not None else parse_relative(raw, page.ctx.captured_at)
 
 

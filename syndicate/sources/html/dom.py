@@ -58,12 +58,21 @@ def host_matches(part: str, base_url: str | None) -> bool:
     return bool(folded) and (folded == fold(host) or folded == fold(host.split(".")[0]))
 
 
+# A sidebar column: id "sidebar", class "sidebar-primary", Zox News' #mvp-side-wrap and
+# section.mvp-side-widget; not "content-sidebar-wrap", which holds the article too.
+_SIDE_CLASS = re.compile(r"(?:^|\s)(?:sidebar|(?:[a-z]+-)?side-?(?:wrap|widget|col|column|rail))(?:[-_\w]*)?(?:$|\s)",
+                         re.IGNORECASE)
+
+
 def in_rail(element: HtmlElement) -> bool:
     """Inside the page's rails: aside, nav, footer, a "related" block or a sidebar."""
     for ancestor in element.iterancestors():
         if ancestor.tag in ("aside", "nav", "footer"):
             return True
-        if "related" in (ancestor.get("class") or "") or "sidebar" in (ancestor.get("id") or ""):
+        if ancestor.tag in ("body", "html"):
+            break
+        if "related" in (ancestor.get("class") or "") or "sidebar" in (ancestor.get("id") or "") \
+                or _SIDE_CLASS.search(ancestor.get("class") or "") or _SIDE_CLASS.search(ancestor.get("id") or ""):
             return True
     return False
 

@@ -1,4 +1,16 @@
-"""The headline of an article page, and the site names to strip from declared titles."""
+"""The headline of an article page, and the site names to strip from declared titles.
+
+Policy (docs/inputs.md, "HTML titles"): an h1 that is the site's name (og:site_name,
+the logo, the short end segment of ``<title>``) or sits in the site header is skipped;
+then :func:`choose_title` decides between the h1 and the declared titles (JSON-LD
+``headline``, ``og:title``, ``<title>``) from the evidence: same after folding
+typography, or declared = h1 + a site suffix -> the h1; one is the other plus a short
+kicker or badge -> the declared one; a declared title ``<title>`` repeats and the h1
+is not in it -> the declared one; otherwise the h1 unless it is a one- or two-word
+label. A declared headline of more than 40 words or equal to the description is a
+description. Separators may lack spaces or be full-width; CJK counts two characters
+a word.
+"""
 
 from __future__ import annotations
 
@@ -15,7 +27,12 @@ from .page import Page
 # " | ", " - ", " – ", " :: " ...; also "Title|Site" and "Title –Site", which CMS
 # templates print without one of the spaces (a pipe or a dash against a word never
 # joins the words of one headline).
-_SEPARATORS = re.compile(r"\s*(?:\||::)\s*|\s+(?:-|–|—|:|·|»|•|/)\s+|\s+[–—](?=\w)|(?<=\w)[–—]\s+")
+# Chinese and Japanese titles use full-width bars and colons, underscores, and a bare
+# ":" against the script ("…「Treeviz」:phpspot開発日誌", "…_科技_腾讯网").
+_SEPARATORS = re.compile(
+    r"\s*(?:\||::|｜|：|_)\s*|\s+(?:-|–|—|:|·|»|•|/)\s+|\s+[–—](?=\w)|(?<=\w)[–—]\s+"
+    r"|(?<=[^\x00-\x7f]):\s*|\s*:(?=[^\x00-\x7f\s])")
+_CJK = re.compile(r"[\u3040-\u30ff\u3400-\u9fff\uac00-\ud7af]")
 _HEADING_XPATH = etree.XPath(
     ".//*[self::h1 or self::h2 or self::h3 or contains(@class, 'title') or contains(@class, 'headline')]")
 _LOGO_XPATH = etree.XPath(
@@ -39,7 +56,12 @@ def find_title(page: Page, scope: HtmlElement) -> tuple[str, HtmlElement | None]
         return headline, element
     if not chosen and page_title:
         chosen = strip_unknown_site(page_title)
-    return chosen, element if element is not None else locate(chosen, scope)
+    # The h1 shows the chosen title only when it holds it (with a kicker or badge); an
+    # h1 that lost to a declared title is a section or widget heading, not the headline
+    # to take the date from or to lift out of the body.
+    if element is not None and headline and fold(chosen) and fold(chosen) in fold(headline):
+        return chosen, element
+    return chosen, locate(chosen, scope)
 
 
 # A declared "headline" longer than this is a description (seen on WordPress SEO plugins).
@@ -67,16 +89,33 @@ def choose_title(headline: str, declared: list[str], page_title: str, raw_page_t
     h, in_title = fold(headline), fold(raw_page_title)
     for candidate in declared:
         d = fold(candidate)
-        if d == h:
+        if d == h or _with_site_suffix(candidate, headline):
             return headline
         if _kicker_only(headline, candidate):
             return candidate
-    repeated = [d for d in declared if fold(d) in in_title and h not in fold(d)]
+    # (a one- or two-word label never outranks a headline that contains it: "Arbeit")
+    repeated = [d for d in declared if fold(d) in in_title and h not in fold(d) and word_count(d) > 2]
     if repeated and (h not in in_title or len(fold(repeated[0])) > len(h)):
         return repeated[0]
-    if len(headline.split()) > 2 or not declared:
+    if word_count(headline) > 2:
         return headline
-    return declared[0]
+    if declared:
+        return declared[0]
+    # A one- or two-word h1 ("Sports", "Lorem") under a <title> that says more and does
+    # not contain it: a label, and the <title> names the page.
+    named = strip_unknown_site(page_title)
+    if word_count(named) >= 3 and h not in fold(named):
+        return named
+    return headline
+
+
+def _with_site_suffix(declared: str, headline: str) -> bool:
+    """The declared title is the h1 and a separator with something after it (a site
+    or section name no site_name declared): "Headline ｜ Site", "Headline：Site"."""
+    if not declared.startswith(headline) or len(declared) == len(headline):
+        return False
+    match = _SEPARATORS.match(declared, len(headline))
+    return match is not None and match.start() == len(headline)
 
 
 def _kicker_only(headline: str, declared: str) -> bool:
@@ -93,6 +132,11 @@ def _kicker_only(headline: str, declared: str) -> bool:
     return fits and len(shorter.split()) >= 3 and len(longer.split()) - len(shorter.split()) <= _KICKER_WORDS
 
 
+def word_count(text: str) -> int:
+    """Words, with a Chinese, Japanese or Korean run counted at two characters a word."""
+    return len(re.findall(r"\w+", _CJK.sub(" ", text))) + len(_CJK.findall(text)) // 2
+
+
 def strip_unknown_site(title: str) -> str:
     """'Headline words here - My website' when no site name is known: the last segment
     goes if it is short and the headline before it has four words or more."""
@@ -100,7 +144,7 @@ def strip_unknown_site(title: str) -> str:
     if not matches:
         return title
     head, tail = title[:matches[-1].start()], title[matches[-1].end():]
-    if len(tail.split()) <= 4 and len(head.split()) >= 4:
+    if word_count(tail) <= 4 and word_count(head) >= 4:
         return head.strip()
     return title
 
@@ -173,6 +217,7 @@ def strip_site(page: Page, title: str) -> str:
     """'Headline | Site' or 'Site - Headline' without the site (or section) name."""
     title = clean_text(title)
     names = list(page.site_names) + page.meta.sections[:1]
+    stripped = False
     for _ in range(2):
         parts = _SEPARATORS.split(title)
         if len(parts) < 2:
@@ -181,8 +226,11 @@ def strip_site(page: Page, title: str) -> str:
             title = parts[0] if len(parts) == 2 else _rsplit_sep(title)
         elif any(same(parts[0], n) for n in names) or host_matches(parts[0], page.base_url):
             title = _lsplit_sep(title)
+        elif stripped and word_count(parts[-1]) <= 2 and word_count(title) - word_count(parts[-1]) >= 4:
+            title = _rsplit_sep(title)   # "Headline_Section" once "_Site" has gone
         else:
             break
+        stripped = True
     return title.strip()
 
 
@@ -191,13 +239,18 @@ def find_site_names(root: HtmlElement, meta: PageMeta, ctx: SourceContext) -> tu
     extra = ctx.options.get("site_name")
     if isinstance(extra, str) and extra:
         names.append(extra)
-    # Undeclared: a <title> segment that the page's logo or site-title repeats.
+    # Undeclared: a <title> segment that the page's logo or site-title repeats, or an
+    # h1 repeats when a longer segment beside it is the headline ("高木浩光＠自宅の日記"
+    # in "高木浩光＠自宅の日記 - 改正NICT法が…").
     if meta.page_title:
         segments = _SEPARATORS.split(meta.page_title)
         if len(segments) > 1:
             logos = [text_of(e) for e in _LOGO_XPATH(root)[:20]]
+            longest = max(word_count(s) for s in segments)
+            h1s = [heading_text(h) for h in list(root.iter("h1"))[:5]]
             for segment in (segments[0], segments[-1]):
-                if any(same(segment, logo) for logo in logos) and segment not in names:
+                brand = word_count(segment) < longest and any(same(segment, h) for h in h1s)
+                if (brand or any(same(segment, logo) for logo in logos)) and segment not in names:
                     names.append(segment)
     return tuple(names)
 
