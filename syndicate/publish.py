@@ -80,6 +80,11 @@ class Report:
     delivery: Any = None
     dry_run: bool = False
     seconds: float = 0.0
+    # what changed, for `publish --dry-run` (and -v): (kind, section, title), kind new/updated/withdrawn/restored
+    changes: list[tuple[str, str, str]] = field(default_factory=list)
+    files_removed: list[str] = field(default_factory=list)
+    notices_by_endpoint: dict[str, int] = field(default_factory=dict)
+    feed_bytes: dict[str, bytes] = field(default_factory=dict)   # dry run: each changed feed's new bytes
 
     @property
     def errors(self) -> list[Problem]:
@@ -327,6 +332,8 @@ class _Run:
             report.updated += len(plan.updated)
             report.unchanged += plan.unchanged
             report.withdrawn += plan.withdrawn_seen
+            report.changes += [(kind, e.article.section, e.article.title)
+                               for kind, es in (("new", plan.new), ("updated", plan.updated)) for e in es]
             changed = (*plan.new, *plan.updated)
             with self.tx():
                 if changed:
@@ -362,6 +369,8 @@ class _Run:
                                      " `syndicate items` lists them)")
                 self.touched.add(rec.section_slug)
                 entries = [entry_from_row(config, r, d) for r, d in store.rows_by_keys([rec.key])]
+                self.report.changes += [("restored" if restore else "withdrawn", e.article.section,
+                                         e.article.title) for e in entries]
                 if self.announce:
                     store.record_announcements(_announcements("updated" if restore else "withdrawn", entries),
                                                self.now)
@@ -371,7 +380,10 @@ class _Run:
                 else:
                     removed.append(f"{rec.section_slug}/{rec.slug}.html")
         if removed and not self.dry_run:
-            self.report.files_written += remove_files(self.out_dir, removed)
+            self.report.files_removed = remove_files(self.out_dir, removed)
+            self.report.files_written += self.report.files_removed
+        elif removed:
+            self.report.files_removed = [rel for rel in removed if (self.out_dir / rel).exists()]
 
     def rebuild_pages(self) -> None:
         """A full rebuild (first run, config change, --rebuild): every other page too, in batches."""
@@ -403,6 +415,13 @@ class _Run:
                                           url=info.self_urls[fmt], path=rel))
         report.feeds_changed = [c.path for c in changes]
         if self.dry_run:
+            # enqueue inside the dry run's transaction (rolled back) to count what would be queued
+            report.feed_bytes = {c.path: site.files[c.path] for c in changes}
+            if _has_targets(config):
+                before = store.conn.execute("SELECT COALESCE(MAX(id), 0) FROM notices").fetchone()[0]
+                report.notices_queued = _enqueue(store, config, RunChanges(feeds=tuple(changes)), self.now)
+                report.notices_by_endpoint = dict(store.conn.execute(
+                    "SELECT endpoint, COUNT(*) FROM notices WHERE id > ? GROUP BY endpoint", (before,)))
             return
         in_place = _stat_files(self.out_dir, site.files)
         with store.transaction():
