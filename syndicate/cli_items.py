@@ -149,9 +149,11 @@ def withdraw_command(config_path: str, items: tuple[str, ...], undo: bool, verbo
     for ident, item in zip(items, chosen, strict=True):
         if not quiet:
             click.echo(f"{'restoring' if undo else 'withdrawing'} {ident}: {item.id} {item.path} {item.title!r}")
-    from .cli_publish import echo_report
+    from .cli_publish import echo_changes, echo_report
     report = publish(config, withdraw=[i.id for i in chosen], restore=undo)
     print_problems(report.problems)
+    if not quiet:
+        echo_changes(report, config, verbose=max(verbose - 1, 0), diff=False)
     echo_report(report, quiet=quiet)
     sys.exit(report.exit_code)
 

@@ -25,8 +25,10 @@ import contextlib
 import hashlib
 import logging
 import os
+import shutil
+import tempfile
 import time
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -45,7 +47,7 @@ from .render.body import summary_text
 from .render.opml import render_opml
 from .render.pages import render_article, render_index, render_section
 from .sections import SectionMap, combined_feed_info, feed_paths, section_feed_info
-from .state import LedgerRecord, StateStore, open_state
+from .state import LedgerRecord, StateLock, StateStore, lock_path, open_state
 from .text import slugify
 from .writer import changed_files, clean_temps, remove_files, write_files
 
@@ -209,10 +211,11 @@ def publish(config: Config, *, now: datetime | None = None, dry_run: bool = Fals
     started = time.monotonic()
     now = now or datetime.now(UTC)
     refuse_fresh_start(config)     # a lost state must not re-announce everything (issue 8)
-    with open_state(config.state_path, wait=wait) as store:
-        if dry_run:
-            # everything in one transaction, rolled back at the end; nothing written
-            report = Report(dry_run=True)
+    if dry_run:
+        # on a snapshot of the state, in one transaction rolled back at the end: nothing
+        # written, not even the open-time integrity check's timestamp or the lock
+        report = Report(dry_run=True)
+        with _scratch_state(config.state_path, wait=wait) as scratch, open_state(scratch) as store:
             try:
                 with store.transaction():
                     _Run(store, config, report, now=now, dry_run=True).run(
@@ -220,8 +223,9 @@ def publish(config: Config, *, now: datetime | None = None, dry_run: bool = Fals
                     raise _DryRun()
             except _DryRun:
                 pass
-            report.seconds = time.monotonic() - started
-            return report
+        report.seconds = time.monotonic() - started
+        return report
+    with open_state(config.state_path, wait=wait) as store:
         run_id = store.start_run("publish", now)
         report = Report()
         try:
@@ -240,6 +244,25 @@ def publish(config: Config, *, now: datetime | None = None, dry_run: bool = Fals
             report.delivery = _deliver(store, config)
     report.seconds = time.monotonic() - started
     return report
+
+
+@contextlib.contextmanager
+def _scratch_state(path: Path, *, wait: bool) -> Iterator[Path]:
+    """A copy of the state file (and its WAL) in a temp folder, taken under the state
+    lock so no writer is half-way; a path for a new one when there is no state yet."""
+    with tempfile.TemporaryDirectory(prefix="syndicate-dry-run-") as tmp:
+        scratch = Path(tmp) / path.name
+        if path.exists():
+            guard = StateLock(lock_path(path))
+            guard.acquire(wait=wait)
+            try:
+                shutil.copyfile(path, scratch)
+                wal = path.with_name(path.name + "-wal")
+                if wal.exists():
+                    shutil.copyfile(wal, scratch.with_name(scratch.name + "-wal"))
+            finally:
+                guard.release()
+        yield scratch
 
 
 class _Run:
