@@ -118,3 +118,18 @@ def test_heartbeat_words(doc: dict[str, object], words: str) -> None:
 
 def test_an_unreadable_heartbeat_says_so() -> None:
     assert heartbeat_words("not json", NOW, stale_after=90) == "daemon: unreadable heartbeat 'not json'"
+
+
+@pytest.mark.parametrize("command, words", [
+    ("withdraw", ["section/slug", "sport/cup-final-report", "exit 2"]),
+    ("publish", ["--dry-run", "--diff", "notifications per endpoint"]),
+    ("items", ["--json", "One JSON object per line", "URL"]),
+    ("status", ["--json", "daemon"]),
+])
+def test_help_shows_the_new_forms(command: str, words: list[str]) -> None:
+    result = subprocess.run([sys.executable, "-m", "syndicate", command, "--help"], capture_output=True, text=True,
+                            timeout=60)
+    assert result.returncode == 0
+    text = " ".join(result.stdout.split())
+    for word in words:
+        assert word in text, (word, text)
