@@ -1,7 +1,11 @@
 """TOML configuration -> a typed, frozen :class:`Config`.
 
-Every key is checked: an unknown or mistyped key is a :class:`ConfigError` naming the
-file and the dotted key. Relative paths are relative to the config file. Secrets are
+Every key is checked against the table of known keys (``config_keys.KEYS``): every
+mistake in the file is reported in one pass, each naming the file and the dotted key
+(:class:`ConfigErrors` when there are several), an unknown key with the nearest known
+one. To add a key: one line in ``KEYS`` (type, default, bounds), the dataclass field,
+and ``t.get("key")`` where its table is read; the JSON Schema is regenerated with
+``python -m syndicate.config_schema > syndicate/schemas/config.schema.json``. Relative paths are relative to the config file. Secrets are
 never read from the file: a webhook names the *environment variable* holding its secret.
 """
 
