@@ -7,253 +7,34 @@ and keeps its traceback.
 
 from __future__ import annotations
 
-import functools
-import os
-import sqlite3
 import sys
-from collections.abc import Callable
 from datetime import UTC
-from pathlib import Path
-from typing import Any, TypeVar
 
 import click
 
 from . import __version__
-from .config import Config, load_config
-from .errors import BusyError, ConfigError, SyndicateError
-from .log import LOG_FORMATS, set_log_format, setup_logging
-from .metrics import write_health_files
-from .publish import EXIT_BUSY, EXIT_FAILED, EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE, Report, publish
-
-F = TypeVar("F", bound=Callable[..., Any])
-
-DEFAULT_CONFIG = "syndicate.toml"
-
-
-def config_option(f: F) -> F:
-    return click.option("--config", "-c", "config_path", type=click.Path(dir_okay=False),
-                        default=lambda: os.environ.get("SYNDICATE_CONFIG", DEFAULT_CONFIG),
-                        show_default="$SYNDICATE_CONFIG or syndicate.toml",
-                        help="The TOML config file.")(f)
-
-
-def verbosity_options(f: F) -> F:
-    f = click.option("-v", "--verbose", count=True, help="More log output (-vv for debug).")(f)
-    f = click.option("-q", "--quiet", is_flag=True, help="Only warnings and errors on stderr.")(f)
-    f = click.option("--log-format", type=click.Choice(LOG_FORMATS), default=None, expose_value=False,
-                     is_eager=True, callback=lambda _ctx, _param, value: set_log_format(value),
-                     help="Log lines as text (default) or one JSON object per line"
-                          " (also $SYNDICATE_LOG_FORMAT).")(f)
-    return f
-
-
-def handle_errors(f: F) -> F:
-    """SyndicateError -> one stderr line + exit code; other exceptions keep their traceback."""
-    @functools.wraps(f)
-    def wrapper(*args: Any, **kwargs: Any) -> Any:
-        try:
-            return f(*args, **kwargs)
-        except BusyError as err:
-            click.echo(f"syndicate: {err}", err=True)
-            sys.exit(EXIT_BUSY)
-        except ConfigError as err:
-            click.echo(f"syndicate: {err}", err=True)
-            sys.exit(EXIT_USAGE)
-        except SyndicateError as err:
-            click.echo(f"syndicate: {err}", err=True)
-            sys.exit(EXIT_FAILED)
-        except sqlite3.DatabaseError as err:   # damage found after the open-time check (issue 8)
-            click.echo(f"syndicate: cannot use state: {err} (restore a backup, or move the state file away"
-                       " and run `syndicate recover`)", err=True)
-            sys.exit(EXIT_FAILED)
-    return wrapper  # type: ignore[return-value]
-
-
-def load(config_path: str) -> Config:
-    return load_config(config_path)
-
-
-def print_problems(problems: Any) -> None:
-    for p in problems:
-        click.echo(str(p), err=True)
+from .cli_common import config_option, handle_errors, load, print_problems, verbosity_options
+from .cli_items import items_command, status_command, withdraw_command
+from .cli_publish import check_command, publish_command
+from .log import setup_logging
+from .publish import EXIT_BUSY, EXIT_FAILED, EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="syndicate")
 def cli() -> None:
-    """Publish stable RSS, Atom and JSON feeds from scraped pages, and push every change."""
+    """Publish stable RSS, Atom and JSON feeds from scraped pages, and push every change.
 
-
-def _progress_publish(config: Config, **kwargs: Any) -> Report:
-    """publish() with a progress bar over input files when stderr is a terminal."""
-    if not sys.stderr.isatty():
-        return publish(config, **kwargs)
-    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
-
-    from .inputs import find_inputs
-
-    total = len(find_inputs(config)[0])
-    with Progress(TextColumn("reading inputs"), BarColumn(), MofNCompleteColumn(), transient=True) as bar:
-        task = bar.add_task("inputs", total=total)
-        return publish(config, on_file=lambda _f: bar.advance(task), **kwargs)
-
-
-@cli.command("publish")
-@config_option
-@click.option("--dry-run", is_flag=True, help="Parse, plan and render, but write nothing.")
-@click.option("--wait", is_flag=True, help="Wait for another running publish instead of exiting (exit 4).")
-@click.option("--rebuild", is_flag=True, help="Re-render every feed and page (ids and dates stay).")
-@click.option("--no-push", is_flag=True, help="Queue notifications but do not deliver them now.")
-@click.option("--metrics-file", type=click.Path(dir_okay=False, path_type=Path), default=None,
-              help="After the run (failed ones too), write Prometheus metrics here"
-                   " (for node_exporter's textfile collector).")
-@click.option("--health-file", type=click.Path(dir_okay=False, path_type=Path), default=None,
-              help="After the run, write the health page (HTML) here, e.g. output/health.html.")
-@verbosity_options
-@handle_errors
-def publish_command(config_path: str, dry_run: bool, wait: bool, rebuild: bool, no_push: bool,
-                    metrics_file: Path | None, health_file: Path | None, verbose: int, quiet: bool) -> None:
-    """Read the inputs, update the ledger, write feeds into output/, push changes."""
-    setup_logging(verbose, quiet=quiet)
-    config = load(config_path)
-    try:
-        report = _progress_publish(config, dry_run=dry_run, wait=wait, rebuild=rebuild, deliver=not no_push)
-    finally:
-        if metrics_file or health_file:
-            write_health_files(config, metrics_file=metrics_file, health_file=health_file)
-    print_problems(report.problems)
-    echo_report(report, quiet=quiet)
-    sys.exit(report.exit_code)
-
-
-def echo_report(report: Report, *, quiet: bool = False) -> None:
-    if quiet:
-        return
-    verb = "would write" if report.dry_run else "wrote"
-    click.echo(f"{'dry run: ' if report.dry_run else ''}{report.sections} sections, {report.articles_total} items:"
-               f" {report.new} new, {report.updated} updated, {report.unchanged} unchanged;"
-               f" inputs {report.inputs_read} read, {report.inputs_unchanged} unchanged;"
-               f" {verb} {len(report.files_written)} files ({len(report.feeds_changed)} feeds changed);"
-               f" {report.notices_queued} notifications queued;"
-               f" {len(report.errors)} errors in {report.seconds:.2f}s")
-    if report.delivery is not None:
-        click.echo(f"delivery: {report.delivery}")
-
-
-@cli.command("check")
-@config_option
-@verbosity_options
-@handle_errors
-def check_command(config_path: str, verbose: int, quiet: bool) -> None:
-    """Parse the config and every input; report problems; write nothing."""
-    setup_logging(verbose, quiet=quiet)
-    config = load(config_path)
-    from .inputs import find_inputs, read_and_parse
-    from .recover import require_usable_state
-
-    require_usable_state(config.state_path)
-
-    files, glob_problems = find_inputs(config)
-    problems = list(glob_problems)
-    per_section: dict[str, int] = {}
-    for f in files:
-        _digest, articles, file_problems = read_and_parse(f, max_bytes=config.output.max_input_bytes)
-        problems.extend(file_problems)
-        for a in articles:
-            per_section[a.section] = per_section.get(a.section, 0) + 1
-    print_problems(problems)
-    errors = [p for p in problems if p.severity == "error"]
-    if not quiet:
-        click.echo(f"config {config.path.name}: ok; {len(files)} input files, {sum(per_section.values())} articles in"
-                   f" {len(per_section)} sections; {len(errors)} errors, {len(problems) - len(errors)} warnings")
-        for name, n in sorted(per_section.items()):
-            click.echo(f"  {name}: {n}")
-    sys.exit(EXIT_PROBLEMS if errors else EXIT_OK)
-
-
-@cli.command("withdraw")
-@config_option
-@click.argument("items", nargs=-1, required=True)
-@click.option("--undo", is_flag=True, help="Put withdrawn items back into their feeds.")
-@verbosity_options
-@handle_errors
-def withdraw_command(config_path: str, items: tuple[str, ...], undo: bool, verbose: int, quiet: bool) -> None:
-    """Take items (by id or key, see `syndicate items`) out of every feed, on purpose."""
-    setup_logging(verbose, quiet=quiet)
-    config = load(config_path)
-    report = publish(config, withdraw=items, restore=undo)
-    print_problems(report.problems)
-    echo_report(report, quiet=quiet)
-    sys.exit(report.exit_code)
-
-
-@cli.command("items")
-@config_option
-@click.argument("match", required=False)
-@click.option("--withdrawn", is_flag=True, help="Include withdrawn items.")
-@handle_errors
-def items_command(config_path: str, match: str | None, withdrawn: bool) -> None:
-    """List the ledger: id, section/slug, published date, title."""
-    config = load(config_path)
-    from .codec import article_from_dict
-    from .recover import require_usable_state
-    from .state import read_only_state
-
-    require_usable_state(config.state_path)
-
-    store = read_only_state(config.state_path)
-    if store is None:
-        raise ConfigError("no state yet: run `syndicate publish` first", path=str(config.state_path))
-    try:
-        for record, data in store.all_entries(include_withdrawn=withdrawn):
-            title = article_from_dict(data).title
-            line = (f"{record.guid}\t{record.section_slug}/{record.slug}\t{record.published:%Y-%m-%d %H:%M}"
-                    f"\t{'[withdrawn] ' if record.withdrawn else ''}{title}")
-            if match is None or match.lower() in line.lower():
-                click.echo(line)
-    finally:
-        store.close()
+    \b
+    Exit codes: 0 ok; 1 failed; 2 usage or config error; 3 input problems;
+    4 state busy (--wait waits); 5 a notification is dead or stuck.
+    """
 
 
 # --- push commands (issue 3) ---
 # Exit codes: 0 all fine; 1 error; 4 state busy (deliver/replay); 5 (EXIT_DEAD) a
 # notification is dead, an endpoint is disabled (410), or a pending one is overdue
 # by more than push.outbox.STUCK_AFTER (nobody is draining the outbox). See docs/push.md.
-
-@cli.command("status")
-@config_option
-@handle_errors
-def status_command(config_path: str) -> None:
-    """Show the last publish run and the outbox per endpoint (exit 5: dead or stuck)."""
-    from datetime import datetime
-
-    from .publish import EXIT_DEAD
-    from .push import outbox_status
-    from .state import read_only_state
-
-    config = load(config_path)
-    from .recover import require_usable_state
-
-    require_usable_state(config.state_path)
-    store = read_only_state(config.state_path)   # lock-free: works while a daemon runs
-    if store is None:
-        click.echo("no state yet: run `syndicate publish` first")
-        return
-    try:
-        run = store.last_run(ok_only=False)
-        click.echo("last publish: never" if run is None else
-                   f"last publish: #{run['id']} {run['status']}, started {run['started']}, finished {run['finished']}")
-        from .daemon import HEARTBEAT_KEY
-        beat = store.get_meta(HEARTBEAT_KEY)
-        if beat is not None:
-            click.echo(f"daemon: {beat}")
-        status = outbox_status(store, config, datetime.now(UTC))
-    finally:
-        store.close()
-    for line in status.lines():
-        click.echo(line)
-    sys.exit(EXIT_OK if status.healthy else EXIT_DEAD)
-
 
 @cli.command("deliver")
 @config_option
@@ -363,6 +144,10 @@ def recover_command(config_path: str, unpublished: str, verbose: int, quiet: boo
     if not quiet:
         click.echo(report.line())
 
+
+
+for _command in (publish_command, check_command, withdraw_command, items_command, status_command):
+    cli.add_command(_command)
 
 
 def main() -> None:

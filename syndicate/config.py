@@ -1,14 +1,20 @@
 """TOML configuration -> a typed, frozen :class:`Config`.
 
-Every key is checked: an unknown or mistyped key is a :class:`ConfigError` naming the
-file and the dotted key. Relative paths are relative to the config file. Secrets are
+Every key is checked against the table of known keys (``config_keys.KEYS``): every
+mistake in the file is reported in one pass, each naming the file and the dotted key
+(:class:`ConfigErrors` when there are several), an unknown key with the nearest known
+one. To add a key: one line in ``KEYS`` (type, default, bounds), the dataclass field,
+and ``t.get("key")`` where its table is read; the JSON Schema is regenerated with
+``python -m syndicate.config_schema > syndicate/schemas/config.schema.json``. Relative paths are relative to the config file. Secrets are
 never read from the file: a webhook names the *environment variable* holding its secret.
 """
 
 from __future__ import annotations
 
+import os
 import re
 import tomllib
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -16,10 +22,10 @@ from typing import Any
 from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from .errors import ConfigError
+from .config_keys import Table
+from .errors import ConfigError, ConfigErrors
 from .model import Author, FeedFormat
 
-INPUT_FORMATS = ("auto", "scraped", "html", "json", "jsonl", "markdown")
 DEFAULT_RETRY_SCHEDULE = (0.0, 5.0, 300.0, 1800.0, 7200.0, 18000.0, 36000.0, 50400.0, 72000.0, 86400.0)
 
 
@@ -134,72 +140,17 @@ class Config:
 
 
 # --- reading ----------------------------------------------------------------------
+# Every value is read through config_keys.Table (the table of known keys); a mistake is
+# recorded and reading goes on, so one run reports them all.
 
-class _Table:
-    """A TOML table that remembers which keys were read, to report the rest."""
-
-    def __init__(self, data: dict[str, Any], where: str, file: str):
-        self.data = data
-        self.where = where
-        self.file = file
-        self.seen: set[str] = set()
-
-    def _key(self, key: str) -> str:
-        return f"{self.where}.{key}" if self.where else key
-
-    def error(self, key: str, message: str) -> ConfigError:
-        return ConfigError(message, path=self.file, key=self._key(key))
-
-    def get(self, key: str, kind: type | tuple[type, ...], default: Any = None, *, required: bool = False) -> Any:
-        self.seen.add(key)
-        if key not in self.data:
-            if required:
-                raise self.error(key, "is required")
-            return default
-        value = self.data[key]
-        if kind is float and isinstance(value, int) and not isinstance(value, bool):
-            value = float(value)
-        if not isinstance(value, kind) or (isinstance(value, bool) and kind in (int, float)):
-            names = kind.__name__ if isinstance(kind, type) else " or ".join(k.__name__ for k in kind)
-            raise self.error(key, f"must be {names}, got {type(value).__name__} {value!r}")
-        return value
-
-    def table(self, key: str) -> _Table:
-        value = self.get(key, dict, {})
-        return _Table(value, self._key(key), self.file)
-
-    def tables(self, key: str) -> list[_Table]:
-        value = self.get(key, list, [])
-        out = []
-        for i, item in enumerate(value):
-            if not isinstance(item, dict):
-                raise self.error(f"{key}[{i}]", "must be a table ([[" + key + "]])")
-            out.append(_Table(item, f"{self._key(key)}[{i}]", self.file))
-        return out
-
-    def strings(self, key: str, default: tuple[str, ...] = ()) -> tuple[str, ...]:
-        value = self.get(key, (list, str), None)
-        if value is None:
-            return default
-        if isinstance(value, str):
-            return (value,)
-        if not all(isinstance(v, str) for v in value):
-            raise self.error(key, "must be a list of strings")
-        return tuple(value)
-
-    def finish(self) -> None:
-        unknown = sorted(set(self.data) - self.seen)
-        if unknown:
-            raise self.error(unknown[0], "unknown key (check the spelling; see the README's config reference)")
-
-
-def _url(t: _Table, key: str, *, required: bool = True, default: str | None = None) -> str:
-    value = t.get(key, str, default, required=required)
-    if value is None:
+def _url(t: Table, key: str) -> str:
+    value = t.get(key)
+    if not value:
         return ""
     parts = urlsplit(value)
     if parts.scheme not in ("http", "https") or not parts.netloc:
-        raise t.error(key, f"must be an absolute http(s) URL, got {value!r}")
+        t.fail(key, f"must be an absolute http(s) URL, got {value!r}")
+        return ""
     return str(value)
 
 
@@ -217,228 +168,232 @@ def parse_duration(text: str | float) -> float:
     return float(m.group(1)) * factor
 
 
-def _input_base_url(t: _Table) -> str | None:
-    value: str | None = t.get("base_url", str)
-    if value is not None and not value.startswith(("http://", "https://")):
-        raise t.error("base_url", f"must be an http(s) URL like 'https://example.org/news/', got {value!r}")
-    return value
-
-
-def _schedule(t: _Table) -> Schedule | None:
-    cron = t.get("cron", str)
-    interval = t.get("interval", (str, int, float))
+def _schedule(t: Table) -> Schedule | None:
+    cron, interval = t.get("cron"), t.get("interval")
     t.finish()
-    if cron is None and interval is None:
-        return None
     if cron is not None and interval is not None:
-        raise t.error("cron", "give either cron or interval, not both")
+        t.fail("cron", "give either cron or interval, not both")
+        return None
     if cron is not None:
         if len(cron.split()) != 5:
-            raise t.error("cron", f"must have five fields (minute hour day month weekday), got {cron!r}")
+            t.fail("cron", f"must have five fields (minute hour day month weekday), got {cron!r}")
+            return None
         try:
             from apscheduler.triggers.cron import CronTrigger
             CronTrigger.from_crontab(cron, timezone="UTC")
         except ValueError as err:
-            raise t.error("cron", f"is not a valid crontab expression: {err}") from err
+            t.fail("cron", f"is not a valid crontab expression: {err}")
+            return None
         return Schedule(cron=cron)
+    if interval is None:
+        return None
     try:
         seconds = parse_duration(interval)
     except ValueError as err:
-        raise t.error("interval", str(err)) from err
+        t.fail("interval", str(err))
+        return None
     if seconds <= 0:
-        raise t.error("interval", "must be positive")
+        t.fail("interval", "must be positive")
+        return None
     return Schedule(interval=seconds)
 
 
-def _author(t: _Table, key: str) -> Author | None:
-    value = t.data.get(key)
-    if value is None:
-        t.seen.add(key)
-        return None
-    if isinstance(value, str):
-        t.seen.add(key)
-        return Author(name=value)
-    a = t.table(key)
-    author = Author(name=a.get("name", str, required=True), email=a.get("email", str), uri=a.get("uri", str))
+def _author(t: Table) -> Author | None:
+    value = t.get("author")
+    if value is None or isinstance(value, str):
+        return Author(name=value) if value else None
+    a = t.table("author")
+    author = Author(name=a.get("name") or "", email=a.get("email"), uri=a.get("uri"))
     a.finish()
     return author
 
 
-def load_config(path: str | Path) -> Config:
-    """Read and validate a config file. Raises :class:`ConfigError`."""
+def _toml_depth_key(text: str) -> str | None:
+    """The key of the most deeply bracketed value (for a 'nested too deeply' message)."""
+    best, best_n = None, 0
+    for line in text.splitlines():
+        m = re.match(r'\s*([A-Za-z0-9_."-]+)\s*=\s*([\[{ ]+)', line)
+        if m and m.group(2).count("[") + m.group(2).count("{") > best_n:
+            best, best_n = m.group(1), m.group(2).count("[") + m.group(2).count("{")
+    return best
+
+
+def load_config(path: str | Path, *, environ: Mapping[str, str] | None = None) -> Config:
+    """Read and validate a config file. Raises :class:`ConfigError` (:class:`ConfigErrors`
+    when there are several mistakes: all of them, each with file and dotted key)."""
     path = Path(path)
     file = str(path)
     try:
-        raw = tomllib.loads(path.read_text(encoding="utf-8"))
+        text = path.read_text(encoding="utf-8")
+        raw = tomllib.loads(text)
     except FileNotFoundError as err:
         raise ConfigError("file not found (pass --config PATH)", path=file) from err
     except (OSError, UnicodeDecodeError) as err:
         raise ConfigError(f"cannot read: {err}", path=file) from err
     except tomllib.TOMLDecodeError as err:
         raise ConfigError(f"not valid TOML: {err}", path=file) from err
-    return parse_config(raw, path=path.resolve())
+    except RecursionError as err:
+        raise ConfigError("a value is nested too deeply to read (TOML arrays or tables inside each other"
+                          " thousands of levels deep): flatten it", path=file, key=_toml_depth_key(text)) from err
+    return parse_config(raw, path=path.resolve(), environ=os.environ if environ is None else environ)
 
 
-def parse_config(raw: dict[str, Any], *, path: Path) -> Config:
-    file = str(path)
-    top = _Table(raw, "", file)
+def parse_config(raw: dict[str, Any], *, path: Path, environ: Mapping[str, str] | None = None) -> Config:
+    errors: list[ConfigError] = []
+    top = Table(raw, "", str(path), "", errors)
     root = path.parent
-
-    s = top.table("site")
-    base_url = _url(s, "base_url")
-    site = SiteConfig(
-        title=s.get("title", str, required=True),
-        base_url=base_url if base_url.endswith("/") else base_url + "/",
-        language=s.get("language", str, "en"),
-        description=s.get("description", str, ""),
-        author=_author(s, "author"),
-    )
-    s.finish()
-
-    inputs: list[InputConfig] = []
-    for i, t in enumerate(top.tables("inputs")):
-        fmt = t.get("format", str, "auto")
-        if fmt not in INPUT_FORMATS:
-            raise t.error("format", f"must be one of {', '.join(INPUT_FORMATS)}, got {fmt!r}")
-        tzname = t.get("timezone", str, "UTC")
-        try:
-            ZoneInfo(tzname)
-        except (ZoneInfoNotFoundError, ValueError) as err:
-            raise t.error("timezone", f"unknown time zone {tzname!r} (use an IANA name like 'Europe/Berlin')") from err
-        captured = t.get("captured_at", (datetime, str), None)
-        if isinstance(captured, str):
-            if captured != "mtime":
-                raise t.error("captured_at", "must be a TOML datetime or 'mtime'")
-            captured = None
-        if isinstance(captured, datetime):
-            if captured.tzinfo is None:
-                captured = captured.replace(tzinfo=ZoneInfo(tzname))
-            captured = captured.astimezone(UTC)
-        paths = t.strings("paths")
-        if not paths:
-            raise t.error("paths", "is required: a list of globs relative to the config file")
-        sched_t = t.table("schedule")
-        options = dict(t.get("options", dict, {}))
-        rules = t.get("rules", str)
-        if rules is not None:     # a site rule file for HTML inputs (see docs/inputs.md)
-            from .sources.rules import compile_rule, load_rule_file
-            try:
-                options["rule"] = load_rule_file(str(root / rules))
-                compile_rule(options["rule"])
-            except (OSError, ValueError, KeyError, tomllib.TOMLDecodeError) as err:
-                raise t.error("rules", f"cannot use rule file {rules!r}: {err}") from err
-        inputs.append(InputConfig(
-            name=t.get("name", str, f"inputs[{i}]"),
-            paths=paths,
-            format=fmt,
-            timezone=tzname,
-            captured_at=captured,
-            encoding=t.get("encoding", str),
-            section=t.get("section", str),
-            schedule=_schedule(sched_t),
-            options=options,
-            follow_symlinks=t.get("follow_symlinks", bool, False),
-            base_url=_input_base_url(t),
-            mirror=t.get("mirror", bool, False),
-        ))
-        t.finish()
-    if not inputs:
-        raise top.error("inputs", "at least one [[inputs]] table is required")
-
-    o = top.table("output")
-    formats: list[FeedFormat] = []
-    for name in o.strings("formats", ("rss", "atom", "json")):
-        try:
-            formats.append(FeedFormat(name))
-        except ValueError as err:
-            raise o.error("formats", f"unknown format {name!r}: use rss, atom, json") from err
-    limit = o.get("item_limit", int, 50)
-    if limit < 1:
-        raise o.error("item_limit", "must be at least 1")
-    max_bytes = o.get("max_input_bytes", int, 5_000_000)
-    if max_bytes < 1:
-        raise o.error("max_input_bytes", "must be positive")
-    output = OutputConfig(
-        dir=(root / o.get("dir", str, "output")).resolve(),
-        formats=tuple(formats),
-        item_limit=limit,
-        article_pages=o.get("article_pages", bool, True),
-        max_input_bytes=max_bytes,
-    )
-    o.finish()
-
+    site = _site(top.table("site"))
+    inputs = [_input(t, i, root) for i, t in enumerate(top.tables("inputs"))]
+    if not inputs and "inputs" in raw:
+        top.fail("inputs", "at least one [[inputs]] table is required")
+    output = _output(top.table("output"), root)
     st = top.table("state")
-    state_path = (root / st.get("path", str, "state/syndicate.db")).resolve()
+    state_path = (root / st.get("path")).resolve()
     st.finish()
-
-    sections: list[SectionConfig] = []
-    for t in top.tables("sections"):
-        slug = t.get("slug", str)
-        if slug is not None and not re.fullmatch(r"[a-z0-9][a-z0-9-]*", slug):
-            raise t.error("slug", f"must be lowercase letters, digits and '-', got {slug!r}")
-        sections.append(SectionConfig(name=t.get("name", str, required=True), slug=slug,
-                                      title=t.get("title", str), description=t.get("description", str)))
-        t.finish()
-
-    hubs: list[HubConfig] = []
-    for t in top.tables("hubs"):
-        param = t.get("param", str, "hub.url")
-        if param not in ("hub.url", "hub.topic"):
-            raise t.error("param", "must be 'hub.url' or 'hub.topic'")
-        hubs.append(HubConfig(url=_url(t, "url"), param=param))
-        t.finish()
-
-    webhooks: list[WebhookConfig] = []
-    for i, t in enumerate(top.tables("webhooks")):
-        env = t.get("secret_env", str)
-        if env is not None and not re.fullmatch(r"[A-Za-z_][A-Za-z0-9_]*", env):
-            raise t.error("secret_env", "must name an environment variable (the secret itself never goes in the config)")
-        if "secret" in t.data:
-            raise t.error("secret", "secrets are not read from the config file: put it in an environment variable and name it with secret_env")
-        name = t.get("name", str, f"webhook-{i + 1}")
-        if any(w.name == name for w in webhooks):
-            raise t.error("name", f"webhook name {name!r} is used twice: names identify endpoints in the outbox")
-        webhooks.append(WebhookConfig(url=_url(t, "url"), name=name, secret_env=env))
-        t.finish()
-
-    pings: list[PingConfig] = []
-    for i, t in enumerate(top.tables("pings")):
-        name = t.get("name", str, f"ping-{i + 1}")
-        if any(p.name == name for p in pings):
-            raise t.error("name", f"ping name {name!r} is used twice: names identify endpoints in the outbox")
-        pings.append(PingConfig(url=_url(t, "url"), name=name))
-        t.finish()
-
+    sections = _sections(top.tables("sections"))
+    hubs = _hubs(top.tables("hubs"))
+    webhooks = _webhooks(top.tables("webhooks"), os.environ if environ is None else environ)
+    pings = _pings(top.tables("pings"))
     schedule = _schedule(top.table("schedule"))
-
-    d = top.table("delivery")
-    retry = d.get("retry_schedule", list, None)
-    try:
-        retry_schedule = tuple(parse_duration(x) for x in retry) if retry is not None else DEFAULT_RETRY_SCHEDULE
-        interval = parse_duration(d.get("interval", (str, int, float), 30.0))
-    except ValueError as err:
-        raise d.error("retry_schedule" if retry is not None else "interval", str(err)) from err
-    if not retry_schedule:
-        raise d.error("retry_schedule", "needs at least one attempt")
-    delivery = DeliveryConfig(
-        connect_timeout=d.get("connect_timeout", float, 5.0),
-        read_timeout=d.get("read_timeout", float, 10.0),
-        concurrency=d.get("concurrency", int, 32),
-        retry_schedule=retry_schedule,
-        interval=interval,
-    )
-    if delivery.concurrency < 1:
-        raise d.error("concurrency", "must be at least 1")
-    d.finish()
-
+    delivery = _delivery(top.table("delivery"))
     sv = top.table("serve")
-    serve = ServeConfig(host=sv.get("host", str, "127.0.0.1"), port=sv.get("port", int, 8080),
-                        max_age=sv.get("max_age", int, 300))
-    if not 0 <= serve.port <= 65535:
-        raise sv.error("port", "must be 0..65535")
+    serve = ServeConfig(host=sv.get("host"), port=sv.get("port"), max_age=sv.get("max_age"))
     sv.finish()
-
     top.finish()
+    if len(errors) == 1:
+        raise errors[0]
+    if errors:
+        raise ConfigErrors(errors)
     return Config(path=path, site=site, inputs=tuple(inputs), output=output, state_path=state_path,
                   sections=tuple(sections), hubs=tuple(hubs), webhooks=tuple(webhooks), pings=tuple(pings),
                   schedule=schedule, delivery=delivery, serve=serve)
+
+
+def _site(s: Table) -> SiteConfig:
+    base_url = _url(s, "base_url")
+    site = SiteConfig(title=s.get("title") or "", base_url=base_url if base_url.endswith("/") else base_url + "/",
+                      language=s.get("language"), description=s.get("description"), author=_author(s))
+    s.finish()
+    return site
+
+
+def _input(t: Table, i: int, root: Path) -> InputConfig:
+    tzname = t.get("timezone")
+    try:
+        ZoneInfo(tzname)
+    except (ZoneInfoNotFoundError, ValueError):
+        t.fail("timezone", f"unknown time zone {tzname!r} (use an IANA name like 'Europe/Berlin')")
+        tzname = "UTC"
+    captured = t.get("captured_at")
+    if isinstance(captured, str):
+        if captured != "mtime":
+            t.fail("captured_at", "must be a TOML datetime or 'mtime'")
+        captured = None
+    if isinstance(captured, datetime):
+        if captured.tzinfo is None:
+            captured = captured.replace(tzinfo=ZoneInfo(tzname))
+        captured = captured.astimezone(UTC)
+    paths = t.strings("paths")
+    if not paths and "paths" in t.data:
+        t.fail("paths", "is required: a list of globs relative to the config file")
+    options = dict(t.get("options"))
+    rules = t.get("rules")
+    if rules is not None:     # a site rule file for HTML inputs (see docs/inputs.md)
+        from .sources.rules import compile_rule, load_rule_file
+        try:
+            options["rule"] = load_rule_file(str(root / rules))
+            compile_rule(options["rule"])
+        except (OSError, ValueError, KeyError, tomllib.TOMLDecodeError) as err:
+            t.fail("rules", f"cannot use rule file {rules!r}: {err}")
+    base_url = t.get("base_url")
+    if base_url is not None and not base_url.startswith(("http://", "https://")):
+        t.fail("base_url", f"must be an http(s) URL like 'https://example.org/news/', got {base_url!r}")
+        base_url = None
+    config = InputConfig(name=t.get("name") or f"inputs[{i}]", paths=paths, format=t.get("format"),
+                         timezone=tzname, captured_at=captured, encoding=t.get("encoding"),
+                         section=t.get("section"), schedule=_schedule(t.table("schedule")), options=options,
+                         follow_symlinks=t.get("follow_symlinks"), base_url=base_url, mirror=t.get("mirror"))
+    t.finish()
+    return config
+
+
+def _output(o: Table, root: Path) -> OutputConfig:
+    output = OutputConfig(dir=(root / o.get("dir")).resolve(),
+                          formats=tuple(FeedFormat(name) for name in o.strings("formats")),
+                          item_limit=o.get("item_limit"), article_pages=o.get("article_pages"),
+                          max_input_bytes=o.get("max_input_bytes"))
+    o.finish()
+    return output
+
+
+def _sections(tables: list[Table]) -> list[SectionConfig]:
+    sections = []
+    for t in tables:
+        slug = t.get("slug")
+        if slug is not None and not re.fullmatch(r"[a-z0-9][a-z0-9-]*", slug):
+            t.fail("slug", f"must be lowercase letters, digits and '-', got {slug!r}")
+        sections.append(SectionConfig(name=t.get("name") or "", slug=slug, title=t.get("title"),
+                                      description=t.get("description")))
+        t.finish()
+    return sections
+
+
+def _hubs(tables: list[Table]) -> list[HubConfig]:
+    hubs = []
+    for t in tables:
+        hubs.append(HubConfig(url=_url(t, "url"), param=t.get("param")))
+        t.finish()
+    return hubs
+
+
+def _webhooks(tables: list[Table], environ: Mapping[str, str]) -> list[WebhookConfig]:
+    webhooks: list[WebhookConfig] = []
+    for i, t in enumerate(tables):
+        env = t.get("secret_env")
+        if env is not None and not re.fullmatch(r"[A-Za-z_][A-Za-z0-9_]*", env):
+            t.fail("secret_env", "must name an environment variable (the secret itself never goes in the config)")
+        elif env is not None and not environ.get(env):
+            t.fail("secret_env", f"environment variable {env} (the signing secret) is not set: export it"
+                                 " before `syndicate publish`, or remove secret_env to send unsigned")
+        if "secret" in t.data:
+            t.fail("secret", "secrets are not read from the config file: put it in an environment variable"
+                             " and name it with secret_env")
+        name = t.get("name") or f"webhook-{i + 1}"
+        if any(w.name == name for w in webhooks):
+            t.fail("name", f"webhook name {name!r} is used twice: names identify endpoints in the outbox")
+        webhooks.append(WebhookConfig(url=_url(t, "url"), name=name, secret_env=env))
+        t.finish(also=("secret",))
+    return webhooks
+
+
+def _pings(tables: list[Table]) -> list[PingConfig]:
+    pings: list[PingConfig] = []
+    for i, t in enumerate(tables):
+        name = t.get("name") or f"ping-{i + 1}"
+        if any(p.name == name for p in pings):
+            t.fail("name", f"ping name {name!r} is used twice: names identify endpoints in the outbox")
+        pings.append(PingConfig(url=_url(t, "url"), name=name))
+        t.finish()
+    return pings
+
+
+def _delivery(d: Table) -> DeliveryConfig:
+    retry, interval = d.get("retry_schedule"), d.get("interval")
+    retry_schedule: tuple[float, ...] = DEFAULT_RETRY_SCHEDULE
+    try:
+        if retry is not None:
+            retry_schedule = tuple(parse_duration(x) for x in retry)
+    except ValueError as err:
+        d.fail("retry_schedule", str(err))
+    if not retry_schedule:
+        d.fail("retry_schedule", "needs at least one attempt")
+    try:
+        seconds = parse_duration(interval)
+    except ValueError as err:
+        d.fail("interval", str(err))
+        seconds = 30.0
+    delivery = DeliveryConfig(connect_timeout=d.get("connect_timeout"), read_timeout=d.get("read_timeout"),
+                              concurrency=d.get("concurrency"), retry_schedule=retry_schedule or (0.0,),
+                              interval=seconds)
+    d.finish()
+    return delivery

@@ -8,6 +8,7 @@ traceback.
 
     SyndicateError
     ├── ConfigError (+ ValueError)     config file or key is wrong
+    │   └── ConfigErrors               several of them, all found in one pass
     ├── RenderError                    a feed cannot be rendered
     ├── OutputError (+ OSError)        output/ cannot be written
     ├── StateError                     the SQLite state store is unusable
@@ -34,6 +35,17 @@ class ConfigError(SyndicateError, ValueError):
         super().__init__(f"invalid config: {where}: {message}" if where else f"invalid config: {message}")
         self.path = path
         self.key = key
+
+
+class ConfigErrors(ConfigError):
+    """Several config mistakes, found in one pass: one ``file: key: why`` line each."""
+
+    def __init__(self, errors: list[ConfigError]):
+        self.errors = tuple(errors)
+        lines = "\n".join(f"  {str(e).removeprefix('invalid config: ')}" for e in errors)
+        ValueError.__init__(self, f"invalid config: {len(errors)} errors:\n{lines}")
+        self.path = errors[0].path if errors else None
+        self.key = None
 
 
 class RenderError(SyndicateError):

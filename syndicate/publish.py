@@ -26,6 +26,8 @@ import hashlib
 import itertools
 import logging
 import os
+import shutil
+import tempfile
 import time
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
@@ -46,7 +48,7 @@ from .render.body import summary_text
 from .render.opml import render_opml
 from .render.pages import render_article, render_index, render_section
 from .sections import SectionMap, combined_feed_info, feed_paths, section_feed_info
-from .state import LedgerRecord, StateStore, open_state
+from .state import LedgerRecord, StateLock, StateStore, lock_path, open_state
 from .text import slugify
 from .writer import (
     Staged,
@@ -90,6 +92,11 @@ class Report:
     delivery: Any = None
     dry_run: bool = False
     seconds: float = 0.0
+    # what changed, for `publish --dry-run` (and -v): (kind, section, title), kind new/updated/withdrawn/restored
+    changes: list[tuple[str, str, str]] = field(default_factory=list)
+    files_removed: list[str] = field(default_factory=list)
+    notices_by_endpoint: dict[str, int] = field(default_factory=dict)
+    feed_bytes: dict[str, bytes] = field(default_factory=dict)   # dry run: each changed feed's new bytes
 
     @property
     def errors(self) -> list[Problem]:
@@ -193,6 +200,12 @@ def _feed_jobs(store: StateStore, config: Config, sections: _Sections, touched: 
         files[OPML_PATH] = render_opml(config.site.title, [sections.site, *infos.values()], updated=newest)
 
 
+def _kept(pieces: Iterable[bytes], into: list[bytes]) -> Iterator[bytes]:
+    for piece in pieces:
+        into.append(piece)
+        yield piece
+
+
 class _DryRun(Exception):
     """Raised to roll back a dry run's transaction."""
 
@@ -219,10 +232,11 @@ def publish(config: Config, *, now: datetime | None = None, dry_run: bool = Fals
     started = time.monotonic()
     now = now or datetime.now(UTC)
     refuse_fresh_start(config)     # a lost state must not re-announce everything (issue 8)
-    with open_state(config.state_path, wait=wait) as store:
-        if dry_run:
-            # everything in one transaction, rolled back at the end; nothing written
-            report = Report(dry_run=True)
+    if dry_run:
+        # on a snapshot of the state, in one transaction rolled back at the end: nothing
+        # written, not even the open-time integrity check's timestamp or the lock
+        report = Report(dry_run=True)
+        with _scratch_state(config.state_path, wait=wait) as scratch, open_state(scratch) as store:
             try:
                 with store.transaction():
                     _Run(store, config, report, now=now, dry_run=True).run(
@@ -230,8 +244,9 @@ def publish(config: Config, *, now: datetime | None = None, dry_run: bool = Fals
                     raise _DryRun()
             except _DryRun:
                 pass
-            report.seconds = time.monotonic() - started
-            return report
+        report.seconds = time.monotonic() - started
+        return report
+    with open_state(config.state_path, wait=wait) as store:
         run_id = store.start_run("publish", now)
         report = Report()
         try:
@@ -252,6 +267,25 @@ def publish(config: Config, *, now: datetime | None = None, dry_run: bool = Fals
     return report
 
 
+@contextlib.contextmanager
+def _scratch_state(path: Path, *, wait: bool) -> Iterator[Path]:
+    """A copy of the state file (and its WAL) in a temp folder, taken under the state
+    lock so no writer is half-way; a path for a new one when there is no state yet."""
+    with tempfile.TemporaryDirectory(prefix="syndicate-dry-run-") as tmp:
+        scratch = Path(tmp) / path.name
+        if path.exists():
+            guard = StateLock(lock_path(path))
+            guard.acquire(wait=wait)
+            try:
+                shutil.copyfile(path, scratch)
+                wal = path.with_name(path.name + "-wal")
+                if wal.exists():
+                    shutil.copyfile(wal, scratch.with_name(scratch.name + "-wal"))
+            finally:
+                guard.release()
+        yield scratch
+
+
 class _Run:
     """One publish run as named steps (module docstring): read and commit the inputs
     batch by batch, withdraw, rebuild pages, write the feeds, record and enqueue."""
@@ -267,6 +301,7 @@ class _Run:
         self.in_run: set[str] = set()         # ledger keys written by this run (pages already rendered)
         self.pages_written = 0
         self.marked = False
+        self.dry_feeds: dict[str, list[bytes]] = {}   # dry run: each feed's pieces, for --diff
 
     def tx(self) -> contextlib.AbstractContextManager[Any]:
         return contextlib.nullcontext() if self.dry_run else self.store.transaction()
@@ -342,6 +377,8 @@ class _Run:
             report.updated += len(plan.updated)
             report.unchanged += plan.unchanged
             report.withdrawn += plan.withdrawn_seen
+            report.changes += [(kind, e.article.section, e.article.title)
+                               for kind, es in (("new", plan.new), ("updated", plan.updated)) for e in es]
             changed = (*plan.new, *plan.updated)
             with self.tx():
                 if changed:
@@ -377,6 +414,8 @@ class _Run:
                                      " `syndicate items` lists them)")
                 self.touched.add(rec.section_slug)
                 entries = [entry_from_row(config, r, d) for r, d in store.rows_by_keys([rec.key])]
+                self.report.changes += [("restored" if restore else "withdrawn", e.article.section,
+                                         e.article.title) for e in entries]
                 if self.announce:
                     store.record_announcements(_announcements("updated" if restore else "withdrawn", entries),
                                                self.now)
@@ -386,7 +425,10 @@ class _Run:
                 else:
                     removed.append(f"{rec.section_slug}/{rec.slug}.html")
         if removed and not self.dry_run:
-            self.report.files_written += remove_files(self.out_dir, removed)
+            self.report.files_removed = remove_files(self.out_dir, removed)
+            self.report.files_written += self.report.files_removed
+        elif removed:
+            self.report.files_removed = [rel for rel in removed if (self.out_dir / rel).exists()]
 
     def rebuild_pages(self) -> None:
         """A full rebuild (first run, config change, --rebuild): every other page too, in batches."""
@@ -411,6 +453,9 @@ class _Run:
                 copies = itertools.tee(entries, len(paths))
                 streams = {rel: render_chunks(fmt, info, it, updated=updated)
                            for (fmt, rel), it in zip(paths.items(), copies, strict=True)}
+                if self.dry_run:   # nothing is written: keep the pieces for --diff
+                    streams = {rel: _kept(stream, self.dry_feeds.setdefault(rel, []))
+                               for rel, stream in streams.items()}
                 self.mark_incomplete()
                 got, temps = stage_streams(self.out_dir, streams, dry_run=self.dry_run)
                 staged += temps
@@ -448,6 +493,13 @@ class _Run:
                                           url=info.self_urls[fmt], path=rel))
         report.feeds_changed = [c.path for c in changes]
         if self.dry_run:
+            # enqueue inside the dry run's transaction (rolled back) to count what would be queued
+            report.feed_bytes = {c.path: b"".join(self.dry_feeds.get(c.path, ())) for c in changes}
+            if _has_targets(config):
+                before = store.conn.execute("SELECT COALESCE(MAX(id), 0) FROM notices").fetchone()[0]
+                report.notices_queued = _enqueue(store, config, RunChanges(feeds=tuple(changes)), self.now)
+                report.notices_by_endpoint = dict(store.conn.execute(
+                    "SELECT endpoint, COUNT(*) FROM notices WHERE id > ? GROUP BY endpoint", (before,)))
             return
         in_place = _stat_files(self.out_dir, [*feeds, *site.files])
         with store.transaction():

@@ -251,9 +251,9 @@ HTML: list[Bad] = [
     Bad("html-jpeg-named-html", "html", {"h.html": JPEG}, (E(H, 0, "error", "a JPEG image"),)),
     Bad("html-gif-named-html", "html", {"h.html": GIF}, (E(H, 0, "error", "a GIF image"),)),
     Bad("html-no-title", "html", {"h.html": b"<html><head></head><body><div></div></body></html>"},
-        (E(H, 1, "error", "no title found"), E(H, 0, "error", "no article found"))),
+        (E(H, 1, "error", "no title found"),)),  # one error per empty page (issue 11, check)
     Bad("html-script-only", "html", {"h.html": b"<script>document.write('x')</script>\n"},
-        (E(H, 1, "error", "no title found"), E(H, 0, "error", "no article found"))),
+        (E(H, 1, "error", "no title found"),)),  # one error per empty page (issue 11, check)
     Bad("html-title-no-body", "html",
         {"h.html": b(html("Bridge tolls scrapped", body="").replace(
             '<meta property="article:published_time" content="2026-11-21T10:00:00Z">', ""))},

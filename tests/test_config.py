@@ -47,7 +47,7 @@ def test_minimal_config_gets_documented_defaults(tmp_path: Path) -> None:
 @pytest.mark.parametrize("extra, key, words", [
     ("[output]\nitem_limt = 5\n", "output.item_limt", "unknown key"),
     ("[output]\nitem_limit = 'many'\n", "output.item_limit", "must be int"),
-    ("[output]\nformats = ['rss', 'rdf']\n", "output.formats", "unknown format"),
+    ("[output]\nformats = ['rss', 'rdf']\n", "output.formats", "must be one of rss, atom, json"),
     ("[[hubs]]\nurl = 'ftp://hub'\n", "hubs[0].url", "absolute http(s) URL"),
     ("[[webhooks]]\nurl = 'https://h.example/x'\nsecret = 'abc'\n", "webhooks[0].secret", "environment variable"),
     ("[schedule]\ncron = '* * *'\n", "schedule.cron", "five fields"),

@@ -46,7 +46,7 @@ def read_page(page: Page) -> list[Article]:
         if teaser.url:
             seen.add(teaser.url)
         articles.append(teaser)
-    if not articles:
+    if not articles and not any(p.severity == "error" for p in page.problems):   # one error per empty page
         page.problems.append(Problem(path=page.ctx.path, line=0,
                                      message="no article found on the page (no title or heading)"))
     return articles
