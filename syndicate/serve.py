@@ -365,12 +365,50 @@ def build_app(config: Config) -> OutputApp:
     return OutputApp(config)
 
 
+def _keep_alive_channel() -> Any:
+    """waitress' channel with a task that keeps HTTP/1.1 connections open on bodiless answers.
+
+    waitress closes the connection after any HTTP/1.1 response without Content-Length,
+    and it never sends one on a 304 (RFC 9110 forbids a body there). A 304 needs no
+    delimiting, so closing it only makes every conditional poll open a new TCP
+    connection (issue 11, Serving). HEAD answers carry Content-Length and stay open.
+    """
+    from waitress.channel import HTTPChannel
+    from waitress.task import WSGITask
+
+    class KeepAliveTask(WSGITask):  # type: ignore[misc]
+        _bodiless = False
+
+        def build_response_header(self) -> Any:
+            conn = self.request.headers.get("CONNECTION", "").lower()
+            self._bodiless = not self.has_body and self.version == "1.1" and conn != "close"
+            try:
+                return super().build_response_header()
+            finally:
+                self._bodiless = False
+
+        def set_close_on_finish(self) -> None:
+            if not self._bodiless:
+                super().set_close_on_finish()
+
+    class KeepAliveChannel(HTTPChannel):  # type: ignore[misc]
+        task_class = KeepAliveTask
+
+    return KeepAliveChannel
+
+
 def make_server(app: OutputApp, host: str, port: int, *, threads: int = 8) -> Any:
     """A waitress server bound to host:port (port 0: any free port); call ``.run()``."""
     from waitress import create_server
     try:
-        return create_server(app, host=host, port=port, threads=threads, ident="syndicate",
-                             clear_untrusted_proxy_headers=True)
+        server = create_server(app, host=host, port=port, threads=threads, ident="syndicate",
+                               clear_untrusted_proxy_headers=True)
+        channel = _keep_alive_channel()
+        # one listener, or a MultiSocketServer whose map holds one per address
+        for listener in [server, *getattr(server, "map", {}).values()]:
+            if hasattr(listener, "channel_class"):
+                listener.channel_class = channel
+        return server
     except OSError as err:
         raise SyndicateError(f"cannot serve: {host}:{port}: {err.strerror or err}"
                              " (is another server on that port? pass --port)") from err
