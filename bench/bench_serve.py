@@ -22,6 +22,7 @@ import sys
 import tempfile
 import textwrap
 import time
+from collections.abc import Callable
 from email.utils import formatdate
 from pathlib import Path
 
@@ -68,7 +69,7 @@ def write_site(root: Path, feed_bytes: int) -> Path:
 def wait_up(url: str, proc: subprocess.Popen[bytes]) -> None:
     for _ in range(200):
         if proc.poll() is not None:
-            raise SystemExit(f"server exited early: {proc.args}")
+            raise SystemExit(f"server exited early: {proc.args!r}")
         try:
             requests.get(url, timeout=1)
             return
@@ -87,7 +88,8 @@ def wrk(url: str, header: str, connections: int, seconds: int) -> float:
     return float(match.group(1))
 
 
-def bench(name: str, cmd: list[str], port: int, header_of: callable, args: argparse.Namespace) -> float:  # type: ignore[valid-type]
+def bench(name: str, cmd: list[str], port: int, header_of: Callable[[requests.Response], tuple[str, str]],
+          args: argparse.Namespace) -> float:
     url = f"http://127.0.0.1:{port}/feed.xml"
     proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     try:
