@@ -41,9 +41,9 @@ def write_site(root: Path, feed_bytes: int) -> Path:
     """A config and an output folder with one feed of about ``feed_bytes`` bytes."""
     out = root / "output"
     out.mkdir()
-    items = []
+    items: list[str] = []
     n = 0
-    while sum(map(len, items)) < feed_bytes:
+    while sum(len(i) for i in items) < feed_bytes:
         n += 1
         items.append(f"<item><title>Bench item {n}</title><link>http://127.0.0.1/b/{n}.html</link>"
                      f"<guid>urn:bench:{n}</guid><description>{'Filler words for the benchmark. ' * 30}"
