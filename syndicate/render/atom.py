@@ -3,22 +3,45 @@
 feedgen sets feed and entry ``updated`` to now when unset and prepends entries: both are
 always set here (``Feed.updated`` is the newest entry's), entries appended in order.
 Atom allows any number of feed links, so rel=hub goes through feedgen unchanged.
+
+Timestamps are whole seconds, like RSS and JSON Feed, and entry ``updated`` values are
+distinct within a feed (issue 11): an edit and a new article in one run share a second,
+which the W3C validator flags (DuplicateUpdated), so :func:`distinct_updated` moves the
+later of two equal values on by a second. The feed's ``updated`` is the newest of them.
 """
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+from datetime import datetime, timedelta
 from html import escape
 
 from feedgen.feed import FeedGenerator
 from lxml import etree
 
-from ..model import Feed, FeedFormat
+from ..model import Entry, Feed, FeedFormat
 from .body import EPOCH, body_html, clean, summary_html
 from .rss import ATOM_NS, TAG_LIKE
 
 
+def distinct_updated(entries: Sequence[Entry]) -> list[datetime]:
+    """Each entry's ``updated`` in whole seconds, made distinct: walking from the oldest
+    entry in feed order, a value already taken moves on a second until it is free (never
+    back, so it stays at or after ``published``). Pure: same entries, same values."""
+    taken: set[datetime] = set()
+    out: list[datetime] = []
+    for entry in reversed(entries):
+        when = entry.updated.replace(microsecond=0)
+        while when in taken:
+            when += timedelta(seconds=1)
+        taken.add(when)
+        out.append(when)
+    return out[::-1]
+
+
 def render_atom(feed: Feed) -> bytes:
     info = feed.info
+    updated = distinct_updated(feed.entries)
     fg = FeedGenerator()
     fg.id(info.self_urls[FeedFormat.ATOM])
     fg.title(clean(info.title))
@@ -34,15 +57,15 @@ def render_atom(feed: Feed) -> bytes:
         fg.author({k: v for k, v in (("name", info.author.name), ("email", info.author.email),
                                      ("uri", info.author.uri)) if v})
     fg.generator(info.generator)
-    fg.updated(feed.updated or EPOCH)
-    for entry in feed.entries:
+    fg.updated(max(updated, default=EPOCH))
+    for entry, entry_updated in zip(feed.entries, updated, strict=True):
         a = entry.article
         fe = fg.add_entry(order="append")
         fe.id(entry.guid)
         fe.title(clean(a.title))
         fe.link(href=entry.link, rel="alternate", type="text/html")
-        fe.published(entry.published)
-        fe.updated(entry.updated)
+        fe.published(entry.published.replace(microsecond=0))
+        fe.updated(entry_updated)
         fe.summary(summary_html(a), type="html")   # HTML like the RSS description; text stays text
         fe.content(body_html(a), type="html")
         fe.category([{"term": clean(a.section)}] + [{"term": clean(t)} for t in a.tags])
