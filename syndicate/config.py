@@ -30,6 +30,7 @@ class SiteConfig:
     language: str = "en"
     description: str = ""
     author: Author | None = None
+    timezone: str = "UTC"    # for dates shown on HTML pages; feeds stay UTC
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -269,6 +270,15 @@ def load_config(path: str | Path) -> Config:
     return parse_config(raw, path=path.resolve())
 
 
+def _zone(t: _Table, key: str) -> str:
+    name = str(t.get(key, str, "UTC"))
+    try:
+        ZoneInfo(name)
+    except (ZoneInfoNotFoundError, ValueError) as err:
+        raise t.error(key, f"unknown time zone {name!r} (use an IANA name like 'Europe/Berlin')") from err
+    return name
+
+
 def parse_config(raw: dict[str, Any], *, path: Path) -> Config:
     file = str(path)
     top = _Table(raw, "", file)
@@ -282,6 +292,7 @@ def parse_config(raw: dict[str, Any], *, path: Path) -> Config:
         language=s.get("language", str, "en"),
         description=s.get("description", str, ""),
         author=_author(s, "author"),
+        timezone=_zone(s, "timezone"),
     )
     s.finish()
 

@@ -43,7 +43,13 @@ from .recover import refuse_fresh_start
 from .render import RENDER_VERSION, RENDERERS
 from .render.body import summary_text
 from .render.opml import render_opml
-from .render.pages import render_article, render_index, render_section
+from .render.pages import (
+    article_path,
+    render_article,
+    render_index,
+    render_section,
+    render_withdrawn,
+)
 from .sections import SectionMap, combined_feed_info, feed_paths, section_feed_info
 from .state import LedgerRecord, StateStore, open_state
 from .text import slugify
@@ -148,12 +154,16 @@ class _Sections:
         self.infos = {s.slug: section_feed_info(self.config, s) for s in smap.ordered(self.store.sections())}
 
 
-def render_pages(sections: _Sections, entries: Iterable[Entry]) -> dict[str, bytes]:
-    """One plain HTML page per article without a URL of its own."""
+def render_pages(sections: _Sections, entries: Iterable[Entry], *, withdrawn: bool = False) -> dict[str, bytes]:
+    """One plain HTML page per article without a URL of its own (a withdrawn notice for
+    withdrawn ones)."""
     pages = {}
+    tz = sections.config.site.timezone
     for e in entries:
         if not e.article.url and e.section_slug in sections.infos:
-            pages[f"{e.section_slug}/{e.slug}.html"] = render_article(sections.site, sections.infos[e.section_slug], e)
+            info = sections.infos[e.section_slug]
+            pages[article_path(e)] = (render_withdrawn(sections.site, info, e) if withdrawn
+                                      else render_article(sections.site, info, e, timezone=tz))
     return pages
 
 
@@ -167,14 +177,15 @@ def render_feeds(store: StateStore, config: Config, sections: _Sections, touched
         entries = [entry_from_row(config, r, d) for r, d in store.top_entries(slug, limit)]
         out.add_feed(infos[slug], entries, formats)
         if config.output.article_pages:
-            out.files[f"{slug}/{INDEX_PATH}"] = render_section(sections.site, infos[slug], entries)
+            out.files[f"{slug}/{INDEX_PATH}"] = render_section(sections.site, infos[slug], entries,
+                                                               timezone=config.site.timezone)
     if touched:
         latest = [entry_from_row(config, r, d) for r, d in store.top_entries(None, limit)]
         out.add_feed(sections.site, latest, formats)
         out.files[INDEX_PATH] = render_index(sections.site, list(infos.values()), latest[:INDEX_LATEST],
-                                             config.site.base_url + OPML_PATH)
+                                             config.site.base_url + OPML_PATH, timezone=config.site.timezone)
         newest = max((e.updated for e in latest), default=None)
-        out.files[OPML_PATH] = render_opml(config.site.title, [sections.site, *infos.values()], updated=newest)
+        out.files[OPML_PATH] = render_opml(config.site.title, sections.site, list(infos.values()), updated=newest)
     return out
 
 
@@ -202,7 +213,8 @@ def publish(config: Config, *, now: datetime | None = None, dry_run: bool = Fals
             on_file: Callable[[InputFile], None] | None = None) -> Report:
     """Run one publish. Raises SyndicateError subclasses (BusyError when locked)."""
     started = time.monotonic()
-    now = now or datetime.now(UTC)
+    # whole seconds: what every feed format can carry, so the ledger and the feeds agree (issue 11)
+    now = (now or datetime.now(UTC)).replace(microsecond=0)
     refuse_fresh_start(config)     # a lost state must not re-announce everything (issue 8)
     with open_state(config.state_path, wait=wait) as store:
         if dry_run:
@@ -368,6 +380,8 @@ class _Run:
                 if restore:
                     if config.output.article_pages:
                         self.write(render_pages(self.sections, entries), pages=True)
+                elif config.output.article_pages:   # the page becomes a "withdrawn" notice (410 in serve)
+                    self.write(render_pages(self.sections, entries, withdrawn=True), pages=True)
                 else:
                     removed.append(f"{rec.section_slug}/{rec.slug}.html")
         if removed and not self.dry_run:

@@ -24,6 +24,10 @@ segments, encoded slashes and backslashes (``%2f``, ``%5c``), NUL, dotfiles (the
 writer's ``.syndicate-tmp-*`` temps) and symlinks resolving outside output/ are
 refused. ``/healthz`` is the only dynamic path.
 
+A withdrawn article's page (``syndicate withdraw``) is a short notice carrying
+:data:`~syndicate.render.pages.WITHDRAWN_MARK`; it is answered ``410 Gone`` with that
+notice as the body, so crawlers and readers drop the URL (issue 11).
+
 Whatever the config, the state never leaves this server (issue 8, section 4): SQLite
 files and their companions (``.db``, ``.sqlite*``, ``-wal``, ``-shm``, ``-journal``),
 lock files, and anything in the state folder answer 404 (:func:`is_private`). With
@@ -53,6 +57,7 @@ from werkzeug.http import http_date, parse_accept_header, parse_date, parse_etag
 from .config import Config
 from .errors import SyndicateError
 from .model import FeedFormat
+from .render.pages import WITHDRAWN_MARK
 from .state import read_only_state
 
 log = logging.getLogger(__name__)
@@ -120,6 +125,7 @@ class _Version:
     gz: bytes | None
     gz_etag: str | None
     mtime: float
+    gone: bool = False      # a withdrawn article's page: answered 410 Gone
 
 
 class Refused(Exception):
@@ -220,7 +226,7 @@ class OutputApp:
             headers.append(("Vary", "Accept-Encoding"))
         headers.extend(self._links(rel))
 
-        if _not_modified(environ, etag, version.mtime):
+        if not version.gone and _not_modified(environ, etag, version.mtime):
             start_response("304 Not Modified", headers)
             return []
         body = version.gz if gzip_ok and version.gz is not None else version.data
@@ -228,7 +234,7 @@ class OutputApp:
         headers.append(("Content-Length", str(len(body))))
         if gzip_ok:
             headers.append(("Content-Encoding", "gzip"))
-        start_response("200 OK", headers)
+        start_response("410 Gone" if version.gone else "200 OK", headers)
         return [] if method == "HEAD" else [body]
 
     def _links(self, rel: str) -> list[tuple[str, str]]:
@@ -269,7 +275,8 @@ class OutputApp:
         if len(data) >= GZIP_MIN_BYTES and _compressible(content_type(real)):
             gz = gzip.compress(data, compresslevel=6, mtime=0)   # mtime=0: same bytes every time
             gz_etag = f'"{digest}-gz"'
-        version = _Version(data=data, etag=f'"{digest}"', gz=gz, gz_etag=gz_etag, mtime=st.st_mtime)
+        gone = real.endswith(".html") and WITHDRAWN_MARK in data[:4096]
+        version = _Version(data=data, etag=f'"{digest}"', gz=gz, gz_etag=gz_etag, mtime=st.st_mtime, gone=gone)
         with self._lock:
             if len(self._cache) >= CACHE_ENTRIES:
                 self._cache.clear()

@@ -19,6 +19,6 @@ RENDERERS: dict[FeedFormat, Renderer] = {
 }
 
 # Bump when a renderer's output changes, so that the next publish re-renders everything.
-RENDER_VERSION = "2"     # 2: summaries escaped as HTML, RSS hex references (issue 8)
+RENDER_VERSION = "3"     # 3: relative page links, OPML groups, whole-second Atom dates (issue 11)
 
 __all__ = ["RENDERERS", "RENDER_VERSION", "Renderer"]
