@@ -324,7 +324,8 @@ class _Run:
     def read_and_commit(self, on_file: Callable[[InputFile], None] | None) -> None:
         """Inputs batch by batch: plan, commit to the ledger with what must be announced,
         then write the batch's article pages."""
-        store, report, smap = self.store, self.report, SectionMap(self.config)
+        store, report = self.store, self.report
+        smap = SectionMap(self.config, known=store.sections())   # known names keep their slugs
         problems: list[Problem] = []
         for batch in iter_batches(self.config, known=store.input_fingerprints(), on_file=on_file,
                                   chunk=BATCH_ARTICLES):
