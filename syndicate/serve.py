@@ -1,7 +1,9 @@
 """Serves output/ over HTTP: static files with validators, and one health endpoint.
 
 The WSGI app (:func:`build_app`) is small on purpose and testable without a server;
-:func:`serve` runs it under waitress, a production WSGI server from PyPI.
+:func:`serve` runs it under :mod:`syndicate.httpd`, one asyncio loop with keep-alive
+(waitress was the server until issue 11: its per-request thread hand-off cost more than
+the app, and it closed the connection after every 304).
 
 What a response carries (issue 4):
 
@@ -36,6 +38,7 @@ lock files, and anything in the state folder answer 404 (:func:`is_private`). Wi
 
 from __future__ import annotations
 
+import functools
 import gzip
 import hashlib
 import json
@@ -104,11 +107,23 @@ def content_type(rel: str) -> str:
 PRIVATE_SUFFIXES = (".db", ".sqlite", ".sqlite3", ".db3", "-wal", "-shm", "-journal", ".lock")
 
 
+@functools.lru_cache(maxsize=16)
+def _state_dir(state_path: str) -> str:
+    """The state's folder, resolved once per path (a config reload brings a new path)."""
+    return os.path.dirname(os.path.realpath(state_path))
+
+
+@functools.lru_cache(maxsize=16)
+def _root(output_dir: str) -> str:
+    """output/, resolved once per path: a poll should not lstat every parent folder."""
+    return os.path.realpath(output_dir)
+
+
 def is_private(real: str, state_path: Path) -> bool:
     """True for a resolved path that belongs to the state and must not be served."""
     if os.path.basename(real).lower().endswith(PRIVATE_SUFFIXES):
         return True
-    state_dir = os.path.dirname(os.path.realpath(state_path))
+    state_dir = _state_dir(str(state_path))
     return real == state_dir or real.startswith(state_dir + os.sep)
 
 
@@ -192,7 +207,7 @@ class OutputApp:
 
     # --- files ------------------------------------------------------------------
     def _file(self, environ: Environ, start_response: StartResponse, rel: str, method: str) -> Iterable[bytes]:
-        root = os.path.realpath(self.config.output.dir)
+        root = _root(str(self.config.output.dir))
         target = os.path.join(root, rel) if rel else root
         real = os.path.realpath(target)
         if real != root and not real.startswith(root + os.sep):
@@ -362,7 +377,7 @@ def _quote(rel: str) -> str:
 
 def _quote_path(environ: Environ) -> str:
     # Servers without REQUEST_URI/RAW_URI: rebuild from PATH_INFO (already decoded, so
-    # encoded slashes cannot be told apart; waitress and gunicorn give the raw form)
+    # encoded slashes cannot be told apart; syndicate.httpd, waitress and gunicorn give the raw form)
     path = environ.get("SCRIPT_NAME", "") + environ.get("PATH_INFO", "")
     return _quote(path.encode("latin-1").decode("utf-8", "replace")) or "/"
 
@@ -372,50 +387,13 @@ def build_app(config: Config) -> OutputApp:
     return OutputApp(config)
 
 
-def _keep_alive_channel() -> Any:
-    """waitress' channel with a task that keeps HTTP/1.1 connections open on bodiless answers.
-
-    waitress closes the connection after any HTTP/1.1 response without Content-Length,
-    and it never sends one on a 304 (RFC 9110 forbids a body there). A 304 needs no
-    delimiting, so closing it only makes every conditional poll open a new TCP
-    connection (issue 11, Serving). HEAD answers carry Content-Length and stay open.
-    """
-    from waitress.channel import HTTPChannel
-    from waitress.task import WSGITask
-
-    class KeepAliveTask(WSGITask):  # type: ignore[misc]
-        _bodiless = False
-
-        def build_response_header(self) -> Any:
-            conn = self.request.headers.get("CONNECTION", "").lower()
-            self._bodiless = not self.has_body and self.version == "1.1" and conn != "close"
-            try:
-                return super().build_response_header()
-            finally:
-                self._bodiless = False
-
-        def set_close_on_finish(self) -> None:
-            if not self._bodiless:
-                super().set_close_on_finish()
-
-    class KeepAliveChannel(HTTPChannel):  # type: ignore[misc]
-        task_class = KeepAliveTask
-
-    return KeepAliveChannel
-
-
 def make_server(app: OutputApp, host: str, port: int, *, threads: int = 8) -> Any:
-    """A waitress server bound to host:port (port 0: any free port); call ``.run()``."""
-    from waitress import create_server
+    """A server bound to host:port (port 0: any free port); call ``.run()``, stop with
+    ``.close()``. :mod:`syndicate.httpd`, one asyncio loop with keep-alive: the app is
+    fast enough that threads only add hand-off cost (``threads`` is kept for callers)."""
+    from .httpd import AsyncServer
     try:
-        server = create_server(app, host=host, port=port, threads=threads, ident="syndicate",
-                               clear_untrusted_proxy_headers=True)
-        channel = _keep_alive_channel()
-        # one listener, or a MultiSocketServer whose map holds one per address
-        for listener in [server, *getattr(server, "map", {}).values()]:
-            if hasattr(listener, "channel_class"):
-                listener.channel_class = channel
-        return server
+        return AsyncServer(app, host, port)
     except OSError as err:
         raise SyndicateError(f"cannot serve: {host}:{port}: {err.strerror or err}"
                              " (is another server on that port? pass --port)") from err
@@ -428,11 +406,11 @@ def server_url(server: Any) -> str:
 
 
 def serve(config: Config, host: str | None = None, port: int | None = None) -> None:
-    """Serve output/ until interrupted (SIGINT/SIGTERM end waitress' loop)."""
+    """Serve output/ until interrupted (SIGINT/SIGTERM end the server's loop)."""
     app = build_app(config)
     server = make_server(app, host or config.serve.host, config.serve.port if port is None else port)
     log.info("serving dir=%s url=%s", Path(config.output.dir), server_url(server))
-    # SIGTERM (systemd's stop) ends waitress' loop like Ctrl-C does: exit 0, not -15
+    # SIGTERM (systemd's stop) ends the loop like Ctrl-C does: exit 0, not -15
     previous = signal.signal(signal.SIGTERM, _exit_on_signal)
     try:
         server.run()
