@@ -36,6 +36,7 @@ class SiteConfig:
     language: str = "en"
     description: str = ""
     author: Author | None = None
+    timezone: str = "UTC"    # for dates shown on HTML pages; feeds stay UTC
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -271,8 +272,15 @@ def parse_config(raw: dict[str, Any], *, path: Path, environ: Mapping[str, str] 
 
 def _site(s: Table) -> SiteConfig:
     base_url = _url(s, "base_url")
+    zone = s.get("timezone")
+    try:
+        ZoneInfo(zone)
+    except (ZoneInfoNotFoundError, ValueError):
+        s.fail("timezone", f"unknown time zone {zone!r} (use an IANA name like 'Europe/Berlin')")
+        zone = "UTC"
     site = SiteConfig(title=s.get("title") or "", base_url=base_url if base_url.endswith("/") else base_url + "/",
-                      language=s.get("language"), description=s.get("description"), author=_author(s))
+                      language=s.get("language"), description=s.get("description"), author=_author(s),
+                      timezone=zone)
     s.finish()
     return site
 

@@ -60,6 +60,7 @@ KEYS: dict[str, dict[str, Key]] = {
         "language": Key(kind=str, default="en"),
         "description": Key(kind=str, default=""),
         "author": Key(kind=(str, dict), doc="a name, or a table with name, email, uri"),
+        "timezone": Key(kind=str, default="UTC", doc="IANA zone for dates shown on HTML pages (feeds stay UTC)"),
     },
     "site.author": {
         "name": Key(kind=str, required=True),

@@ -46,7 +46,13 @@ from .recover import refuse_fresh_start
 from .render import RENDER_VERSION, render_chunks
 from .render.body import summary_text
 from .render.opml import render_opml
-from .render.pages import render_article, render_index, render_section
+from .render.pages import (
+    article_path,
+    render_article,
+    render_index,
+    render_section,
+    render_withdrawn,
+)
 from .sections import SectionMap, combined_feed_info, feed_paths, section_feed_info
 from .state import LedgerRecord, StateLock, StateStore, lock_path, open_state
 from .text import slugify
@@ -164,12 +170,16 @@ class _Sections:
         self.infos = {s.slug: section_feed_info(self.config, s) for s in smap.ordered(self.store.sections())}
 
 
-def render_pages(sections: _Sections, entries: Iterable[Entry]) -> dict[str, bytes]:
-    """One plain HTML page per article without a URL of its own."""
+def render_pages(sections: _Sections, entries: Iterable[Entry], *, withdrawn: bool = False) -> dict[str, bytes]:
+    """One plain HTML page per article without a URL of its own (a withdrawn notice for
+    withdrawn ones)."""
     pages = {}
+    tz = sections.config.site.timezone
     for e in entries:
         if not e.article.url and e.section_slug in sections.infos:
-            pages[f"{e.section_slug}/{e.slug}.html"] = render_article(sections.site, sections.infos[e.section_slug], e)
+            info = sections.infos[e.section_slug]
+            pages[article_path(e)] = (render_withdrawn(sections.site, info, e) if withdrawn
+                                      else render_article(sections.site, info, e, timezone=tz))
     return pages
 
 
@@ -190,14 +200,16 @@ def _feed_jobs(store: StateStore, config: Config, sections: _Sections, touched: 
         entries = [entry_from_row(config, r, d) for r, d in store.top_entries(slug, limit)]
         yield infos[slug], entries, Feed(info=infos[slug], entries=tuple(entries)).updated
         if config.output.article_pages:
-            files[f"{slug}/{INDEX_PATH}"] = render_section(sections.site, infos[slug], entries)
+            files[f"{slug}/{INDEX_PATH}"] = render_section(sections.site, infos[slug], entries,
+                                                           timezone=config.site.timezone)
     if touched:
         yield (sections.site, (entry_from_row(config, r, d) for r, d in store.iter_top_entries(None, limit)),
                store.top_updated(None, limit))
         latest = [entry_from_row(config, r, d) for r, d in store.top_entries(None, min(limit, INDEX_LATEST))]
-        files[INDEX_PATH] = render_index(sections.site, list(infos.values()), latest, config.site.base_url + OPML_PATH)
+        files[INDEX_PATH] = render_index(sections.site, list(infos.values()), latest, config.site.base_url + OPML_PATH,
+                                         timezone=config.site.timezone)
         newest = store.top_updated(None, limit)
-        files[OPML_PATH] = render_opml(config.site.title, [sections.site, *infos.values()], updated=newest)
+        files[OPML_PATH] = render_opml(config.site.title, sections.site, list(infos.values()), updated=newest)
 
 
 def _kept(pieces: Iterable[bytes], into: list[bytes]) -> Iterator[bytes]:
@@ -230,7 +242,8 @@ def publish(config: Config, *, now: datetime | None = None, dry_run: bool = Fals
             on_file: Callable[[InputFile], None] | None = None) -> Report:
     """Run one publish. Raises SyndicateError subclasses (BusyError when locked)."""
     started = time.monotonic()
-    now = now or datetime.now(UTC)
+    # whole seconds: what every feed format can carry, so the ledger and the feeds agree (issue 11)
+    now = (now or datetime.now(UTC)).replace(microsecond=0)
     refuse_fresh_start(config)     # a lost state must not re-announce everything (issue 8)
     if dry_run:
         # on a snapshot of the state, in one transaction rolled back at the end: nothing
@@ -362,7 +375,8 @@ class _Run:
     def read_and_commit(self, on_file: Callable[[InputFile], None] | None) -> None:
         """Inputs batch by batch: plan, commit to the ledger with what must be announced,
         then write the batch's article pages."""
-        store, report, smap = self.store, self.report, SectionMap(self.config)
+        store, report = self.store, self.report
+        smap = SectionMap(self.config, known=store.sections())   # known names keep their slugs
         problems: list[Problem] = []
         for batch in iter_batches(self.config, known=store.input_fingerprints(), on_file=on_file,
                                   chunk=BATCH_ARTICLES, now=self.now):
@@ -422,6 +436,8 @@ class _Run:
                 if restore:
                     if config.output.article_pages:
                         self.write(render_pages(self.sections, entries), pages=True)
+                elif config.output.article_pages:   # the page becomes a "withdrawn" notice (410 in serve)
+                    self.write(render_pages(self.sections, entries, withdrawn=True), pages=True)
                 else:
                     removed.append(f"{rec.section_slug}/{rec.slug}.html")
         if removed and not self.dry_run:

@@ -258,7 +258,7 @@ def _confirm_from_inputs(store: StateStore, config: Config, by_key: dict[str, Pu
     from .inputs import iter_batches
     from .plan import lookup_bases, make_plan
 
-    smap = SectionMap(config)
+    smap = SectionMap(config, known=store.sections())
     for batch in iter_batches(config):
         report.problems += [str(p) for p in batch.problems]
         known = store.records_with_base(lookup_bases(batch.articles, smap))

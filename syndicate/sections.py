@@ -21,17 +21,35 @@ class SectionInfo:
 class SectionMap:
     """Resolves the section label a page printed to the configured (or derived) slug."""
 
-    def __init__(self, config: Config):
+    def __init__(self, config: Config, known: dict[str, str] | None = None):
+        """``known``: the ledger's sections (slug -> name); a name seen before keeps the
+        slug it was given, whatever slugify says today (issue 11: stored slugs never change)."""
         self.config = config
         self._by_name = {title_key(s.name): s for s in config.sections}
+        self._known = {title_key(n): slug for slug, n in (known or {}).items()}
+        # slugs in use, by the title key of the name that has them: a new name never takes one
+        self._owner = {slug: title_key(n) for slug, n in (known or {}).items()}
+        self._owner.update({s.slug: key for key, s in self._by_name.items() if s.slug})
         self._slugs: dict[str, str] = {}
 
     def slug_for(self, name: str) -> str:
         slug = self._slugs.get(name)
         if slug is None:
-            s = self._by_name.get(title_key(name))
-            slug = s.slug if s is not None and s.slug else slugify(s.name if s is not None else name, max_length=60)
+            slug = self._derive(name)
             self._slugs[name] = slug
+        return slug
+
+    def _derive(self, name: str) -> str:
+        key = title_key(name)
+        s = self._by_name.get(key)
+        if s is not None and s.slug:
+            return s.slug
+        if key in self._known:
+            return self._known[key]
+        base = slugify(s.name if s is not None else name, max_length=60)
+        slug, n = base, 2
+        while self._owner.setdefault(slug, key) != key:   # another name has it: -2, -3...
+            slug, n = f"{base}-{n}", n + 1
         return slug
 
     def info(self, slug: str, name: str) -> SectionInfo:

@@ -1,7 +1,9 @@
 """Serves output/ over HTTP: static files with validators, and one health endpoint.
 
 The WSGI app (:func:`build_app`) is small on purpose and testable without a server;
-:func:`serve` runs it under waitress, a production WSGI server from PyPI.
+:func:`serve` runs it under :mod:`syndicate.httpd`, one asyncio loop with keep-alive
+(waitress was the server until issue 11: its per-request thread hand-off cost more than
+the app, and it closed the connection after every 304).
 
 What a response carries (issue 4):
 
@@ -25,6 +27,10 @@ writer's ``.syndicate-tmp-*`` temps) and symlinks resolving outside output/ are
 refused. The dynamic paths are ``/healthz`` and those of :mod:`syndicate.serve_health`
 (``/livez``, ``/readyz``, ``/metrics``, ``/health``).
 
+A withdrawn article's page (``syndicate withdraw``) is a short notice carrying
+:data:`~syndicate.render.pages.WITHDRAWN_MARK`; it is answered ``410 Gone`` with that
+notice as the body, so crawlers and readers drop the URL (issue 11).
+
 Whatever the config, the state never leaves this server (issue 8, section 4): SQLite
 files and their companions (``.db``, ``.sqlite*``, ``-wal``, ``-shm``, ``-journal``),
 lock files, and anything in the state folder answer 404 (:func:`is_private`). With
@@ -33,6 +39,7 @@ lock files, and anything in the state folder answer 404 (:func:`is_private`). Wi
 
 from __future__ import annotations
 
+import functools
 import gzip
 import hashlib
 import json
@@ -55,6 +62,7 @@ from . import serve_health
 from .config import Config
 from .errors import SyndicateError
 from .model import FeedFormat
+from .render.pages import WITHDRAWN_MARK
 from .state import read_only_state
 
 log = logging.getLogger(__name__)
@@ -101,11 +109,23 @@ def content_type(rel: str) -> str:
 PRIVATE_SUFFIXES = (".db", ".sqlite", ".sqlite3", ".db3", "-wal", "-shm", "-journal", ".lock")
 
 
+@functools.lru_cache(maxsize=16)
+def _state_dir(state_path: str) -> str:
+    """The state's folder, resolved once per path (a config reload brings a new path)."""
+    return os.path.dirname(os.path.realpath(state_path))
+
+
+@functools.lru_cache(maxsize=16)
+def _root(output_dir: str) -> str:
+    """output/, resolved once per path: a poll should not lstat every parent folder."""
+    return os.path.realpath(output_dir)
+
+
 def is_private(real: str, state_path: Path) -> bool:
     """True for a resolved path that belongs to the state and must not be served."""
     if os.path.basename(real).lower().endswith(PRIVATE_SUFFIXES):
         return True
-    state_dir = os.path.dirname(os.path.realpath(state_path))
+    state_dir = _state_dir(str(state_path))
     return real == state_dir or real.startswith(state_dir + os.sep)
 
 
@@ -122,6 +142,7 @@ class _Version:
     gz: bytes | None
     gz_etag: str | None
     mtime: float
+    gone: bool = False      # a withdrawn article's page: answered 410 Gone
 
 
 class Refused(Exception):
@@ -194,7 +215,7 @@ class OutputApp:
 
     # --- files ------------------------------------------------------------------
     def _file(self, environ: Environ, start_response: StartResponse, rel: str, method: str) -> Iterable[bytes]:
-        root = os.path.realpath(self.config.output.dir)
+        root = _root(str(self.config.output.dir))
         target = os.path.join(root, rel) if rel else root
         real = os.path.realpath(target)
         if real != root and not real.startswith(root + os.sep):
@@ -228,7 +249,7 @@ class OutputApp:
             headers.append(("Vary", "Accept-Encoding"))
         headers.extend(self._links(rel))
 
-        if _not_modified(environ, etag, version.mtime):
+        if not version.gone and _not_modified(environ, etag, version.mtime):
             start_response("304 Not Modified", headers)
             return []
         body = version.gz if gzip_ok and version.gz is not None else version.data
@@ -236,7 +257,7 @@ class OutputApp:
         headers.append(("Content-Length", str(len(body))))
         if gzip_ok:
             headers.append(("Content-Encoding", "gzip"))
-        start_response("200 OK", headers)
+        start_response("410 Gone" if version.gone else "200 OK", headers)
         return [] if method == "HEAD" else [body]
 
     def _links(self, rel: str) -> list[tuple[str, str]]:
@@ -277,7 +298,8 @@ class OutputApp:
         if len(data) >= GZIP_MIN_BYTES and _compressible(content_type(real)):
             gz = gzip.compress(data, compresslevel=6, mtime=0)   # mtime=0: same bytes every time
             gz_etag = f'"{digest}-gz"'
-        version = _Version(data=data, etag=f'"{digest}"', gz=gz, gz_etag=gz_etag, mtime=st.st_mtime)
+        gone = real.endswith(".html") and WITHDRAWN_MARK in data[:4096]
+        version = _Version(data=data, etag=f'"{digest}"', gz=gz, gz_etag=gz_etag, mtime=st.st_mtime, gone=gone)
         with self._lock:
             if len(self._cache) >= CACHE_ENTRIES:
                 self._cache.clear()
@@ -363,7 +385,7 @@ def _quote(rel: str) -> str:
 
 def _quote_path(environ: Environ) -> str:
     # Servers without REQUEST_URI/RAW_URI: rebuild from PATH_INFO (already decoded, so
-    # encoded slashes cannot be told apart; waitress and gunicorn give the raw form)
+    # encoded slashes cannot be told apart; syndicate.httpd, waitress and gunicorn give the raw form)
     path = environ.get("SCRIPT_NAME", "") + environ.get("PATH_INFO", "")
     return _quote(path.encode("latin-1").decode("utf-8", "replace")) or "/"
 
@@ -374,11 +396,12 @@ def build_app(config: Config) -> OutputApp:
 
 
 def make_server(app: OutputApp, host: str, port: int, *, threads: int = 8) -> Any:
-    """A waitress server bound to host:port (port 0: any free port); call ``.run()``."""
-    from waitress import create_server
+    """A server bound to host:port (port 0: any free port); call ``.run()``, stop with
+    ``.close()``. :mod:`syndicate.httpd`, one asyncio loop with keep-alive: the app is
+    fast enough that threads only add hand-off cost (``threads`` is kept for callers)."""
+    from .httpd import AsyncServer
     try:
-        return create_server(app, host=host, port=port, threads=threads, ident="syndicate",
-                             clear_untrusted_proxy_headers=True)
+        return AsyncServer(app, host, port)
     except OSError as err:
         raise SyndicateError(f"cannot serve: {host}:{port}: {err.strerror or err}"
                              " (is another server on that port? pass --port)") from err
@@ -391,11 +414,11 @@ def server_url(server: Any) -> str:
 
 
 def serve(config: Config, host: str | None = None, port: int | None = None) -> None:
-    """Serve output/ until interrupted (SIGINT/SIGTERM end waitress' loop)."""
+    """Serve output/ until interrupted (SIGINT/SIGTERM end the server's loop)."""
     app = build_app(config)
     server = make_server(app, host or config.serve.host, config.serve.port if port is None else port)
     log.info("serving dir=%s url=%s", Path(config.output.dir), server_url(server))
-    # SIGTERM (systemd's stop) ends waitress' loop like Ctrl-C does: exit 0, not -15
+    # SIGTERM (systemd's stop) ends the loop like Ctrl-C does: exit 0, not -15
     previous = signal.signal(signal.SIGTERM, _exit_on_signal)
     try:
         server.run()

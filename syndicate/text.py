@@ -7,6 +7,8 @@ import re
 import unicodedata
 from typing import Any
 
+from anyascii import anyascii
+
 # XML 1.0 section 2.2: Char ::= #x9 | #xA | #xD | [#x20-#xD7FF] | [#xE000-#xFFFD] | [#x10000-#x10FFFF]
 # C1 controls (0x80-0x9F) are allowed by XML but are never text in a news page (they are
 # what cp1252 bytes look like when read as latin-1): drop them too.
@@ -31,11 +33,26 @@ def title_key(title: str) -> str:
     return " ".join(text.split())
 
 
+def _ascii(char: str) -> str:
+    """One character in ASCII; a wide (CJK, kana, hangul) one as its own word, since
+    those scripts write words without spaces and their syllables would run together."""
+    if char.isascii():
+        return char
+    text = anyascii(char)
+    return f" {text} " if unicodedata.east_asian_width(char) in ("W", "F") else text
+
+
 @functools.lru_cache(maxsize=8192)
 def slugify(text: str, *, max_length: int = 80) -> str:
-    """ASCII slug: 'Ferry Fares “Frozen” Again' -> 'ferry-fares-frozen-again'."""
-    text = unicodedata.normalize("NFKD", text.translate(_QUOTES))
-    text = text.encode("ascii", "ignore").decode("ascii").lower()
+    """ASCII slug: 'Ferry Fares “Frozen” Again' -> 'ferry-fares-frozen-again'.
+
+    Letters of other scripts are transliterated with anyascii (issue 11), so that
+    '東京の天気' -> 'dong-jing-no-tian-qi', 'Москва' -> 'moskva', 'Αθήνα' -> 'athina'
+    instead of the empty slug (which became 'item'). Latin letters with accents
+    lose them, as before. Slugs already in the ledger are stored, never recomputed.
+    """
+    text = unicodedata.normalize("NFKC", text.translate(_QUOTES))
+    text = "".join(map(_ascii, text)).lower()
     text = re.sub(r"['\"]", "", text)
     slug = re.sub(r"[^a-z0-9]+", "-", text).strip("-")
     if len(slug) > max_length:

@@ -65,14 +65,15 @@ def test_dry_run_lists_items_files_feeds_and_notifications_per_endpoint(tmp_path
     assert "  write   sport/cup-final-tonight.html" in verbose
 
 
-def test_withdraw_shows_the_item_and_the_page_it_removes(tmp_path: Path) -> None:
+def test_withdraw_shows_the_item_and_replaces_its_page_with_a_notice(tmp_path: Path) -> None:
     site = published_site(tmp_path)
     (site.pages / "b.txt").unlink()
     result = run("withdraw", "--config", str(site.config_path), "port/pier-shut", cwd=tmp_path)
     assert result.returncode == 0, result.stderr
     assert "  withdrawn  Port: Pier shut" in result.stdout
-    assert "  remove  port/pier-shut.html" in result.stdout
-    assert not (site.output / "port" / "pier-shut.html").exists()
+    assert "  remove  " not in result.stdout        # the page stays, as a notice (issue 11)
+    notice = (site.output / "port" / "pier-shut.html").read_text(encoding="utf-8")
+    assert 'name="robots" content="noindex' in notice
 
 
 def test_dry_run_writes_nothing_to_output_or_state(tmp_path: Path) -> None:

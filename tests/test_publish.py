@@ -177,14 +177,15 @@ def test_withdraw_removes_item_and_undo_restores_it(site: Site) -> None:
     guid = ids(site)["Choir wins prize"][0]
     publish(site.config(), withdraw=[guid], now=T0 + timedelta(hours=1))
     assert "Choir wins prize" not in ids(site)
-    assert not (site.output / "culture" / "choir-wins-prize.html").exists()
+    notice = (site.output / "culture" / "choir-wins-prize.html").read_text("utf-8")   # a withdrawn notice now
+    assert '<meta name="robots" content="noindex">' in notice and "Choir wins prize" not in notice
     # a re-capture that still lists it does not bring it back
     site.write_page("front.txt", (site.pages / "front.txt").read_text() + "\n", mtime=T0 + timedelta(hours=2))
     publish(site.config(), now=T0 + timedelta(hours=2))
     assert "Choir wins prize" not in ids(site)
     publish(site.config(), withdraw=[guid], restore=True, now=T0 + timedelta(hours=3))
     assert ids(site)["Choir wins prize"][0] == guid
-    assert (site.output / "culture" / "choir-wins-prize.html").exists()
+    assert "Choir wins prize" in (site.output / "culture" / "choir-wins-prize.html").read_text("utf-8")
 
 
 def test_every_item_link_resolves_to_a_written_page(site: Site) -> None:

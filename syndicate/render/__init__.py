@@ -29,7 +29,7 @@ RENDERERS: dict[FeedFormat, Renderer] = {
 }
 
 # Bump when a renderer's output changes, so that the next publish re-renders everything.
-RENDER_VERSION = "2"     # 2: summaries escaped as HTML, RSS hex references (issue 8)
+RENDER_VERSION = "3"     # 3: relative page links, OPML groups, whole-second Atom dates (issue 11)
 
 CHUNK = 200              # entries rendered at a time by render_chunks
 
@@ -74,6 +74,8 @@ def render_chunks(fmt: FeedFormat, info: FeedInfo, entries: Iterable[Entry], *, 
             yield piece
         return
     render = RENDERERS[fmt]
+    if fmt is FeedFormat.ATOM:
+        entries = atom.distinct_entries(entries)   # distinct across chunks, as in one render
     shell = render(_Shell(info=info, entries=(), at=updated))
     cut = _line_start(shell, shell.rfind(_FOOTS[fmt]))
     yield shell[:cut]

@@ -3,22 +3,66 @@
 feedgen sets feed and entry ``updated`` to now when unset and prepends entries: both are
 always set here (``Feed.updated`` is the newest entry's), entries appended in order.
 Atom allows any number of feed links, so rel=hub goes through feedgen unchanged.
+
+Timestamps are whole seconds, like RSS and JSON Feed, and entry ``updated`` values are
+distinct within a feed (issue 11): an edit and a new article in one run share a second,
+which the W3C validator flags (DuplicateUpdated), so :func:`free_updated` moves the
+older of two equal values back a second (walking newest first, as render_chunks streams
+the feed). The feed's ``updated`` is the newest of them.
 """
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Iterator
+from dataclasses import replace
+from datetime import datetime, timedelta
 from html import escape
 
 from feedgen.feed import FeedGenerator
 from lxml import etree
 
-from ..model import Feed, FeedFormat
+from ..model import Entry, Feed, FeedFormat
 from .body import EPOCH, clean, entry_body, entry_summary
 from .rss import ATOM_NS, TAG_LIKE
+
+_SECOND = timedelta(seconds=1)
+
+
+def free_updated(entry: Entry, taken: set[datetime]) -> datetime:
+    """``entry.updated`` in whole seconds, moved off the values in ``taken``: back a second
+    at a time, never before ``published``; forward only when no earlier second is free.
+    Walking a feed newest first, the newest value keeps its place, so the feed's
+    ``updated`` (the newest entry's) does not move."""
+    when = entry.updated.replace(microsecond=0)
+    floor = entry.published.replace(microsecond=0)
+    back = when
+    while back in taken and back - _SECOND >= floor:
+        back -= _SECOND
+    if back not in taken:
+        return back
+    while when in taken:
+        when += _SECOND
+    return when
+
+
+def distinct_entries(entries: Iterable[Entry]) -> Iterator[Entry]:
+    """The entries in feed order, each ``updated`` made distinct by :func:`free_updated`;
+    a stream, so that render_chunks() gives the same values as one whole render."""
+    taken: set[datetime] = set()
+    for entry in entries:
+        when = free_updated(entry, taken)
+        taken.add(when)
+        yield entry if entry.updated == when else replace(entry, updated=when)
+
+
+def distinct_updated(entries: Iterable[Entry]) -> list[datetime]:
+    """Each entry's ``updated`` in whole seconds, distinct within the feed. Pure."""
+    return [e.updated.replace(microsecond=0) for e in distinct_entries(entries)]
 
 
 def render_atom(feed: Feed) -> bytes:
     info = feed.info
+    updated = distinct_updated(feed.entries)
     fg = FeedGenerator()
     fg.id(info.self_urls[FeedFormat.ATOM])
     fg.title(clean(info.title))
@@ -34,15 +78,16 @@ def render_atom(feed: Feed) -> bytes:
         fg.author({k: v for k, v in (("name", info.author.name), ("email", info.author.email),
                                      ("uri", info.author.uri)) if v})
     fg.generator(info.generator)
-    fg.updated(feed.updated or EPOCH)
-    for entry in feed.entries:
+    # the newest entry's (a shell for render_chunks has no entries: its ``at``)
+    fg.updated(max([(feed.updated or EPOCH).replace(microsecond=0), *updated]))
+    for entry, entry_updated in zip(feed.entries, updated, strict=True):
         a = entry.article
         fe = fg.add_entry(order="append")
         fe.id(entry.guid)
         fe.title(clean(a.title))
         fe.link(href=entry.link, rel="alternate", type="text/html")
-        fe.published(entry.published)
-        fe.updated(entry.updated)
+        fe.published(entry.published.replace(microsecond=0))
+        fe.updated(entry_updated)
         # HTML like the RSS description; text stays text
         fe.summary(escape(entry_summary(entry), quote=False), type="html")
         fe.content(entry_body(entry), type="html")

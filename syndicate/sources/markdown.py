@@ -22,7 +22,7 @@ from markdown_it import MarkdownIt
 from ..dates import parse_date
 from ..model import Article, Author, Html, ParseResult, Problem, SourceSpan
 from ..sanitize import absolute_url, sanitize_html
-from ..text import scrub_surrogates
+from ..text import scrub_surrogates, title_key
 from . import SourceContext
 from .metadata import clean_text
 
@@ -45,6 +45,8 @@ def parse(text: str, ctx: SourceContext) -> ParseResult:
     title = clean_text(_str(front.get("title")))
     if not title:
         title, body = _title_from_heading(body)
+    elif title_key(_title_from_heading(body)[0]) == title_key(title):
+        body = _title_from_heading(body)[1]    # a leading "# Title" repeating the front matter's (issue 11)
     if not title:
         problems.append(Problem(path=ctx.path, line=1, message="skipped: no title in front matter or # heading"))
         return ParseResult(problems=tuple(problems))
