@@ -67,8 +67,28 @@ class SectionConfig:
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
+class S3Config:
+    """``output.url = "s3://bucket/prefix"``: credentials come from the environment
+    variables named here (or boto3's usual chain when unnamed), never from the file."""
+
+    bucket: str
+    prefix: str = ""                 # "" or ends with "/"
+    endpoint_url: str | None = None  # a non-AWS store (MinIO, Ceph, R2 ...)
+    region: str | None = None
+    access_key_id_env: str | None = None
+    secret_access_key_env: str | None = None
+    session_token_env: str | None = None
+    concurrency: int = 16            # parallel PUTs of article pages
+
+    @property
+    def url(self) -> str:
+        return f"s3://{self.bucket}/{self.prefix}"
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
 class OutputConfig:
-    dir: Path
+    dir: Path                        # the local folder (what `serve` serves)
+    s3: S3Config | None = None       # set: publish to this bucket instead of dir
     formats: tuple[FeedFormat, ...] = (FeedFormat.RSS, FeedFormat.ATOM, FeedFormat.JSON)
     item_limit: int = 50
     article_pages: bool = True
@@ -269,6 +289,46 @@ def load_config(path: str | Path) -> Config:
     return parse_config(raw, path=path.resolve())
 
 
+_ENV_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
+_S3_KEYS = ("endpoint_url", "region", "access_key_id_env", "secret_access_key_env", "session_token_env",
+            "concurrency")
+
+
+def _output_place(o: _Table) -> tuple[str, S3Config | None]:
+    """``output.url`` (a folder or ``s3://bucket/prefix``) or ``output.dir`` (a folder)."""
+    url = o.get("url", str)
+    if url is not None and "dir" in o.data:
+        raise o.error("url", "give output.url or output.dir, not both")
+    if url is None or not url.startswith("s3://"):
+        for key in _S3_KEYS:
+            if key in o.data:
+                raise o.error(key, "only applies to an s3:// output.url")
+        return url or o.get("dir", str, "output"), None
+    for key in ("access_key_id", "secret_access_key", "session_token"):
+        if key in o.data:
+            raise o.error(key, f"credentials are not read from the config file: put it in an environment"
+                               f" variable and name it with {key}_env")
+    bucket, _, prefix = url[len("s3://"):].partition("/")
+    if not re.fullmatch(r"[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]", bucket):
+        raise o.error("url", f"{url!r}: the bucket name must be 3-63 lowercase letters, digits, '.' and '-'")
+    prefix = prefix.strip("/")
+    envs = {}
+    for key in ("access_key_id_env", "secret_access_key_env", "session_token_env"):
+        env = o.get(key, str)
+        if env is not None and not _ENV_NAME.fullmatch(env):
+            raise o.error(key, "must name an environment variable (the secret itself never goes in the config)")
+        envs[key] = env
+    endpoint = _url(o, "endpoint_url", required=False) if "endpoint_url" in o.data else None
+    concurrency = o.get("concurrency", int, 16)
+    if concurrency < 1:
+        raise o.error("concurrency", "must be at least 1")
+    return "output", S3Config(bucket=bucket, prefix=prefix + "/" if prefix else "", endpoint_url=endpoint,
+                              region=o.get("region", str), concurrency=concurrency,
+                              access_key_id_env=envs["access_key_id_env"],
+                              secret_access_key_env=envs["secret_access_key_env"],
+                              session_token_env=envs["session_token_env"])
+
+
 def parse_config(raw: dict[str, Any], *, path: Path) -> Config:
     file = str(path)
     top = _Table(raw, "", file)
@@ -345,8 +405,10 @@ def parse_config(raw: dict[str, Any], *, path: Path) -> Config:
     max_bytes = o.get("max_input_bytes", int, 5_000_000)
     if max_bytes < 1:
         raise o.error("max_input_bytes", "must be positive")
+    folder, s3 = _output_place(o)
     output = OutputConfig(
-        dir=(root / o.get("dir", str, "output")).resolve(),
+        dir=(root / folder).resolve(),
+        s3=s3,
         formats=tuple(formats),
         item_limit=limit,
         article_pages=o.get("article_pages", bool, True),

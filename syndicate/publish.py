@@ -1,5 +1,5 @@
-"""The publish run: inputs -> ledger -> feeds in output/ -> outbox. The I/O shell
-around the pure core (sources, plan, render).
+"""The publish run: inputs -> ledger -> feeds in the Output (a folder or a bucket) ->
+outbox. The I/O shell around the pure core (sources, plan, render).
 
 Order of effects, chosen so that a kill at any moment loses nothing (each step has a
 named crash point, syndicate/faults.py; docs/push.md, "Crash points"):
@@ -8,46 +8,45 @@ named crash point, syndicate/faults.py; docs/push.md, "Crash points"):
    and, in the same transaction, one announcement row per new or edited item (when
    webhooks are configured). From here on ids, first-seen dates and what must be
    announced are fixed, whatever happens next.
-2. Changed files are written atomically (pages first, then feeds, then the index).
+2. Changed files are written atomically through the Output (pages first, then feeds,
+   then the index). In a bucket a file is one PUT: it is in place when the PUT
+   returned, and only then is it recorded, so nothing is announced before its file.
 3. (last tx) the new feed versions, the files in place, and the notifications are
    recorded together; the announcement rows become webhook messages there. A feed
    counts as changed when its bytes differ from the version recorded, not from the
    file on disk, so a run killed between 2 and 3 announces it next time.
 4. Due notifications are delivered (the outbox retries the rest later).
 
-``publish()`` runs ``_Run``'s named steps: read_and_commit, withdraw, rebuild_pages,
-write_feeds_and_enqueue.
+``publish()`` runs :class:`syndicate.publish_steps.Run`'s named steps: read_and_commit,
+withdraw, rebuild_pages, write_feeds_and_enqueue, every file through
+:class:`syndicate.output.Output`.
 """
 
 from __future__ import annotations
 
-import contextlib
-import hashlib
 import logging
-import os
 import time
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
-from pathlib import Path
 from typing import Any
 
-from .codec import article_from_dict
 from .config import Config
-from .errors import StateError
-from .faults import crash_point
-from .inputs import InputFile, iter_batches
-from .model import Entry, Feed, FeedChange, FeedFormat, FeedInfo, ItemNotice, Problem, RunChanges
-from .plan import entry_link, lookup_bases, make_plan
+from .inputs import InputFile
+from .model import Problem
+from .publish_steps import (
+    BATCH_ARTICLES,
+    INDEX_PATH,
+    OPML_PATH,
+    Run,
+    has_targets,
+    open_run_output,
+    render_feeds,
+    render_fingerprint,
+    render_pages,
+)
 from .recover import refuse_fresh_start
-from .render import RENDER_VERSION, RENDERERS
-from .render.body import summary_text
-from .render.opml import render_opml
-from .render.pages import render_article, render_index, render_section
-from .sections import SectionMap, combined_feed_info, feed_paths, section_feed_info
-from .state import LedgerRecord, StateStore, open_state
-from .text import slugify
-from .writer import changed_files, clean_temps, remove_files, write_files
+from .state import StateStore, open_state
 
 log = logging.getLogger(__name__)
 
@@ -58,9 +57,6 @@ EXIT_PROBLEMS = 3      # published, but some inputs or articles were skipped
 EXIT_BUSY = 4          # another process holds the state lock
 EXIT_DEAD = 5          # (status) notifications are dead or stuck
 
-OPML_PATH = "feeds.opml"
-INDEX_PATH = "index.html"
-INDEX_LATEST = 30
 
 
 @dataclass(slots=True, kw_only=True)
@@ -98,103 +94,8 @@ class Report:
                 "warnings": len(self.problems) - len(self.errors), "seconds": round(self.seconds, 3)}
 
 
-def render_fingerprint(config: Config) -> str:
-    """Everything besides the ledger that shapes output bytes: a change re-renders all."""
-    parts = [RENDER_VERSION, repr(config.site), repr(config.sections), repr([h.url for h in config.hubs]),
-             repr([f.value for f in config.output.formats]), str(config.output.item_limit),
-             str(config.output.article_pages)]
-    return hashlib.sha256("\n".join(parts).encode()).hexdigest()[:16]
-
-
-def entry_from_row(config: Config, record: LedgerRecord, data: dict[str, Any]) -> Entry:
-    article = article_from_dict(data)
-    return Entry(article=article, key=record.key, guid=record.guid, slug=record.slug,
-                 section_slug=record.section_slug,
-                 link=entry_link(config, article, record.section_slug, record.slug),
-                 first_seen=record.first_seen, published=record.published, updated=record.updated,
-                 content_hash=record.content_hash, seq=record.seq)
-
-
-def _notice(e: Entry) -> ItemNotice:
-    return ItemNotice(id=e.guid, title=e.article.title, link=e.link, section=e.article.section,
-                      published=e.published, updated=e.updated, summary=summary_text(e.article, 200))
-
-
-@dataclass(slots=True)
-class _Site:
-    """Files to write, in write order, and which of them are feeds."""
-
-    files: dict[str, bytes] = field(default_factory=dict)
-    feeds: dict[str, tuple[FeedInfo, FeedFormat]] = field(default_factory=dict)
-
-    def add_feed(self, info: FeedInfo, entries: Sequence[Entry], formats: Iterable[FeedFormat]) -> None:
-        feed = Feed(info=info, entries=tuple(entries))
-        for fmt, rel in feed_paths(info.key, formats).items():
-            self.files[rel] = RENDERERS[fmt](feed)
-            self.feeds[rel] = (info, fmt)
-
-
-class _Sections:
-    """Feed infos of every known section, refreshed when a run adds sections."""
-
-    def __init__(self, store: StateStore, config: Config):
-        self.store = store
-        self.config = config
-        self.site = combined_feed_info(config)
-        self.refresh()
-
-    def refresh(self) -> None:
-        smap = SectionMap(self.config)
-        self.infos = {s.slug: section_feed_info(self.config, s) for s in smap.ordered(self.store.sections())}
-
-
-def render_pages(sections: _Sections, entries: Iterable[Entry]) -> dict[str, bytes]:
-    """One plain HTML page per article without a URL of its own."""
-    pages = {}
-    for e in entries:
-        if not e.article.url and e.section_slug in sections.infos:
-            pages[f"{e.section_slug}/{e.slug}.html"] = render_article(sections.site, sections.infos[e.section_slug], e)
-    return pages
-
-
-def render_feeds(store: StateStore, config: Config, sections: _Sections, touched: set[str]) -> _Site:
-    """Feeds, section pages, the index and the OPML list for the touched sections."""
-    infos = sections.infos
-    limit = config.output.item_limit
-    formats = config.output.formats
-    out = _Site()
-    for slug in sorted(touched & set(infos)):
-        entries = [entry_from_row(config, r, d) for r, d in store.top_entries(slug, limit)]
-        out.add_feed(infos[slug], entries, formats)
-        if config.output.article_pages:
-            out.files[f"{slug}/{INDEX_PATH}"] = render_section(sections.site, infos[slug], entries)
-    if touched:
-        latest = [entry_from_row(config, r, d) for r, d in store.top_entries(None, limit)]
-        out.add_feed(sections.site, latest, formats)
-        out.files[INDEX_PATH] = render_index(sections.site, list(infos.values()), latest[:INDEX_LATEST],
-                                             config.site.base_url + OPML_PATH)
-        newest = max((e.updated for e in latest), default=None)
-        out.files[OPML_PATH] = render_opml(config.site.title, [sections.site, *infos.values()], updated=newest)
-    return out
-
-
 class _DryRun(Exception):
     """Raised to roll back a dry run's transaction."""
-
-
-def _taken_slugs(store: StateStore, plan_input: Sequence[Any], smap: SectionMap) -> dict[str, set[str]]:
-    """Slugs already used in the ledger that a new article's slug could collide with."""
-    wanted: dict[str, set[str]] = {}
-    for a in plan_input:
-        wanted.setdefault(smap.slug_for(a.section), set()).add(slugify(a.title))
-    # few new articles: look up each title's slugs; many (a cold start): read the section's slugs once
-    return {section: store.slugs_with_prefixes(section, bases) if len(bases) < 50 else store.section_slugs(section)
-            for section, bases in wanted.items()}
-
-
-# Articles per batch: parse, plan, commit and write a batch before reading the next, so
-# memory stays flat with corpus size (a 50k cold publish holds ~2k articles at a time).
-BATCH_ARTICLES = 2000
 
 
 def publish(config: Config, *, now: datetime | None = None, dry_run: bool = False, wait: bool = False,
@@ -210,7 +111,7 @@ def publish(config: Config, *, now: datetime | None = None, dry_run: bool = Fals
             report = Report(dry_run=True)
             try:
                 with store.transaction():
-                    _Run(store, config, report, now=now, dry_run=True).run(
+                    Run(store, config, report, now=now, dry_run=True).run(
                         rebuild=rebuild, withdraw=withdraw, restore=restore, on_file=on_file)
                     raise _DryRun()
             except _DryRun:
@@ -220,7 +121,8 @@ def publish(config: Config, *, now: datetime | None = None, dry_run: bool = Fals
         run_id = store.start_run("publish", now)
         report = Report()
         try:
-            _Run(store, config, report, now=now, dry_run=False, run_id=run_id, started=started).run(
+            Run(store, config, report, now=now, dry_run=False, run_id=run_id, started=started,
+                output=open_run_output(store, config)).run(
                 rebuild=rebuild, withdraw=withdraw, restore=restore, on_file=on_file)
         except BaseException as err:
             try:
@@ -231,218 +133,10 @@ def publish(config: Config, *, now: datetime | None = None, dry_run: bool = Fals
         log.info("published new=%d updated=%d unchanged=%d files=%d feeds_changed=%d queued=%d seconds=%.2f",
                  report.new, report.updated, report.unchanged, len(report.files_written),
                  len(report.feeds_changed), report.notices_queued, report.seconds)
-        if deliver and _has_targets(config):
+        if deliver and has_targets(config):
             report.delivery = _deliver(store, config)
     report.seconds = time.monotonic() - started
     return report
-
-
-class _Run:
-    """One publish run as named steps (module docstring): read and commit the inputs
-    batch by batch, withdraw, rebuild pages, write the feeds, record and enqueue."""
-
-    def __init__(self, store: StateStore, config: Config, report: Report, *, now: datetime, dry_run: bool,
-                 run_id: int = 0, started: float = 0.0):
-        self.store, self.config, self.report, self.now = store, config, report, now
-        self.dry_run, self.run_id, self.started = dry_run, run_id, started
-        self.out_dir = config.output.dir
-        self.announce = bool(config.webhooks)   # announcements are only worth recording for webhooks
-        self.sections = _Sections(store, config)
-        self.touched: set[str] = set()
-        self.in_run: set[str] = set()         # ledger keys written by this run (pages already rendered)
-        self.pages_written = 0
-        self.marked = False
-
-    def tx(self) -> contextlib.AbstractContextManager[Any]:
-        return contextlib.nullcontext() if self.dry_run else self.store.transaction()
-
-    def run(self, *, rebuild: bool, withdraw: Sequence[str], restore: bool,
-            on_file: Callable[[InputFile], None] | None) -> None:
-        fingerprint = render_fingerprint(self.config)
-        stale = self.store.get_meta("render_fingerprint") != fingerprint   # config changed, or a run died
-        if stale and not self.dry_run:
-            clean_temps(self.out_dir)            # only a run that did not finish leaves temp files
-        full = rebuild or stale or not (self.out_dir / INDEX_PATH).exists()
-        if full or self.files_out_of_place():
-            self.touched = set(self.sections.infos)
-        self.read_and_commit(on_file)
-        self.withdraw(withdraw, restore)
-        if full and self.config.output.article_pages:
-            self.rebuild_pages()
-        self.write_feeds_and_enqueue(fingerprint)
-
-    def files_out_of_place(self) -> bool:
-        """A feed, section page, index or OPML file recorded by an earlier run is missing,
-        or its size or mtime differ (deleted or edited by hand): rewrite the feed level."""
-        for rel, (size, mtime_ns) in self.store.recorded_files().items():
-            try:
-                st = (self.out_dir / rel).stat()
-            except OSError:
-                return True
-            if st.st_size != size or st.st_mtime_ns != mtime_ns:
-                return True
-        return False
-
-    def mark_incomplete(self) -> None:
-        """From the first ledger change or file write until the last step records the
-        fingerprint again, the output may be behind the ledger or hold temp files: a run
-        killed in between makes the next one a full rebuild (and a temp-file sweep)."""
-        if not self.dry_run and not self.marked:
-            self.store.set_meta("render_fingerprint", "incomplete")
-            self.marked = True
-
-    def write(self, files: dict[str, bytes], *, pages: bool = False) -> None:
-        if not files:
-            return
-        self.mark_incomplete()
-        if self.dry_run:
-            self.report.files_written += changed_files(self.out_dir, files)
-        elif pages:
-            # Article pages: atomic (temp + rename) but not synced one batch at a time;
-            # one os.sync() before the feeds go out makes them all durable. Syncing per
-            # batch stalled file creation on the journal: 4.3 s instead of 1.3 s of
-            # open() for a cold 10k publish (cProfile, this machine).
-            done = write_files(self.out_dir, files, durable=False)
-            self.pages_written += len(done)
-            self.report.files_written += done
-            crash_point("pages-written")
-        else:
-            self.report.files_written += write_files(self.out_dir, files)
-
-    def read_and_commit(self, on_file: Callable[[InputFile], None] | None) -> None:
-        """Inputs batch by batch: plan, commit to the ledger with what must be announced,
-        then write the batch's article pages."""
-        store, report, smap = self.store, self.report, SectionMap(self.config)
-        problems: list[Problem] = []
-        for batch in iter_batches(self.config, known=store.input_fingerprints(), on_file=on_file,
-                                  chunk=BATCH_ARTICLES):
-            problems.extend(batch.problems)
-            report.inputs_read += len(batch.read)
-            report.inputs_unchanged += batch.skipped_unchanged
-            known = store.records_with_base(lookup_bases(batch.articles, smap))
-            plan = make_plan(batch.articles, known, _taken_slugs(store, batch.articles, smap),
-                             next_seq=store.next_seq(), config=self.config, sections=smap, now=self.now,
-                             first_seen_offset=report.new)
-            report.new += len(plan.new)
-            report.updated += len(plan.updated)
-            report.unchanged += plan.unchanged
-            report.withdrawn += plan.withdrawn_seen
-            changed = (*plan.new, *plan.updated)
-            with self.tx():
-                if changed:
-                    self.mark_incomplete()       # in the same transaction as the ledger change
-                store.upsert_entries(changed)
-                store.record_sections(plan.sections.items())
-                store.record_inputs((str(f.path), f.size, f.mtime_ns, digest) for f, digest in batch.read)
-                if self.announce and changed:
-                    store.record_announcements(
-                        [*_announcements("new", plan.new), *_announcements("updated", plan.updated)], self.now)
-            if not self.dry_run:
-                crash_point("ledger-commit")
-            if set(plan.sections) - set(self.sections.infos):
-                self.sections.refresh()
-            self.touched |= plan.touched_sections
-            self.in_run.update(e.key for e in changed)
-            if self.config.output.article_pages:
-                self.write(render_pages(self.sections, changed), pages=True)
-        report.problems = tuple(problems)
-
-    def withdraw(self, idents: Sequence[str], restore: bool) -> None:
-        """Withdrawals (and their undoing) asked for on the command line, announced as
-        withdrawn (or updated) in the same transaction."""
-        removed: list[str] = []
-        config, store = self.config, self.store
-        with self.tx():
-            if idents:
-                self.mark_incomplete()
-            for ident in idents:
-                rec = store.set_withdrawn(ident, not restore)
-                if rec is None:
-                    raise StateError(f"cannot withdraw: {ident}: no such item (give its id or slug;"
-                                     " `syndicate items` lists them)")
-                self.touched.add(rec.section_slug)
-                entries = [entry_from_row(config, r, d) for r, d in store.rows_by_keys([rec.key])]
-                if self.announce:
-                    store.record_announcements(_announcements("updated" if restore else "withdrawn", entries),
-                                               self.now)
-                if restore:
-                    if config.output.article_pages:
-                        self.write(render_pages(self.sections, entries), pages=True)
-                else:
-                    removed.append(f"{rec.section_slug}/{rec.slug}.html")
-        if removed and not self.dry_run:
-            self.report.files_written += remove_files(self.out_dir, removed)
-
-    def rebuild_pages(self) -> None:
-        """A full rebuild (first run, config change, --rebuild): every other page too, in batches."""
-        pending: list[Entry] = []
-        for r, d in self.store.all_entries(skip=self.in_run):
-            pending.append(entry_from_row(self.config, r, d))
-            if len(pending) >= BATCH_ARTICLES:
-                self.write(render_pages(self.sections, pending), pages=True)
-                pending = []
-        self.write(render_pages(self.sections, pending), pages=True)
-
-    def write_feeds_and_enqueue(self, fingerprint: str) -> None:
-        """Feeds, section pages, index, OPML; then record versions, files and notices together."""
-        store, config, report = self.store, self.config, self.report
-        if self.pages_written:
-            os.sync()    # every page durable before a feed that links to it
-        site = render_feeds(store, config, self.sections, self.touched)
-        self.write(site.files)
-        report.sections = len(self.sections.infos)
-        report.articles_total = store.count_articles()
-        recorded = store.feed_hashes()
-        versions = []
-        changes = []
-        for rel, (info, fmt) in site.feeds.items():
-            digest = hashlib.sha256(site.files[rel]).hexdigest()
-            if recorded.get(rel) != digest:
-                versions.append((rel, info.self_urls[fmt], digest, self.now))
-                changes.append(FeedChange(feed_key=info.key, title=info.title, format=fmt,
-                                          url=info.self_urls[fmt], path=rel))
-        report.feeds_changed = [c.path for c in changes]
-        if self.dry_run:
-            return
-        in_place = _stat_files(self.out_dir, site.files)
-        with store.transaction():
-            store.record_feeds(versions)
-            # every section rendered: the files recorded are exactly these (a section or
-            # format dropped from the config is not looked for again)
-            store.record_files(in_place, replace=self.touched >= set(self.sections.infos))
-            store.set_meta("render_fingerprint", fingerprint)
-            if _has_targets(config):
-                report.notices_queued = _enqueue(store, config, RunChanges(feeds=tuple(changes)), self.now)
-            report.seconds = time.monotonic() - self.started
-            store.finish_run(self.run_id, datetime.now(UTC), "problems" if report.errors else "ok",
-                             report.summary())
-        crash_point("outbox-commit")
-
-
-def _announcements(kind: str, entries: Iterable[Entry]) -> list[tuple[str, str, dict[str, Any]]]:
-    from .push.outbox import item_payload
-    return [(e.guid, kind, item_payload(_notice(e))) for e in entries]
-
-
-def _stat_files(out_dir: Path, rels: Iterable[str]) -> list[tuple[str, int, int]]:
-    """(path, size, mtime_ns) of the feed-level files now in place."""
-    out = []
-    for rel in rels:
-        try:
-            st = (out_dir / rel).stat()
-        except OSError:
-            continue
-        out.append((rel, st.st_size, st.st_mtime_ns))
-    return out
-
-
-def _has_targets(config: Config) -> bool:
-    return bool(config.hubs or config.webhooks or config.pings)
-
-
-def _enqueue(store: StateStore, config: Config, changes: RunChanges, now: datetime) -> int:
-    from .push.outbox import enqueue
-    return enqueue(store, config, changes, now)
 
 
 def _deliver(store: StateStore, config: Config) -> Any:
@@ -451,6 +145,9 @@ def _deliver(store: StateStore, config: Config) -> Any:
 
 
 __all__ = [
+    "BATCH_ARTICLES",
+    "INDEX_PATH",
+    "OPML_PATH",
     "EXIT_BUSY",
     "EXIT_DEAD",
     "EXIT_FAILED",
