@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import http.client
 import http.server
+import logging
 import socket
 import threading
 import uuid
@@ -46,6 +47,7 @@ class S3Server:
 @pytest.fixture(scope="session")
 def s3_server() -> Iterator[S3Server]:
     from moto.server import ThreadedMotoServer
+    logging.getLogger("werkzeug").setLevel(logging.WARNING)     # a line per request otherwise
     port = free_port()
     server = ThreadedMotoServer(ip_address="127.0.0.1", port=port, verbose=False)
     server.start()
