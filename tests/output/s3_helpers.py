@@ -71,6 +71,7 @@ class Proxy:
     target: str
     port: int = 0
     hits: list[tuple[str, str]] = field(default_factory=list)
+    strip_conditions: bool = False      # act as a store that ignores If-Match / If-None-Match
     _server: http.server.ThreadingHTTPServer | None = None
 
     @property
@@ -95,7 +96,8 @@ class Proxy:
                 body = self.rfile.read(length) if length else None
                 proxy.hits.append((self.command, self.path))
                 conn = http.client.HTTPConnection(host, int(port), timeout=30)
-                headers = {k: v for k, v in self.headers.items() if k.lower() != "connection"}
+                dropped = {"connection"} | ({"if-match", "if-none-match"} if proxy.strip_conditions else set())
+                headers = {k: v for k, v in self.headers.items() if k.lower() not in dropped}
                 conn.request(self.command, self.path, body=body, headers=headers)
                 resp = conn.getresponse()
                 data = resp.read()
