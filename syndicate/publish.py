@@ -41,6 +41,7 @@ from .publish_steps import (
     Run,
     has_targets,
     open_run_output,
+    refuse_fresh_bucket,
     render_feeds,
     render_fingerprint,
     render_pages,
@@ -121,8 +122,10 @@ def publish(config: Config, *, now: datetime | None = None, dry_run: bool = Fals
         run_id = store.start_run("publish", now)
         report = Report()
         try:
+            output = open_run_output(store, config)
+            refuse_fresh_bucket(store, config, output)
             Run(store, config, report, now=now, dry_run=False, run_id=run_id, started=started,
-                output=open_run_output(store, config)).run(
+                output=output).run(
                 rebuild=rebuild, withdraw=withdraw, restore=restore, on_file=on_file)
         except BaseException as err:
             try:

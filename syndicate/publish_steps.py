@@ -351,6 +351,20 @@ class MetaRecords:
             self.store.set_meta(self._key(group), json.dumps(records, sort_keys=True, separators=(",", ":")))
 
 
+def refuse_fresh_bucket(store: StateStore, config: Config, output: Output) -> None:
+    """A bucket's refuse_fresh_start (syndicate/recover.py): raise StateError when the
+    state has never published but the bucket already holds feeds (a lost state), since a
+    fresh start would announce every article again. One HEAD, on a fresh state only."""
+    if config.output.s3 is None or store.get_meta("render_fingerprint") is not None or store.count_articles():
+        return
+    feed = config.output.formats[0].filename
+    if output.exists(feed):
+        raise StateError(f"cannot publish: {output.where}: the state has never published, but the bucket already"
+                         f" holds {feed}; a fresh start would announce every article again; restore the state,"
+                         " or copy the bucket to a folder and run `syndicate recover` on it, or empty the"
+                         " prefix to start over")
+
+
 def open_run_output(store: StateStore, config: Config) -> Output:
     where = config.output.s3.url if config.output.s3 is not None else str(config.output.dir)
     return open_output(config, MetaRecords(store, where))

@@ -162,3 +162,16 @@ def test_the_s3_server_down_fails_the_run_cleanly_and_the_next_one_completes(
     hub = site.receiver.for_path("/hub")
     assert hub, "the hub is pinged once the feeds are in place"
     assert os.environ.get(KEY_ENV)
+
+
+def test_a_lost_state_does_not_announce_a_published_bucket_again(site: Site, proxy: Proxy) -> None:
+    site.add(10)
+    assert syndicate(site.root, "publish").returncode == 0
+    hooks, puts = len(site.receiver.for_path("/hook")), len(uploads(proxy))
+    for p in site.state.parent.iterdir():
+        p.unlink()                                      # the state is lost; the bucket is not
+    again = syndicate(site.root, "publish")
+    assert again.returncode == 1, again.stderr
+    assert "the state has never published, but the bucket already holds feed.xml" in again.stderr
+    assert len(site.receiver.for_path("/hook")) == hooks, "nothing announced again"
+    assert len(uploads(proxy)) == puts, "nothing written over the published bucket"
