@@ -10,6 +10,7 @@ The points, in the order a publish passes them (docs/push.md, "Crash points"):
 ``ledger-commit``   after each input batch's ledger transaction has committed
 ``pages-written``   after a batch of article pages has been written
 ``feed-replaced``   after each durable file's ``os.replace``, before its folder's fsync
+``object-put``      (S3 output) after a write's PUTs returned, before they are recorded
 ``outbox-commit``   after the transaction that records feed versions and notices
 ``delivered-2xx``   in delivery, after an endpoint answered 2xx, before it is recorded
 ``daemon-between-jobs``  in the daemon, after a job finished, before the next one
@@ -21,7 +22,7 @@ import os
 import signal
 import threading
 
-POINTS = ("ledger-commit", "pages-written", "feed-replaced", "outbox-commit", "delivered-2xx",
+POINTS = ("ledger-commit", "pages-written", "feed-replaced", "object-put", "outbox-commit", "delivered-2xx",
           "daemon-between-jobs")
 
 

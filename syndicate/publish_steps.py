@@ -165,7 +165,7 @@ class Run:
             self.output.sweep()                  # only a run that did not finish leaves temp files
         full = rebuild or stale or not self.output.exists(INDEX_PATH)
         if not self.dry_run:
-            self.output.start(takeover=full)
+            self.output.start(takeover=rebuild)
         if full or self.files_out_of_place():
             self.touched = set(self.sections.infos)
         self.read_and_commit(on_file)

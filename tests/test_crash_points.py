@@ -92,7 +92,8 @@ def test_publish_crashed_at_a_named_point_loses_no_announcement(site: Site, poin
 
 def test_every_crash_point_has_a_test() -> None:
     tested = {"ledger-commit", "pages-written", "feed-replaced", "outbox-commit", "delivered-2xx",
-              "daemon-between-jobs"}
+              "daemon-between-jobs",
+              "object-put"}     # tests/output/test_publish_s3.py (an S3 output only)
     assert tested == set(POINTS)
 
 

@@ -44,8 +44,8 @@ class Output(Protocol):
         ...
 
     def start(self, *, takeover: bool) -> None:
-        """Begin a run. ``takeover``: the last run did not finish, or a rebuild was asked:
-        files changed since they were recorded are replaced (logged), not refused."""
+        """Begin a run. ``takeover`` (``--rebuild``): files another writer changed since
+        they were recorded are replaced (logged), not refused."""
         ...
 
     def changed(self, files: Mapping[str, bytes]) -> list[str]:

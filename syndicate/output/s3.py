@@ -10,10 +10,14 @@ Fencing: where the store honours conditional writes (checked once per run with a
 object, ``.syndicate-probe``; AWS S3 since 2024, MinIO, moto), a replacement carries
 ``If-Match: <recorded ETag>`` and a first write ``If-None-Match: *``. A publisher whose
 view is stale (another one wrote since) gets 412 and stops with an error instead of
-overwriting newer files. A run that follows a failed one, or ``--rebuild``, takes over
-(logged): the objects a dead run may have written without recording them are replaced.
-A store without conditional writes is detected and logged: there a stale writer is not
-fenced (the state lock still keeps two publishers of a site apart).
+overwriting newer files. Before its PUTs a write records their intended ETags (the MD5
+of the bytes, as S3 computes it for a single PUT): a run killed after a PUT returned but
+before its record was saved is recognised on the next run by that ETag, and is not
+taken for another writer. ``--rebuild`` takes over (logged): objects this state did not
+write are replaced. A store without conditional writes is detected and logged: there a
+stale writer is not fenced (the state lock still keeps two publishers of a site apart).
+
+A record is ``[sha256, etag, *intended etags]``; ``""`` where not known yet.
 """
 
 from __future__ import annotations
@@ -28,6 +32,7 @@ from typing import Any
 
 from ..config import S3Config
 from ..errors import OutputError
+from ..faults import crash_point
 from ..serve import content_type
 from . import ObjectRecords, cache_control
 
@@ -70,6 +75,13 @@ def _group(rel: str) -> str:
 
 def _sha(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
+
+
+def _md5_etag(data: bytes) -> str:
+    return f'"{hashlib.md5(data, usedforsecurity=False).hexdigest()}"'
+
+
+MAX_INTENTS = 8     # intended ETags kept per object until a PUT is recorded
 
 
 def _status(err: Exception) -> int | None:
@@ -170,8 +182,20 @@ class S3Output:
                 out.append(rel)
         return out
 
+    def _record_intents(self, files: Mapping[str, bytes], todo: list[str]) -> None:
+        """Before the PUTs: each object's intended ETag joins its record (saved)."""
+        intents: dict[str, list[str] | None] = {}
+        for rel in todo:
+            rec = self._record(rel) or ["", ""]
+            etag = _md5_etag(files[rel])
+            kept = [e for e in rec[2:] if e != etag][-(MAX_INTENTS - 1):]
+            intents[rel] = [rec[0], rec[1], *kept, etag]
+        self._save(intents)
+
     def write(self, files: Mapping[str, bytes], *, batch: bool = False) -> list[str]:
         todo = self.changed(files)
+        if todo and self.conditional:
+            self._record_intents(files, todo)
         done: dict[str, list[str] | None] = {}
         failed: list[OutputError] = []
         stop = threading.Event()
@@ -195,6 +219,7 @@ class S3Output:
             for rel in todo:          # in order: the index after the feeds it lists
                 put(rel)
         if done:
+            crash_point("object-put")   # put, not yet recorded: the intents tell the next run
             self._save(done)
         if failed:
             raise failed[0]
@@ -206,7 +231,7 @@ class S3Output:
                                 "ContentType": content_type(rel), "CacheControl": cache_control(rel)}
         if self.conditional:
             rec = self._record(rel)
-            if rec is not None:
+            if rec is not None and rec[1]:
                 args["IfMatch"] = rec[1]
             else:
                 args["IfNoneMatch"] = "*"
@@ -224,16 +249,19 @@ class S3Output:
     def _on_conflict(self, rel: str, data: bytes, args: dict[str, Any]) -> str:
         """412: the object is not the version this state recorded."""
         head = self._head(rel)
-        md5 = f'"{hashlib.md5(data, usedforsecurity=False).hexdigest()}"'
+        md5 = _md5_etag(data)
         if head is not None and head.get("ETag") == md5:
             return md5                               # it already holds these bytes
-        if not self.takeover:
+        rec = self._record(rel) or []
+        ours = head is not None and head.get("ETag") in rec[2:]    # a killed run of ours put it
+        if not (ours or self.takeover):
             raise OutputError(
                 f"cannot write output: {self.cfg.url}{rel}: the object changed since this state last"
                 " wrote it (another publisher writes this bucket?); stopped rather than overwrite it."
                 " If this host is the only publisher now, run `syndicate publish --rebuild`")
-        log.warning("output %s%s: replacing an object this state did not record (taking over)",
-                    self.cfg.url, rel)
+        if not ours:
+            log.warning("output %s%s: replacing an object this state did not write (taking over)",
+                        self.cfg.url, rel)
         args.pop("IfMatch", None)
         args.pop("IfNoneMatch", None)
         if head is not None:
@@ -292,12 +320,21 @@ class S3Output:
         return out
 
     def out_of_place(self, recorded: Mapping[str, tuple[int, int]]) -> bool:
+        """HEAD each recorded feed-level file. One that is gone loses its record (it is
+        put again); one whose ETag differs keeps its recorded ETag but not its hash, so
+        it is written again under ``If-Match``: fenced like another writer's object,
+        since a hand edit and another publisher look the same from here."""
+        out = False
         for rel, (size, _stamp) in recorded.items():
             head = self._head(rel)
             rec = self._record(rel)
-            if head is None or head.get("ContentLength") != size or rec is None or head.get("ETag") != rec[1]:
-                return True
-        return False
+            if head is None or rec is None:
+                self._records(_group(rel)).pop(rel, None)
+                out = True
+            elif head.get("ContentLength") != size or head.get("ETag") != rec[1]:
+                rec[0] = ""
+                out = True
+        return out
 
     def sweep(self) -> int:
         return 0     # a PUT is all or nothing: a killed run leaves no partial object

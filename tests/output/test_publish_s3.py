@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import os
+import signal
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -175,3 +176,41 @@ def test_a_lost_state_does_not_announce_a_published_bucket_again(site: Site, pro
     assert "the state has never published, but the bucket already holds feed.xml" in again.stderr
     assert len(site.receiver.for_path("/hook")) == hooks, "nothing announced again"
     assert len(uploads(proxy)) == puts, "nothing written over the published bucket"
+
+
+def test_a_feed_deleted_from_the_bucket_comes_back_and_one_edited_by_hand_is_fenced(
+        site: Site, proxy: Proxy, s3_server: S3Server) -> None:
+    bucket, client = bucket_of(site), s3_server.client()
+    site.add(10)
+    assert syndicate(site.root, "publish").returncode == 0
+    original = client.get_object(Bucket=bucket, Key=PREFIX + "atom.xml")["Body"].read()
+    client.delete_object(Bucket=bucket, Key=PREFIX + "feed.xml")
+    again = syndicate(site.root, "publish")
+    assert again.returncode == 0, again.stderr
+    assert feedparser.parse(client.get_object(Bucket=bucket, Key=PREFIX + "feed.xml")["Body"].read()).entries
+
+    client.put_object(Bucket=bucket, Key=PREFIX + "atom.xml", Body=b"edited by hand")
+    fenced = syndicate(site.root, "publish")
+    assert fenced.returncode == 1 and "atom.xml: the object changed since this state last wrote it" in fenced.stderr
+    assert client.get_object(Bucket=bucket, Key=PREFIX + "atom.xml")["Body"].read() == b"edited by hand"
+    rebuilt = syndicate(site.root, "publish", "--rebuild")
+    assert rebuilt.returncode == 0, rebuilt.stderr
+    assert client.get_object(Bucket=bucket, Key=PREFIX + "atom.xml")["Body"].read() == original
+
+
+def test_a_run_killed_after_its_puts_returned_is_not_taken_for_another_writer(
+        site: Site, proxy: Proxy, s3_server: S3Server) -> None:
+    missing: list[str] = []
+    site.receiver.default = _check_in_bucket(s3_server, bucket_of(site), missing)
+    site.add(20)
+    assert syndicate(site.root, "publish").returncode == 0
+    site.add(5)
+    crashed = syndicate(site.root, "publish", fault="object-put:2")    # the feeds put, not recorded
+    assert crashed.returncode == -signal.SIGKILL, (crashed.returncode, crashed.stderr)
+    site.add(1)                      # the next run's feeds differ from what the killed run put
+    rerun = syndicate(site.root, "publish")
+    assert rerun.returncode == 0, rerun.stderr
+    assert "taking over" not in rerun.stderr
+    got = announced(site.receiver)
+    assert got.items("new") == set(ledger(site.state)) and len(got.items("new")) == 26
+    assert missing == []
