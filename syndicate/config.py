@@ -77,8 +77,30 @@ class SectionConfig:
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
+class S3Config:
+    """An S3-compatible bucket for :class:`syndicate.output.s3.S3Output`: credentials come
+    from the environment variables named here (or boto3's usual chain when unnamed), never
+    from a file. Not read from the config file yet: publish does not write through the
+    Output seam yet (issue 10; docs/scale.md)."""
+
+    bucket: str
+    prefix: str = ""                 # "" or ends with "/"
+    endpoint_url: str | None = None  # a non-AWS store (MinIO, Ceph, R2 ...)
+    region: str | None = None
+    access_key_id_env: str | None = None
+    secret_access_key_env: str | None = None
+    session_token_env: str | None = None
+    concurrency: int = 16            # parallel PUTs of article pages
+
+    @property
+    def url(self) -> str:
+        return f"s3://{self.bucket}/{self.prefix}"
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
 class OutputConfig:
     dir: Path
+    s3: S3Config | None = None       # a bucket for syndicate.output (not from the config file yet)
     formats: tuple[FeedFormat, ...] = (FeedFormat.RSS, FeedFormat.ATOM, FeedFormat.JSON)
     item_limit: int = 50
     article_pages: bool = True
