@@ -12,6 +12,7 @@ depth: the contract suite checks that the pieces join to the renderer's output.
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from datetime import datetime
@@ -76,10 +77,16 @@ def render_chunks(fmt: FeedFormat, info: FeedInfo, entries: Iterable[Entry], *, 
     render = RENDERERS[fmt]
     if fmt is FeedFormat.ATOM:
         entries = atom.distinct_entries(entries)   # distinct across chunks, as in one render
+    it = iter(entries)
+    first = tuple(islice(it, chunk + 1))
+    if len(first) <= chunk:      # a small feed (limit 50): one render, no shell
+        yield render(_Shell(info=info, entries=first, at=updated))
+        return
     shell = render(_Shell(info=info, entries=(), at=updated))
     cut = _line_start(shell, shell.rfind(_FOOTS[fmt]))
     yield shell[:cut]
-    it = iter(entries)
+    yield _items(fmt, render(_Shell(info=info, entries=first[:chunk], at=updated)))
+    it = itertools.chain(first[chunk:], it)
     while batch := tuple(islice(it, chunk)):
         yield _items(fmt, render(_Shell(info=info, entries=batch, at=updated)))
     yield shell[cut:]
