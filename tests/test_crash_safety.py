@@ -91,6 +91,10 @@ def ledger(state: Path) -> dict[str, str]:
         conn.close()
 
 
+# kill moments are drawn from this share of a measured uninterrupted run's time
+SPAN = 0.85
+
+
 def kill_after(config: Path, delay: float) -> bool:
     """Start a publish, SIGKILL it after ``delay`` s; True if it was still running."""
     proc = subprocess.Popen(publish_cmd(config), stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, env=env())
@@ -163,12 +167,12 @@ def kill_publish_at_random_moments(tmp_path: Path, kills: int) -> None:
                 for path in sorted(output.rglob("*"), reverse=True):
                     path.rmdir() if path.is_dir() else path.unlink()
                 history = {}
-                delay = rng.uniform(0, cold_s)
+                delay = rng.uniform(0, SPAN * cold_s)
             else:                                     # new pages since the last run
                 for i in range(ADDED_PER_ROUND):
                     gen.append_article(pages, total + i, SECTIONS, 1)
                 total += ADDED_PER_ROUND
-                delay = rng.uniform(0, add_s)
+                delay = rng.uniform(0, SPAN * add_s)
             when = f"round {round_no} ({'cold' if cold else 'added pages'}, kill after {delay:.2f} s)"
             landed += kill_after(config, delay)
 
@@ -190,8 +194,10 @@ def kill_publish_at_random_moments(tmp_path: Path, kills: int) -> None:
             assert_all_in_notices(state, when)
             history = now
 
-        # Most kills must land mid-run, or this test tests nothing.
-        assert landed >= kills * 2 // 3, f"only {landed} of {kills} kills landed before the run ended"
+        # Most kills must land mid-run, or this test tests nothing. Run times swing on a
+        # shared machine (2-3x seen under load), so kills are drawn from the first SPAN of the
+        # measured time, and half landing mid-run is enough.
+        assert landed >= kills // 2, f"only {landed} of {kills} kills landed before the run ended"
         got = announced(rec)
         lost = set(history) - got.items("new")
         print(f"random kills: {kills} run, {landed} landed mid-run; {len(history)} items in the final ledger,"

@@ -42,6 +42,7 @@ class Hit:
     body: bytes
     at: float                      # time.monotonic() when the request arrived
     status: int = 0                # what we answered (0: the client left first)
+    wall: float = field(default_factory=time.time)   # time.time() on arrival (webhook timestamps)
 
 
 # A behaviour: an int status, (status, headers), "hang", or a callable(hit) -> (status, headers, body)
