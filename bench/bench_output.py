@@ -26,8 +26,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from syndicate.config import S3Config  # noqa: E402
 from syndicate.output.local import LocalOutput  # noqa: E402
+from syndicate.output.records import MetaRecords  # noqa: E402
 from syndicate.output.s3 import S3Output  # noqa: E402
-from syndicate.publish_steps import MetaRecords  # noqa: E402
 from syndicate.state import open_state  # noqa: E402
 
 KEY_ENV, SECRET_ENV = "BENCH_S3_KEY", "BENCH_S3_SECRET"
