@@ -182,11 +182,11 @@ def items_command(config_path: str, match: str | None, withdrawn: bool) -> None:
     config = load(config_path)
     from .codec import article_from_dict
     from .recover import require_usable_state
-    from .state import read_only_state
+    from .state import read_only_state, state_location
 
     require_usable_state(config.state_path)
 
-    store = read_only_state(config.state_path)
+    store = read_only_state(state_location(config))
     if store is None:
         raise ConfigError("no state yet: run `syndicate publish` first", path=str(config.state_path))
     try:
@@ -214,13 +214,13 @@ def status_command(config_path: str) -> None:
 
     from .publish import EXIT_DEAD
     from .push import outbox_status
-    from .state import read_only_state
+    from .state import read_only_state, state_location
 
     config = load(config_path)
     from .recover import require_usable_state
 
     require_usable_state(config.state_path)
-    store = read_only_state(config.state_path)   # lock-free: works while a daemon runs
+    store = read_only_state(state_location(config))   # lock-free: works while a daemon runs
     if store is None:
         click.echo("no state yet: run `syndicate publish` first")
         return
@@ -252,11 +252,11 @@ def deliver_command(config_path: str, limit: int | None, wait: bool, verbose: in
 
     from .publish import EXIT_DEAD
     from .push import deliver_due, outbox_status
-    from .state import open_state
+    from .state import open_state, state_location
 
     setup_logging(verbose, quiet=quiet)
     config = load(config_path)
-    with open_state(config.state_path, wait=wait) as store:
+    with open_state(state_location(config), wait=wait) as store:
         report = deliver_due(store, config, limit=limit)
         status = outbox_status(store, config, datetime.now(UTC))
     if not quiet:
@@ -277,10 +277,10 @@ def replay_command(config_path: str, endpoint: str | None, enable: bool, wait: b
     """Requeue dead notifications (all, or ENDPOINT's: a name or a label from `status`)."""
     from .push import discard as discard_dead
     from .push import replay
-    from .state import open_state
+    from .state import open_state, state_location
 
     config = load(config_path)
-    with open_state(config.state_path, wait=wait) as store:
+    with open_state(state_location(config), wait=wait) as store:
         if discard:
             click.echo(f"discarded {discard_dead(store, endpoint)} dead notifications")
             return

@@ -117,6 +117,7 @@ class Config:
     inputs: tuple[InputConfig, ...]
     output: OutputConfig
     state_path: Path
+    state_url: str = ""              # "postgresql://..." keeps the state there; "" = the SQLite file
     sections: tuple[SectionConfig, ...] = ()
     hubs: tuple[HubConfig, ...] = ()
     webhooks: tuple[WebhookConfig, ...] = ()
@@ -356,6 +357,13 @@ def parse_config(raw: dict[str, Any], *, path: Path) -> Config:
 
     st = top.table("state")
     state_path = (root / st.get("path", str, "state/syndicate.db")).resolve()
+    state_url = st.get("url", str, "")
+    if state_url.startswith("sqlite:///"):
+        state_path, state_url = (root / state_url.removeprefix("sqlite:///")).resolve(), ""
+    elif "://" in state_url and not state_url.startswith(("postgresql://", "postgres://")):
+        raise st.error("url", f"must be a path, sqlite:///PATH or postgresql://..., got {state_url!r}")
+    elif state_url and "://" not in state_url:
+        state_path, state_url = (root / state_url).resolve(), ""
     st.finish()
 
     sections: list[SectionConfig] = []
@@ -426,6 +434,6 @@ def parse_config(raw: dict[str, Any], *, path: Path) -> Config:
     sv.finish()
 
     top.finish()
-    return Config(path=path, site=site, inputs=tuple(inputs), output=output, state_path=state_path,
+    return Config(path=path, site=site, inputs=tuple(inputs), output=output, state_path=state_path, state_url=state_url,
                   sections=tuple(sections), hubs=tuple(hubs), webhooks=tuple(webhooks), pings=tuple(pings),
                   schedule=schedule, delivery=delivery, serve=serve)

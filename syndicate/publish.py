@@ -45,7 +45,7 @@ from .render.body import summary_text
 from .render.opml import render_opml
 from .render.pages import render_article, render_index, render_section
 from .sections import SectionMap, combined_feed_info, feed_paths, section_feed_info
-from .state import LedgerRecord, StateStore, open_state
+from .state import LedgerRecord, StateStore, open_state, state_location
 from .text import slugify
 from .writer import changed_files, clean_temps, remove_files, write_files
 
@@ -204,7 +204,7 @@ def publish(config: Config, *, now: datetime | None = None, dry_run: bool = Fals
     started = time.monotonic()
     now = now or datetime.now(UTC)
     refuse_fresh_start(config)     # a lost state must not re-announce everything (issue 8)
-    with open_state(config.state_path, wait=wait) as store:
+    with open_state(state_location(config), wait=wait) as store:
         if dry_run:
             # everything in one transaction, rolled back at the end; nothing written
             report = Report(dry_run=True)

@@ -53,7 +53,7 @@ from werkzeug.http import http_date, parse_accept_header, parse_date, parse_etag
 from .config import Config
 from .errors import SyndicateError
 from .model import FeedFormat
-from .state import read_only_state
+from .state import read_only_state, state_location
 
 log = logging.getLogger(__name__)
 
@@ -303,7 +303,7 @@ def health(config: Config) -> tuple[str, dict[str, Any]]:
     ``"no-state"``), ``503`` when it is not.
     """
     try:
-        store = read_only_state(config.state_path)
+        store = read_only_state(state_location(config))
     except SyndicateError as err:
         return "503 Service Unavailable", {"status": "error", "error": str(err)}
     if store is None:
