@@ -35,6 +35,7 @@ def pg_url() -> Iterator[str]:
     initdb, pg_ctl = _bin("initdb"), _bin("pg_ctl")
     if not initdb or not pg_ctl:
         _missing("initdb/pg_ctl not on PATH nor in /usr/lib/postgresql/*/bin")
+    assert initdb is not None and pg_ctl is not None
     root = Path(tempfile.mkdtemp(prefix="syndicate-pg-"))
     data, sock = root / "data", root / "sock"
     sock.mkdir()
