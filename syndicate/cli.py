@@ -48,11 +48,11 @@ def deliver_command(config_path: str, limit: int | None, wait: bool, verbose: in
 
     from .publish import EXIT_DEAD
     from .push import deliver_due, outbox_status
-    from .state import open_state
+    from .state import open_state, state_location
 
     setup_logging(verbose, quiet=quiet)
     config = load(config_path)
-    with open_state(config.state_path, wait=wait) as store:
+    with open_state(state_location(config), wait=wait) as store:
         report = deliver_due(store, config, limit=limit)
         status = outbox_status(store, config, datetime.now(UTC))
     if not quiet:
@@ -73,10 +73,10 @@ def replay_command(config_path: str, endpoint: str | None, enable: bool, wait: b
     """Requeue dead notifications (all, or ENDPOINT's: a name or a label from `status`)."""
     from .push import discard as discard_dead
     from .push import replay
-    from .state import open_state
+    from .state import open_state, state_location
 
     config = load(config_path)
-    with open_state(config.state_path, wait=wait) as store:
+    with open_state(state_location(config), wait=wait) as store:
         if discard:
             click.echo(f"discarded {discard_dead(store, endpoint)} dead notifications")
             return

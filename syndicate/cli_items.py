@@ -71,10 +71,10 @@ def ledger_items(config: Config, *, include_withdrawn: bool = True) -> Iterator[
     from .codec import article_from_dict
     from .plan import entry_link
     from .recover import require_usable_state
-    from .state import read_only_state
+    from .state import read_only_state, state_location
 
     require_usable_state(config.state_path)
-    store = read_only_state(config.state_path)
+    store = read_only_state(state_location(config))
     if store is None:
         raise ConfigError("no state yet: run `syndicate publish` first", path=str(config.state_path))
     try:
@@ -197,11 +197,11 @@ def status_command(config_path: str, as_json: bool) -> None:
     from .publish import EXIT_DEAD
     from .push import outbox_status
     from .recover import require_usable_state
-    from .state import read_only_state
+    from .state import read_only_state, state_location
 
     config = load(config_path)
     require_usable_state(config.state_path)
-    store = read_only_state(config.state_path)   # lock-free: works while a daemon runs
+    store = read_only_state(state_location(config))   # lock-free: works while a daemon runs
     if store is None:
         click.echo(json.dumps({"kind": "state", "exists": False}) if as_json
                    else "no state yet: run `syndicate publish` first")

@@ -187,9 +187,9 @@ def group_problems(config: Config, files: list[Any], glob_problems: list[Problem
 def deleted_inputs(config: Config, files: list[Any]) -> list[Problem]:
     """A warning per input file the last publish read that is gone now."""
     from .inputs import display_path
-    from .state import read_only_state
+    from .state import read_only_state, state_location
 
-    store = read_only_state(config.state_path)
+    store = read_only_state(state_location(config))
     if store is None:
         return []
     try:

@@ -149,6 +149,7 @@ class Config:
     inputs: tuple[InputConfig, ...]
     output: OutputConfig
     state_path: Path
+    state_url: str = ""              # "postgresql://..." keeps the state there; "" = the SQLite file
     sections: tuple[SectionConfig, ...] = ()
     hubs: tuple[HubConfig, ...] = ()
     webhooks: tuple[WebhookConfig, ...] = ()
@@ -272,6 +273,14 @@ def parse_config(raw: dict[str, Any], *, path: Path, environ: Mapping[str, str] 
     output = _output(top.table("output"), root)
     st = top.table("state")
     state_path = (root / st.get("path")).resolve()
+    state_url = st.get("url") or ""
+    if state_url.startswith("sqlite:///"):
+        state_path, state_url = (root / state_url.removeprefix("sqlite:///")).resolve(), ""
+    elif "://" in state_url and not state_url.startswith(("postgresql://", "postgres://")):
+        st.fail("url", f"must be a path, sqlite:///PATH or postgresql://..., got {state_url!r}")
+        state_url = ""
+    elif state_url and "://" not in state_url:
+        state_path, state_url = (root / state_url).resolve(), ""
     st.finish()
     sections = _sections(top.tables("sections"))
     hubs = _hubs(top.tables("hubs"))
@@ -287,7 +296,7 @@ def parse_config(raw: dict[str, Any], *, path: Path, environ: Mapping[str, str] 
         raise errors[0]
     if errors:
         raise ConfigErrors(errors)
-    return Config(path=path, site=site, inputs=tuple(inputs), output=output, state_path=state_path,
+    return Config(path=path, site=site, inputs=tuple(inputs), output=output, state_path=state_path, state_url=state_url,
                   sections=tuple(sections), hubs=tuple(hubs), webhooks=tuple(webhooks), pings=tuple(pings),
                   schedule=schedule, delivery=delivery, serve=serve)
 

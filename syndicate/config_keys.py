@@ -95,6 +95,7 @@ KEYS: dict[str, dict[str, Key]] = {
     },
     "state": {
         "path": Key(kind=str, default="state/syndicate.db"),
+        "url": Key(kind=str, doc="a path, sqlite:///PATH or postgresql://... (then the state lives there)"),
     },
     "sections": {
         "name": Key(kind=str, required=True),

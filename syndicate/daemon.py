@@ -61,7 +61,7 @@ from .config import Config, Schedule, load_config
 from .errors import BusyError, ConfigError, SyndicateError
 from .faults import crash_point
 from .publish import EXIT_OK, publish
-from .state import StateLock, from_iso, iso, open_state, read_only_state
+from .state import StateLock, from_iso, iso, open_state, read_only_state, state_location
 from .systemd import Watchdog, notify
 
 log = logging.getLogger(__name__)
@@ -277,7 +277,7 @@ class Daemon:
     def _catch_up_due(self, specs: list[JobSpec], now: datetime) -> bool:
         shortest = min(s.period for s in specs if s.kind == "publish")
         try:
-            store = read_only_state(self.config.state_path)
+            store = read_only_state(state_location(self.config))
         except SyndicateError as err:
             log.warning("cannot read state for the catch-up check: %s", err)
             return True
@@ -383,7 +383,7 @@ class Daemon:
                 return
             from .push.outbox import deliver_due
             try:
-                with open_state(config.state_path, wait=True) as store:
+                with open_state(state_location(config), wait=True) as store:
                     report = deliver_due(store, config)
                     _write_beat(store, self._beat_doc())
             except SyndicateError as err:
@@ -404,7 +404,7 @@ class Daemon:
 
     def _beat(self, *, stopped: bool = False, wait: float = HEARTBEAT_WAIT) -> None:
         try:
-            with open_state(self.config.state_path, wait=True, wait_timeout=wait) as store:
+            with open_state(state_location(self.config), wait=True, wait_timeout=wait) as store:
                 _write_beat(store, self._beat_doc(stopped=stopped))
         except BusyError:
             log.debug("heartbeat skipped: state busy")

@@ -17,7 +17,7 @@ from typing import Any
 from .config import Config
 from .errors import SyndicateError
 from .push.status import EndpointStatus, outbox_status
-from .state import StateStore, from_iso, read_only_state
+from .state import StateStore, from_iso, read_only_state, state_location
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -69,7 +69,7 @@ def read_health(config: Config, now: datetime) -> HealthSnapshot:
     """One consistent read of the state; a state that cannot be read is reported, not
     raised. No state yet (before the first publish) is healthy and empty."""
     try:
-        store = read_only_state(config.state_path)
+        store = read_only_state(state_location(config))
     except SyndicateError as err:
         return HealthSnapshot(now=now, state_ok=False, error=str(err))
     if store is None:
@@ -95,15 +95,18 @@ def _snapshot(store: StateStore, config: Config, now: datetime) -> HealthSnapsho
             " GROUP BY section_slug ORDER BY section_slug"))
     feeds = tuple((str(path), from_iso(written)) for path, written in conn.execute(
         "SELECT path, written FROM feeds ORDER BY path"))
-    attempts: list[tuple[str, str, int]] = []
-    for kind, delivered, tries in conn.execute(
-            "SELECT substr(endpoint, 1, instr(endpoint, ':') - 1) AS target, SUM(status = 'delivered'),"
-            " SUM(attempts) FROM notices GROUP BY target ORDER BY target"):
-        ok = int(delivered or 0)
-        attempts += [(str(kind), "success", ok), (str(kind), "failure", max(int(tries or 0) - ok, 0))]
+    attempts: dict[tuple[str, str], int] = {}
+    # portable SQL (SQLite and PostgreSQL): the target kind is the endpoint's prefix
+    for endpoint, delivered, tries in conn.execute(
+            "SELECT endpoint, SUM(CASE WHEN status = 'delivered' THEN 1 ELSE 0 END), SUM(attempts)"
+            " FROM notices GROUP BY endpoint"):
+        kind, ok = str(endpoint).partition(":")[0], int(delivered or 0)
+        attempts[(kind, "success")] = attempts.get((kind, "success"), 0) + ok
+        attempts[(kind, "failure")] = attempts.get((kind, "failure"), 0) + max(int(tries or 0) - ok, 0)
     beat = store.get_meta("daemon")
     return HealthSnapshot(
         now=now, state_ok=True, runs_by_status=runs, last_run=store.last_run(ok_only=False),
         last_success=store.last_run(), sections=sections, feeds=feeds,
-        endpoints=outbox_status(store, config, now).endpoints, attempts=tuple(attempts),
+        endpoints=outbox_status(store, config, now).endpoints,
+        attempts=tuple((k, r, n) for (k, r), n in sorted(attempts.items())),
         daemon=json.loads(beat) if beat else None)

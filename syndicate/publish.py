@@ -54,7 +54,15 @@ from .render.pages import (
     render_withdrawn,
 )
 from .sections import SectionMap, combined_feed_info, feed_paths, section_feed_info
-from .state import LedgerRecord, StateLock, StateStore, lock_path, open_state
+from .state import (
+    LedgerRecord,
+    StateLock,
+    StateStore,
+    is_postgres,
+    lock_path,
+    open_state,
+    state_location,
+)
 from .text import slugify
 from .writer import (
     Staged,
@@ -245,11 +253,15 @@ def publish(config: Config, *, now: datetime | None = None, dry_run: bool = Fals
     # whole seconds: what every feed format can carry, so the ledger and the feeds agree (issue 11)
     now = (now or datetime.now(UTC)).replace(microsecond=0)
     refuse_fresh_start(config)     # a lost state must not re-announce everything (issue 8)
+    where = state_location(config)
     if dry_run:
-        # on a snapshot of the state, in one transaction rolled back at the end: nothing
-        # written, not even the open-time integrity check's timestamp or the lock
+        # SQLite: on a snapshot of the state, in one transaction rolled back at the end:
+        # nothing written, not even the open-time integrity check's timestamp or the lock.
+        # PostgreSQL: in one transaction rolled back at the end.
         report = Report(dry_run=True)
-        with _scratch_state(config.state_path, wait=wait) as scratch, open_state(scratch) as store:
+        scratch_or_url = (contextlib.nullcontext(where) if is_postgres(where)
+                          else _scratch_state(config.state_path, wait=wait))
+        with scratch_or_url as scratch, open_state(scratch, wait=wait) as store:
             try:
                 with store.transaction():
                     _Run(store, config, report, now=now, dry_run=True).run(
@@ -259,7 +271,7 @@ def publish(config: Config, *, now: datetime | None = None, dry_run: bool = Fals
                 pass
         report.seconds = time.monotonic() - started
         return report
-    with open_state(config.state_path, wait=wait) as store:
+    with open_state(where, wait=wait) as store:
         run_id = store.start_run("publish", now)
         report = Report()
         try:

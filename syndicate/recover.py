@@ -48,7 +48,14 @@ from .plan import entry_link
 from .recover_read import AUTHOR_RANK, PublishedItem, read_published
 from .render.body import body_html, clean, summary_text
 from .sections import SectionMap
-from .state import SCHEMA_VERSION, StateStore, check_state, open_state, read_only_state
+from .state import (
+    SCHEMA_VERSION,
+    StateStore,
+    check_state,
+    open_state,
+    read_only_state,
+    state_location,
+)
 
 UNPUBLISHED_CHOICES = ("new", "withdrawn")
 
@@ -61,12 +68,26 @@ def _has_feeds(out_dir: Path) -> bool:
 def refuse_fresh_start(config: Config) -> None:
     """Raise StateError when the state is missing or empty but output/ holds feeds."""
     path = config.state_path
+    if config.state_url:
+        store = read_only_state(state_location(config))
+        if store is not None:
+            try:
+                if store.last_run(ok_only=False) is not None or store.count_articles():
+                    return
+            finally:
+                store.close()
+        _refuse(config, config.state_url.split("@")[-1], "empty")
+        return
     try:
         if path.stat().st_size > 0:
             return
         what = "empty (0 bytes)"
     except FileNotFoundError:
         what = "missing"
+    _refuse(config, str(path), what)
+
+
+def _refuse(config: Config, path: str, what: str) -> None:
     out = config.output.dir
     if _has_feeds(out):
         raise StateError(f"cannot publish: {path}: the state is {what}, but {out} already holds published feeds;"
@@ -83,7 +104,7 @@ def require_usable_state(path: Path) -> None:
         return
     try:
         check_state(store.conn, path, full=True)
-        version = int(store.conn.execute("PRAGMA user_version").fetchone()[0])
+        version = store.schema_version()
     finally:
         store.close()
     if version > SCHEMA_VERSION:

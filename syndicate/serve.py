@@ -63,7 +63,7 @@ from .config import Config
 from .errors import SyndicateError
 from .model import FeedFormat
 from .render.pages import WITHDRAWN_MARK
-from .state import read_only_state
+from .state import read_only_state, state_location
 
 log = logging.getLogger(__name__)
 
@@ -333,7 +333,7 @@ def health(config: Config) -> tuple[str, dict[str, Any]]:
     ``"no-state"``), ``503`` when it is not.
     """
     try:
-        store = read_only_state(config.state_path)
+        store = read_only_state(state_location(config))
     except SyndicateError as err:
         return "503 Service Unavailable", {"status": "error", "error": str(err)}
     if store is None:

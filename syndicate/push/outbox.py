@@ -34,7 +34,6 @@ from __future__ import annotations
 import json
 import logging
 import random
-import sqlite3
 import time
 import uuid
 from collections.abc import Callable, Sequence
@@ -366,7 +365,7 @@ class _Tally:
                               seconds=seconds)
 
 
-def _record(conn: sqlite3.Connection, endpoint: str, outcomes: list[_Outcome], ids: dict[str, int],
+def _record(conn: Any, endpoint: str, outcomes: list[_Outcome], ids: dict[str, int],
             at: datetime, schedule: Sequence[float], rng: Random, tally: _Tally) -> None:
     """Write one endpoint's outcomes (calling thread, inside a transaction). Only rows
     still pending change: a publish may have superseded one while it was in flight."""
@@ -384,8 +383,8 @@ def _record(conn: sqlite3.Connection, endpoint: str, outcomes: list[_Outcome], i
         if o.held:
             tally.held += 1
             if hold_until is not None:
-                conn.execute("UPDATE notices SET next_attempt = MAX(next_attempt, ?) WHERE id = ?"
-                             " AND status = 'pending'", (iso(hold_until), row_id))
+                conn.execute("UPDATE notices SET next_attempt = CASE WHEN next_attempt > ? THEN next_attempt ELSE ? END WHERE id = ?"
+                             " AND status = 'pending'", (iso(hold_until), iso(hold_until), row_id))
             continue
         attempts = o.notice.attempts + 1
         err = o.error

@@ -200,4 +200,4 @@ def discard(store: StateStore, endpoint: str | None = None, *, now: datetime | N
         else:
             count = sum(conn.execute(q + " AND endpoint = ?", (iso(at), k)).rowcount for k in keys)
     log.info("discarded notices=%d endpoint=%s", count, endpoint_label(endpoint) if endpoint else "all")
-    return count
+    return int(count)

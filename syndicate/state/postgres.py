@@ -1,0 +1,175 @@
+"""The state store on PostgreSQL (psycopg 3), for several hosts sharing one site.
+
+Same tables as the SQLite store (one migration list, :mod:`.migrations`), same queries
+(:mod:`.sql`; ``?`` placeholders are rewritten to psycopg's ``%s`` here). One writer at a
+time: a publish holds a session-level advisory lock on its own connection in place of the
+flock, so PostgreSQL drops it when the process dies or its connection breaks.
+"""
+
+from __future__ import annotations
+
+import re
+import time
+from collections.abc import Iterable, Iterator, Sequence
+from contextlib import contextmanager
+from datetime import datetime
+from functools import lru_cache
+from typing import Any
+
+from ..errors import BusyError, StateError
+from .migrations import MIGRATIONS, SCHEMA_VERSION, for_postgres
+from .sql import SqlStore, iso
+
+# advisory lock keys (one database = one site)
+PUBLISH_LOCK = 0x5359_4E44_0001
+MIGRATE_LOCK = 0x5359_4E44_0002
+LEADER_LOCK = 0x5359_4E44_0003
+
+
+def redact(url: str) -> str:
+    """The URL without its password, for messages."""
+    return re.sub(r"(://[^:/@]*):[^@/]*@", r"\1:***@", url)
+
+
+def _psycopg() -> Any:
+    try:
+        import psycopg
+    except ImportError as err:  # pragma: no cover - the extra is part of `test`
+        raise StateError("cannot open state: postgresql: psycopg is not installed;"
+                         " install syndicate[postgres]") from err
+    return psycopg
+
+
+@lru_cache(maxsize=512)
+def _pg_sql(sql: str) -> str:
+    return sql.replace("%", "%%").replace("?", "%s")
+
+
+class PgConn:
+    """A psycopg connection that takes the shared ``?``-style SQL."""
+
+    def __init__(self, raw: Any):
+        self.raw = raw
+
+    def execute(self, sql: str, params: Sequence[Any] | None = None) -> Any:
+        if params is None:
+            return self.raw.execute(sql)
+        return self.raw.execute(_pg_sql(sql), tuple(params))
+
+    def executemany(self, sql: str, rows: Iterable[Sequence[Any]]) -> Any:
+        cur = self.raw.cursor()
+        rows = [tuple(r) for r in rows]
+        if rows:
+            cur.executemany(_pg_sql(sql), rows)
+        return cur
+
+    def close(self) -> None:
+        self.raw.close()
+
+
+class PgStore(SqlStore):
+    """A connection to the state database. Use :func:`syndicate.state.open_state`."""
+
+    dialect = "postgresql"
+
+    def __init__(self, conn: PgConn, url: str):
+        super().__init__(conn, redact(url))   # type: ignore[arg-type]
+        self.url = url
+
+    @contextmanager
+    def transaction(self) -> Iterator[PgConn]:
+        psycopg = _psycopg()
+        try:
+            with self.conn.raw.transaction():
+                yield self.conn
+        except psycopg.OperationalError as err:
+            raise StateError(f"cannot write state: {self.path}: {err}; check that PostgreSQL is up and"
+                             " run again (the last committed run is kept)") from err
+
+    def start_run(self, kind: str, now: datetime) -> int:
+        row = self.conn.execute("INSERT INTO runs (kind, started) VALUES (?, ?) RETURNING id",
+                                (kind, iso(now))).fetchone()
+        return int(row[0])
+
+    def schema_version(self) -> int:
+        return _version(self.conn)
+
+    def close(self) -> None:
+        self.conn.close()
+
+
+def connect(url: str, *, read_only: bool = False) -> PgConn:
+    psycopg = _psycopg()
+    try:
+        raw = psycopg.connect(url, autocommit=True, connect_timeout=10)
+    except psycopg.Error as err:
+        raise StateError(f"cannot open state: {redact(url)}: {str(err).strip()}; check state.url, that"
+                         " PostgreSQL is up and the role may connect") from err
+    if read_only:
+        raw.execute("SET default_transaction_read_only = on")
+    return PgConn(raw)
+
+
+def _version(conn: PgConn) -> int:
+    row = conn.execute("SELECT to_regclass('syndicate_schema')").fetchone()
+    if row is None or row[0] is None:
+        return 0
+    row = conn.execute("SELECT version FROM syndicate_schema").fetchone()
+    return int(row[0]) if row else 0
+
+
+def migrate(conn: PgConn, url: str) -> None:
+    """Bring the database to SCHEMA_VERSION; concurrent openers wait on one lock."""
+    with conn.raw.transaction():
+        conn.execute("SELECT pg_advisory_xact_lock(?)", (MIGRATE_LOCK,))
+        conn.execute("CREATE TABLE IF NOT EXISTS syndicate_schema (version BIGINT NOT NULL)")
+        version = _version(conn)
+        if version > SCHEMA_VERSION:
+            raise StateError(f"cannot use state: {redact(url)}: written by a newer syndicate (schema {version},"
+                             f" this one knows {SCHEMA_VERSION}); upgrade syndicate")
+        for step in range(version, SCHEMA_VERSION):
+            conn.execute(for_postgres(MIGRATIONS[step]))
+        conn.execute("DELETE FROM syndicate_schema")
+        conn.execute("INSERT INTO syndicate_schema (version) VALUES (?)", (SCHEMA_VERSION,))
+
+
+def take_lock(conn: PgConn, key: int, *, wait: bool, timeout: float | None, busy: str) -> None:
+    """A session-level advisory lock; BusyError when held elsewhere and not waiting."""
+    deadline = None if timeout is None else time.monotonic() + timeout
+    while not conn.execute("SELECT pg_try_advisory_lock(?)", (key,)).fetchone()[0]:
+        if not wait or (deadline is not None and time.monotonic() >= deadline):
+            row = conn.execute("SELECT pid FROM pg_locks WHERE locktype = 'advisory' AND granted"
+                               " AND (classid::bigint << 32) | objid::bigint = ? LIMIT 1", (key,)).fetchone()
+            raise BusyError(busy.format(path="postgresql", pid=f"backend {row[0]}" if row else "?"))
+        time.sleep(0.05)
+
+
+BUSY = ("state is busy: {path}: another syndicate process ({pid}) is writing this state;"
+        " wait for it, or pass --wait")
+
+
+@contextmanager
+def open_postgres(url: str, *, lock: bool = True, wait: bool = False,
+                  wait_timeout: float | None = None) -> Iterator[PgStore]:
+    """Open (creating and migrating) the state database; with ``lock``, as the only writer."""
+    conn = connect(url)
+    try:
+        if lock:
+            take_lock(conn, PUBLISH_LOCK, wait=wait, timeout=wait_timeout, busy=BUSY)
+        migrate(conn, url)
+        yield PgStore(conn, url)
+    finally:
+        conn.close()      # also releases the advisory lock
+
+
+def read_only_postgres(url: str) -> PgStore | None:
+    """A lock-free reader; None when the database has no syndicate schema yet."""
+    conn = connect(url, read_only=True)
+    if _version(conn) == 0:
+        conn.close()
+        return None
+    return PgStore(conn, url)
+
+
+__all__ = ["LEADER_LOCK", "PUBLISH_LOCK", "PgConn", "PgStore", "connect", "open_postgres",
+           "read_only_postgres", "redact", "take_lock"]

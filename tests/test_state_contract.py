@@ -1,0 +1,66 @@
+"""One contract over every StateStore backend: SQLite file and a real PostgreSQL."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pytest
+from pg import pg_url  # noqa: F401 - session fixture
+
+from syndicate.errors import BusyError
+from syndicate.state import SCHEMA_VERSION, open_state
+
+NOW = datetime(2026, 1, 2, 3, 4, 5, tzinfo=UTC)
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def where(request: pytest.FixtureRequest, tmp_path: Path) -> Path | str:
+    if request.param == "sqlite":
+        return tmp_path / "state.db"
+    url: str = request.getfixturevalue("pg_url")
+    import psycopg
+    with psycopg.connect(url, autocommit=True) as c:       # a fresh database per test
+        c.execute("DROP SCHEMA public CASCADE")
+        c.execute("CREATE SCHEMA public")
+    return url
+
+
+def test_a_new_store_is_migrated_to_the_current_schema(where: Path | str) -> None:
+    with open_state(where) as store:
+        assert store.schema_version() == SCHEMA_VERSION
+
+
+def test_meta_runs_and_announcements_survive_a_reopen(where: Path | str) -> None:
+    with open_state(where) as store:
+        with store.transaction():
+            store.set_meta("k", "v1")
+            store.set_meta("k", "v2")
+            run = store.start_run("publish", NOW)
+            store.finish_run(run, NOW, "ok", {"items": 3})
+            store.record_announcements([("g1", "new", {"id": "g1"}), ("g2", "updated", {"id": "g2"})], NOW)
+            store.record_inputs([("a.txt", 10, 1_700_000_000_123_456_789, "ab")])
+    with open_state(where) as store:
+        assert store.get_meta("k") == "v2"
+        last = store.last_run()
+        assert last is not None and last["summary"] == {"items": 3}
+        assert store.input_fingerprints() == {"a.txt": (10, 1_700_000_000_123_456_789, "ab")}
+        with store.transaction():
+            assert store.take_announcements() == [("new", {"id": "g1"}), ("updated", {"id": "g2"})]
+        assert store.count_announcements() == 0
+
+
+def test_a_failed_transaction_leaves_nothing(where: Path | str) -> None:
+    with open_state(where) as store:
+        with pytest.raises(RuntimeError):
+            with store.transaction():
+                store.set_meta("k", "lost")
+                raise RuntimeError("boom")
+        assert store.get_meta("k") is None
+
+
+def test_a_second_writer_is_refused_as_busy(where: Path | str) -> None:
+    with open_state(where):
+        with pytest.raises(BusyError, match="state is busy"):
+            with open_state(where):
+                pass
