@@ -19,7 +19,7 @@ from sitefactory import Site, article, make_site, page
 
 import syndicate.inputs
 import syndicate.plan
-import syndicate.state
+import syndicate.state.sql
 from syndicate.identity import TITLE_CAP, clean_url, normalize_url
 from syndicate.model import Article, Problem
 from syndicate.publish import publish
@@ -55,7 +55,7 @@ def publish_with_old_rules(site: Site, monkeypatch: pytest.MonkeyPatch, now: dat
     with monkeypatch.context() as m:
         m.setattr(syndicate.plan, "article_key", old_article_key)
         m.setattr(syndicate.plan, "title_base", old_title_base)
-        m.setattr(syndicate.state, "title_base", old_title_base)
+        m.setattr(syndicate.state.sql, "title_base", old_title_base)   # the ledger's alias column
         m.setattr(syndicate.inputs, "check_articles", no_checks)
         report = publish(site.config(), now=now)
     assert report.errors == []
