@@ -62,6 +62,27 @@ class Author:
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
+class Enclosure:
+    """A file attached to an article (audio, video, a PDF): RSS ``enclosure``, Atom
+    ``link rel="enclosure"``, JSON Feed ``attachments``. ``length`` is in bytes, 0 when
+    the source did not say (RSS asks for a length; 0 is the spelling for "unknown")."""
+
+    url: str
+    type: str
+    length: int = 0
+    title: str | None = None
+    duration: int | None = None      # seconds, for audio and video (podcast episodes)
+
+    def __post_init__(self) -> None:
+        if not self.url.startswith(("http://", "https://")):
+            raise ValueError(f"an enclosure needs an absolute http(s) URL, got {self.url!r}")
+        if "/" not in self.type:
+            raise ValueError(f"an enclosure needs a media type like 'audio/mpeg', got {self.type!r}")
+        if self.length < 0:
+            raise ValueError(f"an enclosure length is a byte count, got {self.length}")
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
 class Article:
     """One article as a source read it, before syndicate gave it an identity."""
 
@@ -75,7 +96,8 @@ class Article:
     url: str | None = None              # canonical URL when the input had one
     summary: str | None = None          # an explicit excerpt (listing cards, exports)
     tags: tuple[str, ...] = ()
-    image: str | None = None
+    image: str | None = None            # the lead image (og:image, JSON-LD image, front matter)
+    enclosures: tuple[Enclosure, ...] = ()
 
     def __post_init__(self) -> None:
         if not self.title.strip():

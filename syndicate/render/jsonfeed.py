@@ -6,7 +6,7 @@ import json
 from datetime import UTC, datetime
 from typing import Any
 
-from ..model import Feed, FeedFormat
+from ..model import Enclosure, Feed, FeedFormat
 from .body import body_html, clean, summary_text
 
 
@@ -47,6 +47,19 @@ def render_jsonfeed(feed: Feed) -> bytes:
             item["authors"] = [{"name": clean(x.name)} for x in a.authors]
         if a.image:
             item["image"] = a.image
+        if a.enclosures:
+            item["attachments"] = [_attachment(x) for x in a.enclosures]
         items.append(item)
     doc["items"] = items
     return (json.dumps(doc, ensure_ascii=False, indent=2) + "\n").encode("utf-8")
+
+
+def _attachment(enc: Enclosure) -> dict[str, Any]:
+    d: dict[str, Any] = {"url": enc.url, "mime_type": enc.type}
+    if enc.title:
+        d["title"] = clean(enc.title)
+    if enc.length:
+        d["size_in_bytes"] = enc.length
+    if enc.duration is not None:
+        d["duration_in_seconds"] = enc.duration
+    return d

@@ -9,6 +9,8 @@ feedgen's traps, and what we do about each (feedgen 1.0, feedgen/feed.py):
   description: its plain summary escaped as HTML, since readers render RSS
   descriptions as HTML (issue 8, section 5: a text page's ``<img onerror=...>`` must
   stay text);
+- it cannot write Media RSS images or more than one enclosure: render/media.py adds
+  them to the tree;
 - it writes only the first atom:link (rel=self) into an RSS channel: the rel=hub links
   are added to the tree afterwards (``_add_hub_links``).
 
@@ -29,6 +31,7 @@ from lxml import etree
 
 from ..model import Feed, FeedFormat
 from .body import EPOCH, body_html, clean, summary_html
+from .media import add_rss_media, has_media, serialize
 
 ATOM_NS = "http://www.w3.org/2005/Atom"
 
@@ -84,7 +87,16 @@ def render_rss(feed: Feed) -> bytes:
         for author in a.authors:
             fe.dc.dc_creator(clean(author.name))
     xml: bytes = fg.rss_str(pretty=True)
-    return _hex_refs(_add_hub_links(xml, info.hubs) if info.hubs else xml)
+    if info.hubs:
+        xml = _add_hub_links(xml, info.hubs)
+    if has_media(feed.entries):
+        root = etree.fromstring(xml, _KEEP_CDATA)
+        add_rss_media(root, feed.entries)
+        xml = serialize(root)
+    return _hex_refs(xml)
+
+
+_KEEP_CDATA = etree.XMLParser(strip_cdata=False, remove_blank_text=True)
 
 
 _CDATA = re.compile(rb"(<!\[CDATA\[.*?\]\]>)", re.S)
