@@ -73,6 +73,7 @@ class OutputConfig:
     item_limit: int = 50
     article_pages: bool = True
     max_input_bytes: int = 5_000_000
+    archive_page_size: int = 50      # RFC 5005 archive pages (docs/feeds.md); 0: none
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -345,12 +346,16 @@ def parse_config(raw: dict[str, Any], *, path: Path) -> Config:
     max_bytes = o.get("max_input_bytes", int, 5_000_000)
     if max_bytes < 1:
         raise o.error("max_input_bytes", "must be positive")
+    page_size = o.get("archive_page_size", int, 50)
+    if page_size < 0:
+        raise o.error("archive_page_size", "must be 0 (no archive pages) or a number of items per page")
     output = OutputConfig(
         dir=(root / o.get("dir", str, "output")).resolve(),
         formats=tuple(formats),
         item_limit=limit,
         article_pages=o.get("article_pages", bool, True),
         max_input_bytes=max_bytes,
+        archive_page_size=page_size,
     )
     o.finish()
 

@@ -191,9 +191,27 @@ class FeedInfo:
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
+class History:
+    """RFC 5005 (archived feeds) links of one feed document, a URL per format.
+
+    A subscription document has ``prev_archive`` (its newest archive page) and nothing
+    else; an archive page has ``archive=True``, ``current`` (the subscription document)
+    and ``prev_archive`` / ``next_archive`` when there is an older / newer page."""
+
+    archive: bool = False
+    current: dict[FeedFormat, str] = field(default_factory=dict)
+    prev_archive: dict[FeedFormat, str] = field(default_factory=dict)
+    next_archive: dict[FeedFormat, str] = field(default_factory=dict)
+
+    def __hash__(self) -> int:
+        return hash((self.archive, tuple(self.prev_archive.items()), tuple(self.next_archive.items())))
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
 class Feed:
     info: FeedInfo
     entries: tuple[Entry, ...]
+    history: History | None = None     # None: no archives (yet)
 
     @property
     def updated(self) -> datetime | None:

@@ -36,8 +36,19 @@ from .codec import article_from_dict
 from .config import Config
 from .errors import StateError
 from .faults import crash_point
+from .history import Archives, build_archives
 from .inputs import InputFile, iter_batches
-from .model import Entry, Feed, FeedChange, FeedFormat, FeedInfo, ItemNotice, Problem, RunChanges
+from .model import (
+    Entry,
+    Feed,
+    FeedChange,
+    FeedFormat,
+    FeedInfo,
+    History,
+    ItemNotice,
+    Problem,
+    RunChanges,
+)
 from .plan import entry_link, lookup_bases, make_plan
 from .recover import refuse_fresh_start
 from .render import RENDER_VERSION, RENDERERS
@@ -102,7 +113,7 @@ def render_fingerprint(config: Config) -> str:
     """Everything besides the ledger that shapes output bytes: a change re-renders all."""
     parts = [RENDER_VERSION, repr(config.site), repr(config.sections), repr([h.url for h in config.hubs]),
              repr([f.value for f in config.output.formats]), str(config.output.item_limit),
-             str(config.output.article_pages)]
+             str(config.output.article_pages), str(config.output.archive_page_size)]
     return hashlib.sha256("\n".join(parts).encode()).hexdigest()[:16]
 
 
@@ -127,8 +138,9 @@ class _Site:
     files: dict[str, bytes] = field(default_factory=dict)
     feeds: dict[str, tuple[FeedInfo, FeedFormat]] = field(default_factory=dict)
 
-    def add_feed(self, info: FeedInfo, entries: Sequence[Entry], formats: Iterable[FeedFormat]) -> None:
-        feed = Feed(info=info, entries=tuple(entries))
+    def add_feed(self, info: FeedInfo, entries: Sequence[Entry], formats: Iterable[FeedFormat],
+                 history: History | None = None) -> None:
+        feed = Feed(info=info, entries=tuple(entries), history=history)
         for fmt, rel in feed_paths(info.key, formats).items():
             self.files[rel] = RENDERERS[fmt](feed)
             self.feeds[rel] = (info, fmt)
@@ -157,20 +169,23 @@ def render_pages(sections: _Sections, entries: Iterable[Entry]) -> dict[str, byt
     return pages
 
 
-def render_feeds(store: StateStore, config: Config, sections: _Sections, touched: set[str]) -> _Site:
-    """Feeds, section pages, the index and the OPML list for the touched sections."""
+def render_feeds(store: StateStore, config: Config, sections: _Sections, touched: set[str],
+                 archives: Archives | None = None) -> _Site:
+    """Feeds, section pages, the index and the OPML list for the touched sections;
+    ``archives`` gives each feed's RFC 5005 links and open-page items (syndicate/history.py)."""
+    archives = archives or Archives()
     infos = sections.infos
     limit = config.output.item_limit
     formats = config.output.formats
     out = _Site()
     for slug in sorted(touched & set(infos)):
-        entries = [entry_from_row(config, r, d) for r, d in store.top_entries(slug, limit)]
-        out.add_feed(infos[slug], entries, formats)
+        entries = archives.complete(slug, [entry_from_row(config, r, d) for r, d in store.top_entries(slug, limit)])
+        out.add_feed(infos[slug], entries, formats, archives.history(slug))
         if config.output.article_pages:
             out.files[f"{slug}/{INDEX_PATH}"] = render_section(sections.site, infos[slug], entries)
     if touched:
-        latest = [entry_from_row(config, r, d) for r, d in store.top_entries(None, limit)]
-        out.add_feed(sections.site, latest, formats)
+        latest = archives.complete("", [entry_from_row(config, r, d) for r, d in store.top_entries(None, limit)])
+        out.add_feed(sections.site, latest, formats, archives.history(""))
         out.files[INDEX_PATH] = render_index(sections.site, list(infos.values()), latest[:INDEX_LATEST],
                                              config.site.base_url + OPML_PATH)
         newest = max((e.updated for e in latest), default=None)
@@ -252,6 +267,7 @@ class _Run:
         self.in_run: set[str] = set()         # ledger keys written by this run (pages already rendered)
         self.pages_written = 0
         self.marked = False
+        self.full = False
 
     def tx(self) -> contextlib.AbstractContextManager[Any]:
         return contextlib.nullcontext() if self.dry_run else self.store.transaction()
@@ -263,6 +279,7 @@ class _Run:
         if stale and not self.dry_run:
             clean_temps(self.out_dir)            # only a run that did not finish leaves temp files
         full = rebuild or stale or not (self.out_dir / INDEX_PATH).exists()
+        self.full = full
         if full or self.files_out_of_place():
             self.touched = set(self.sections.infos)
         self.read_and_commit(on_file)
@@ -361,6 +378,7 @@ class _Run:
                     raise StateError(f"cannot withdraw: {ident}: no such item (give its id or slug;"
                                      " `syndicate items` lists them)")
                 self.touched.add(rec.section_slug)
+                self.in_run.add(rec.key)          # its archive page changes
                 entries = [entry_from_row(config, r, d) for r, d in store.rows_by_keys([rec.key])]
                 if self.announce:
                     store.record_announcements(_announcements("updated" if restore else "withdrawn", entries),
@@ -383,12 +401,24 @@ class _Run:
                 pending = []
         self.write(render_pages(self.sections, pending), pages=True)
 
+    def archives(self) -> Archives:
+        """RFC 5005 archive pages of the touched feeds (syndicate/history.py)."""
+        if not self.touched:
+            return Archives()
+        feeds = {k: v for k, v in self.sections.infos.items() if k in self.touched} | {"": self.sections.site}
+        return build_archives(self.store, feeds=feeds, formats=self.config.output.formats,
+                              page_size=self.config.output.archive_page_size,
+                              base_url=self.config.site.base_url, out_dir=self.out_dir, changed=self.in_run,
+                              full=self.full, entry_from_row=lambda r, d: entry_from_row(self.config, r, d))
+
     def write_feeds_and_enqueue(self, fingerprint: str) -> None:
         """Feeds, section pages, index, OPML; then record versions, files and notices together."""
         store, config, report = self.store, self.config, self.report
         if self.pages_written:
             os.sync()    # every page durable before a feed that links to it
-        site = render_feeds(store, config, self.sections, self.touched)
+        archives = self.archives()
+        site = render_feeds(store, config, self.sections, self.touched, archives)
+        site.files.update(archives.files)        # archive pages: written, never announced
         self.write(site.files)
         report.sections = len(self.sections.infos)
         report.articles_total = store.count_articles()

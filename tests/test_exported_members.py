@@ -20,7 +20,7 @@ def test_public_names_are_the_documented_few() -> None:
     public = {n for n in dir(syndicate) if not n.startswith("_")} - {"annotations"}   # the __future__ import
     submodules = {"cli", "codec", "config", "dates", "errors", "identity", "inputs", "log", "model", "plan",
                   "render", "sanitize", "sections", "sources", "state", "text", "writer", "push",
-                  "daemon", "serve", "faults", "recover", "recover_read"}
+                  "daemon", "serve", "faults", "recover", "recover_read", "history", "gate", "churn"}
     assert public - submodules == set(syndicate.__all__) - {"__version__"}
     assert callable(syndicate.publish)   # the function, not the module of the same name
 

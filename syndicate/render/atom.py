@@ -13,6 +13,7 @@ from feedgen.feed import FeedGenerator
 from lxml import etree
 
 from ..model import Feed, FeedFormat
+from .archive import history_elements
 from .body import EPOCH, body_html, clean, summary_html
 from .media import add_atom_media, has_media, serialize
 from .rss import ATOM_NS, TAG_LIKE
@@ -53,9 +54,13 @@ def render_atom(feed: Feed) -> bytes:
             # RFC 4287 4.1.1: an entry needs an author unless the feed has one
             fe.author({"name": clean(info.title)})
     xml: bytes = fg.atom_str(pretty=True)
-    if has_media(feed.entries):       # feedgen's Atom enclosures are broken: render/media.py
+    if has_media(feed.entries) or feed.history is not None:
         root = etree.fromstring(xml, etree.XMLParser(remove_blank_text=True))
-        add_atom_media(root, feed.entries)
+        if has_media(feed.entries):       # feedgen's Atom enclosures are broken: render/media.py
+            add_atom_media(root, feed.entries)
+        if feed.history is not None:      # feedgen refuses link relations it does not know
+            history_elements(root, feed.history, FeedFormat.ATOM, atom_prefixed=False,
+                             before=root.find(f"{{{ATOM_NS}}}entry"))
         xml = serialize(root)
     return _html_titles(xml) if any(TAG_LIKE.search(e.article.title) for e in feed.entries) else xml
 

@@ -22,6 +22,8 @@ def render_jsonfeed(feed: Feed) -> bytes:
         "home_page_url": info.home_url,
         "feed_url": info.self_urls[FeedFormat.JSON],
     }
+    if feed.history is not None and FeedFormat.JSON in feed.history.prev_archive:
+        doc["next_url"] = feed.history.prev_archive[FeedFormat.JSON]   # older items (RFC 5005 in JSON)
     if info.description:
         doc["description"] = clean(info.description)
     if info.language:

@@ -30,6 +30,7 @@ from feedgen.feed import FeedGenerator
 from lxml import etree
 
 from ..model import Feed, FeedFormat
+from .archive import history_elements
 from .body import EPOCH, body_html, clean, summary_html
 from .media import add_rss_media, has_media, serialize
 
@@ -89,9 +90,15 @@ def render_rss(feed: Feed) -> bytes:
     xml: bytes = fg.rss_str(pretty=True)
     if info.hubs:
         xml = _add_hub_links(xml, info.hubs)
-    if has_media(feed.entries):
+    if has_media(feed.entries) or feed.history is not None:
         root = etree.fromstring(xml, _KEEP_CDATA)
-        add_rss_media(root, feed.entries)
+        if has_media(feed.entries):
+            add_rss_media(root, feed.entries)
+        if feed.history is not None:
+            channel = root.find("channel")
+            assert channel is not None
+            history_elements(channel, feed.history, FeedFormat.RSS, atom_prefixed=True,
+                             before=channel.find("item"))
         xml = serialize(root)
     return _hex_refs(xml)
 
