@@ -19,7 +19,7 @@ import click
 
 from . import __version__
 from .config import Config, load_config
-from .errors import BusyError, ConfigError, SyndicateError
+from .errors import BusyError, ChurnError, ConfigError, SyndicateError
 from .log import setup_logging
 from .publish import EXIT_BUSY, EXIT_FAILED, EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE, Report, publish
 
@@ -53,6 +53,9 @@ def handle_errors(f: F) -> F:
         except ConfigError as err:
             click.echo(f"syndicate: {err}", err=True)
             sys.exit(EXIT_USAGE)
+        except ChurnError as err:       # the feeds stay as they were (syndicate/churn.py)
+            click.echo(f"syndicate: {err}", err=True)
+            sys.exit(EXIT_PROBLEMS)
         except SyndicateError as err:
             click.echo(f"syndicate: {err}", err=True)
             sys.exit(EXIT_FAILED)
@@ -98,14 +101,17 @@ def _progress_publish(config: Config, **kwargs: Any) -> Report:
 @click.option("--wait", is_flag=True, help="Wait for another running publish instead of exiting (exit 4).")
 @click.option("--rebuild", is_flag=True, help="Re-render every feed and page (ids and dates stay).")
 @click.option("--no-push", is_flag=True, help="Queue notifications but do not deliver them now.")
+@click.option("--accept-churn", "--force", "accept_churn", is_flag=True,
+              help="Publish even when the churn guard finds re-identified or lost items (exit 3 without).")
 @verbosity_options
 @handle_errors
 def publish_command(config_path: str, dry_run: bool, wait: bool, rebuild: bool, no_push: bool,
-                    verbose: int, quiet: bool) -> None:
+                    accept_churn: bool, verbose: int, quiet: bool) -> None:
     """Read the inputs, update the ledger, write feeds into output/, push changes."""
     setup_logging(verbose, quiet=quiet)
     config = load(config_path)
-    report = _progress_publish(config, dry_run=dry_run, wait=wait, rebuild=rebuild, deliver=not no_push)
+    report = _progress_publish(config, dry_run=dry_run, wait=wait, rebuild=rebuild, deliver=not no_push,
+                               accept_churn=accept_churn)
     print_problems(report.problems)
     echo_report(report, quiet=quiet)
     sys.exit(report.exit_code)

@@ -74,6 +74,7 @@ class OutputConfig:
     article_pages: bool = True
     max_input_bytes: int = 5_000_000
     archive_page_size: int = 50      # RFC 5005 archive pages (docs/feeds.md); 0: none
+    churn_share: float = 0.5         # churn guard (docs/feeds.md): share of a feed; 1: off
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -349,6 +350,9 @@ def parse_config(raw: dict[str, Any], *, path: Path) -> Config:
     page_size = o.get("archive_page_size", int, 50)
     if page_size < 0:
         raise o.error("archive_page_size", "must be 0 (no archive pages) or a number of items per page")
+    churn = o.get("churn_share", (int, float), 0.5)
+    if not 0 < churn <= 1:
+        raise o.error("churn_share", f"must be a share of a feed's items, above 0 and at most 1 (1: off), got {churn}")
     output = OutputConfig(
         dir=(root / o.get("dir", str, "output")).resolve(),
         formats=tuple(formats),
@@ -356,6 +360,7 @@ def parse_config(raw: dict[str, Any], *, path: Path) -> Config:
         article_pages=o.get("article_pages", bool, True),
         max_input_bytes=max_bytes,
         archive_page_size=page_size,
+        churn_share=float(churn),
     )
     o.finish()
 

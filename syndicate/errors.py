@@ -8,7 +8,8 @@ traceback.
 
     SyndicateError
     ├── ConfigError (+ ValueError)     config file or key is wrong
-    ├── RenderError                    a feed cannot be rendered
+    ├── RenderError                    a feed cannot be rendered (or fails the publish gate)
+    ├── ChurnError                     the churn guard refused a run (exit 3)
     ├── OutputError (+ OSError)        output/ cannot be written
     ├── StateError                     the SQLite state store is unusable
     │   └── BusyError                  another writer holds the state lock
@@ -38,6 +39,10 @@ class ConfigError(SyndicateError, ValueError):
 
 class RenderError(SyndicateError):
     """A feed or page cannot be rendered."""
+
+
+class ChurnError(SyndicateError):
+    """A run would re-identify or drop too many of a feed's items (syndicate/churn.py)."""
 
 
 class OutputError(SyndicateError, OSError):

@@ -32,6 +32,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+from .churn import Guard
 from .codec import article_from_dict
 from .config import Config
 from .errors import StateError
@@ -215,8 +216,9 @@ BATCH_ARTICLES = 2000
 
 def publish(config: Config, *, now: datetime | None = None, dry_run: bool = False, wait: bool = False,
             rebuild: bool = False, deliver: bool = True, withdraw: Sequence[str] = (), restore: bool = False,
-            on_file: Callable[[InputFile], None] | None = None) -> Report:
-    """Run one publish. Raises SyndicateError subclasses (BusyError when locked)."""
+            on_file: Callable[[InputFile], None] | None = None, accept_churn: bool = False) -> Report:
+    """Run one publish. Raises SyndicateError subclasses (BusyError when locked; ChurnError
+    when the churn guard refuses the run and ``accept_churn`` is false)."""
     started = time.monotonic()
     now = now or datetime.now(UTC)
     refuse_fresh_start(config)     # a lost state must not re-announce everything (issue 8)
@@ -226,7 +228,7 @@ def publish(config: Config, *, now: datetime | None = None, dry_run: bool = Fals
             report = Report(dry_run=True)
             try:
                 with store.transaction():
-                    _Run(store, config, report, now=now, dry_run=True).run(
+                    _Run(store, config, report, now=now, dry_run=True, accept_churn=accept_churn).run(
                         rebuild=rebuild, withdraw=withdraw, restore=restore, on_file=on_file)
                     raise _DryRun()
             except _DryRun:
@@ -236,7 +238,8 @@ def publish(config: Config, *, now: datetime | None = None, dry_run: bool = Fals
         run_id = store.start_run("publish", now)
         report = Report()
         try:
-            _Run(store, config, report, now=now, dry_run=False, run_id=run_id, started=started).run(
+            _Run(store, config, report, now=now, dry_run=False, run_id=run_id, started=started,
+                 accept_churn=accept_churn).run(
                 rebuild=rebuild, withdraw=withdraw, restore=restore, on_file=on_file)
         except BaseException as err:
             try:
@@ -258,7 +261,7 @@ class _Run:
     batch by batch, withdraw, rebuild pages, write the feeds, record and enqueue."""
 
     def __init__(self, store: StateStore, config: Config, report: Report, *, now: datetime, dry_run: bool,
-                 run_id: int = 0, started: float = 0.0):
+                 run_id: int = 0, started: float = 0.0, accept_churn: bool = False):
         self.store, self.config, self.report, self.now = store, config, report, now
         self.dry_run, self.run_id, self.started = dry_run, run_id, started
         self.out_dir = config.output.dir
@@ -269,6 +272,7 @@ class _Run:
         self.pages_written = 0
         self.marked = False
         self.full = False
+        self.guard = None if accept_churn else Guard(store, config, lambda r, d: entry_from_row(config, r, d))
 
     def tx(self) -> contextlib.AbstractContextManager[Any]:
         return contextlib.nullcontext() if self.dry_run else self.store.transaction()
@@ -346,6 +350,8 @@ class _Run:
             report.unchanged += plan.unchanged
             report.withdrawn += plan.withdrawn_seen
             changed = (*plan.new, *plan.updated)
+            if self.guard is not None:
+                self.guard.check_new(plan.new)       # before the ledger takes the batch
             with self.tx():
                 if changed:
                     self.mark_incomplete()       # in the same transaction as the ledger change
@@ -419,6 +425,8 @@ class _Run:
             os.sync()    # every page durable before a feed that links to it
         archives = self.archives()
         site = render_feeds(store, config, self.sections, self.touched, archives)
+        if self.guard is not None:
+            self.guard.check_loss(site.files, site.feeds, self.out_dir)
         site.files.update(archives.files)        # archive pages: written, never announced
         # "the future" is the clock's: a run given an earlier `now` (tests, replays) may carry
         # dates up to the real time its inputs were captured at
