@@ -218,3 +218,24 @@ class Guard:
                 return None
 
         refuse(check_loss(one, files, old_file, limit=self.limit, live=live, share=self.share))
+
+
+def stale_lines(store: StateStore) -> list[str]:
+    """For ``syndicate status``: whether the feeds are older than the inputs, since when
+    and why (the last run failed, was refused by the gate or the guard, or skipped inputs)."""
+    last = store.last_run(ok_only=False)
+    if last is None:
+        return []
+    good = store.last_run(ok_only=True)
+    since = good["finished"] if good else "never published"
+    if last["status"] == "problems":
+        errors = last["summary"].get("errors", 0)
+        return [f"stale inputs: {errors} input problem(s) in the last run (their feeds keep the last good"
+                f" items; `syndicate check` names them)"]
+    if last["status"] in ("ok", None):
+        return []
+    error = str(last["summary"].get("error", "")).splitlines()
+    lines = [f"stale feeds: every feed is as published at {since}; the last run failed: "
+             f"{error[0] if error else last['status']}"]
+    lines += [f"  {line.strip()}" for line in error[1:] if line.strip()]
+    return lines

@@ -234,6 +234,9 @@ def status_command(config_path: str) -> None:
         run = store.last_run(ok_only=False)
         click.echo("last publish: never" if run is None else
                    f"last publish: #{run['id']} {run['status']}, started {run['started']}, finished {run['finished']}")
+        from .churn import stale_lines
+        for line in stale_lines(store):
+            click.echo(line)
         from .daemon import HEARTBEAT_KEY
         beat = store.get_meta(HEARTBEAT_KEY)
         if beat is not None:

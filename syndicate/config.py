@@ -75,6 +75,7 @@ class OutputConfig:
     max_input_bytes: int = 5_000_000
     archive_page_size: int = 50      # RFC 5005 archive pages (docs/feeds.md); 0: none
     churn_share: float = 0.5         # churn guard (docs/feeds.md): share of a feed; 1: off
+    future_dates: str = "warning"    # publish gate: "error" refuses a run with a date after the clock
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -353,6 +354,9 @@ def parse_config(raw: dict[str, Any], *, path: Path) -> Config:
     churn = o.get("churn_share", (int, float), 0.5)
     if not 0 < churn <= 1:
         raise o.error("churn_share", f"must be a share of a feed's items, above 0 and at most 1 (1: off), got {churn}")
+    future_dates = o.get("future_dates", str, "warning")
+    if future_dates not in ("warning", "error"):
+        raise o.error("future_dates", f"must be 'warning' or 'error', got {future_dates!r}")
     output = OutputConfig(
         dir=(root / o.get("dir", str, "output")).resolve(),
         formats=tuple(formats),
@@ -361,6 +365,7 @@ def parse_config(raw: dict[str, Any], *, path: Path) -> Config:
         max_input_bytes=max_bytes,
         archive_page_size=page_size,
         churn_share=float(churn),
+        future_dates=future_dates,
     )
     o.finish()
 

@@ -15,7 +15,10 @@ Checks, per document:
   pages carry none;
 - item ids (RSS ``guid``, Atom ``id``, JSON ``id``) unique in the document;
 - no date after ``now`` (RSS pubDate / lastBuildDate, Atom published / updated,
-  JSON date_published / date_modified).
+  JSON date_published / date_modified). A warning by default, a failure with
+  ``[output] future_dates = "error"``: CMS exports carry scheduled posts and a page
+  may print tomorrow's date, and one such item should not hold back every feed
+  (docs/feeds.md says more).
 """
 
 from __future__ import annotations
@@ -33,9 +36,10 @@ from typing import Any
 from lxml import etree
 
 from .errors import RenderError
-from .model import FeedFormat, FeedInfo
+from .model import FeedFormat, FeedInfo, Problem
 
 ATOM = "{http://www.w3.org/2005/Atom}"
+FUTURE = "is in the future"
 _PARSER = etree.XMLParser(resolve_entities=False, no_network=True, recover=False, huge_tree=False)
 
 
@@ -52,6 +56,7 @@ class Expected:
 class Failure:
     path: str                         # relative to output/
     message: str
+    severity: str = "error"           # "warning": a future date, unless output.future_dates = "error"
 
     def __str__(self) -> str:
         return f"{self.path}: {self.message}"
@@ -62,7 +67,8 @@ def check_documents(files: Mapping[str, bytes], expected: Mapping[str, Expected]
     """Every failure of every document in ``expected`` (paths into ``files``)."""
     failures: list[Failure] = []
     for rel in sorted(expected):
-        failures += [Failure(path=rel, message=m) for m in check_document(files[rel], expected[rel], now=now)]
+        failures += [Failure(path=rel, message=m, severity="warning" if FUTURE in m else "error")
+                     for m in check_document(files[rel], expected[rel], now=now)]
     return failures
 
 
@@ -145,6 +151,7 @@ def _unique(ids: Iterable[str]) -> list[str]:
 
 def _future(dates: Iterable[tuple[str, str]], parse: Any, now: datetime) -> list[str]:
     out = []
+    ahead: list[tuple[datetime, str]] = []
     for what, text in dates:
         try:
             when = parse(text)
@@ -152,8 +159,11 @@ def _future(dates: Iterable[tuple[str, str]], parse: Any, now: datetime) -> list
             out.append(f"{what} {text!r} is not a date")
             continue
         if when > now:
-            out.append(f"{what} {text} is in the future (now is {now.isoformat()}): check the input's"
-                       " dates and time zone (an item already taken: `syndicate withdraw ID`)")
+            ahead.append((when, f"{what} {text.strip()}"))
+    if ahead:     # one line per document: the latest, and how many
+        out.append(f"{len(ahead)} date(s) {FUTURE} (now is {now.isoformat(timespec='seconds')}), the latest"
+                   f" {max(ahead)[1]}: check the input's dates and time zone (an item already taken:"
+                   " `syndicate withdraw ID`)")
     return out
 
 
@@ -184,14 +194,18 @@ def failure_message(failures: list[Failure]) -> str:
 
 
 def gate_run(files: Mapping[str, bytes], feeds: Mapping[str, tuple[FeedInfo, FeedFormat]],
-             archive_paths: Iterable[str], *, base_url: str, now: datetime) -> None:
+             archive_paths: Iterable[str], *, base_url: str, now: datetime,
+             future_dates: str = "warning") -> list[Problem]:
     """Check a run's subscription documents (``feeds``: path -> info, format) and archive
-    pages; raises :class:`~syndicate.errors.RenderError` with one line per failure."""
+    pages; raises :class:`~syndicate.errors.RenderError` with one line per failure.
+    Future dates are failures with ``future_dates="error"``, else returned as warnings."""
     expected = {rel: Expected(format=fmt, url=info.self_urls[fmt], hubs=info.hubs)
                 for rel, (info, fmt) in feeds.items()}
     for rel in archive_paths:
         fmt = next(f for f in FeedFormat if rel.endswith("/" + f.filename))
         expected[rel] = Expected(format=fmt, url=base_url + rel)
-    failures = check_documents(files, expected, now=now)
+    found = check_documents(files, expected, now=now)
+    failures = [f for f in found if f.severity == "error" or future_dates == "error"]
     if failures:
         raise RenderError(failure_message(failures))
+    return [Problem(path=f.path, line=0, message=f"publish gate: {f.message}", severity="warning") for f in found]

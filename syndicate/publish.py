@@ -430,8 +430,9 @@ class _Run:
         site.files.update(archives.files)        # archive pages: written, never announced
         # "the future" is the clock's: a run given an earlier `now` (tests, replays) may carry
         # dates up to the real time its inputs were captured at
-        gate_run(site.files, site.feeds, archives.files, base_url=config.site.base_url,
-                 now=max(self.now, datetime.now(UTC)))
+        report.problems += tuple(gate_run(site.files, site.feeds, archives.files, base_url=config.site.base_url,
+                                          now=max(self.now, datetime.now(UTC)),
+                                          future_dates=config.output.future_dates))
         self.write(site.files)
         report.sections = len(self.sections.infos)
         report.articles_total = store.count_articles()

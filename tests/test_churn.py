@@ -125,3 +125,16 @@ def test_churn_share_one_switches_the_guard_off(site: Path) -> None:
     _write(site.parent, [f"UPDATE: Pier plan {n}" for n in range(5)], BODIES)
     report = publish(load_config(site), now=NOW, deliver=False)
     assert report.new == 5
+
+
+def test_status_says_the_feeds_are_stale_since_the_last_good_run_and_why(site: Path) -> None:
+    _write(site.parent, [f"UPDATE: Pier plan {n}" for n in range(5)], BODIES)
+    assert _cli(site).returncode == 3
+    run = subprocess.run([sys.executable, "-m", "syndicate", "status", "--config", str(site)],
+                         capture_output=True, text=True, timeout=60, check=False)
+    assert "stale feeds: every feed is as published at 20" in run.stdout, run.stdout + run.stderr
+    assert "churn guard" in run.stdout and "feed 'world': re-identification" in run.stdout
+    assert _cli(site, "--accept-churn").returncode == 0
+    run = subprocess.run([sys.executable, "-m", "syndicate", "status", "--config", str(site)],
+                         capture_output=True, text=True, timeout=60, check=False)
+    assert "stale" not in run.stdout

@@ -14,8 +14,11 @@ import pytest
 from publisher_helpers import page_text
 from test_archives import BASE, NOW, _add, _files, _publish, _site
 
+from syndicate.config import load_config
+from syndicate.errors import RenderError
 from syndicate.gate import Expected, check_document
 from syndicate.model import FeedFormat
+from syndicate.publish import publish
 
 HUB = "http://127.0.0.1:9/hub"
 
@@ -77,13 +80,17 @@ def test_each_check_refuses_what_it_should(out: Path) -> None:
 def test_a_failing_gate_leaves_the_old_files_and_exits_1_with_a_line_per_failure(out: Path) -> None:
     root = out.parent
     before = _files(out)
-    future = (datetime.now(UTC) + timedelta(days=400)).strftime("%B %d, %Y").replace(" 0", " ")
+    future = _days_ahead(400)
     (root / "pages" / "oops.txt").write_text(page_text("A story from next year", section="World", date=future),
                                             encoding="utf-8")
-    run = subprocess.run([sys.executable, "-m", "syndicate", "publish", "--config", str(root / "syndicate.toml"),
+    config = root / "syndicate.toml"
+    config.write_text(config.read_text(encoding="utf-8").replace("[output]\n", '[output]\nfuture_dates = "error"\n'),
+                      encoding="utf-8")
+    run = subprocess.run([sys.executable, "-m", "syndicate", "publish", "--config", str(config),
                           "--no-push"], capture_output=True, text=True, timeout=120, check=False)
     assert run.returncode == 1, run.stderr
     lines = [line for line in run.stderr.splitlines() if "in the future" in line]
+    assert len(lines) == len({line.split(":")[0] for line in lines})       # one line per document
     assert "publish gate:" in run.stderr and "no feed was replaced" in run.stderr
     # one line per failure, each naming the file: the world and combined feeds, all three formats
     assert {line.split(":")[0].strip() for line in lines} >= {"world/feed.xml", "world/atom.xml",
@@ -91,3 +98,25 @@ def test_a_failing_gate_leaves_the_old_files_and_exits_1_with_a_line_per_failure
     after = _files(out)
     feeds = {rel for rel in before if any(rel.endswith(f.filename) for f in FeedFormat)}
     assert {rel: after[rel] for rel in feeds} == {rel: before[rel] for rel in feeds}
+
+
+def test_future_dates_warn_by_default_and_refuse_with_future_dates_error(out: Path) -> None:
+    root = out.parent
+    config = root / "syndicate.toml"
+    (root / "pages" / "soon.txt").write_text(page_text("A story dated next month", section="World",
+                                                       date=_days_ahead(30)), encoding="utf-8")
+    report = publish(load_config(config), now=NOW, deliver=False)
+    warnings = [p for p in report.problems if "publish gate" in p.message]
+    assert warnings and all(p.severity == "warning" and "in the future" in p.message for p in warnings)
+    assert {p.path for p in warnings} >= {"world/feed.xml", "world/atom.xml", "world/feed.json"}
+    config.write_text(config.read_text(encoding="utf-8").replace("[output]\n", '[output]\nfuture_dates = "error"\n'),
+                      encoding="utf-8")
+    (root / "pages" / "soon.txt").write_text(page_text("Another story dated later", section="World",
+                                                       date=_days_ahead(60)), encoding="utf-8")
+    with pytest.raises(RenderError, match="in the future"):
+        publish(load_config(config), now=NOW, deliver=False)
+
+
+def _days_ahead(days: int) -> str:
+    """A date that is in the future by the clock, as the scraped pages print dates."""
+    return (datetime.now(UTC) + timedelta(days=days)).strftime("%B %d, %Y").replace(" 0", " ")
