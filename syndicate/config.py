@@ -17,7 +17,7 @@ from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from .errors import ConfigError
-from .model import Author, FeedFormat
+from .model import Author, FeedFormat, Podcast
 
 INPUT_FORMATS = ("auto", "scraped", "html", "json", "jsonl", "markdown")
 DEFAULT_RETRY_SCHEDULE = (0.0, 5.0, 300.0, 1800.0, 7200.0, 18000.0, 36000.0, 50400.0, 72000.0, 86400.0)
@@ -64,6 +64,7 @@ class SectionConfig:
     slug: str | None = None
     title: str | None = None
     description: str | None = None
+    podcast: Podcast | None = None   # [sections.podcast]: iTunes / Podcasting 2.0 tags (docs/feeds.md)
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -257,6 +258,22 @@ def _author(t: _Table, key: str) -> Author | None:
     return author
 
 
+def _podcast(section: _Table) -> Podcast | None:
+    if "podcast" not in section.data:
+        section.seen.add("podcast")
+        return None
+    p = section.table("podcast")
+    kind = p.get("type", str, "episodic")
+    if kind not in ("episodic", "serial"):
+        raise p.error("type", f"must be 'episodic' or 'serial', got {kind!r}")
+    podcast = Podcast(author=p.get("author", str, required=True), image=_url(p, "image"),
+                      category=p.get("category", str, required=True), subcategory=p.get("subcategory", str),
+                      explicit=p.get("explicit", bool, False), owner_name=p.get("owner_name", str),
+                      owner_email=p.get("owner_email", str), kind=kind)
+    p.finish()
+    return podcast
+
+
 def load_config(path: str | Path) -> Config:
     """Read and validate a config file. Raises :class:`ConfigError`."""
     path = Path(path)
@@ -379,7 +396,8 @@ def parse_config(raw: dict[str, Any], *, path: Path) -> Config:
         if slug is not None and not re.fullmatch(r"[a-z0-9][a-z0-9-]*", slug):
             raise t.error("slug", f"must be lowercase letters, digits and '-', got {slug!r}")
         sections.append(SectionConfig(name=t.get("name", str, required=True), slug=slug,
-                                      title=t.get("title", str), description=t.get("description", str)))
+                                      title=t.get("title", str), description=t.get("description", str),
+                                      podcast=_podcast(t)))
         t.finish()
 
     hubs: list[HubConfig] = []

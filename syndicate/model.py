@@ -173,6 +173,21 @@ class FeedFormat(enum.Enum):
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
+class Podcast:
+    """A section published as a podcast: Apple Podcasts (``itunes:``) and Podcasting 2.0
+    (``podcast:``) channel tags in its RSS feed (``[sections.podcast]`` in the config)."""
+
+    author: str
+    image: str                       # square artwork, 1400-3000 px (Apple's rule)
+    category: str                    # one of Apple's categories, e.g. "News"
+    subcategory: str | None = None   # e.g. "Daily News"
+    explicit: bool = False
+    owner_name: str | None = None
+    owner_email: str | None = None
+    kind: str = "episodic"           # itunes:type: "episodic" or "serial"
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
 class FeedInfo:
     """Everything a renderer needs to know about one feed apart from its entries."""
 
@@ -185,6 +200,7 @@ class FeedInfo:
     language: str | None = None
     author: Author | None = None
     generator: str = "syndicate"
+    podcast: Podcast | None = None
 
     def __hash__(self) -> int:
         return hash((self.key, self.title, self.home_url))

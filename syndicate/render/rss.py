@@ -33,6 +33,7 @@ from ..model import Feed, FeedFormat
 from .archive import history_elements
 from .body import EPOCH, body_html, clean, summary_html
 from .media import add_rss_media, has_media, serialize
+from .podcast import add_podcast_tags
 
 ATOM_NS = "http://www.w3.org/2005/Atom"
 
@@ -90,8 +91,10 @@ def render_rss(feed: Feed) -> bytes:
     xml: bytes = fg.rss_str(pretty=True)
     if info.hubs:
         xml = _add_hub_links(xml, info.hubs)
-    if has_media(feed.entries) or feed.history is not None:
+    if has_media(feed.entries) or feed.history is not None or info.podcast is not None:
         root = etree.fromstring(xml, _KEEP_CDATA)
+        if info.podcast is not None:
+            add_podcast_tags(root, info.podcast, info.self_urls[FeedFormat.RSS], feed.entries)
         if has_media(feed.entries):
             add_rss_media(root, feed.entries)
         if feed.history is not None:
