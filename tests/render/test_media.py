@@ -14,8 +14,8 @@ from pathlib import Path
 
 import feedparser
 import pytest
-from lxml import etree
 from conformance import check_atom, check_jsonfeed, check_rss
+from lxml import etree
 
 from syndicate.model import (
     Article,
