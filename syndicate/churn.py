@@ -18,6 +18,7 @@ published ones, and items pushed out by newer ones are no loss.
 
 from __future__ import annotations
 
+import bisect
 import hashlib
 import json
 from collections.abc import Callable, Iterable, Mapping, Sequence
@@ -130,18 +131,17 @@ def _iso(text: str | None) -> datetime | None:
 
 def lost(old: Sequence[OldItem], new: Sequence[OldItem], *, limit: int, live: Callable[[str], bool]) -> list[str]:
     """Ids of ``old`` items missing from ``new`` that were not pushed out by newer items:
-    an item is pushed out when it is still live, the new feed is full and every new item
-    is at least as recent as it."""
+    an item is pushed out when it is still live and the new feed has at least ``limit``
+    items as recent as it (a subscription document can hold a few older items besides:
+    those of the archive page being filled, render/archive.py)."""
     ids = {e.id for e in new}
-    oldest_new = min((e.published for e in new if e.published is not None), default=None)
-    full = len(new) >= limit
+    dates = sorted(e.published.timestamp() for e in new if e.published is not None)
     out = []
     for item in old:
         if item.id in ids:
             continue
-        pushed = (full and oldest_new is not None and item.published is not None
-                  and item.published <= oldest_new and live(item.id))
-        if not pushed:
+        newer = len(dates) - bisect.bisect_left(dates, item.published.timestamp()) if item.published else 0
+        if not (newer >= limit and live(item.id)):
             out.append(item.id)
     return out
 

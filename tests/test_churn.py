@@ -138,3 +138,17 @@ def test_status_says_the_feeds_are_stale_since_the_last_good_run_and_why(site: P
     run = subprocess.run([sys.executable, "-m", "syndicate", "status", "--config", str(site)],
                          capture_output=True, text=True, timeout=60, check=False)
     assert "stale" not in run.stdout
+
+
+def test_items_pushed_out_by_newer_ones_are_no_loss_even_beside_an_older_archive_item() -> None:
+    from datetime import UTC, datetime, timedelta
+
+    from syndicate.churn import OldItem, lost
+    day = datetime(2026, 11, 1, tzinfo=UTC)
+    old = [OldItem(id=f"old-{n}", published=day + timedelta(days=n)) for n in range(5)]
+    # five newer items, plus one older item of the archive page being filled
+    new = [OldItem(id=f"new-{n}", published=day + timedelta(days=10 + n)) for n in range(5)]
+    new.append(OldItem(id="extra", published=day - timedelta(days=30)))
+    assert lost(old, new, limit=5, live=lambda _id: True) == []
+    assert lost(old, new, limit=5, live=lambda i: i != "old-2") == ["old-2"]     # withdrawn: a loss
+    assert lost(old, new[:3], limit=5, live=lambda _id: True) == [o.id for o in old]   # not full: a loss
