@@ -27,6 +27,7 @@ from .render.archive import (
 )
 from .state import LedgerRecord, StateStore
 
+FLUSH_PAGES = 300
 EntryFromRow = Callable[[LedgerRecord, dict[str, Any]], Entry]
 
 
@@ -68,9 +69,11 @@ def ledger_slots(store: StateStore) -> dict[str, list[Slot]]:
 
 def build_archives(store: StateStore, *, feeds: Mapping[str, FeedInfo], formats: Sequence[FeedFormat],
                    page_size: int, base_url: str, out_dir: Path, changed: Collection[str],
-                   full: bool, entry_from_row: EntryFromRow) -> Archives:
+                   full: bool, entry_from_row: EntryFromRow,
+                   flush: Callable[[dict[str, bytes]], None] | None = None) -> Archives:
     """Archive pages of the given feeds (feed key -> info); ``changed``: ledger keys
-    written or withdrawn by this run."""
+    written or withdrawn by this run. With ``flush``, pages are handed over every
+    FLUSH_PAGES files instead of kept (a full rebuild of a 50k ledger renders ~6,000)."""
     archives = Archives(store=store, entry_from_row=entry_from_row)
     if page_size < 1:
         return archives
@@ -92,6 +95,12 @@ def build_archives(store: StateStore, *, feeds: Mapping[str, FeedInfo], formats:
                         history=page_history(info, number, len(pages), base_url))
             for fmt in formats:
                 archives.files[page_path(key, number, fmt)] = RENDERERS[fmt](feed)
+            if flush is not None and len(archives.files) >= FLUSH_PAGES:
+                flush(archives.files)
+                archives.files = {}
+    if flush is not None and archives.files:
+        flush(archives.files)
+        archives.files = {}
     return archives
 
 

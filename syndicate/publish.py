@@ -416,7 +416,15 @@ class _Run:
         return build_archives(self.store, feeds=feeds, formats=self.config.output.formats,
                               page_size=self.config.output.archive_page_size,
                               base_url=self.config.site.base_url, out_dir=self.out_dir, changed=self.in_run,
-                              full=self.full, entry_from_row=lambda r, d: entry_from_row(self.config, r, d))
+                              full=self.full, entry_from_row=lambda r, d: entry_from_row(self.config, r, d),
+                              flush=self.flush_archives if self.full else None)
+
+    def flush_archives(self, files: dict[str, bytes]) -> None:
+        """A full rebuild's archive pages, gated and written chunk by chunk (memory stays
+        flat), before any subscription document; made durable with the feeds' os.sync."""
+        gate_run(files, {}, files, base_url=self.config.site.base_url, now=max(self.now, datetime.now(UTC)),
+                 future_dates=self.config.output.future_dates)
+        self.write(files, pages=True)
 
     def write_feeds_and_enqueue(self, fingerprint: str) -> None:
         """Feeds, section pages, index, OPML; then record versions, files and notices together."""
@@ -424,6 +432,8 @@ class _Run:
         if self.pages_written:
             os.sync()    # every page durable before a feed that links to it
         archives = self.archives()
+        if self.full and not self.dry_run:
+            os.sync()    # archive pages written chunk by chunk: durable before the feeds
         site = render_feeds(store, config, self.sections, self.touched, archives)
         if self.guard is not None:
             self.guard.check_loss(site.files, site.feeds, self.out_dir)
