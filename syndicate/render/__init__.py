@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from itertools import islice
 
-from ..model import Entry, Feed, FeedFormat, FeedInfo
+from ..model import Entry, Feed, FeedFormat, FeedInfo, History
 from . import atom, jsonfeed, rss
 
 Renderer = Callable[[Feed], bytes]
@@ -29,7 +29,7 @@ RENDERERS: dict[FeedFormat, Renderer] = {
 }
 
 # Bump when a renderer's output changes, so that the next publish re-renders everything.
-RENDER_VERSION = "3"     # 3: relative page links, OPML groups, whole-second Atom dates (issue 11)
+RENDER_VERSION = "4"     # 4: media/podcast namespaces, enclosures, archive links (issue 15); 3: issue 11
 
 CHUNK = 200              # entries rendered at a time by render_chunks
 
@@ -65,18 +65,20 @@ def _items(fmt: FeedFormat, doc: bytes) -> bytes:
 
 
 def render_chunks(fmt: FeedFormat, info: FeedInfo, entries: Iterable[Entry], *, updated: datetime | None,
-                  chunk: int = CHUNK) -> Iterator[bytes]:
-    """The bytes of ``RENDERERS[fmt](Feed(info=info, entries=tuple(entries)))``, in pieces;
-    ``updated`` must be that feed's ``updated`` (the newest entry's)."""
+                  history: History | None = None, chunk: int = CHUNK) -> Iterator[bytes]:
+    """The bytes of ``RENDERERS[fmt](Feed(info=info, entries=tuple(entries), history=history))``,
+    in pieces; ``updated`` must be that feed's ``updated`` (the newest entry's). The archive
+    links of ``history`` are in the head; the renderers declare every namespace prefix an
+    item can use on the root of every document, so that items sliced from a chunk fit the head."""
     if fmt is FeedFormat.JSON:
-        pieces = jsonfeed.iter_jsonfeed(info, entries)
+        pieces = jsonfeed.iter_jsonfeed(info, entries, history)
         while piece := b"".join(islice(pieces, chunk)):   # a chunk of items a piece, like the XML ones
             yield piece
         return
     render = RENDERERS[fmt]
     if fmt is FeedFormat.ATOM:
         entries = atom.distinct_entries(entries)   # distinct across chunks, as in one render
-    shell = render(_Shell(info=info, entries=(), at=updated))
+    shell = render(_Shell(info=info, entries=(), at=updated, history=history))
     cut = _line_start(shell, shell.rfind(_FOOTS[fmt]))
     yield shell[:cut]
     it = iter(entries)
