@@ -79,11 +79,13 @@ def add_atom_media(root: etree._Element, entries: Iterable[Entry]) -> None:
 
 def declare(root: etree._Element, nsmap: dict[str, str]) -> etree._Element:
     """``root`` (a copy with its children moved over) declaring every prefix of ``nsmap``,
-    used or not: render_chunks() slices items out of chunk documents and puts them under
-    the head of an entry-less feed, so a prefix an item uses must be declared there too."""
-    if all(root.nsmap.get(k) == v for k, v in nsmap.items()):
-        return root
-    new = etree.Element(root.tag, dict(root.attrib), nsmap={**root.nsmap, **nsmap})
+    used or not, in that order and then the root's others: render_chunks() slices items out
+    of chunk documents and puts them under the head of an entry-less feed, so a prefix an
+    item uses must be declared there too, and the root spelt alike however it was built."""
+    merged: dict[str | None, str] = {k: v for k, v in root.nsmap.items() if k is None}
+    merged |= nsmap
+    merged |= {k: v for k, v in root.nsmap.items() if k not in merged}
+    new = etree.Element(root.tag, dict(root.attrib), nsmap=merged)
     new.text = root.text
     new.extend(list(root))
     etree.cleanup_namespaces(new, top_nsmap=nsmap, keep_ns_prefixes=list(nsmap))

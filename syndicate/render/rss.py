@@ -105,7 +105,7 @@ def render_rss(feed: Feed) -> bytes:
         channel = root.find("channel")
         assert channel is not None
         history_elements(channel, feed.history, FeedFormat.RSS, atom_prefixed=True, before=channel.find("item"))
-    nsmap = {"atom": ATOM_NS, "content": CONTENT_NS, "dc": DC_NS, "media": MEDIA_NS}
+    nsmap = {"dc": DC_NS, "atom": ATOM_NS, "content": CONTENT_NS, "media": MEDIA_NS}   # feedgen's order first
     if info.podcast is not None:
         nsmap |= {"itunes": ITUNES_NS, "podcast": PODCAST_NS}
     return _hex_refs(serialize(declare(root, nsmap)))
