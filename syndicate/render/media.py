@@ -83,7 +83,7 @@ def declare(root: etree._Element, nsmap: dict[str, str]) -> etree._Element:
     of chunk documents and puts them under the head of an entry-less feed, so a prefix an
     item uses must be declared there too, and the root spelt alike however it was built."""
     merged: dict[str | None, str] = {k: v for k, v in root.nsmap.items() if k is None}
-    merged |= nsmap
+    merged.update(nsmap.items())
     merged |= {k: v for k, v in root.nsmap.items() if k not in merged}
     new = etree.Element(root.tag, dict(root.attrib), nsmap=merged)
     new.text = root.text
