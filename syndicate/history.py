@@ -27,7 +27,7 @@ from .render.archive import (
 )
 from .state import LedgerRecord, StateStore
 
-FLUSH_PAGES = 300
+FLUSH_PAGES = 48          # archive files handed over (gated, written) at a time: ~16 pages of 3 formats
 EntryFromRow = Callable[[LedgerRecord, dict[str, Any]], Entry]
 
 
