@@ -12,9 +12,9 @@ from typing import Any, TypeVar
 import click
 
 from .config import Config, load_config
-from .errors import BusyError, ConfigError, SyndicateError
+from .errors import BusyError, ChurnError, ConfigError, SyndicateError
 from .log import LOG_FORMATS, set_log_format
-from .publish import EXIT_BUSY, EXIT_FAILED, EXIT_USAGE
+from .publish import EXIT_BUSY, EXIT_FAILED, EXIT_PROBLEMS, EXIT_USAGE
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -55,6 +55,9 @@ def handle_errors(f: F) -> F:
         except ConfigError as err:
             click.echo(f"syndicate: {err}", err=True)
             sys.exit(EXIT_USAGE)
+        except ChurnError as err:       # the feeds stay as they were (syndicate/churn.py)
+            click.echo(f"syndicate: {err}", err=True)
+            sys.exit(EXIT_PROBLEMS)
         except SyndicateError as err:
             click.echo(f"syndicate: {err}", err=True)
             sys.exit(EXIT_FAILED)

@@ -211,6 +211,8 @@ def status_command(config_path: str, as_json: bool) -> None:
         run = store.last_run(ok_only=False)
         beat = store.get_meta(HEARTBEAT_KEY)
         status = outbox_status(store, config, now)
+        from .churn import stale_lines
+        stale_feeds = list(stale_lines(store))
     finally:
         store.close()
     stale = max(3 * config.delivery.interval, 90.0)
@@ -220,6 +222,8 @@ def status_command(config_path: str, as_json: bool) -> None:
     else:
         click.echo("last publish: never" if run is None else
                    f"last publish: #{run['id']} {run['status']}, started {run['started']}, finished {run['finished']}")
+        for line in stale_feeds:
+            click.echo(line)
         if beat is not None:
             click.echo(heartbeat_words(beat, now, stale_after=stale))
         for line in status.lines():

@@ -46,10 +46,13 @@ def _progress_publish(config: Config, **kwargs: Any) -> Report:
                    " (for node_exporter's textfile collector).")
 @click.option("--health-file", type=click.Path(dir_okay=False, path_type=Path), default=None,
               help="After the run, write the health page (HTML) here, e.g. output/health.html.")
+@click.option("--accept-churn", "--force", "accept_churn", is_flag=True,
+              help="Publish even when the churn guard finds re-identified or lost items (exit 3 without).")
 @verbosity_options
 @handle_errors
 def publish_command(config_path: str, dry_run: bool, show_diff: bool, wait: bool, rebuild: bool, no_push: bool,
-                    metrics_file: Path | None, health_file: Path | None, verbose: int, quiet: bool) -> None:
+                    metrics_file: Path | None, health_file: Path | None, accept_churn: bool,
+                    verbose: int, quiet: bool) -> None:
     """Read the inputs, update the ledger, write feeds into output/, push changes.
 
     \b
@@ -61,7 +64,7 @@ def publish_command(config_path: str, dry_run: bool, show_diff: bool, wait: bool
     config = load(config_path)
     try:
         report = _progress_publish(config, dry_run=dry_run or show_diff, wait=wait, rebuild=rebuild,
-                                   deliver=not no_push)
+                                   deliver=not no_push, accept_churn=accept_churn)
     finally:
         if metrics_file or health_file:
             write_health_files(config, metrics_file=metrics_file, health_file=health_file)

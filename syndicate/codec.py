@@ -12,7 +12,17 @@ from typing import Any
 
 import orjson
 
-from .model import Article, Author, Block, BulletList, Heading, Html, Paragraph, SourceSpan
+from .model import (
+    Article,
+    Author,
+    Block,
+    BulletList,
+    Enclosure,
+    Heading,
+    Html,
+    Paragraph,
+    SourceSpan,
+)
 
 HASH_VERSION = "1"
 
@@ -54,6 +64,7 @@ def article_to_dict(article: Article, *, with_origin: bool = True) -> dict[str, 
         "summary": article.summary,
         "tags": list(article.tags),
         "image": article.image,
+        "enclosures": [enclosure_to_dict(e) for e in article.enclosures],
     }
     if with_origin:
         d["origin"] = [article.origin.path, article.origin.line]
@@ -74,7 +85,15 @@ def article_from_dict(d: dict[str, Any]) -> Article:
         summary=d.get("summary"),
         tags=tuple(d.get("tags", ())),
         image=d.get("image"),
+        enclosures=tuple(Enclosure(**e) for e in d.get("enclosures", ())),
     )
+
+
+def enclosure_to_dict(enclosure: Enclosure) -> dict[str, Any]:
+    """Only the fields set: an enclosure without a title or duration hashes as before."""
+    d: dict[str, Any] = {"url": enclosure.url, "type": enclosure.type, "length": enclosure.length,
+                         "title": enclosure.title, "duration": enclosure.duration}
+    return {k: v for k, v in d.items() if v is not None}
 
 
 def dumps(obj: Any) -> str:

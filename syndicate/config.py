@@ -24,7 +24,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from .config_keys import Table
 from .errors import ConfigError, ConfigErrors
-from .model import Author, FeedFormat
+from .model import Author, FeedFormat, Podcast
 
 DEFAULT_RETRY_SCHEDULE = (0.0, 5.0, 300.0, 1800.0, 7200.0, 18000.0, 36000.0, 50400.0, 72000.0, 86400.0)
 
@@ -74,6 +74,7 @@ class SectionConfig:
     slug: str | None = None
     title: str | None = None
     description: str | None = None
+    podcast: Podcast | None = None   # [sections.podcast]: iTunes / Podcasting 2.0 tags (docs/feeds.md)
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -105,6 +106,9 @@ class OutputConfig:
     item_limit: int = 50
     article_pages: bool = True
     max_input_bytes: int = 5_000_000
+    archive_page_size: int = 50      # RFC 5005 archive pages (docs/feeds.md); 0: none
+    churn_share: float = 0.5         # churn guard (docs/feeds.md): share of a feed; 1: off
+    future_dates: str = "warning"    # publish gate: "error" refuses a run with a date after the clock
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -360,9 +364,24 @@ def _output(o: Table, root: Path) -> OutputConfig:
     output = OutputConfig(dir=(root / o.get("dir")).resolve(),
                           formats=tuple(FeedFormat(name) for name in o.strings("formats")),
                           item_limit=o.get("item_limit"), article_pages=o.get("article_pages"),
-                          max_input_bytes=o.get("max_input_bytes"))
+                          max_input_bytes=o.get("max_input_bytes"), archive_page_size=o.get("archive_page_size"),
+                          churn_share=float(o.get("churn_share")), future_dates=o.get("future_dates"))
+    if not 0 < output.churn_share <= 1:
+        o.fail("churn_share", f"must be a share of a feed's items, above 0 and at most 1 (1: off),"
+                              f" got {output.churn_share}")
     o.finish()
     return output
+
+
+def _podcast(section: Table) -> Podcast | None:
+    if "podcast" not in section.data:
+        return None
+    p = section.table("podcast")
+    podcast = Podcast(author=p.get("author") or "", image=_url(p, "image"), category=p.get("category") or "",
+                      subcategory=p.get("subcategory"), explicit=p.get("explicit"),
+                      owner_name=p.get("owner_name"), owner_email=p.get("owner_email"), kind=p.get("type"))
+    p.finish()
+    return podcast
 
 
 def _sections(tables: list[Table]) -> list[SectionConfig]:
@@ -372,7 +391,7 @@ def _sections(tables: list[Table]) -> list[SectionConfig]:
         if slug is not None and not re.fullmatch(r"[a-z0-9][a-z0-9-]*", slug):
             t.fail("slug", f"must be lowercase letters, digits and '-', got {slug!r}")
         sections.append(SectionConfig(name=t.get("name") or "", slug=slug, title=t.get("title"),
-                                      description=t.get("description")))
+                                      description=t.get("description"), podcast=_podcast(t)))
         t.finish()
     return sections
 

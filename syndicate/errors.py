@@ -9,7 +9,8 @@ traceback.
     SyndicateError
     ├── ConfigError (+ ValueError)     config file or key is wrong
     │   └── ConfigErrors               several of them, all found in one pass
-    ├── RenderError                    a feed cannot be rendered
+    ├── RenderError                    a feed cannot be rendered (or fails the publish gate)
+    ├── ChurnError                     the churn guard refused a run (exit 3)
     ├── OutputError (+ OSError)        output/ cannot be written
     ├── StateError                     the SQLite state store is unusable
     │   └── BusyError                  another writer holds the state lock
@@ -50,6 +51,10 @@ class ConfigErrors(ConfigError):
 
 class RenderError(SyndicateError):
     """A feed or page cannot be rendered."""
+
+
+class ChurnError(SyndicateError):
+    """A run would re-identify or drop too many of a feed's items (syndicate/churn.py)."""
 
 
 class OutputError(SyndicateError, OSError):

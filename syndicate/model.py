@@ -63,6 +63,27 @@ class Author:
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
+class Enclosure:
+    """A file attached to an article (audio, video, a PDF): RSS ``enclosure``, Atom
+    ``link rel="enclosure"``, JSON Feed ``attachments``. ``length`` is in bytes, 0 when
+    the source did not say (RSS asks for a length; 0 is the spelling for "unknown")."""
+
+    url: str
+    type: str
+    length: int = 0
+    title: str | None = None
+    duration: int | None = None      # seconds, for audio and video (podcast episodes)
+
+    def __post_init__(self) -> None:
+        if not self.url.startswith(("http://", "https://")):
+            raise ValueError(f"an enclosure needs an absolute http(s) URL, got {self.url!r}")
+        if "/" not in self.type:
+            raise ValueError(f"an enclosure needs a media type like 'audio/mpeg', got {self.type!r}")
+        if self.length < 0:
+            raise ValueError(f"an enclosure length is a byte count, got {self.length}")
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
 class Article:
     """One article as a source read it, before syndicate gave it an identity."""
 
@@ -76,7 +97,8 @@ class Article:
     url: str | None = None              # canonical URL when the input had one
     summary: str | None = None          # an explicit excerpt (listing cards, exports)
     tags: tuple[str, ...] = ()
-    image: str | None = None
+    image: str | None = None            # the lead image (og:image, JSON-LD image, front matter)
+    enclosures: tuple[Enclosure, ...] = ()
 
     def __post_init__(self) -> None:
         if not self.title.strip():
@@ -168,6 +190,21 @@ class FeedFormat(enum.Enum):
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
+class Podcast:
+    """A section published as a podcast: Apple Podcasts (``itunes:``) and Podcasting 2.0
+    (``podcast:``) channel tags in its RSS feed (``[sections.podcast]`` in the config)."""
+
+    author: str
+    image: str                       # square artwork, 1400-3000 px (Apple's rule)
+    category: str                    # one of Apple's categories, e.g. "News"
+    subcategory: str | None = None   # e.g. "Daily News"
+    explicit: bool = False
+    owner_name: str | None = None
+    owner_email: str | None = None
+    kind: str = "episodic"           # itunes:type: "episodic" or "serial"
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
 class FeedInfo:
     """Everything a renderer needs to know about one feed apart from its entries."""
 
@@ -180,15 +217,34 @@ class FeedInfo:
     language: str | None = None
     author: Author | None = None
     generator: str = "syndicate"
+    podcast: Podcast | None = None
 
     def __hash__(self) -> int:
         return hash((self.key, self.title, self.home_url))
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
+class History:
+    """RFC 5005 (archived feeds) links of one feed document, a URL per format.
+
+    A subscription document has ``prev_archive`` (its newest archive page) and nothing
+    else; an archive page has ``archive=True``, ``current`` (the subscription document)
+    and ``prev_archive`` / ``next_archive`` when there is an older / newer page."""
+
+    archive: bool = False
+    current: dict[FeedFormat, str] = field(default_factory=dict)
+    prev_archive: dict[FeedFormat, str] = field(default_factory=dict)
+    next_archive: dict[FeedFormat, str] = field(default_factory=dict)
+
+    def __hash__(self) -> int:
+        return hash((self.archive, tuple(self.prev_archive.items()), tuple(self.next_archive.items())))
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
 class Feed:
     info: FeedInfo
     entries: tuple[Entry, ...]
+    history: History | None = None     # None: no archives (yet)
 
     @property
     def updated(self) -> datetime | None:

@@ -23,24 +23,38 @@ from __future__ import annotations
 
 import contextlib
 import hashlib
+import heapq
 import itertools
 import logging
 import os
 import shutil
 import tempfile
 import time
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+from .churn import Guard
 from .codec import article_from_dict
 from .config import Config
 from .errors import StateError
 from .faults import crash_point
+from .gate import gate_run
+from .history import Archives, build_archives
 from .inputs import InputFile, iter_batches
-from .model import Entry, Feed, FeedChange, FeedFormat, FeedInfo, ItemNotice, Problem, RunChanges
+from .model import (
+    Entry,
+    Feed,
+    FeedChange,
+    FeedFormat,
+    FeedInfo,
+    History,
+    ItemNotice,
+    Problem,
+    RunChanges,
+)
 from .plan import entry_link, lookup_bases, make_plan
 from .recover import refuse_fresh_start
 from .render import RENDER_VERSION, render_chunks
@@ -133,7 +147,7 @@ def render_fingerprint(config: Config) -> str:
     """Everything besides the ledger that shapes output bytes: a change re-renders all."""
     parts = [RENDER_VERSION, repr(config.site), repr(config.sections), repr([h.url for h in config.hubs]),
              repr([f.value for f in config.output.formats]), str(config.output.item_limit),
-             str(config.output.article_pages)]
+             str(config.output.article_pages), str(config.output.archive_page_size)]
     return hashlib.sha256("\n".join(parts).encode()).hexdigest()[:16]
 
 
@@ -151,7 +165,7 @@ def _notice(e: Entry) -> ItemNotice:
                       published=e.published, updated=e.updated, summary=summary_text(e.article, 200))
 
 
-FeedJob = tuple[FeedInfo, Iterable[Entry], "datetime | None"]   # a feed, its entries, its updated
+FeedJob = tuple[FeedInfo, Iterable[Entry], "datetime | None", "History | None"]   # a feed, its entries, updated, archive links
 
 
 @dataclass(slots=True)
@@ -191,39 +205,65 @@ def render_pages(sections: _Sections, entries: Iterable[Entry], *, withdrawn: bo
     return pages
 
 
-def render_feeds(store: StateStore, config: Config, sections: _Sections, touched: set[str]) -> _Site:
-    """Feeds, section pages, the index and the OPML list for the touched sections."""
+def render_feeds(store: StateStore, config: Config, sections: _Sections, touched: set[str],
+                 archives: Archives | None = None) -> _Site:
+    """Feeds, section pages, the index and the OPML list for the touched sections;
+    ``archives`` gives each feed's RFC 5005 links and open-page items (syndicate/history.py)."""
     out = _Site()
-    out.feeds = _feed_jobs(store, config, sections, touched, out.files)
+    out.feeds = _feed_jobs(store, config, sections, touched, out.files, archives or Archives())
     return out
 
 
 def _feed_jobs(store: StateStore, config: Config, sections: _Sections, touched: set[str],
-               files: dict[str, bytes]) -> Iterator[FeedJob]:
+               files: dict[str, bytes], archives: Archives) -> Iterator[FeedJob]:
     """One feed at a time, so that at item limit "all" no more than one section's entries
     are held, and the combined feed's are read as it renders (issue 12)."""
     infos = sections.infos
     limit = config.output.item_limit
     for slug in sorted(touched & set(infos)):
-        entries = [entry_from_row(config, r, d) for r, d in store.top_entries(slug, limit)]
-        yield infos[slug], entries, Feed(info=infos[slug], entries=tuple(entries)).updated
+        entries = archives.complete(slug, [entry_from_row(config, r, d) for r, d in store.top_entries(slug, limit)])
+        yield infos[slug], entries, Feed(info=infos[slug], entries=tuple(entries)).updated, archives.history(slug)
         if config.output.article_pages:
             files[f"{slug}/{INDEX_PATH}"] = render_section(sections.site, infos[slug], entries,
                                                            timezone=config.site.timezone)
     if touched:
-        yield (sections.site, (entry_from_row(config, r, d) for r, d in store.iter_top_entries(None, limit)),
-               store.top_updated(None, limit))
+        extra = archives.extra("", store.iter_top_keys(None, limit))   # open-page items the feed lacks (few)
+        top = (entry_from_row(config, r, d) for r, d in store.iter_top_entries(None, limit))
+        newest = max([*(e.updated for e in extra), *filter(None, [store.top_updated(None, limit)])], default=None)
+        yield (sections.site, heapq.merge(top, extra, key=_feed_order), newest, archives.history(""))
         latest = [entry_from_row(config, r, d) for r, d in store.top_entries(None, min(limit, INDEX_LATEST))]
         files[INDEX_PATH] = render_index(sections.site, list(infos.values()), latest, config.site.base_url + OPML_PATH,
                                          timezone=config.site.timezone)
-        newest = store.top_updated(None, limit)
-        files[OPML_PATH] = render_opml(config.site.title, sections.site, list(infos.values()), updated=newest)
+        files[OPML_PATH] = render_opml(config.site.title, sections.site, list(infos.values()),
+                                       updated=store.top_updated(None, limit))
+
+
+def _feed_order(e: Entry) -> tuple[float, int]:
+    return (-e.published.timestamp(), e.seq)     # store.top_entries' order: newest first, then seq
 
 
 def _kept(pieces: Iterable[bytes], into: list[bytes]) -> Iterator[bytes]:
     for piece in pieces:
         into.append(piece)
         yield piece
+
+
+class _Lazy(Mapping[str, bytes]):
+    """rel -> a document's bytes, read when asked (a staged temp file, or a dry run's
+    pieces): one feed in memory at a time."""
+
+    def __init__(self, sources: Mapping[str, Path | list[bytes]]):
+        self.sources = sources
+
+    def __getitem__(self, rel: str) -> bytes:
+        src = self.sources[rel]
+        return src.read_bytes() if isinstance(src, Path) else b"".join(src)
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self.sources)
+
+    def __len__(self) -> int:
+        return len(self.sources)
 
 
 class _DryRun(Exception):
@@ -247,8 +287,9 @@ BATCH_ARTICLES = 2000
 
 def publish(config: Config, *, now: datetime | None = None, dry_run: bool = False, wait: bool = False,
             rebuild: bool = False, deliver: bool = True, withdraw: Sequence[str] = (), restore: bool = False,
-            on_file: Callable[[InputFile], None] | None = None) -> Report:
-    """Run one publish. Raises SyndicateError subclasses (BusyError when locked)."""
+            on_file: Callable[[InputFile], None] | None = None, accept_churn: bool = False) -> Report:
+    """Run one publish. Raises SyndicateError subclasses (BusyError when locked; ChurnError
+    when the churn guard refuses the run and ``accept_churn`` is false)."""
     started = time.monotonic()
     # whole seconds: what every feed format can carry, so the ledger and the feeds agree (issue 11)
     now = (now or datetime.now(UTC)).replace(microsecond=0)
@@ -264,7 +305,7 @@ def publish(config: Config, *, now: datetime | None = None, dry_run: bool = Fals
         with scratch_or_url as scratch, open_state(scratch, wait=wait) as store:
             try:
                 with store.transaction():
-                    _Run(store, config, report, now=now, dry_run=True).run(
+                    _Run(store, config, report, now=now, dry_run=True, accept_churn=accept_churn).run(
                         rebuild=rebuild, withdraw=withdraw, restore=restore, on_file=on_file)
                     raise _DryRun()
             except _DryRun:
@@ -275,7 +316,8 @@ def publish(config: Config, *, now: datetime | None = None, dry_run: bool = Fals
         run_id = store.start_run("publish", now)
         report = Report()
         try:
-            _Run(store, config, report, now=now, dry_run=False, run_id=run_id, started=started).run(
+            _Run(store, config, report, now=now, dry_run=False, run_id=run_id, started=started,
+                 accept_churn=accept_churn).run(
                 rebuild=rebuild, withdraw=withdraw, restore=restore, on_file=on_file)
         except BaseException as err:
             try:
@@ -316,7 +358,7 @@ class _Run:
     batch by batch, withdraw, rebuild pages, write the feeds, record and enqueue."""
 
     def __init__(self, store: StateStore, config: Config, report: Report, *, now: datetime, dry_run: bool,
-                 run_id: int = 0, started: float = 0.0):
+                 run_id: int = 0, started: float = 0.0, accept_churn: bool = False):
         self.store, self.config, self.report, self.now = store, config, report, now
         self.dry_run, self.run_id, self.started = dry_run, run_id, started
         self.out_dir = config.output.dir
@@ -327,6 +369,8 @@ class _Run:
         self.pages_written = 0
         self.marked = False
         self.dry_feeds: dict[str, list[bytes]] = {}   # dry run: each feed's pieces, for --diff
+        self.full = False
+        self.guard = None if accept_churn else Guard(store, config, lambda r, d: entry_from_row(config, r, d))
 
     def tx(self) -> contextlib.AbstractContextManager[Any]:
         return contextlib.nullcontext() if self.dry_run else self.store.transaction()
@@ -338,6 +382,7 @@ class _Run:
         if stale and not self.dry_run:
             clean_temps(self.out_dir)            # only a run that did not finish leaves temp files
         full = rebuild or stale or not (self.out_dir / INDEX_PATH).exists()
+        self.full = full
         if full or self.files_out_of_place():
             self.touched = set(self.sections.infos)
         self.read_and_commit(on_file)
@@ -406,6 +451,8 @@ class _Run:
             report.changes += [(kind, e.article.section, e.article.title)
                                for kind, es in (("new", plan.new), ("updated", plan.updated)) for e in es]
             changed = (*plan.new, *plan.updated)
+            if self.guard is not None:
+                self.guard.check_new(plan.new)       # before the ledger takes the batch
             with self.tx():
                 if changed:
                     self.mark_incomplete()       # in the same transaction as the ledger change
@@ -439,6 +486,7 @@ class _Run:
                     raise StateError(f"cannot withdraw: {ident}: no such item (give its id or slug;"
                                      " `syndicate items` lists them)")
                 self.touched.add(rec.section_slug)
+                self.in_run.add(rec.key)          # its archive page changes
                 entries = [entry_from_row(config, r, d) for r, d in store.rows_by_keys([rec.key])]
                 self.report.changes += [("restored" if restore else "withdrawn", e.article.section,
                                          e.article.title) for e in entries]
@@ -471,15 +519,18 @@ class _Run:
     def write_feeds(self, site: _Site) -> dict[str, tuple[FeedInfo, FeedFormat, str]]:
         """Each feed in every format, streamed to temp files chunk by chunk (the formats of
         a feed advance together, so each body renders once: render/body.py), then the
-        section pages, index and OPML; all made durable at once and renamed in that order.
+        section pages, index and OPML; the changed feeds go through the churn guard and the
+        publish gate, read back one staged temp at a time; then all are made durable at once
+        and renamed in that order (a refusal discards the temps: every old file stays).
         Returns rel -> (info, format, sha256) of the feeds."""
         out = {}
         staged: Staged = []
+        changed: dict[str, tuple[FeedInfo, FeedFormat]] = {}
         try:
-            for info, entries, updated in site.feeds:
+            for info, entries, updated, history in site.feeds:
                 paths = feed_paths(info.key, self.config.output.formats)
                 copies = itertools.tee(entries, len(paths))
-                streams = {rel: render_chunks(fmt, info, it, updated=updated)
+                streams = {rel: render_chunks(fmt, info, it, updated=updated, history=history)
                            for (fmt, rel), it in zip(paths.items(), copies, strict=True)}
                 if self.dry_run:   # nothing is written: keep the pieces for --diff
                     streams = {rel: _kept(stream, self.dry_feeds.setdefault(rel, []))
@@ -487,27 +538,72 @@ class _Run:
                 self.mark_incomplete()
                 got, temps = stage_streams(self.out_dir, streams, dry_run=self.dry_run)
                 staged += temps
-                for rel, (_changed, digest) in got.items():
-                    out[rel] = (info, next(f for f, r in paths.items() if r == rel), digest)
-                self.report.files_written += [rel for rel, (changed, _d) in got.items() if changed]
+                for rel, (is_changed, digest) in got.items():
+                    fmt = next(f for f, r in paths.items() if r == rel)
+                    out[rel] = (info, fmt, digest)
+                    if is_changed:
+                        changed[rel] = (info, fmt)
+                self.report.files_written += [rel for rel, (is_changed, _d) in got.items() if is_changed]
+            self.check_staged(changed, staged)
             if site.files:
                 self.mark_incomplete()
                 got, temps = stage_streams(self.out_dir, {rel: (data,) for rel, data in site.files.items()},
                                            dry_run=self.dry_run)
                 staged += temps
-                self.report.files_written += [rel for rel, (changed, _d) in got.items() if changed]
+                self.report.files_written += [rel for rel, (is_changed, _d) in got.items() if is_changed]
         except BaseException:
             discard_staged(staged)
             raise
         commit_staged(self.out_dir, staged)
         return out
 
+    def check_staged(self, changed: dict[str, tuple[FeedInfo, FeedFormat]], staged: Staged) -> None:
+        """The churn guard's loss check and the publish gate over the changed feeds, before
+        any replaces a published one (raises ChurnError or RenderError)."""
+        if not changed:
+            return
+        docs: Mapping[str, bytes]
+        if self.dry_run:
+            docs = _Lazy({rel: self.dry_feeds[rel] for rel in changed})
+        else:
+            temps = {target.relative_to(self.out_dir).as_posix(): tmp for tmp, target in staged}
+            docs = _Lazy({rel: temps[rel] for rel in changed if rel in temps})
+        if self.guard is not None:
+            self.guard.check_loss(docs, changed, self.out_dir)
+        # "the future" is the clock's: a run given an earlier `now` (tests, replays) may carry
+        # dates up to the real time its inputs were captured at
+        self.report.problems += tuple(gate_run(docs, changed, (), base_url=self.config.site.base_url,
+                                               now=max(self.now, datetime.now(UTC)),
+                                               future_dates=self.config.output.future_dates))
+
+    def archives(self) -> Archives:
+        """RFC 5005 archive pages of the touched feeds (syndicate/history.py), gated and
+        written a batch at a time (flush_archives) in the page phase: no subscription
+        document links to a new page until the feeds are written after them."""
+        if not self.touched:
+            return Archives()
+        feeds = {k: v for k, v in self.sections.infos.items() if k in self.touched} | {"": self.sections.site}
+        return build_archives(self.store, feeds=feeds, formats=self.config.output.formats,
+                              page_size=self.config.output.archive_page_size,
+                              base_url=self.config.site.base_url, out_dir=self.out_dir, changed=self.in_run,
+                              full=self.full, entry_from_row=lambda r, d: entry_from_row(self.config, r, d),
+                              flush=self.flush_archives)
+
+    def flush_archives(self, files: dict[str, bytes]) -> None:
+        """A batch of archive pages, gated, then written like article pages (made durable
+        by the os.sync() before the feeds)."""
+        self.report.problems += tuple(gate_run(files, {}, files, base_url=self.config.site.base_url,
+                                               now=max(self.now, datetime.now(UTC)),
+                                               future_dates=self.config.output.future_dates))
+        self.write(files, pages=True)
+
     def write_feeds_and_enqueue(self, fingerprint: str) -> None:
         """Feeds, section pages, index, OPML; then record versions, files and notices together."""
         store, config, report = self.store, self.config, self.report
+        archives = self.archives()               # archive pages first: nothing links to them yet
         if self.pages_written:
             os.sync()    # every page durable before a feed that links to it
-        site = render_feeds(store, config, self.sections, self.touched)
+        site = render_feeds(store, config, self.sections, self.touched, archives)
         feeds = self.write_feeds(site)
         report.sections = len(self.sections.infos)
         report.articles_total = store.count_articles()

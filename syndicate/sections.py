@@ -6,7 +6,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from .config import Config
-from .model import FeedFormat, FeedInfo
+from .model import FeedFormat, FeedInfo, Podcast
 from .text import slugify, title_key
 
 
@@ -16,6 +16,7 @@ class SectionInfo:
     name: str
     title: str
     description: str
+    podcast: Podcast | None = None
 
 
 class SectionMap:
@@ -57,7 +58,8 @@ class SectionMap:
         site = self.config.site
         title = (s.title if s and s.title else f"{site.title}: {s.name if s else name}")
         desc = (s.description if s and s.description else f"{name} from {site.title}")
-        return SectionInfo(slug=slug, name=s.name if s else name, title=title, description=desc)
+        return SectionInfo(slug=slug, name=s.name if s else name, title=title, description=desc,
+                           podcast=s.podcast if s else None)
 
     def ordered(self, known: dict[str, str]) -> list[SectionInfo]:
         """Configured sections first, in config order, then the rest by slug."""
@@ -83,7 +85,8 @@ def section_feed_info(config: Config, section: SectionInfo) -> FeedInfo:
     site = config.site
     return FeedInfo(key=section.slug, title=section.title, description=section.description,
                     home_url=f"{site.base_url}{section.slug}/", self_urls=feed_urls(config, section.slug),
-                    hubs=tuple(h.url for h in config.hubs), language=site.language, author=site.author)
+                    hubs=tuple(h.url for h in config.hubs), language=site.language, author=site.author,
+                    podcast=section.podcast)
 
 
 def combined_feed_info(config: Config) -> FeedInfo:

@@ -17,7 +17,8 @@ What a response carries (issue 4):
 * 304 on ``If-None-Match`` (weak comparison, RFC 9110 section 13.1.2) or, when the
   request has no If-None-Match, on ``If-Modified-Since``.
 * gzip when ``Accept-Encoding`` allows it, with ``Vary: Accept-Encoding``;
-  ``Cache-Control: public, max-age=<serve.max_age>``.
+  ``Cache-Control: public, max-age=<serve.max_age>``; a day for RFC 5005 archive
+  pages (``*/archive/<n>/*``), which change only when one of their items does.
 * On every feed: ``Link: <hub>; rel="hub"`` per configured hub and
   ``Link: <self URL>; rel="self"`` (WebSub section 4, discovery).
 
@@ -89,6 +90,15 @@ _TYPES = {
     ".json": "application/json",
     ".xml": "application/xml; charset=utf-8",
 }
+
+
+# RFC 5005 archive pages change only when one of their items is edited or withdrawn
+ARCHIVE_MAX_AGE = 86400
+
+
+def _max_age(rel: str, default: int) -> int:
+    from .render.archive import is_archive_path
+    return max(default, ARCHIVE_MAX_AGE) if is_archive_path(rel) else default
 
 
 def content_type(rel: str) -> str:
@@ -243,7 +253,7 @@ class OutputApp:
         gzip_ok = version.gz is not None and _accepts_gzip(environ.get("HTTP_ACCEPT_ENCODING", ""))
         etag = version.gz_etag if gzip_ok and version.gz_etag else version.etag
         headers = [("ETag", etag), ("Last-Modified", http_date(version.mtime)),
-                   ("Cache-Control", f"public, max-age={self.config.serve.max_age}"),
+                   ("Cache-Control", f"public, max-age={_max_age(rel, self.config.serve.max_age)}"),
                    ("X-Content-Type-Options", "nosniff")]
         if version.gz is not None:
             headers.append(("Vary", "Accept-Encoding"))

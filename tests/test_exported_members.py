@@ -38,10 +38,7 @@ ERROR_CLASSES = sorted(n for n, v in vars(syndicate.errors).items()
                        and v is not syndicate.SyndicateError)
 
 
-@pytest.mark.parametrize("name", [
-    pytest.param(n, marks=pytest.mark.xfail(strict=True, reason="never raised anywhere in syndicate/: raise it"
-                                            " where a feed cannot be rendered, or remove it (as SourceError was)"))
-    if n == "RenderError" else n for n in ERROR_CLASSES])
+@pytest.mark.parametrize("name", ERROR_CLASSES)   # RenderError: raised by the publish gate
 def test_every_error_class_is_raised_somewhere(name: str) -> None:
     """An error class nobody raises is a promise the code does not keep (issue 14:
     SourceError was documented for unreadable inputs, which are Problems instead)."""

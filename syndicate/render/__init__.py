@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from itertools import islice
 
-from ..model import Entry, Feed, FeedFormat, FeedInfo
+from ..model import Entry, Feed, FeedFormat, FeedInfo, History
 from . import atom, jsonfeed, rss
 
 Renderer = Callable[[Feed], bytes]
@@ -30,7 +30,7 @@ RENDERERS: dict[FeedFormat, Renderer] = {
 }
 
 # Bump when a renderer's output changes, so that the next publish re-renders everything.
-RENDER_VERSION = "3"     # 3: relative page links, OPML groups, whole-second Atom dates (issue 11)
+RENDER_VERSION = "4"     # 4: media/podcast namespaces, enclosures, archive links (issue 15); 3: issue 11
 
 CHUNK = 200              # entries rendered at a time by render_chunks
 
@@ -66,11 +66,13 @@ def _items(fmt: FeedFormat, doc: bytes) -> bytes:
 
 
 def render_chunks(fmt: FeedFormat, info: FeedInfo, entries: Iterable[Entry], *, updated: datetime | None,
-                  chunk: int = CHUNK) -> Iterator[bytes]:
-    """The bytes of ``RENDERERS[fmt](Feed(info=info, entries=tuple(entries)))``, in pieces;
-    ``updated`` must be that feed's ``updated`` (the newest entry's)."""
+                  history: History | None = None, chunk: int = CHUNK) -> Iterator[bytes]:
+    """The bytes of ``RENDERERS[fmt](Feed(info=info, entries=tuple(entries), history=history))``,
+    in pieces; ``updated`` must be that feed's ``updated`` (the newest entry's). The archive
+    links of ``history`` are in the head; the renderers declare every namespace prefix an
+    item can use on the root of every document, so that items sliced from a chunk fit the head."""
     if fmt is FeedFormat.JSON:
-        pieces = jsonfeed.iter_jsonfeed(info, entries)
+        pieces = jsonfeed.iter_jsonfeed(info, entries, history)
         while piece := b"".join(islice(pieces, chunk)):   # a chunk of items a piece, like the XML ones
             yield piece
         return
@@ -80,15 +82,15 @@ def render_chunks(fmt: FeedFormat, info: FeedInfo, entries: Iterable[Entry], *, 
     it = iter(entries)
     first = tuple(islice(it, chunk + 1))
     if len(first) <= chunk:      # a small feed (limit 50): one render, no shell
-        yield render(_Shell(info=info, entries=first, at=updated))
+        yield render(_Shell(info=info, entries=first, at=updated, history=history))
         return
-    shell = render(_Shell(info=info, entries=(), at=updated))
+    shell = render(_Shell(info=info, entries=(), at=updated, history=history))
     cut = _line_start(shell, shell.rfind(_FOOTS[fmt]))
     yield shell[:cut]
-    yield _items(fmt, render(_Shell(info=info, entries=first[:chunk], at=updated)))
+    yield _items(fmt, render(_Shell(info=info, entries=first[:chunk], at=updated, history=history)))
     it = itertools.chain(first[chunk:], it)
     while batch := tuple(islice(it, chunk)):
-        yield _items(fmt, render(_Shell(info=info, entries=batch, at=updated)))
+        yield _items(fmt, render(_Shell(info=info, entries=batch, at=updated, history=history)))
     yield shell[cut:]
 
 

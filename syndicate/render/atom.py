@@ -22,7 +22,9 @@ from feedgen.feed import FeedGenerator
 from lxml import etree
 
 from ..model import Entry, Feed, FeedFormat
+from .archive import history_elements
 from .body import EPOCH, clean, entry_body, entry_summary
+from .media import MEDIA_NS, add_atom_media, declare, has_media, serialize
 from .rss import ATOM_NS, TAG_LIKE
 
 _SECOND = timedelta(seconds=1)
@@ -98,6 +100,14 @@ def render_atom(feed: Feed) -> bytes:
             # RFC 4287 4.1.1: an entry needs an author unless the feed has one
             fe.author({"name": clean(info.title)})
     xml: bytes = fg.atom_str(pretty=True)
+    # always through the tree and with xmlns:media on the root (see render_rss)
+    root = etree.fromstring(xml, etree.XMLParser(remove_blank_text=True))
+    if has_media(feed.entries):       # feedgen's Atom enclosures are broken: render/media.py
+        add_atom_media(root, feed.entries)
+    if feed.history is not None:      # feedgen refuses link relations it does not know
+        history_elements(root, feed.history, FeedFormat.ATOM, atom_prefixed=False,
+                         before=root.find(f"{{{ATOM_NS}}}entry"))
+    xml = serialize(declare(root, {"media": MEDIA_NS}))
     return _html_titles(xml) if any(TAG_LIKE.search(e.article.title) for e in feed.entries) else xml
 
 

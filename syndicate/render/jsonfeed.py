@@ -12,7 +12,7 @@ from typing import Any
 
 import orjson
 
-from ..model import Entry, Feed, FeedFormat, FeedInfo
+from ..model import Enclosure, Entry, Feed, FeedFormat, FeedInfo, History
 from .body import clean, entry_body, entry_summary
 
 
@@ -20,13 +20,15 @@ def _rfc3339(dt: datetime) -> str:
     return dt.astimezone(UTC).isoformat(timespec="seconds").replace("+00:00", "Z")
 
 
-def _head(info: FeedInfo) -> dict[str, Any]:
+def _head(info: FeedInfo, history: History | None) -> dict[str, Any]:
     doc: dict[str, Any] = {
         "version": "https://jsonfeed.org/version/1.1",
         "title": clean(info.title),
         "home_page_url": info.home_url,
         "feed_url": info.self_urls[FeedFormat.JSON],
     }
+    if history is not None and FeedFormat.JSON in history.prev_archive:
+        doc["next_url"] = history.prev_archive[FeedFormat.JSON]   # older items (RFC 5005 in JSON)
     if info.description:
         doc["description"] = clean(info.description)
     if info.language:
@@ -54,7 +56,20 @@ def _item(entry: Entry) -> dict[str, Any]:
         item["authors"] = [{"name": clean(x.name)} for x in a.authors]
     if a.image:
         item["image"] = a.image
+    if a.enclosures:
+        item["attachments"] = [_attachment(x) for x in a.enclosures]
     return item
+
+
+def _attachment(enc: Enclosure) -> dict[str, Any]:
+    d: dict[str, Any] = {"url": enc.url, "mime_type": enc.type}
+    if enc.title:
+        d["title"] = clean(enc.title)
+    if enc.length:
+        d["size_in_bytes"] = enc.length
+    if enc.duration is not None:
+        d["duration_in_seconds"] = enc.duration
+    return d
 
 
 def _dumps(obj: Any) -> str:
@@ -64,9 +79,9 @@ def _dumps(obj: Any) -> str:
     return orjson.dumps(obj, option=orjson.OPT_INDENT_2).decode("utf-8")
 
 
-def iter_jsonfeed(info: FeedInfo, entries: Iterable[Entry]) -> Iterator[bytes]:
+def iter_jsonfeed(info: FeedInfo, entries: Iterable[Entry], history: History | None = None) -> Iterator[bytes]:
     """The document as pieces: the head, one piece per item (the ``items`` key last)."""
-    yield (_dumps(_head(info))[:-2] + ',\n  "items": [').encode("utf-8")
+    yield (_dumps(_head(info, history))[:-2] + ',\n  "items": [').encode("utf-8")
     sep = "\n"
     for entry in entries:
         yield (sep + "\n".join("    " + line for line in _dumps(_item(entry)).split("\n"))).encode("utf-8")
@@ -75,4 +90,4 @@ def iter_jsonfeed(info: FeedInfo, entries: Iterable[Entry]) -> Iterator[bytes]:
 
 
 def render_jsonfeed(feed: Feed) -> bytes:
-    return b"".join(iter_jsonfeed(feed.info, feed.entries))
+    return b"".join(iter_jsonfeed(feed.info, feed.entries, feed.history))

@@ -9,6 +9,8 @@ feedgen's traps, and what we do about each (feedgen 1.0, feedgen/feed.py):
   description: its plain summary escaped as HTML, since readers render RSS
   descriptions as HTML (issue 8, section 5: a text page's ``<img onerror=...>`` must
   stay text);
+- it cannot write Media RSS images or more than one enclosure: render/media.py adds
+  them to the tree;
 - it writes only the first atom:link (rel=self) into an RSS channel: the rel=hub links
   are added to the tree afterwards (``_add_hub_links``).
 
@@ -28,9 +30,14 @@ from feedgen.feed import FeedGenerator
 from lxml import etree
 
 from ..model import Feed, FeedFormat
+from .archive import history_elements
 from .body import EPOCH, clean, entry_body, entry_summary
+from .media import MEDIA_NS, add_rss_media, declare, has_media, serialize
+from .podcast import ITUNES_NS, PODCAST_NS, add_podcast_tags
 
 ATOM_NS = "http://www.w3.org/2005/Atom"
+CONTENT_NS = "http://purl.org/rss/1.0/modules/content/"
+DC_NS = "http://purl.org/dc/elements/1.1/"
 
 
 def _add_hub_links(xml: bytes, hubs: tuple[str, ...]) -> bytes:
@@ -84,7 +91,27 @@ def render_rss(feed: Feed) -> bytes:
         for author in a.authors:
             fe.dc.dc_creator(clean(author.name))
     xml: bytes = fg.rss_str(pretty=True)
-    return _hex_refs(_add_hub_links(xml, info.hubs) if info.hubs else xml)
+    if info.hubs:
+        xml = _add_hub_links(xml, info.hubs)
+    # always through the tree, declaring every prefix an item can use on the root: then a
+    # feed's head and items are spelt alike whether rendered whole or by render_chunks
+    # (an entry-less head, then items sliced from chunk documents)
+    root = etree.fromstring(xml, _KEEP_CDATA)
+    if info.podcast is not None:
+        add_podcast_tags(root, info.podcast, info.self_urls[FeedFormat.RSS], feed.entries)
+    if has_media(feed.entries):
+        add_rss_media(root, feed.entries)
+    if feed.history is not None:
+        channel = root.find("channel")
+        assert channel is not None
+        history_elements(channel, feed.history, FeedFormat.RSS, atom_prefixed=True, before=channel.find("item"))
+    nsmap = {"dc": DC_NS, "atom": ATOM_NS, "content": CONTENT_NS, "media": MEDIA_NS}   # feedgen's order first
+    if info.podcast is not None:
+        nsmap |= {"itunes": ITUNES_NS, "podcast": PODCAST_NS}
+    return _hex_refs(serialize(declare(root, nsmap)))
+
+
+_KEEP_CDATA = etree.XMLParser(strip_cdata=False, remove_blank_text=True)
 
 
 _CDATA = re.compile(rb"(<!\[CDATA\[.*?\]\]>)", re.S)

@@ -28,6 +28,7 @@ from ..model import Article, Author, Html, ParseResult, Problem, SourceSpan
 from ..sanitize import absolute_url, sanitize_html
 from ..text import scrub_surrogates
 from . import SourceContext
+from .attachments import read_enclosures
 from .metadata import clean_text
 
 __all__ = ["DEFAULT_FIELDS", "parse_json", "parse_jsonl"]
@@ -248,6 +249,8 @@ def _article(item: Any, ctx: SourceContext, line: int, problems: list[Problem]) 
     image_raw = _field(item, "image", ctx)
     image = absolute_url(_string(image_raw.get("url") if isinstance(image_raw, dict) else image_raw),
                          url or ctx.base_url)
+    enclosures, notes = read_enclosures(item, url or ctx.base_url)
+    problems.extend(Problem(path=ctx.path, line=line, severity="warning", message=n) for n in notes)
     try:
         return Article(
             origin=SourceSpan(path=ctx.path, line=line),
@@ -255,7 +258,7 @@ def _article(item: Any, ctx: SourceContext, line: int, problems: list[Problem]) 
             body=(Html(html=body_html),) if body_html else (),
             published=published, updated=updated,
             authors=tuple(Author(name=n) for n in dict.fromkeys(_names(_field(item, "authors", ctx) or []))),
-            url=url, summary=summary or None, tags=tags, image=image,
+            url=url, summary=summary or None, tags=tags, image=image, enclosures=enclosures,
         )
     except ValueError as err:
         problems.append(Problem(path=ctx.path, line=line, message=f"entry skipped: {err}"))

@@ -4,7 +4,7 @@ Front matter keys (Jekyll / Hugo / Eleventy spellings): ``title``, ``date``
 (or ``published``), ``updated`` (or ``lastmod``, ``modified``), ``section``
 (or ``category``, ``categories``), ``slug``, ``url`` (or ``canonical_url``),
 ``author`` / ``authors``, ``tags``, ``summary`` (or ``description``, ``excerpt``),
-``image``. The body is rendered with markdown-it-py in CommonMark mode with raw HTML
+``image``, ``enclosures`` (or ``attachments``: see sources/attachments.py). The body is rendered with markdown-it-py in CommonMark mode with raw HTML
 allowed, then sanitized like every other body. A file without a title takes its
 first ``# heading``. ``url`` defaults to ``base_url`` + slug when ``[inputs.options]
 base_url`` is set.
@@ -24,6 +24,7 @@ from ..model import Article, Author, Html, ParseResult, Problem, SourceSpan
 from ..sanitize import absolute_url, sanitize_html
 from ..text import scrub_surrogates, title_key
 from . import SourceContext
+from .attachments import read_enclosures
 from .metadata import clean_text
 
 __all__ = ["parse"]
@@ -62,11 +63,13 @@ def parse(text: str, ctx: SourceContext) -> ParseResult:
     summary = clean_text(_str(_first(front, "summary", "description", "excerpt"))) or None
     image_raw = _str(front.get("image"))
     image = absolute_url(image_raw, url or ctx.base_url) if image_raw else None
+    enclosures, notes = read_enclosures(front, url or ctx.base_url)
+    problems.extend(Problem(path=ctx.path, line=1, severity="warning", message=n) for n in notes)
     try:
         article = Article(
             origin=SourceSpan(path=ctx.path, line=1), section=section, title=title,
             body=(Html(html=html),) if html else (), published=published, updated=updated,
-            authors=authors, url=url, summary=summary, tags=tags, image=image,
+            authors=authors, url=url, summary=summary, tags=tags, image=image, enclosures=enclosures,
         )
     except ValueError as err:
         problems.append(Problem(path=ctx.path, line=body_line, message=f"skipped: {err}"))

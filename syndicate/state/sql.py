@@ -157,6 +157,11 @@ class SqlStore:
         for r in self._top(f"{_RECORD_COLUMNS}, data", section_slug, limit):
             yield _record(r), loads(r[10])
 
+    def iter_top_keys(self, section_slug: str | None, limit: int) -> Iterator[str]:
+        """The keys of :meth:`top_entries`, read as consumed (data not read)."""
+        for (key,) in self._top("key", section_slug, limit):
+            yield key
+
     def top_updated(self, section_slug: str | None, limit: int) -> datetime | None:
         """The newest ``updated`` among :meth:`top_entries` (a feed's own updated), data not read."""
         return max((from_iso(r[0]) for r in self._top("updated", section_slug, limit)), default=None)

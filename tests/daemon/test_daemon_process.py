@@ -119,7 +119,8 @@ def test_sigterm_mid_run_finishes_the_write_and_exits_0(tmp_path: Path) -> None:
         assert log.index("daemon stopping") < log.index("run job=publish status=ok new=805 "), log
         check_consistent(tmp_path)
         items = etree.parse(str(tmp_path / "output" / "feed.xml")).findall("channel/item")
-        assert len(items) == 50
+        # the 50 newest, plus the open RFC 5005 archive page's items they lack (docs/feeds.md)
+        assert 50 <= len(items) < 50 + 50
         print(f"SIGTERM mid-run -> exit 0 in {seconds:.2f}s")
     finally:
         daemon.close()
