@@ -31,6 +31,7 @@ check: $(RUNTIME_STAMP)
 lint: $(STAMP)
 	$(BIN)/mypy
 	$(BIN)/ruff check syndicate tests
+	$(BIN)/ruff format --check syndicate tests bench
 
 bench: $(STAMP)
 	$(BIN)/python bench/bench_publish.py

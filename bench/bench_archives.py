@@ -37,18 +37,32 @@ def main() -> None:
         for name, size in (("baseline", 0), ("archives", 50)):
             site = root / name
             shutil.copytree(pages, site / "pages")
-            config = CONFIG.replace("article_pages = true", f"article_pages = true\narchive_page_size = {size}")
+            config = CONFIG.replace(
+                "article_pages = true", f"article_pages = true\narchive_page_size = {size}"
+            )
             (site / "site.toml").write_text(config, "utf-8")
             cold, cold_mb = publish(site)
             gen.append_article(site / "pages", args.size, args.sections, 1)
             one, _ = publish(site)
             same, _ = publish(site)
-            rows[name] = {"cold_s": round(cold, 3), "cold_peak_mb": round(cold_mb, 1), "one_article_s": round(one, 3),
-                          "no_change_s": round(same, 3),
-                          "archive_files": sum(1 for p in (site / "output").rglob("archive/*/*") if p.is_file())}
-        ratios = {k: round(rows["archives"][k] / rows["baseline"][k], 2)
-                  for k in ("cold_s", "one_article_s", "no_change_s", "cold_peak_mb")}
-        print(json.dumps({"size": args.size, "sections": args.sections, **rows, "ratio": ratios}, indent=2))
+            rows[name] = {
+                "cold_s": round(cold, 3),
+                "cold_peak_mb": round(cold_mb, 1),
+                "one_article_s": round(one, 3),
+                "no_change_s": round(same, 3),
+                "archive_files": sum(
+                    1 for p in (site / "output").rglob("archive/*/*") if p.is_file()
+                ),
+            }
+        ratios = {
+            k: round(rows["archives"][k] / rows["baseline"][k], 2)
+            for k in ("cold_s", "one_article_s", "no_change_s", "cold_peak_mb")
+        }
+        print(
+            json.dumps(
+                {"size": args.size, "sections": args.sections, **rows, "ratio": ratios}, indent=2
+            )
+        )
     finally:
         shutil.rmtree(root, ignore_errors=True)
 

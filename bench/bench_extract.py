@@ -31,13 +31,36 @@ def inflate(text: str) -> str:
     """The page with the weight real news pages carry around the article: inline
     scripts and styles, a mega-menu, a footer of links, a related-stories rail
     (~150 KB added, the median size of a news article page)."""
-    style = "<style>" + "".join(f".c{i}{{margin:{i}px;padding:{i % 7}px}}" for i in range(2500)) + "</style>"
-    script = "<script>var cfg=" + "[" + ",".join(f'{{"k":"{i}","v":"value{i}"}}' for i in range(2500)) + "];</script>"
-    menu = "<nav><ul>" + "".join(f'<li><a href="/topic/{i}/">Topic {i}</a></li>' for i in range(400)) + "</ul></nav>"
-    rail = "<aside class='related'>" + "".join(
-        f"<div class='card'><h3><a href='/story/{i}'>Related story number {i} with a headline</a></h3>"
-        f"<p>A short standfirst for related story {i}.</p></div>" for i in range(40)) + "</aside>"
-    footer = "<footer>" + "".join(f'<a href="/f/{i}">Footer link {i}</a> ' for i in range(300)) + "</footer>"
+    style = (
+        "<style>"
+        + "".join(f".c{i}{{margin:{i}px;padding:{i % 7}px}}" for i in range(2500))
+        + "</style>"
+    )
+    script = (
+        "<script>var cfg="
+        + "["
+        + ",".join(f'{{"k":"{i}","v":"value{i}"}}' for i in range(2500))
+        + "];</script>"
+    )
+    menu = (
+        "<nav><ul>"
+        + "".join(f'<li><a href="/topic/{i}/">Topic {i}</a></li>' for i in range(400))
+        + "</ul></nav>"
+    )
+    rail = (
+        "<aside class='related'>"
+        + "".join(
+            f"<div class='card'><h3><a href='/story/{i}'>Related story number {i} with a headline</a></h3>"
+            f"<p>A short standfirst for related story {i}.</p></div>"
+            for i in range(40)
+        )
+        + "</aside>"
+    )
+    footer = (
+        "<footer>"
+        + "".join(f'<a href="/f/{i}">Footer link {i}</a> ' for i in range(300))
+        + "</footer>"
+    )
     text = text.replace("</head>", style + script + "</head>", 1)
     text = text.replace("<body", "<body", 1)
     return text.replace("</body>", menu + rail + footer + "</body>", 1)
@@ -77,7 +100,9 @@ def main() -> None:
         "trafilatura alone (default)": pages_per_second(traf_default, pages, rounds),
         "trafilatura alone (fast=True)": pages_per_second(traf_fast, pages, rounds),
     }
-    print(f"{pages} pages, mean {size / 1000:.1f} KB, {rounds} rounds, {datetime.now(UTC):%Y-%m-%d}")
+    print(
+        f"{pages} pages, mean {size / 1000:.1f} KB, {rounds} rounds, {datetime.now(UTC):%Y-%m-%d}"
+    )
     base = results["trafilatura alone (default)"]
     for name, rate in results.items():
         print(f"{name:<32} {rate:8.1f} pages/s   x{rate / base:.2f} vs trafilatura default")

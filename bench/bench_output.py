@@ -35,21 +35,31 @@ KEY_ENV, SECRET_ENV = "BENCH_S3_KEY", "BENCH_S3_SECRET"
 
 def files(n: int, sections: int = 20) -> tuple[dict[str, bytes], dict[str, bytes]]:
     body = b"<p>" + b"The harbour committee met again on Tuesday evening. " * 40 + b"</p>"
-    pages = {f"s{i % sections:02d}/article-{i:06d}.html":
-             b"<!doctype html><title>Article %d</title>" % i + body for i in range(n)}
-    feeds = {f"s{s:02d}/{name}": b"<rss>" + body * 8 + b"</rss>" for s in range(sections)
-             for name in ("feed.xml", "atom.xml", "index.html")}
-    feeds.update({"feed.xml": b"<rss>" + body * 8 + b"</rss>", "index.html": body, "feeds.opml": b"<opml/>"})
+    pages = {
+        f"s{i % sections:02d}/article-{i:06d}.html": b"<!doctype html><title>Article %d</title>" % i
+        + body
+        for i in range(n)
+    }
+    feeds = {
+        f"s{s:02d}/{name}": b"<rss>" + body * 8 + b"</rss>"
+        for s in range(sections)
+        for name in ("feed.xml", "atom.xml", "index.html")
+    }
+    feeds.update(
+        {"feed.xml": b"<rss>" + body * 8 + b"</rss>", "index.html": body, "feeds.opml": b"<opml/>"}
+    )
     return pages, feeds
 
 
-def publish_like(out: LocalOutput | S3Output, pages: dict[str, bytes], feeds: dict[str, bytes]) -> tuple[float, int]:
+def publish_like(
+    out: LocalOutput | S3Output, pages: dict[str, bytes], feeds: dict[str, bytes]
+) -> tuple[float, int]:
     start = time.perf_counter()
     out.start(takeover=False)
     items = list(pages.items())
     written = 0
-    for i in range(0, len(items), 2000):            # the publish run's batches
-        written += len(out.write(dict(items[i:i + 2000]), batch=True))
+    for i in range(0, len(items), 2000):  # the publish run's batches
+        written += len(out.write(dict(items[i : i + 2000]), batch=True))
     out.flush()
     written += len(out.write(feeds))
     return time.perf_counter() - start, written
@@ -63,8 +73,11 @@ def free_port() -> int:
 
 def start_moto() -> tuple[subprocess.Popen[bytes], str]:
     port = free_port()
-    proc = subprocess.Popen([sys.executable, "-m", "moto.server", "-H", "127.0.0.1", "-p", str(port)],
-                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "moto.server", "-H", "127.0.0.1", "-p", str(port)],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
     url = f"http://127.0.0.1:{port}"
     for _ in range(200):
         try:
@@ -89,8 +102,14 @@ def main() -> None:
             root = Path(tmp)
             local_cold = publish_like(LocalOutput(root / "out"), pages, feeds)
             local_rerun = publish_like(LocalOutput(root / "out"), pages, feeds)
-            cfg = S3Config(bucket="bench", prefix="site/", endpoint_url=url, access_key_id_env=KEY_ENV,
-                           secret_access_key_env=SECRET_ENV, concurrency=args.concurrency)
+            cfg = S3Config(
+                bucket="bench",
+                prefix="site/",
+                endpoint_url=url,
+                access_key_id_env=KEY_ENV,
+                secret_access_key_env=SECRET_ENV,
+                concurrency=args.concurrency,
+            )
             with open_state(root / "state.db") as store:
                 first = S3Output(cfg, MetaRecords(store, cfg.url))
                 first.client.create_bucket(Bucket="bench")
@@ -103,13 +122,19 @@ def main() -> None:
         proc.terminate()
         proc.wait(10)
     n = len(pages) + len(feeds)
-    print(f"files: {n} ({len(pages)} pages + {len(feeds)} feed-level), S3 concurrency {args.concurrency}")
+    print(
+        f"files: {n} ({len(pages)} pages + {len(feeds)} feed-level), S3 concurrency {args.concurrency}"
+    )
     print(f"local folder cold : {local_cold[0]:7.2f} s  ({local_cold[1]} written)")
     print(f"local folder rerun: {local_rerun[0]:7.2f} s  ({local_rerun[1]} written)")
-    print(f"S3 (moto) cold    : {s3_cold[0]:7.2f} s  ({s3_cold[1]} uploaded, {cold_puts} PUT requests"
-          f" + 2 probe)  ratio to local cold: {s3_cold[0] / local_cold[0]:.1f}x")
-    print(f"S3 (moto) rerun   : {s3_rerun[0]:7.2f} s  ({s3_rerun[1]} uploaded, {rerun_puts} PUT requests"
-          f" + 2 probe)  ratio to local rerun: {s3_rerun[0] / local_rerun[0]:.1f}x")
+    print(
+        f"S3 (moto) cold    : {s3_cold[0]:7.2f} s  ({s3_cold[1]} uploaded, {cold_puts} PUT requests"
+        f" + 2 probe)  ratio to local cold: {s3_cold[0] / local_cold[0]:.1f}x"
+    )
+    print(
+        f"S3 (moto) rerun   : {s3_rerun[0]:7.2f} s  ({s3_rerun[1]} uploaded, {rerun_puts} PUT requests"
+        f" + 2 probe)  ratio to local rerun: {s3_rerun[0] / local_rerun[0]:.1f}x"
+    )
 
 
 if __name__ == "__main__":

@@ -37,7 +37,7 @@ from syndicate.model import FeedChange, FeedFormat, ItemNotice, RunChanges
 from syndicate.push import deliver_due, enqueue
 from syndicate.state import open_state
 
-RECEIVER = textwrap.dedent('''
+RECEIVER = textwrap.dedent("""
     import http.server, sys, threading
     count = 0
     lock = threading.Lock()
@@ -64,25 +64,46 @@ RECEIVER = textwrap.dedent('''
     s = S(("127.0.0.1", 0), H)
     print(s.server_address[1], flush=True)
     s.serve_forever()
-''')
+""")
 
 NOW = datetime(2024, 5, 1, 12, 0, tzinfo=UTC)
 SECRET_ENV = "BENCH_WEBHOOK_SECRET"
 
 
 def one_change() -> RunChanges:
-    feed = FeedChange(feed_key="", title="Bench News", format=FeedFormat.RSS,
-                      url="https://news.example.com/rss.xml", path="rss.xml")
-    item = ItemNotice(id="tag:news.example.com,2024:1", title="A story", link="https://news.example.com/1.html",
-                      section="World", published=NOW, updated=NOW, summary="One new story.")
+    feed = FeedChange(
+        feed_key="",
+        title="Bench News",
+        format=FeedFormat.RSS,
+        url="https://news.example.com/rss.xml",
+        path="rss.xml",
+    )
+    item = ItemNotice(
+        id="tag:news.example.com,2024:1",
+        title="A story",
+        link="https://news.example.com/1.html",
+        section="World",
+        published=NOW,
+        updated=NOW,
+        summary="One new story.",
+    )
     return RunChanges(feeds=(feed,), new=(item,))
 
 
 def config_for(tmp: Path, base: str, n: int) -> Config:
-    hooks = tuple(WebhookConfig(url=f"{base}/h/{i}", name=f"hook-{i}", secret_env=SECRET_ENV) for i in range(n))
-    return Config(path=tmp / "bench.toml", site=SiteConfig(title="Bench", base_url="https://news.example.com/"),
-                  inputs=(), output=OutputConfig(dir=tmp / "out"), state_path=tmp / "s.db", webhooks=hooks,
-                  delivery=DeliveryConfig())
+    hooks = tuple(
+        WebhookConfig(url=f"{base}/h/{i}", name=f"hook-{i}", secret_env=SECRET_ENV)
+        for i in range(n)
+    )
+    return Config(
+        path=tmp / "bench.toml",
+        site=SiteConfig(title="Bench", base_url="https://news.example.com/"),
+        inputs=(),
+        output=OutputConfig(dir=tmp / "out"),
+        state_path=tmp / "s.db",
+        webhooks=hooks,
+        delivery=DeliveryConfig(),
+    )
 
 
 def received(base: str) -> int:
@@ -103,7 +124,9 @@ def run_outbox(base: str, n: int) -> tuple[float, float]:
             t2 = time.perf_counter()
             got = received(base) - before
             if report.delivered != n or got != n:
-                raise SystemExit(f"bench: expected {n} deliveries, report={report}, receiver saw {got}")
+                raise SystemExit(
+                    f"bench: expected {n} deliveries, report={report}, receiver saw {got}"
+                )
     return t1 - t0, t2 - t1
 
 
@@ -113,8 +136,12 @@ def run_baseline(base: str, n: int) -> float:
     with requests.Session() as session:
         t0 = time.perf_counter()
         for i in range(n):
-            session.post(f"{base}/h/{i}", data=body, timeout=(5, 10),
-                         headers={"Content-Type": "application/json"}).raise_for_status()
+            session.post(
+                f"{base}/h/{i}",
+                data=body,
+                timeout=(5, 10),
+                headers={"Content-Type": "application/json"},
+            ).raise_for_status()
         return time.perf_counter() - t0
 
 
@@ -130,20 +157,28 @@ def main() -> None:
     try:
         assert server.stdout is not None
         base = f"http://127.0.0.1:{server.stdout.readline().strip()}"
-        run_baseline(base, 10)                    # warm up
+        run_baseline(base, 10)  # warm up
         baseline = statistics.median(run_baseline(base, 100) for _ in range(args.repeat))
-        print(f"cpus={os.cpu_count()} python={sys.version.split()[0]} concurrency={DeliveryConfig().concurrency}"
-              f" repeat={args.repeat} (median)")
-        print(f"baseline: sequential requests loop, 100 endpoints: {baseline:.3f} s"
-              f" ({baseline / 100 * 1000:.2f} ms/endpoint)")
-        print(f"{'endpoints':>9}  {'enqueue s':>9}  {'deliver s':>9}  {'ms/endpoint':>11}  {'vs baseline/100':>15}")
+        print(
+            f"cpus={os.cpu_count()} python={sys.version.split()[0]} concurrency={DeliveryConfig().concurrency}"
+            f" repeat={args.repeat} (median)"
+        )
+        print(
+            f"baseline: sequential requests loop, 100 endpoints: {baseline:.3f} s"
+            f" ({baseline / 100 * 1000:.2f} ms/endpoint)"
+        )
+        print(
+            f"{'endpoints':>9}  {'enqueue s':>9}  {'deliver s':>9}  {'ms/endpoint':>11}  {'vs baseline/100':>15}"
+        )
         for n in sizes:
             runs = [run_outbox(base, n) for _ in range(args.repeat)]
             enq = statistics.median(r[0] for r in runs)
             dlv = statistics.median(r[1] for r in runs)
             per = dlv / n * 1000
             ratio = dlv / baseline
-            verdict = "  (target <= 5 s: " + ("met" if dlv <= 5 else "MISSED") + ")" if n == 1000 else ""
+            verdict = (
+                "  (target <= 5 s: " + ("met" if dlv <= 5 else "MISSED") + ")" if n == 1000 else ""
+            )
             print(f"{n:>9}  {enq:>9.3f}  {dlv:>9.3f}  {per:>11.2f}  {ratio:>14.2f}x{verdict}")
     finally:
         server.terminate()

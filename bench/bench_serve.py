@@ -45,13 +45,18 @@ def write_site(root: Path, feed_bytes: int) -> Path:
     n = 0
     while sum(len(i) for i in items) < feed_bytes:
         n += 1
-        items.append(f"<item><title>Bench item {n}</title><link>http://127.0.0.1/b/{n}.html</link>"
-                     f"<guid>urn:bench:{n}</guid><description>{'Filler words for the benchmark. ' * 30}"
-                     "</description></item>\n")
-    (out / "feed.xml").write_text('<?xml version="1.0" encoding="UTF-8"?>\n<rss version="2.0"><channel>'
-                                  "<title>Bench</title><link>http://127.0.0.1/</link><description>Bench"
-                                  "</description>\n" + "".join(items) + "</channel></rss>\n")
-    (root / "bench.toml").write_text(textwrap.dedent("""\
+        items.append(
+            f"<item><title>Bench item {n}</title><link>http://127.0.0.1/b/{n}.html</link>"
+            f"<guid>urn:bench:{n}</guid><description>{'Filler words for the benchmark. ' * 30}"
+            "</description></item>\n"
+        )
+    (out / "feed.xml").write_text(
+        '<?xml version="1.0" encoding="UTF-8"?>\n<rss version="2.0"><channel>'
+        "<title>Bench</title><link>http://127.0.0.1/</link><description>Bench"
+        "</description>\n" + "".join(items) + "</channel></rss>\n"
+    )
+    (root / "bench.toml").write_text(
+        textwrap.dedent("""\
         [site]
         title = "Bench"
         base_url = "http://127.0.0.1:8080/"
@@ -62,7 +67,8 @@ def write_site(root: Path, feed_bytes: int) -> Path:
         dir = "output"
         [state]
         path = "state/bench.db"
-    """))
+    """)
+    )
     return out
 
 
@@ -84,15 +90,20 @@ def wrk(url: str, header: str, connections: int, seconds: int) -> float:
     if "Non-2xx or 3xx" in text:
         raise SystemExit(f"wrk saw answers other than 304:\n{text}")
     errors = re.search(r"Socket errors: .*", text)
-    if errors:                      # counted, not fatal: http.server times out a few under load
+    if errors:  # counted, not fatal: http.server times out a few under load
         print(f"  wrk: {errors.group()}")
     match = re.search(r"Requests/sec:\s+([\d.]+)", text)
     assert match, text
     return float(match.group(1))
 
 
-def bench(name: str, cmd: list[str], port: int, header_of: Callable[[requests.Response], tuple[str, str]],
-          args: argparse.Namespace) -> float:
+def bench(
+    name: str,
+    cmd: list[str],
+    port: int,
+    header_of: Callable[[requests.Response], tuple[str, str]],
+    args: argparse.Namespace,
+) -> float:
     url = f"http://127.0.0.1:{port}/feed.xml"
     proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     try:
@@ -101,7 +112,9 @@ def bench(name: str, cmd: list[str], port: int, header_of: Callable[[requests.Re
         key, value = header_of(first)
         check = requests.get(url, headers={key: value}, timeout=5)
         assert check.status_code == 304, f"{name}: {check.status_code} to {key}"
-        runs = [wrk(url, f"{key}: {value}", args.connections, args.seconds) for _ in range(args.repeat)]
+        runs = [
+            wrk(url, f"{key}: {value}", args.connections, args.seconds) for _ in range(args.repeat)
+        ]
     finally:
         proc.terminate()
         proc.wait(10)
@@ -124,15 +137,44 @@ def main(argv: list[str] | None = None) -> int:
         root = Path(tmp)
         out = write_site(root, args.feed_kb * 1024)
         size = (out / "feed.xml").stat().st_size
-        print(f"feed.xml {size / 1024:.0f} KB, {args.connections} connections, {args.seconds} s x {args.repeat}")
+        print(
+            f"feed.xml {size / 1024:.0f} KB, {args.connections} connections, {args.seconds} s x {args.repeat}"
+        )
         port = free_port()
-        ours = bench("syndicate serve", [sys.executable, "-m", "syndicate", "serve", "--config",
-                                         str(root / "bench.toml"), "--port", str(port), "-q"],
-                     port, lambda r: ("If-None-Match", r.headers["ETag"]), args)
+        ours = bench(
+            "syndicate serve",
+            [
+                sys.executable,
+                "-m",
+                "syndicate",
+                "serve",
+                "--config",
+                str(root / "bench.toml"),
+                "--port",
+                str(port),
+                "-q",
+            ],
+            port,
+            lambda r: ("If-None-Match", r.headers["ETag"]),
+            args,
+        )
         port = free_port()
-        base = bench("python http.server", [sys.executable, "-m", "http.server", "--bind", "127.0.0.1",
-                                            "--directory", str(out), str(port)],
-                     port, lambda r: ("If-Modified-Since", formatdate(time.time() + 60, usegmt=True)), args)
+        base = bench(
+            "python http.server",
+            [
+                sys.executable,
+                "-m",
+                "http.server",
+                "--bind",
+                "127.0.0.1",
+                "--directory",
+                str(out),
+                str(port),
+            ],
+            port,
+            lambda r: ("If-Modified-Since", formatdate(time.time() + 60, usegmt=True)),
+            args,
+        )
     ratio = ours / base
     verdict = "meets" if ratio >= TARGET_RATIO else "misses"
     print(f"ratio {ratio:.2f}x ({verdict} the {TARGET_RATIO:.0f}x target)")

@@ -48,15 +48,24 @@ def read(pages: Path) -> list[tuple[str, str, dt.datetime, str]]:
             if when is not None:
                 i += 1
             body = []
-            while i < len(blocks) and blocks[i].strip() not in ENDS and not (
-                    i + 3 < len(blocks) and blocks[i + 2] == "Published" and blocks[i + 3] == "on"):
+            while (
+                i < len(blocks)
+                and blocks[i].strip() not in ENDS
+                and not (
+                    i + 3 < len(blocks) and blocks[i + 2] == "Published" and blocks[i + 3] == "on"
+                )
+            ):
                 body.append(f"<p>{html.escape(blocks[i].strip(), quote=False)}</p>")
                 i += 1
-            out.append((section, title, when or CAPTURED - dt.timedelta(seconds=len(out)), "\n".join(body)))
+            out.append(
+                (section, title, when or CAPTURED - dt.timedelta(seconds=len(out)), "\n".join(body))
+            )
     return out
 
 
-def write_feeds(key: str, title: str, items: list[tuple[str, str, dt.datetime, str]], out: Path) -> None:
+def write_feeds(
+    key: str, title: str, items: list[tuple[str, str, dt.datetime, str]], out: Path
+) -> None:
     fg = FeedGenerator()
     fg.id(f"{BASE}{key}.atom")
     fg.title(title)

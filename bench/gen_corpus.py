@@ -88,7 +88,9 @@ BULLETS = _lines("""
     Work will begin {time} and continue in phases.
     A drop-in session will be held in {place} for anyone with questions.
 """)
-START = dt.date(2024, 1, 1)   # two years ending 2025-12-31: no date after the machine clock (a future date is dropped with a warning)
+START = dt.date(
+    2024, 1, 1
+)  # two years ending 2025-12-31: no date after the machine clock (a future date is dropped with a warning)
 
 
 Template = list[tuple[str, str | None]]

@@ -58,11 +58,15 @@ disableKinds = [{disabled}]
 home = [{home}]
 section = [{home}]
 """
-HUGO_SINGLE = "<!DOCTYPE html><html><head><title>{{ .Title }}</title></head><body><article>" \
-              "<h1>{{ .Title }}</h1>{{ .Content }}</article></body></html>\n"
-HUGO_LIST = "<!DOCTYPE html><html><head><title>{{ .Title }}</title></head><body><ul>" \
-            "{{ range first 50 .Pages }}<li><a href=\"{{ .RelPermalink }}\">{{ .Title }}</a></li>{{ end }}" \
-            "</ul></body></html>\n"
+HUGO_SINGLE = (
+    "<!DOCTYPE html><html><head><title>{{ .Title }}</title></head><body><article>"
+    "<h1>{{ .Title }}</h1>{{ .Content }}</article></body></html>\n"
+)
+HUGO_LIST = (
+    "<!DOCTYPE html><html><head><title>{{ .Title }}</title></head><body><ul>"
+    '{{ range first 50 .Pages }}<li><a href="{{ .RelPermalink }}">{{ .Title }}</a></li>{{ end }}'
+    "</ul></body></html>\n"
+)
 
 PELICAN_CONFIG = """\
 SITENAME = "Benchmark Courier"
@@ -102,7 +106,7 @@ class Peer:
     cmd: tuple[str, ...]
     cwd: Path
     env: dict[str, str] = field(default_factory=dict)
-    reset: tuple[Path, ...] = ()     # removed before each cold run (output, state)
+    reset: tuple[Path, ...] = ()  # removed before each cold run (output, state)
 
 
 def article_date(index: int) -> dt.date | None:
@@ -121,7 +125,11 @@ def _markdown(gen: ModuleType, index: int, sections: int) -> tuple[str, str, str
     md = []
     for block in body:
         if block.lstrip().startswith("\u2022"):
-            md.append("\n".join("- " + line.strip().lstrip("\u2022").strip() for line in block.splitlines()))
+            md.append(
+                "\n".join(
+                    "- " + line.strip().lstrip("\u2022").strip() for line in block.splitlines()
+                )
+            )
         elif len(block) < 40 and not block.endswith("."):
             md.append("## " + block)
         else:
@@ -133,12 +141,16 @@ def _yaml(text: str) -> str:
     return '"' + text.replace("\\", "\\\\").replace('"', '\\"') + '"'
 
 
-def make_hugo_site(gen: ModuleType, root: Path, n: int, sections: int, limit: int, pages: bool) -> Path:
+def make_hugo_site(
+    gen: ModuleType, root: Path, n: int, sections: int, limit: int, pages: bool
+) -> Path:
     root.mkdir(parents=True, exist_ok=True)
     disabled = ["taxonomy", "term", "sitemap", "robotsTXT", "404"]
     home = '"HTML", "RSS"' if pages else '"RSS"'
-    (root / "config.toml").write_text(HUGO_CONFIG.format(
-        limit=limit, disabled=", ".join(f'"{k}"' for k in disabled), home=home), "utf-8")
+    (root / "config.toml").write_text(
+        HUGO_CONFIG.format(limit=limit, disabled=", ".join(f'"{k}"' for k in disabled), home=home),
+        "utf-8",
+    )
     layouts = root / "layouts" / "_default"
     layouts.mkdir(parents=True, exist_ok=True)
     (layouts / "single.html").write_text(HUGO_SINGLE, "utf-8")
@@ -147,14 +159,17 @@ def make_hugo_site(gen: ModuleType, root: Path, n: int, sections: int, limit: in
     for s in range(sections):
         folder = content / f"section-{s + 1:02d}"
         folder.mkdir(parents=True, exist_ok=True)
-        (folder / "_index.md").write_text(f"---\ntitle: {_yaml(gen.section_name(s, sections))}\n---\n", "utf-8")
+        (folder / "_index.md").write_text(
+            f"---\ntitle: {_yaml(gen.section_name(s, sections))}\n---\n", "utf-8"
+        )
     for i in range(n):
         section, title, body, date = _markdown(gen, i, sections)
         front = f"title: {_yaml(title)}\n" + (f"date: {date.isoformat()}\n" if date else "")
-        if not pages:     # in the lists and feeds, but no page of its own
+        if not pages:  # in the lists and feeds, but no page of its own
             front += "_build:\n  render: never\n"
         (content / f"section-{i % sections + 1:02d}" / f"a{i:07d}.md").write_text(
-            f"---\n{front}---\n\n{body}", "utf-8")
+            f"---\n{front}---\n\n{body}", "utf-8"
+        )
     return root
 
 
@@ -164,7 +179,9 @@ def make_pelican_site(gen: ModuleType, root: Path, n: int, sections: int, limit:
     (root / "pelicanconf.py").write_text(PELICAN_CONFIG.format(limit=limit), "utf-8")
     for i in range(n):
         section, title, body, date = _markdown(gen, i, sections)
-        meta = f"Title: {title}\nCategory: {section}\nSlug: a{i:07d}\n" + (f"Date: {date.isoformat()}\n" if date else "")
+        meta = f"Title: {title}\nCategory: {section}\nSlug: a{i:07d}\n" + (
+            f"Date: {date.isoformat()}\n" if date else ""
+        )
         (content / f"a{i:07d}.md").write_text(f"{meta}\n{body}", "utf-8")
     return root
 
@@ -178,25 +195,50 @@ def find_pelican(venv: str | None) -> str | None:
     exe = Path(venv) / "bin" / "pelican"
     if not exe.exists():
         return None
-    ok = subprocess.run([str(Path(venv) / "bin" / "python"), "-c", "import pelican, markdown"],
-                        capture_output=True, check=False).returncode == 0
+    ok = (
+        subprocess.run(
+            [str(Path(venv) / "bin" / "python"), "-c", "import pelican, markdown"],
+            capture_output=True,
+            check=False,
+        ).returncode
+        == 0
+    )
     return str(exe) if ok else None
 
 
 def hugo_peer(hugo: str, site: Path, name: str) -> Peer:
-    return Peer(name=name, cmd=(hugo, "--quiet", "--source", str(site), "--destination", str(site / "public")),
-                cwd=site, reset=(site / "public", site / "resources"))
+    return Peer(
+        name=name,
+        cmd=(hugo, "--quiet", "--source", str(site), "--destination", str(site / "public")),
+        cwd=site,
+        reset=(site / "public", site / "resources"),
+    )
 
 
 def pelican_peer(pelican: str, site: Path) -> Peer:
-    return Peer(name="pelican feeds", cmd=(pelican, "content", "-o", "output", "-s", "pelicanconf.py", "-q"),
-                cwd=site, reset=(site / "output", site / "__pycache__"))
+    return Peer(
+        name="pelican feeds",
+        cmd=(pelican, "content", "-o", "output", "-s", "pelicanconf.py", "-q"),
+        cwd=site,
+        reset=(site / "output", site / "__pycache__"),
+    )
 
 
 def floor_peer(pages: Path, out: Path, limit: int) -> Peer:
     out.parent.mkdir(parents=True, exist_ok=True)
-    return Peer(name="feedgen floor", cmd=(sys.executable, str(HERE / "floor_feedgen.py"), str(pages), str(out),
-                                           "--limit", str(limit)), cwd=out.parent, reset=(out,))
+    return Peer(
+        name="feedgen floor",
+        cmd=(
+            sys.executable,
+            str(HERE / "floor_feedgen.py"),
+            str(pages),
+            str(out),
+            "--limit",
+            str(limit),
+        ),
+        cwd=out.parent,
+        reset=(out,),
+    )
 
 
 def syndicate_site(pages: Path, site: Path, limit: int) -> Path:
@@ -213,5 +255,19 @@ def syndicate_peer(name: str, site: Path, source: Path | None) -> Peer:
     """`python -m syndicate publish` in `site`; `source`: the folder holding the syndicate/ to
     run (default: the checkout this file is in, whatever the virtualenv has installed)."""
     env = {"PYTHONPATH": str(source or HERE.parent)}
-    return Peer(name=name, cmd=(sys.executable, "-m", "syndicate", "publish", "--config", "site.toml", "--quiet",
-                                "--no-push"), cwd=site, env=env, reset=(site / "output", site / "state"))
+    return Peer(
+        name=name,
+        cmd=(
+            sys.executable,
+            "-m",
+            "syndicate",
+            "publish",
+            "--config",
+            "site.toml",
+            "--quiet",
+            "--no-push",
+        ),
+        cwd=site,
+        env=env,
+        reset=(site / "output", site / "state"),
+    )

@@ -66,12 +66,16 @@ def main() -> int:
             c["leaked"] += any(t in everything for t in case.absent)
             if case.expect:
                 c["should name"] += 1
-                c["named with file"] += any(line.startswith(e.path + ":") for e in case.expect for line in lines)
+                c["named with file"] += any(
+                    line.startswith(e.path + ":") for e in case.expect for line in lines
+                )
                 with_line = [e for e in case.expect if e.line > 0]
                 if with_line:
                     c["should give line"] += 1
-                    c["named with line"] += all(any(line.startswith(f"{e.path}:{e.line}:") for line in lines)
-                                                for e in with_line)
+                    c["named with line"] += all(
+                        any(line.startswith(f"{e.path}:{e.line}:") for line in lines)
+                        for e in with_line
+                    )
             missing, extra = unmatched(case, lines)
             c["exactly as expected"] += not missing and not extra
             try:

@@ -47,6 +47,7 @@ def token_f1(got: str, want: str) -> float:
 
 def html_text(fragment: str) -> str:
     from lxml.html import fragment_fromstring
+
     return fragment_fromstring(fragment, create_parent="div").text_content() if fragment else ""
 
 
@@ -68,7 +69,13 @@ def load_fixtures() -> list[tuple[str, str, dict]]:
     for page in sorted(fixture_dir().glob("*.html")):
         expected_path = page.with_suffix(".expected.json")
         if expected_path.exists():
-            out.append((page.stem, page.read_text(encoding="utf-8"), json.loads(expected_path.read_text("utf-8"))))
+            out.append(
+                (
+                    page.stem,
+                    page.read_text(encoding="utf-8"),
+                    json.loads(expected_path.read_text("utf-8")),
+                )
+            )
     return out
 
 
@@ -76,17 +83,35 @@ def context_for(name: str, expected: dict) -> SourceContext:
     options = dict(expected.get("options", {}))
     if expected.get("rule"):
         options["rule"] = load_rule_file(str(RULES / f"{expected['rule']}.toml"))
-    return SourceContext(path=f"{name}.html", captured_at=CAPTURED, tz=ZoneInfo(expected["tz"]),
-                         base_url=expected.get("base_url"), options=options)
+    return SourceContext(
+        path=f"{name}.html",
+        captured_at=CAPTURED,
+        tz=ZoneInfo(expected["tz"]),
+        base_url=expected.get("base_url"),
+        options=options,
+    )
 
 
 def score(verbose: bool = False) -> dict[str, list[float]]:
-    fields: dict[str, list[float]] = {k: [] for k in ("title", "published", "url", "section", "body_f1",
-                                                       "traf_title", "traf_date", "traf_body_f1")}
+    fields: dict[str, list[float]] = {
+        k: []
+        for k in (
+            "title",
+            "published",
+            "url",
+            "section",
+            "body_f1",
+            "traf_title",
+            "traf_date",
+            "traf_body_f1",
+        )
+    }
     import trafilatura
+
     for name, text, expected in load_fixtures():
         if "--inflate" in sys.argv:
             from bench.bench_extract import inflate
+
             text = inflate(text)
         result = parse(text, context_for(name, expected))
         by_url = {a.url: a for a in result.articles}
@@ -96,28 +121,46 @@ def score(verbose: bool = False) -> dict[str, list[float]]:
                 got = result.articles[0]
             ok = {
                 "title": got is not None and got.title == want["title"],
-                "published": got is not None and minute(got.published) == minute(want.get("published")),
+                "published": got is not None
+                and minute(got.published) == minute(want.get("published")),
                 "url": got is not None and got.url == want["url"],
                 "section": got is not None and got.section == want["section"],
             }
             for key, value in ok.items():
                 fields[key].append(float(value))
             if "body" in want:
-                body = "".join(html_text(b.html) for b in got.body if hasattr(b, "html")) if got else ""
+                body = (
+                    "".join(html_text(b.html) for b in got.body if hasattr(b, "html"))
+                    if got
+                    else ""
+                )
                 fields["body_f1"].append(token_f1(body, want["body"]))
-                doc = trafilatura.bare_extraction(text, url=expected.get("base_url"), with_metadata=True)
+                doc = trafilatura.bare_extraction(
+                    text, url=expected.get("base_url"), with_metadata=True
+                )
                 t_title = doc.title if doc else None
                 t_date = doc.date if doc else None
                 fields["traf_title"].append(float(t_title == want["title"]))
-                fields["traf_date"].append(float(bool(t_date) and minute(datetime.fromisoformat(t_date).replace(
-                    tzinfo=ZoneInfo(expected["tz"]))) == minute(want["published"])))
+                fields["traf_date"].append(
+                    float(
+                        bool(t_date)
+                        and minute(
+                            datetime.fromisoformat(t_date).replace(tzinfo=ZoneInfo(expected["tz"]))
+                        )
+                        == minute(want["published"])
+                    )
+                )
                 t_body = trafilatura.extract(text, url=expected.get("base_url")) or ""
                 fields["traf_body_f1"].append(token_f1(t_body, want["body"]))
             if verbose:
                 bad = [k for k, v in ok.items() if not v]
-                print(f"{name}: {want['title'][:50]!r}: {'ok' if not bad else 'WRONG ' + ', '.join(bad)}")
+                print(
+                    f"{name}: {want['title'][:50]!r}: {'ok' if not bad else 'WRONG ' + ', '.join(bad)}"
+                )
                 if bad and got is not None:
-                    print(f"    got title={got.title!r} published={got.published} url={got.url} section={got.section!r}")
+                    print(
+                        f"    got title={got.title!r} published={got.published} url={got.url} section={got.section!r}"
+                    )
         for problem in result.problems:
             if verbose:
                 print(f"    problem: {problem}")

@@ -89,10 +89,11 @@ class Got:
     date: datetime | None = None
     authors: tuple[str, ...] = ()
     body_html: str = ""
-    articles: int = 1      # how many articles the system read on the page
+    articles: int = 1  # how many articles the system read on the page
 
 
 # --- bringing the sets in --------------------------------------------------------------
+
 
 def unpack(mirrors: Path) -> None:
     for name, (repo, paths) in SETS.items():
@@ -102,8 +103,11 @@ def unpack(mirrors: Path) -> None:
             continue
         target = UNPACKED / name
         target.mkdir(parents=True, exist_ok=True)
-        archive = subprocess.run(["git", f"--git-dir={git_dir}", "archive", "HEAD", *paths],
-                                 check=True, capture_output=True).stdout
+        archive = subprocess.run(
+            ["git", f"--git-dir={git_dir}", "archive", "HEAD", *paths],
+            check=True,
+            capture_output=True,
+        ).stdout
         subprocess.run(["tar", "-x", "-C", str(target)], input=archive, check=True)
 
 
@@ -115,10 +119,17 @@ def load_readability(base: Path) -> Iterator[Case]:
         meta = json.loads(meta_path.read_text("utf-8"))
         expected = lxml_html.fromstring((folder / "expected.html").read_text("utf-8") or "<div/>")
         heads = tuple(fold(h.text_content()) for h in expected.iter("h2", "h3", "h4", "h5", "h6"))
-        yield Case(set="readability", name=folder.name, page=folder / "source.html",
-                   url="http://fakehost/test/page.html", title=meta.get("title"),
-                   date=meta.get("publishedTime"), authors=split_names(meta.get("byline")),
-                   body=expected.text_content(), subheads=tuple(h for h in heads if h))
+        yield Case(
+            set="readability",
+            name=folder.name,
+            page=folder / "source.html",
+            url="http://fakehost/test/page.html",
+            title=meta.get("title"),
+            date=meta.get("publishedTime"),
+            authors=split_names(meta.get("byline")),
+            body=expected.text_content(),
+            subheads=tuple(h for h in heads if h),
+        )
 
 
 _JS_STRING = r"(?:'(?:[^'\\]|\\.)*'|\"(?:[^\"\\]|\\.)*\"|`[^`]*`)"
@@ -144,7 +155,7 @@ def _js_string(literal: str) -> str:
 def load_postlight(base: Path) -> Iterator[Case]:
     for test in sorted((base / "src" / "extractors" / "custom").glob("*/index.test.js")):
         source = test.read_text("utf-8")
-        first = source.split("\n  it(", 1)[0]     # the "initial test case" block
+        first = source.split("\n  it(", 1)[0]  # the "initial test case" block
         url = re.search(rf"url\s*=\s*({_JS_VALUE})", first)
         fixture = re.search(r"readFileSync\(\s*['\"]\./(fixtures/[^'\"]+)['\"]", first)
         if url is None or fixture is None or not (base / fixture.group(1)).exists():
@@ -154,24 +165,38 @@ def load_postlight(base: Path) -> Iterator[Case]:
             found = re.search(rf"assert\.equal\(\s*{key},\s*({_JS_VALUE})\s*,?\s*\)", first)
             if found:
                 truth[key] = js_value(found.group(1))
-        yield Case(set="postlight", name=test.parent.name, page=base / fixture.group(1),
-                   url=js_value(url.group(1)), title=truth.get("title"),
-                   date=truth.get("date_published"),
-                   authors=split_names(truth["author"]) if "author" in truth else None,
-                   start=truth.get("first13"))
+        yield Case(
+            set="postlight",
+            name=test.parent.name,
+            page=base / fixture.group(1),
+            url=js_value(url.group(1)),
+            title=truth.get("title"),
+            date=truth.get("date_published"),
+            authors=split_names(truth["author"]) if "author" in truth else None,
+            start=truth.get("first13"),
+        )
 
 
 def load_newspaper(base: Path) -> Iterator[Case]:
     data = base / "tests" / "data"
     for meta_path in sorted((data / "metadata").glob("*.json")):
-        page, text = data / "html" / f"{meta_path.stem}.html", data / "txt" / f"{meta_path.stem}.txt"
+        page, text = (
+            data / "html" / f"{meta_path.stem}.html",
+            data / "txt" / f"{meta_path.stem}.txt",
+        )
         if not page.exists():
             continue
         meta = json.loads(meta_path.read_text("utf-8"))
-        yield Case(set="newspaper4k", name=meta_path.stem, page=page, url=meta.get("url"),
-                   title=meta.get("title"), date=meta.get("publish_date"),
-                   authors=tuple(meta["authors"]) if meta.get("authors") else None,
-                   body=text.read_text("utf-8") if text.exists() else meta.get("text"))
+        yield Case(
+            set="newspaper4k",
+            name=meta_path.stem,
+            page=page,
+            url=meta.get("url"),
+            title=meta.get("title"),
+            date=meta.get("publish_date"),
+            authors=tuple(meta["authors"]) if meta.get("authors") else None,
+            body=text.read_text("utf-8") if text.exists() else meta.get("text"),
+        )
 
 
 def load_trafilatura(base: Path) -> Iterator[Case]:
@@ -179,17 +204,26 @@ def load_trafilatura(base: Path) -> Iterator[Case]:
     for url, entry in truth.items():
         page = base / "tests" / "cache" / entry["file"]
         if page.exists():
-            yield Case(set="trafilatura", name=entry["file"], page=page, url=url,
-                       with_=tuple(entry.get("with", ())), without=tuple(entry.get("without", ())))
+            yield Case(
+                set="trafilatura",
+                name=entry["file"],
+                page=page,
+                url=url,
+                with_=tuple(entry.get("with", ())),
+                without=tuple(entry.get("without", ())),
+            )
 
 
 LOADERS: dict[str, Callable[[Path], Iterator[Case]]] = {
-    "readability": load_readability, "postlight": load_postlight,
-    "newspaper4k": load_newspaper, "trafilatura": load_trafilatura,
+    "readability": load_readability,
+    "postlight": load_postlight,
+    "newspaper4k": load_newspaper,
+    "trafilatura": load_trafilatura,
 }
 
 
 # --- the three systems -------------------------------------------------------------------
+
 
 def run_syndicate(text: str, case: Case) -> Got:
     ctx = SourceContext(path=case.name, captured_at=CAPTURED, tz=ZoneInfo("UTC"), base_url=case.url)
@@ -198,23 +232,39 @@ def run_syndicate(text: str, case: Case) -> Got:
         return Got(articles=0)
     article = result.articles[0]
     body = "".join(b.html for b in article.body if isinstance(b, Html))
-    if len(result.articles) > 1:   # an article page read as a listing: count it against us
+    if len(result.articles) > 1:  # an article page read as a listing: count it against us
         body = ""
-    return Got(title=article.title, date=article.published,
-               authors=tuple(a.name for a in article.authors), body_html=body,
-               articles=len(result.articles))
+    return Got(
+        title=article.title,
+        date=article.published,
+        authors=tuple(a.name for a in article.authors),
+        body_html=body,
+        articles=len(result.articles),
+    )
 
 
 def run_trafilatura(text: str, case: Case) -> Got:
     doc = trafilatura.bare_extraction(
-        text, url=case.url, with_metadata=True, output_format="html", include_formatting=True,
-        date_extraction_params={"extensive_search": True, "original_date": True,
-                                "outputformat": "%Y-%m-%dT%H:%M:%S%z"})
+        text,
+        url=case.url,
+        with_metadata=True,
+        output_format="html",
+        include_formatting=True,
+        date_extraction_params={
+            "extensive_search": True,
+            "original_date": True,
+            "outputformat": "%Y-%m-%dT%H:%M:%S%z",
+        },
+    )
     if doc is None or isinstance(doc, dict):
         return Got()
     body = str(build_html_output(doc)) if doc.body is not None else ""
-    return Got(title=doc.title or "", date=to_moment(doc.date),
-               authors=split_names(doc.author) or (), body_html=body)
+    return Got(
+        title=doc.title or "",
+        date=to_moment(doc.date),
+        authors=split_names(doc.author) or (),
+        body_html=body,
+    )
 
 
 def run_naive(text: str, case: Case) -> Got:
@@ -235,18 +285,28 @@ def run_naive(text: str, case: Case) -> Got:
     title = meta("og:title") or (root.findtext(".//title") or "")
     times = root.xpath("//time/@datetime")
     date = meta("article:published_time", "datePublished", "date") or (times[0] if times else "")
-    body = "".join(f"<{e.tag}>{e.text_content()}</{e.tag}>" for e in root.iter("p", "h2", "h3", "h4")
-                   if not any(a.tag in ("nav", "footer", "header", "aside") for a in e.iterancestors()))
-    return Got(title=" ".join(title.split()), date=to_moment(date),
-               authors=split_names(meta("author")) or (), body_html=body)
+    body = "".join(
+        f"<{e.tag}>{e.text_content()}</{e.tag}>"
+        for e in root.iter("p", "h2", "h3", "h4")
+        if not any(a.tag in ("nav", "footer", "header", "aside") for a in e.iterancestors())
+    )
+    return Got(
+        title=" ".join(title.split()),
+        date=to_moment(date),
+        authors=split_names(meta("author")) or (),
+        body_html=body,
+    )
 
 
 SYSTEMS: dict[str, Callable[[str, Case], Got]] = {
-    "syndicate": run_syndicate, "trafilatura": run_trafilatura, "naive": run_naive,
+    "syndicate": run_syndicate,
+    "trafilatura": run_trafilatura,
+    "naive": run_naive,
 }
 
 
 # --- scoring -----------------------------------------------------------------------------
+
 
 def fold(text: str) -> str:
     return " ".join(unicodedata.normalize("NFC", text).split())
@@ -279,7 +339,7 @@ _TOKEN = re.compile(r"[\u3040-\u30ff\u3400-\u9fff\uac00-\ud7af\u0e00-\u0e7f]|\w+
 
 def shingles(text: str) -> Counter[tuple[str, ...]]:
     words = _TOKEN.findall(text.casefold())
-    return Counter(tuple(words[i:i + 4]) for i in range(max(len(words) - 3, 1 if words else 0)))
+    return Counter(tuple(words[i : i + 4]) for i in range(max(len(words) - 3, 1 if words else 0)))
 
 
 def shingle_f1(got: str, want: str) -> float:
@@ -309,17 +369,24 @@ def score_case(case: Case, got: Got, scores: dict[str, list[float]]) -> list[str
             wrong.append(key)
 
     text, heads = body_parts(got.body_html)
-    add("one article", float(got.articles == 1))   # every page in the sets is one article
+    add("one article", float(got.articles == 1))  # every page in the sets is one article
     if case.title:
         add("title exact", float(fold(got.title) == fold(case.title)))
     truth = to_moment(case.date)
     if truth is not None:
         has_time = bool(re.search(r"T\d{2}:\d{2}", case.date or "")) and not re.search(
-            r"T00:00(?::00)?(?:\.0+)?$", case.date or "")
+            r"T00:00(?::00)?(?:\.0+)?$", case.date or ""
+        )
         if has_time:
-            add("date exact", float(got.date is not None and abs(got.date - truth) <= timedelta(seconds=60)))
+            add(
+                "date exact",
+                float(got.date is not None and abs(got.date - truth) <= timedelta(seconds=60)),
+            )
         day = truth.date() if truth.tzinfo is None else truth.astimezone(truth.tzinfo).date()
-        add("date same day", float(got.date is not None and got.date.astimezone(truth.tzinfo).date() == day))
+        add(
+            "date same day",
+            float(got.date is not None and got.date.astimezone(truth.tzinfo).date() == day),
+        )
     if case.body:
         add("body F1", shingle_f1(text, case.body))
     if case.subheads is not None:
@@ -335,7 +402,9 @@ def score_case(case: Case, got: Got, scores: dict[str, list[float]]) -> list[str
     if case.with_:
         add("snippets with", sum(fold(s) in folded for s in case.with_) / len(case.with_))
     if case.without:
-        add("snippets without", sum(fold(s) not in folded for s in case.without) / len(case.without))
+        add(
+            "snippets without", sum(fold(s) not in folded for s in case.without) / len(case.without)
+        )
     return wrong
 
 
@@ -375,12 +444,17 @@ def table(cases: list[Case], tally: Tally, title: str) -> None:
     for key in tally.scores["syndicate"]:
         cells = []
         for system in systems:
-            values = tally.scores[system].get(key, [])   # subhead precision: pages with any
+            values = tally.scores[system].get(key, [])  # subhead precision: pages with any
             cells.append(f"{sum(values) / len(values):11.3f}" if values else f"{'':>11}")
-        print(f"| {key:<18} | " + " | ".join(cells) + f" | {len(tally.scores['syndicate'][key]):>3} |")
+        print(
+            f"| {key:<18} | " + " | ".join(cells) + f" | {len(tally.scores['syndicate'][key]):>3} |"
+        )
     base = tally.seconds["trafilatura"]
-    print(f"| {'speed vs trafilatura':<18} | " + " | ".join(
-        f"{base / tally.seconds[s]:10.2f}x" for s in systems) + " |     |")
+    print(
+        f"| {'speed vs trafilatura':<18} | "
+        + " | ".join(f"{base / tally.seconds[s]:10.2f}x" for s in systems)
+        + " |     |"
+    )
 
 
 def main() -> None:
@@ -390,7 +464,9 @@ def main() -> None:
             sys.exit(__doc__)
         unpack(Path(args[args.index("--mirrors") + 1]))
     chosen = [args[args.index("--set") + 1]] if "--set" in args else list(LOADERS)
-    cases = [c for name in chosen if (UNPACKED / name).exists() for c in LOADERS[name](UNPACKED / name)]
+    cases = [
+        c for name in chosen if (UNPACKED / name).exists() for c in LOADERS[name](UNPACKED / name)
+    ]
     part = args[args.index("--part") + 1] if "--part" in args else "all"
     for name in ("dev", "held"):
         if part in (name, "all"):

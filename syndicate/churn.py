@@ -54,21 +54,26 @@ def title_day(entry: Entry) -> str:
 
 @dataclass(frozen=True, slots=True, kw_only=True)
 class Finding:
-    feed: str                  # section slug ("" for the combined feed)
-    kind: str                  # "re-identification" | "loss"
+    feed: str  # section slug ("" for the combined feed)
+    kind: str  # "re-identification" | "loss"
     count: int
-    size: int                  # items in the feed before the run
+    size: int  # items in the feed before the run
     examples: tuple[str, ...]
 
     def __str__(self) -> str:
         where = f"feed {self.feed!r}" if self.feed else "the combined feed"
-        what = ("new items that are copies of published ones" if self.kind == "re-identification"
-                else "items that would be dropped (not pushed out by newer ones)")
+        what = (
+            "new items that are copies of published ones"
+            if self.kind == "re-identification"
+            else "items that would be dropped (not pushed out by newer ones)"
+        )
         sample = "; ".join(self.examples)
         return f"{where}: {self.kind}: {self.count} of {self.size} items are {what}: {sample}"
 
 
-def reidentified(new: Iterable[Entry], published: Mapping[str, Sequence[Entry]]) -> dict[str, list[str]]:
+def reidentified(
+    new: Iterable[Entry], published: Mapping[str, Sequence[Entry]]
+) -> dict[str, list[str]]:
     """Per section: a description of each new entry matching a published one of that
     section under another key (same body, or same title and day)."""
     out: dict[str, list[str]] = {}
@@ -78,23 +83,35 @@ def reidentified(new: Iterable[Entry], published: Mapping[str, Sequence[Entry]])
         if not feed:
             continue
         if entry.section_slug not in index:
-            index[entry.section_slug] = ({fp: e for e in feed if (fp := body_fingerprint(e))},
-                                         {title_day(e): e for e in feed})
+            index[entry.section_slug] = (
+                {fp: e for e in feed if (fp := body_fingerprint(e))},
+                {title_day(e): e for e in feed},
+            )
         by_body, by_title = index[entry.section_slug]
         fp = body_fingerprint(entry)
         match = (by_body.get(fp) if fp else None) or by_title.get(title_day(entry))
         if match is not None and match.key != entry.key:
             out.setdefault(entry.section_slug, []).append(
-                f"{entry.article.title!r} ({entry.link}) copies {match.article.title!r} ({match.link})")
+                f"{entry.article.title!r} ({entry.link}) copies {match.article.title!r} ({match.link})"
+            )
     return out
 
 
-def check_reidentification(new: Sequence[Entry], published: Mapping[str, Sequence[Entry]], *,
-                           share: float) -> list[Finding]:
+def check_reidentification(
+    new: Sequence[Entry], published: Mapping[str, Sequence[Entry]], *, share: float
+) -> list[Finding]:
     found = reidentified(new, published)
-    return [Finding(feed=slug, kind="re-identification", count=len(copies), size=len(published[slug]),
-                    examples=tuple(copies[:3]))
-            for slug, copies in sorted(found.items()) if _trips(len(copies), len(published[slug]), share)]
+    return [
+        Finding(
+            feed=slug,
+            kind="re-identification",
+            count=len(copies),
+            size=len(published[slug]),
+            examples=tuple(copies[:3]),
+        )
+        for slug, copies in sorted(found.items())
+        if _trips(len(copies), len(published[slug]), share)
+    ]
 
 
 def _trips(count: int, size: int, share: float) -> bool:
@@ -102,6 +119,7 @@ def _trips(count: int, size: int, share: float) -> bool:
 
 
 # --- loss -------------------------------------------------------------------------------
+
 
 @dataclass(frozen=True, slots=True, kw_only=True)
 class OldItem:
@@ -113,23 +131,35 @@ def published_items(data: bytes, fmt: FeedFormat) -> list[OldItem]:
     """The items of a feed document as it is published now (ids and dates)."""
     if fmt is FeedFormat.JSON:
         doc = json.loads(data)
-        return [OldItem(id=str(i["id"]), published=_iso(i.get("date_published"))) for i in doc.get("items", [])]
+        return [
+            OldItem(id=str(i["id"]), published=_iso(i.get("date_published")))
+            for i in doc.get("items", [])
+        ]
     root = etree.fromstring(data, etree.XMLParser(resolve_entities=False, no_network=True))
     if fmt is FeedFormat.RSS:
         from email.utils import parsedate_to_datetime
-        return [OldItem(id=item.findtext("guid") or "",
-                        published=parsedate_to_datetime(d) if (d := item.findtext("pubDate")) else None)
-                for item in root.iterfind("channel/item")]
+
+        return [
+            OldItem(
+                id=item.findtext("guid") or "",
+                published=parsedate_to_datetime(d) if (d := item.findtext("pubDate")) else None,
+            )
+            for item in root.iterfind("channel/item")
+        ]
     ns = "{http://www.w3.org/2005/Atom}"
-    return [OldItem(id=e.findtext(f"{ns}id") or "", published=_iso(e.findtext(f"{ns}published")))
-            for e in root.iterfind(f"{ns}entry")]
+    return [
+        OldItem(id=e.findtext(f"{ns}id") or "", published=_iso(e.findtext(f"{ns}published")))
+        for e in root.iterfind(f"{ns}entry")
+    ]
 
 
 def _iso(text: str | None) -> datetime | None:
     return datetime.fromisoformat(text.replace("Z", "+00:00")) if text else None
 
 
-def lost(old: Sequence[OldItem], new: Sequence[OldItem], *, limit: int, live: Callable[[str], bool]) -> list[str]:
+def lost(
+    old: Sequence[OldItem], new: Sequence[OldItem], *, limit: int, live: Callable[[str], bool]
+) -> list[str]:
     """Ids of ``old`` items missing from ``new`` that were not pushed out by newer items:
     an item is pushed out when it is still live and the new feed has at least ``limit``
     items as recent as it (a subscription document can hold a few older items besides:
@@ -140,15 +170,25 @@ def lost(old: Sequence[OldItem], new: Sequence[OldItem], *, limit: int, live: Ca
     for item in old:
         if item.id in ids:
             continue
-        newer = len(dates) - bisect.bisect_left(dates, item.published.timestamp()) if item.published else 0
+        newer = (
+            len(dates) - bisect.bisect_left(dates, item.published.timestamp())
+            if item.published
+            else 0
+        )
         if not (newer >= limit and live(item.id)):
             out.append(item.id)
     return out
 
 
-def check_loss(feeds: Mapping[str, tuple[str, FeedFormat]], new_files: Mapping[str, bytes],
-               old_file: Callable[[str], bytes | None], *, limit: int, live: Callable[[str], bool],
-               share: float) -> list[Finding]:
+def check_loss(
+    feeds: Mapping[str, tuple[str, FeedFormat]],
+    new_files: Mapping[str, bytes],
+    old_file: Callable[[str], bytes | None],
+    *,
+    limit: int,
+    live: Callable[[str], bool],
+    share: float,
+) -> list[Finding]:
     """Loss per feed: ``feeds`` maps a feed key to one of its documents (path, format);
     ``old_file`` reads what is published at a path now (None: nothing yet)."""
     findings = []
@@ -159,11 +199,14 @@ def check_loss(feeds: Mapping[str, tuple[str, FeedFormat]], new_files: Mapping[s
         try:
             old = published_items(before, fmt)
         except (ValueError, KeyError, etree.XMLSyntaxError):
-            continue            # a damaged file on disk: nothing a subscriber can lose
+            continue  # a damaged file on disk: nothing a subscriber can lose
         gone = lost(old, published_items(new_files[rel], fmt), limit=limit, live=live)
         if _trips(len(gone), len(old), share):
-            findings.append(Finding(feed=key, kind="loss", count=len(gone), size=len(old),
-                                    examples=tuple(gone[:3])))
+            findings.append(
+                Finding(
+                    feed=key, kind="loss", count=len(gone), size=len(old), examples=tuple(gone[:3])
+                )
+            )
     return findings
 
 
@@ -171,24 +214,34 @@ def refuse(findings: Sequence[Finding]) -> None:
     """Raise :class:`ChurnError` naming every finding, when there is one."""
     if findings:
         lines = "\n".join(f"  {f}" for f in findings)
-        raise ChurnError(f"churn guard: {len(findings)} feed(s) would change too much; no feed was replaced"
-                         f" (fix the input, or accept the change with --accept-churn):\n{lines}")
+        raise ChurnError(
+            f"churn guard: {len(findings)} feed(s) would change too much; no feed was replaced"
+            f" (fix the input, or accept the change with --accept-churn):\n{lines}"
+        )
 
 
 # --- the ledger edge ---------------------------------------------------------------------
 
+
 class Guard:
     """The guard of one publish run: reads what is published (ledger, output/) lazily."""
 
-    def __init__(self, store: StateStore, config: Config, entry_from_row: Callable[[Any, dict[str, Any]], Entry]):
+    def __init__(
+        self,
+        store: StateStore,
+        config: Config,
+        entry_from_row: Callable[[Any, dict[str, Any]], Entry],
+    ):
         self.store, self.entry_from_row = store, entry_from_row
         self.share, self.limit = config.output.churn_share, config.output.item_limit
         self._published: dict[str, list[Entry]] = {}
 
     def _feed(self, section_slug: str) -> list[Entry]:
         if section_slug not in self._published:
-            self._published[section_slug] = [self.entry_from_row(r, d)
-                                             for r, d in self.store.top_entries(section_slug, self.limit)]
+            self._published[section_slug] = [
+                self.entry_from_row(r, d)
+                for r, d in self.store.top_entries(section_slug, self.limit)
+            ]
         return self._published[section_slug]
 
     def check_new(self, new: Sequence[Entry]) -> None:
@@ -198,8 +251,12 @@ class Guard:
         published = {slug: self._feed(slug) for slug in {e.section_slug for e in new}}
         refuse(check_reidentification(new, published, share=self.share))
 
-    def check_loss(self, files: Mapping[str, bytes], feeds: Mapping[str, tuple[FeedInfo, FeedFormat]],
-                   out_dir: Path) -> None:
+    def check_loss(
+        self,
+        files: Mapping[str, bytes],
+        feeds: Mapping[str, tuple[FeedInfo, FeedFormat]],
+        out_dir: Path,
+    ) -> None:
         """Raises ChurnError when a feed about to be written drops too many items."""
         if self.share >= 1:
             return
@@ -208,8 +265,12 @@ class Guard:
             one.setdefault(info.key, (rel, fmt))
 
         def live(guid: str) -> bool:
-            return self.store.conn.execute("SELECT 1 FROM articles WHERE guid = ? AND withdrawn = 0",
-                                           (guid,)).fetchone() is not None
+            return (
+                self.store.conn.execute(
+                    "SELECT 1 FROM articles WHERE guid = ? AND withdrawn = 0", (guid,)
+                ).fetchone()
+                is not None
+            )
 
         def old_file(rel: str) -> bytes | None:
             try:
@@ -230,12 +291,16 @@ def stale_lines(store: StateStore) -> list[str]:
     since = good["finished"] if good else "never published"
     if last["status"] == "problems":
         errors = last["summary"].get("errors", 0)
-        return [f"stale inputs: {errors} input problem(s) in the last run (their feeds keep the last good"
-                f" items; `syndicate check` names them)"]
+        return [
+            f"stale inputs: {errors} input problem(s) in the last run (their feeds keep the last good"
+            f" items; `syndicate check` names them)"
+        ]
     if last["status"] in ("ok", None):
         return []
     error = str(last["summary"].get("error", "")).splitlines()
-    lines = [f"stale feeds: every feed is as published at {since}; the last run failed: "
-             f"{error[0] if error else last['status']}"]
+    lines = [
+        f"stale feeds: every feed is as published at {since}; the last run failed: "
+        f"{error[0] if error else last['status']}"
+    ]
     lines += [f"  {line.strip()}" for line in error[1:] if line.strip()]
     return lines

@@ -36,13 +36,20 @@ def cli() -> None:
 # notification is dead, an endpoint is disabled (410), or a pending one is overdue
 # by more than push.outbox.STUCK_AFTER (nobody is draining the outbox). See docs/push.md.
 
+
 @cli.command("deliver")
 @config_option
-@click.option("--limit", type=click.IntRange(min=1), help="Deliver at most this many notifications.")
-@click.option("--wait", is_flag=True, help="Wait for another running syndicate instead of exiting (exit 4).")
+@click.option(
+    "--limit", type=click.IntRange(min=1), help="Deliver at most this many notifications."
+)
+@click.option(
+    "--wait", is_flag=True, help="Wait for another running syndicate instead of exiting (exit 4)."
+)
 @verbosity_options
 @handle_errors
-def deliver_command(config_path: str, limit: int | None, wait: bool, verbose: int, quiet: bool) -> None:
+def deliver_command(
+    config_path: str, limit: int | None, wait: bool, verbose: int, quiet: bool
+) -> None:
     """Deliver every notification that is due now (exit 5: something is dead or stuck)."""
     from datetime import datetime
 
@@ -66,10 +73,16 @@ def deliver_command(config_path: str, limit: int | None, wait: bool, verbose: in
 @config_option
 @click.argument("endpoint", required=False)
 @click.option("--enable", is_flag=True, help="Also re-enable endpoints disabled by a 410 answer.")
-@click.option("--wait", is_flag=True, help="Wait for another running syndicate instead of exiting (exit 4).")
-@click.option("--discard", is_flag=True, help="Give up on the dead notifications instead of requeueing them.")
+@click.option(
+    "--wait", is_flag=True, help="Wait for another running syndicate instead of exiting (exit 4)."
+)
+@click.option(
+    "--discard", is_flag=True, help="Give up on the dead notifications instead of requeueing them."
+)
 @handle_errors
-def replay_command(config_path: str, endpoint: str | None, enable: bool, wait: bool, discard: bool) -> None:
+def replay_command(
+    config_path: str, endpoint: str | None, enable: bool, wait: bool, discard: bool
+) -> None:
     """Requeue dead notifications (all, or ENDPOINT's: a name or a label from `status`)."""
     from .push import discard as discard_dead
     from .push import replay
@@ -84,19 +97,28 @@ def replay_command(config_path: str, endpoint: str | None, enable: bool, wait: b
     click.echo(f"requeued {count} notifications; `syndicate deliver` sends them now")
 
 
-
 # --- daemon/serve commands (issue 4) ---
 @cli.command("daemon")
 @config_option
-@click.option("--serve", "also_serve", is_flag=True, help="Also serve output/ over HTTP in this process.")
+@click.option(
+    "--serve", "also_serve", is_flag=True, help="Also serve output/ over HTTP in this process."
+)
 @click.option("--host", default=None, help="With --serve: address to bind (default: serve.host).")
-@click.option("--port", type=int, default=None, help="With --serve: port (default: serve.port; 0 = any).")
+@click.option(
+    "--port", type=int, default=None, help="With --serve: port (default: serve.port; 0 = any)."
+)
 @verbosity_options
 @handle_errors
-def daemon_command(config_path: str, also_serve: bool, host: str | None, port: int | None,
-                   verbose: int, quiet: bool) -> None:
+def daemon_command(
+    config_path: str,
+    also_serve: bool,
+    host: str | None,
+    port: int | None,
+    verbose: int,
+    quiet: bool,
+) -> None:
     """Publish on the configured schedule and deliver the outbox, until SIGTERM."""
-    setup_logging(max(verbose, 1), quiet=quiet)   # a daemon logs one line per run by default
+    setup_logging(max(verbose, 1), quiet=quiet)  # a daemon logs one line per run by default
     config = load(config_path)
     from .daemon import run_daemon
     from .recover import refuse_fresh_start, require_usable_state
@@ -110,10 +132,14 @@ def daemon_command(config_path: str, also_serve: bool, host: str | None, port: i
 @cli.command("serve")
 @config_option
 @click.option("--host", default=None, help="Address to bind (default: serve.host).")
-@click.option("--port", type=int, default=None, help="Port (default: serve.port; 0 = any free port).")
+@click.option(
+    "--port", type=int, default=None, help="Port (default: serve.port; 0 = any free port)."
+)
 @verbosity_options
 @handle_errors
-def serve_command(config_path: str, host: str | None, port: int | None, verbose: int, quiet: bool) -> None:
+def serve_command(
+    config_path: str, host: str | None, port: int | None, verbose: int, quiet: bool
+) -> None:
     """Serve output/ with ETag, Last-Modified, gzip, WebSub Link headers and /healthz."""
     setup_logging(max(verbose, 1), quiet=quiet)
     config = load(config_path)
@@ -126,9 +152,14 @@ def serve_command(config_path: str, host: str | None, port: int | None, verbose:
 
 @cli.command("recover")
 @config_option
-@click.option("--unpublished", type=click.Choice(["new", "withdrawn"]), default="new", show_default=True,
-              help="Input articles found in no published file: publish them as new, or record them as"
-                   " withdrawn (right when no input was added since the last publish).")
+@click.option(
+    "--unpublished",
+    type=click.Choice(["new", "withdrawn"]),
+    default="new",
+    show_default=True,
+    help="Input articles found in no published file: publish them as new, or record them as"
+    " withdrawn (right when no input was added since the last publish).",
+)
 @verbosity_options
 @handle_errors
 def recover_command(config_path: str, unpublished: str, verbose: int, quiet: bool) -> None:
@@ -143,7 +174,6 @@ def recover_command(config_path: str, unpublished: str, verbose: int, quiet: boo
     print_problems(report.problems)
     if not quiet:
         click.echo(report.line())
-
 
 
 for _command in (publish_command, check_command, withdraw_command, items_command, status_command):

@@ -22,29 +22,42 @@ DEFAULT_CONFIG = "syndicate.toml"
 
 
 def config_option(f: F) -> F:
-    return click.option("--config", "-c", "config_path", type=click.Path(dir_okay=False),
-                        default=lambda: os.environ.get("SYNDICATE_CONFIG", DEFAULT_CONFIG),
-                        show_default="$SYNDICATE_CONFIG or syndicate.toml",
-                        help="The TOML config file.")(f)
+    return click.option(
+        "--config",
+        "-c",
+        "config_path",
+        type=click.Path(dir_okay=False),
+        default=lambda: os.environ.get("SYNDICATE_CONFIG", DEFAULT_CONFIG),
+        show_default="$SYNDICATE_CONFIG or syndicate.toml",
+        help="The TOML config file.",
+    )(f)
 
 
 def verbosity_options(f: F) -> F:
     f = click.option("-v", "--verbose", count=True, help="More output (-vv for debug).")(f)
     f = click.option("-q", "--quiet", is_flag=True, help="Only warnings and errors on stderr.")(f)
-    f = click.option("--log-format", type=click.Choice(LOG_FORMATS), default=None, expose_value=False,
-                     is_eager=True, callback=lambda _ctx, _param, value: set_log_format(value),
-                     help="Log lines as text (default) or one JSON object per line"
-                          " (also $SYNDICATE_LOG_FORMAT).")(f)
+    f = click.option(
+        "--log-format",
+        type=click.Choice(LOG_FORMATS),
+        default=None,
+        expose_value=False,
+        is_eager=True,
+        callback=lambda _ctx, _param, value: set_log_format(value),
+        help="Log lines as text (default) or one JSON object per line"
+        " (also $SYNDICATE_LOG_FORMAT).",
+    )(f)
     return f
 
 
 def json_option(f: F) -> F:
-    return click.option("--json", "as_json", is_flag=True,
-                        help="One JSON object per line instead of text.")(f)
+    return click.option(
+        "--json", "as_json", is_flag=True, help="One JSON object per line instead of text."
+    )(f)
 
 
 def handle_errors(f: F) -> F:
     """SyndicateError -> one stderr line + exit code; other exceptions keep their traceback."""
+
     @functools.wraps(f)
     def wrapper(*args: Any, **kwargs: Any) -> Any:
         try:
@@ -55,16 +68,20 @@ def handle_errors(f: F) -> F:
         except ConfigError as err:
             click.echo(f"syndicate: {err}", err=True)
             sys.exit(EXIT_USAGE)
-        except ChurnError as err:       # the feeds stay as they were (syndicate/churn.py)
+        except ChurnError as err:  # the feeds stay as they were (syndicate/churn.py)
             click.echo(f"syndicate: {err}", err=True)
             sys.exit(EXIT_PROBLEMS)
         except SyndicateError as err:
             click.echo(f"syndicate: {err}", err=True)
             sys.exit(EXIT_FAILED)
-        except sqlite3.DatabaseError as err:   # damage found after the open-time check (issue 8)
-            click.echo(f"syndicate: cannot use state: {err} (restore a backup, or move the state file away"
-                       " and run `syndicate recover`)", err=True)
+        except sqlite3.DatabaseError as err:  # damage found after the open-time check (issue 8)
+            click.echo(
+                f"syndicate: cannot use state: {err} (restore a backup, or move the state file away"
+                " and run `syndicate recover`)",
+                err=True,
+            )
             sys.exit(EXIT_FAILED)
+
     return wrapper  # type: ignore[return-value]
 
 

@@ -43,23 +43,37 @@ class Item:
     first_seen: datetime
     withdrawn: bool
     title: str
-    url: str                 # where feeds link it: the canonical URL, or the article page
-    page_url: str            # the article page in output/
+    url: str  # where feeds link it: the canonical URL, or the article page
+    page_url: str  # the article page in output/
 
     @property
     def path(self) -> str:
         return f"{self.section}/{self.slug}"
 
     def line(self) -> str:
-        return (f"{self.id}\t{self.path}\t{self.published:%Y-%m-%d %H:%M}\t{self.url}"
-                f"\t{'[withdrawn] ' if self.withdrawn else ''}{self.title}")
+        return (
+            f"{self.id}\t{self.path}\t{self.published:%Y-%m-%d %H:%M}\t{self.url}"
+            f"\t{'[withdrawn] ' if self.withdrawn else ''}{self.title}"
+        )
 
     def as_json(self) -> str:
-        return json.dumps({"id": self.id, "key": self.key, "section": self.section, "slug": self.slug,
-                           "path": self.path, "url": self.url, "page_url": self.page_url,
-                           "published": _iso(self.published), "updated": _iso(self.updated),
-                           "first_seen": _iso(self.first_seen), "withdrawn": self.withdrawn,
-                           "title": self.title}, ensure_ascii=False)
+        return json.dumps(
+            {
+                "id": self.id,
+                "key": self.key,
+                "section": self.section,
+                "slug": self.slug,
+                "path": self.path,
+                "url": self.url,
+                "page_url": self.page_url,
+                "published": _iso(self.published),
+                "updated": _iso(self.updated),
+                "first_seen": _iso(self.first_seen),
+                "withdrawn": self.withdrawn,
+                "title": self.title,
+            },
+            ensure_ascii=False,
+        )
 
 
 def _iso(dt: datetime) -> str:
@@ -76,14 +90,25 @@ def ledger_items(config: Config, *, include_withdrawn: bool = True) -> Iterator[
     require_usable_state(config.state_path)
     store = read_only_state(state_location(config))
     if store is None:
-        raise ConfigError("no state yet: run `syndicate publish` first", path=str(config.state_path))
+        raise ConfigError(
+            "no state yet: run `syndicate publish` first", path=str(config.state_path)
+        )
     try:
         for r, data in store.all_entries(include_withdrawn=include_withdrawn):
             article = article_from_dict(data)
-            yield Item(id=r.guid, key=r.key, section=r.section_slug, slug=r.slug, published=r.published,
-                       updated=r.updated, first_seen=r.first_seen, withdrawn=r.withdrawn, title=article.title,
-                       url=entry_link(config, article, r.section_slug, r.slug),
-                       page_url=f"{config.site.base_url}{r.section_slug}/{r.slug}.html")
+            yield Item(
+                id=r.guid,
+                key=r.key,
+                section=r.section_slug,
+                slug=r.slug,
+                published=r.published,
+                updated=r.updated,
+                first_seen=r.first_seen,
+                withdrawn=r.withdrawn,
+                title=article.title,
+                url=entry_link(config, article, r.section_slug, r.slug),
+                page_url=f"{config.site.base_url}{r.section_slug}/{r.slug}.html",
+            )
     finally:
         store.close()
 
@@ -95,10 +120,15 @@ def resolve(ident: str, items: list[Item]) -> Item:
     exact = [i for i in items if ident in (i.id, i.key, i.path, i.url, i.page_url)]
     found = exact or [i for i in items if i.slug == ident.removesuffix(".html")]
     if not found:
-        raise StateError(f"cannot withdraw: {ident}: no such item (give its id, section/slug, slug or URL;"
-                         " `syndicate items` lists them)")
+        raise StateError(
+            f"cannot withdraw: {ident}: no such item (give its id, section/slug, slug or URL;"
+            " `syndicate items` lists them)"
+        )
     if len(found) > 1:
-        click.echo(f"syndicate: {ident}: matches {len(found)} items; give one as section/slug or id:", err=True)
+        click.echo(
+            f"syndicate: {ident}: matches {len(found)} items; give one as section/slug or id:",
+            err=True,
+        )
         for i in found:
             click.echo(f"  {i.line()}", err=True)
         sys.exit(EXIT_USAGE)
@@ -131,7 +161,9 @@ def items_command(config_path: str, match: str | None, withdrawn: bool, as_json:
 @click.option("--undo", is_flag=True, help="Put withdrawn items back into their feeds.")
 @verbosity_options
 @handle_errors
-def withdraw_command(config_path: str, items: tuple[str, ...], undo: bool, verbose: int, quiet: bool) -> None:
+def withdraw_command(
+    config_path: str, items: tuple[str, ...], undo: bool, verbose: int, quiet: bool
+) -> None:
     """Take ITEMS out of every feed, on purpose.
 
     Each item is named as `syndicate items` prints it: its id (urn:uuid:…), section/slug,
@@ -148,8 +180,11 @@ def withdraw_command(config_path: str, items: tuple[str, ...], undo: bool, verbo
     chosen = [resolve(ident, known) for ident in items]
     for ident, item in zip(items, chosen, strict=True):
         if not quiet:
-            click.echo(f"{'restoring' if undo else 'withdrawing'} {ident}: {item.id} {item.path} {item.title!r}")
+            click.echo(
+                f"{'restoring' if undo else 'withdrawing'} {ident}: {item.id} {item.path} {item.title!r}"
+            )
     from .cli_publish import echo_changes, echo_report
+
     report = publish(config, withdraw=[i.id for i in chosen], restore=undo)
     print_problems(report.problems)
     if not quiet:
@@ -201,10 +236,13 @@ def status_command(config_path: str, as_json: bool) -> None:
 
     config = load(config_path)
     require_usable_state(config.state_path)
-    store = read_only_state(state_location(config))   # lock-free: works while a daemon runs
+    store = read_only_state(state_location(config))  # lock-free: works while a daemon runs
     if store is None:
-        click.echo(json.dumps({"kind": "state", "exists": False}) if as_json
-                   else "no state yet: run `syndicate publish` first")
+        click.echo(
+            json.dumps({"kind": "state", "exists": False})
+            if as_json
+            else "no state yet: run `syndicate publish` first"
+        )
         return
     now = datetime.now(UTC)
     try:
@@ -212,6 +250,7 @@ def status_command(config_path: str, as_json: bool) -> None:
         beat = store.get_meta(HEARTBEAT_KEY)
         status = outbox_status(store, config, now)
         from .churn import stale_lines
+
         stale_feeds = list(stale_lines(store))
     finally:
         store.close()
@@ -220,8 +259,11 @@ def status_command(config_path: str, as_json: bool) -> None:
         for obj in _status_objects(run, beat, status, now, stale):
             click.echo(json.dumps(obj, default=str, ensure_ascii=False))
     else:
-        click.echo("last publish: never" if run is None else
-                   f"last publish: #{run['id']} {run['status']}, started {run['started']}, finished {run['finished']}")
+        click.echo(
+            "last publish: never"
+            if run is None
+            else f"last publish: #{run['id']} {run['status']}, started {run['started']}, finished {run['finished']}"
+        )
         for line in stale_feeds:
             click.echo(line)
         if beat is not None:
@@ -231,21 +273,42 @@ def status_command(config_path: str, as_json: bool) -> None:
     sys.exit(EXIT_OK if status.healthy else EXIT_DEAD)
 
 
-def _status_objects(run: Any, beat: str | None, status: Any, now: datetime, stale: float) -> Iterator[dict[str, Any]]:
-    yield {"kind": "run", **({} if run is None else {k: run[k] for k in ("id", "status", "started", "finished")}),
-           "never": run is None}
+def _status_objects(
+    run: Any, beat: str | None, status: Any, now: datetime, stale: float
+) -> Iterator[dict[str, Any]]:
+    yield {
+        "kind": "run",
+        **({} if run is None else {k: run[k] for k in ("id", "status", "started", "finished")}),
+        "never": run is None,
+    }
     if beat is not None:
         try:
             doc = json.loads(beat)
         except ValueError:
             doc = {}
         yield {"kind": "daemon", **doc, "words": heartbeat_words(beat, now, stale_after=stale)}
-    yield {"kind": "outbox", "pending": status.pending, "dead": status.dead, "stuck": status.stuck,
-           "healthy": status.healthy}
+    yield {
+        "kind": "outbox",
+        "pending": status.pending,
+        "dead": status.dead,
+        "stuck": status.stuck,
+        "healthy": status.healthy,
+    }
     for e in status.endpoints:
-        yield {"kind": "endpoint", "endpoint": e.endpoint, "type": e.kind, "configured": e.configured,
-               "disabled": e.disabled, "reason": e.reason, "pending": e.pending, "delivered": e.delivered,
-               "dead": e.dead, "stuck": e.stuck, "healthy": e.healthy,
-               "last_attempt": e.last_attempt and _iso(e.last_attempt),
-               "last_success": e.last_success and _iso(e.last_success), "last_error": e.last_error,
-               "next_attempt": e.next_attempt and _iso(e.next_attempt)}
+        yield {
+            "kind": "endpoint",
+            "endpoint": e.endpoint,
+            "type": e.kind,
+            "configured": e.configured,
+            "disabled": e.disabled,
+            "reason": e.reason,
+            "pending": e.pending,
+            "delivered": e.delivered,
+            "dead": e.dead,
+            "stuck": e.stuck,
+            "healthy": e.healthy,
+            "last_attempt": e.last_attempt and _iso(e.last_attempt),
+            "last_success": e.last_success and _iso(e.last_success),
+            "last_error": e.last_error,
+            "next_attempt": e.next_attempt and _iso(e.next_attempt),
+        }

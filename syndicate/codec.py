@@ -58,8 +58,10 @@ def article_to_dict(article: Article, *, with_origin: bool = True) -> dict[str, 
         "body": [block_to_dict(b) for b in article.body],
         "published": _dt(article.published),
         "updated": _dt(article.updated),
-        "authors": [{k: v for k, v in (("name", a.name), ("email", a.email), ("uri", a.uri)) if v}
-                    for a in article.authors],
+        "authors": [
+            {k: v for k, v in (("name", a.name), ("email", a.email), ("uri", a.uri)) if v}
+            for a in article.authors
+        ],
         "url": article.url,
         "summary": article.summary,
         "tags": list(article.tags),
@@ -91,8 +93,13 @@ def article_from_dict(d: dict[str, Any]) -> Article:
 
 def enclosure_to_dict(enclosure: Enclosure) -> dict[str, Any]:
     """Only the fields set: an enclosure without a title or duration hashes as before."""
-    d: dict[str, Any] = {"url": enclosure.url, "type": enclosure.type, "length": enclosure.length,
-                         "title": enclosure.title, "duration": enclosure.duration}
+    d: dict[str, Any] = {
+        "url": enclosure.url,
+        "type": enclosure.type,
+        "length": enclosure.length,
+        "title": enclosure.title,
+        "duration": enclosure.duration,
+    }
     return {k: v for k, v in d.items() if v is not None}
 
 

@@ -26,23 +26,34 @@ from .config_keys import Table
 from .errors import ConfigError, ConfigErrors
 from .model import Author, FeedFormat, Podcast
 
-DEFAULT_RETRY_SCHEDULE = (0.0, 5.0, 300.0, 1800.0, 7200.0, 18000.0, 36000.0, 50400.0, 72000.0, 86400.0)
+DEFAULT_RETRY_SCHEDULE = (
+    0.0,
+    5.0,
+    300.0,
+    1800.0,
+    7200.0,
+    18000.0,
+    36000.0,
+    50400.0,
+    72000.0,
+    86400.0,
+)
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
 class SiteConfig:
     title: str
-    base_url: str            # always ends with "/"
+    base_url: str  # always ends with "/"
     language: str = "en"
     description: str = ""
     author: Author | None = None
-    timezone: str = "UTC"    # for dates shown on HTML pages; feeds stay UTC
+    timezone: str = "UTC"  # for dates shown on HTML pages; feeds stay UTC
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
 class Schedule:
-    cron: str | None = None          # five-field crontab expression
-    interval: float | None = None    # seconds
+    cron: str | None = None  # five-field crontab expression
+    interval: float | None = None  # seconds
 
     def __post_init__(self) -> None:
         if (self.cron is None) == (self.interval is None):
@@ -52,17 +63,19 @@ class Schedule:
 @dataclass(frozen=True, slots=True, kw_only=True)
 class InputConfig:
     name: str
-    paths: tuple[str, ...]           # globs, relative to the config file's folder
+    paths: tuple[str, ...]  # globs, relative to the config file's folder
     format: str = "auto"
-    timezone: str = "UTC"            # for dates printed without a zone
-    captured_at: datetime | None = None   # "now" for relative dates; None: the file's mtime
-    encoding: str | None = None      # None: sniff (BOM, UTF-8, then cp1252)
-    section: str | None = None       # force every article of this group into one section
+    timezone: str = "UTC"  # for dates printed without a zone
+    captured_at: datetime | None = None  # "now" for relative dates; None: the file's mtime
+    encoding: str | None = None  # None: sniff (BOM, UTF-8, then cp1252)
+    section: str | None = None  # force every article of this group into one section
     schedule: Schedule | None = None
-    options: dict[str, Any] = field(default_factory=dict)   # source-specific (field maps, site rules)
-    follow_symlinks: bool = False    # read symlinks that point outside the input folders
-    base_url: str | None = None      # URL of the input folder: page URL = base_url + path below it
-    mirror: bool = False             # folders are host/path/index.html, as wget -m saves a site
+    options: dict[str, Any] = field(
+        default_factory=dict
+    )  # source-specific (field maps, site rules)
+    follow_symlinks: bool = False  # read symlinks that point outside the input folders
+    base_url: str | None = None  # URL of the input folder: page URL = base_url + path below it
+    mirror: bool = False  # folders are host/path/index.html, as wget -m saves a site
 
     def __hash__(self) -> int:
         return hash((self.name, self.paths, self.format))
@@ -70,11 +83,13 @@ class InputConfig:
 
 @dataclass(frozen=True, slots=True, kw_only=True)
 class SectionConfig:
-    name: str                        # as the pages label it
+    name: str  # as the pages label it
     slug: str | None = None
     title: str | None = None
     description: str | None = None
-    podcast: Podcast | None = None   # [sections.podcast]: iTunes / Podcasting 2.0 tags (docs/feeds.md)
+    podcast: Podcast | None = (
+        None  # [sections.podcast]: iTunes / Podcasting 2.0 tags (docs/feeds.md)
+    )
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -85,13 +100,13 @@ class S3Config:
     Output seam yet (issue 10; docs/scale.md)."""
 
     bucket: str
-    prefix: str = ""                 # "" or ends with "/"
+    prefix: str = ""  # "" or ends with "/"
     endpoint_url: str | None = None  # a non-AWS store (MinIO, Ceph, R2 ...)
     region: str | None = None
     access_key_id_env: str | None = None
     secret_access_key_env: str | None = None
     session_token_env: str | None = None
-    concurrency: int = 16            # parallel PUTs of article pages
+    concurrency: int = 16  # parallel PUTs of article pages
 
     @property
     def url(self) -> str:
@@ -101,27 +116,27 @@ class S3Config:
 @dataclass(frozen=True, slots=True, kw_only=True)
 class OutputConfig:
     dir: Path
-    s3: S3Config | None = None       # a bucket for syndicate.output (not from the config file yet)
+    s3: S3Config | None = None  # a bucket for syndicate.output (not from the config file yet)
     formats: tuple[FeedFormat, ...] = (FeedFormat.RSS, FeedFormat.ATOM, FeedFormat.JSON)
     item_limit: int = 50
     article_pages: bool = True
     max_input_bytes: int = 5_000_000
-    archive_page_size: int = 50      # RFC 5005 archive pages (docs/feeds.md); 0: none
-    churn_share: float = 0.5         # churn guard (docs/feeds.md): share of a feed; 1: off
-    future_dates: str = "warning"    # publish gate: "error" refuses a run with a date after the clock
+    archive_page_size: int = 50  # RFC 5005 archive pages (docs/feeds.md); 0: none
+    churn_share: float = 0.5  # churn guard (docs/feeds.md): share of a feed; 1: off
+    future_dates: str = "warning"  # publish gate: "error" refuses a run with a date after the clock
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
 class HubConfig:
     url: str
-    param: str = "hub.url"           # some hubs read hub.topic instead
+    param: str = "hub.url"  # some hubs read hub.topic instead
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
 class WebhookConfig:
     url: str
     name: str
-    secret_env: str | None = None    # name of the environment variable with the secret
+    secret_env: str | None = None  # name of the environment variable with the secret
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -135,8 +150,8 @@ class DeliveryConfig:
     connect_timeout: float = 5.0
     read_timeout: float = 10.0
     concurrency: int = 32
-    retry_schedule: tuple[float, ...] = DEFAULT_RETRY_SCHEDULE   # seconds after the previous try
-    interval: float = 30.0           # daemon: how often the outbox is drained
+    retry_schedule: tuple[float, ...] = DEFAULT_RETRY_SCHEDULE  # seconds after the previous try
+    interval: float = 30.0  # daemon: how often the outbox is drained
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -148,12 +163,12 @@ class ServeConfig:
 
 @dataclass(frozen=True, slots=True, kw_only=True)
 class Config:
-    path: Path                       # the config file
+    path: Path  # the config file
     site: SiteConfig
     inputs: tuple[InputConfig, ...]
     output: OutputConfig
     state_path: Path
-    state_url: str = ""              # "postgresql://..." keeps the state there; "" = the SQLite file
+    state_url: str = ""  # "postgresql://..." keeps the state there; "" = the SQLite file
     sections: tuple[SectionConfig, ...] = ()
     hubs: tuple[HubConfig, ...] = ()
     webhooks: tuple[WebhookConfig, ...] = ()
@@ -170,6 +185,7 @@ class Config:
 # --- reading ----------------------------------------------------------------------
 # Every value is read through config_keys.Table (the table of known keys); a mistake is
 # recorded and reading goes on, so one run reports them all.
+
 
 def _url(t: Table, key: str) -> str:
     value = t.get(key)
@@ -208,6 +224,7 @@ def _schedule(t: Table) -> Schedule | None:
             return None
         try:
             from apscheduler.triggers.cron import CronTrigger
+
             CronTrigger.from_crontab(cron, timezone="UTC")
         except ValueError as err:
             t.fail("cron", f"is not a valid crontab expression: {err}")
@@ -261,12 +278,20 @@ def load_config(path: str | Path, *, environ: Mapping[str, str] | None = None) -
     except tomllib.TOMLDecodeError as err:
         raise ConfigError(f"not valid TOML: {err}", path=file) from err
     except RecursionError as err:
-        raise ConfigError("a value is nested too deeply to read (TOML arrays or tables inside each other"
-                          " thousands of levels deep): flatten it", path=file, key=_toml_depth_key(text)) from err
-    return parse_config(raw, path=path.resolve(), environ=os.environ if environ is None else environ)
+        raise ConfigError(
+            "a value is nested too deeply to read (TOML arrays or tables inside each other"
+            " thousands of levels deep): flatten it",
+            path=file,
+            key=_toml_depth_key(text),
+        ) from err
+    return parse_config(
+        raw, path=path.resolve(), environ=os.environ if environ is None else environ
+    )
 
 
-def parse_config(raw: dict[str, Any], *, path: Path, environ: Mapping[str, str] | None = None) -> Config:
+def parse_config(
+    raw: dict[str, Any], *, path: Path, environ: Mapping[str, str] | None = None
+) -> Config:
     errors: list[ConfigError] = []
     top = Table(raw, "", str(path), "", errors)
     root = path.parent
@@ -300,9 +325,21 @@ def parse_config(raw: dict[str, Any], *, path: Path, environ: Mapping[str, str] 
         raise errors[0]
     if errors:
         raise ConfigErrors(errors)
-    return Config(path=path, site=site, inputs=tuple(inputs), output=output, state_path=state_path, state_url=state_url,
-                  sections=tuple(sections), hubs=tuple(hubs), webhooks=tuple(webhooks), pings=tuple(pings),
-                  schedule=schedule, delivery=delivery, serve=serve)
+    return Config(
+        path=path,
+        site=site,
+        inputs=tuple(inputs),
+        output=output,
+        state_path=state_path,
+        state_url=state_url,
+        sections=tuple(sections),
+        hubs=tuple(hubs),
+        webhooks=tuple(webhooks),
+        pings=tuple(pings),
+        schedule=schedule,
+        delivery=delivery,
+        serve=serve,
+    )
 
 
 def _site(s: Table) -> SiteConfig:
@@ -313,9 +350,14 @@ def _site(s: Table) -> SiteConfig:
     except (ZoneInfoNotFoundError, ValueError):
         s.fail("timezone", f"unknown time zone {zone!r} (use an IANA name like 'Europe/Berlin')")
         zone = "UTC"
-    site = SiteConfig(title=s.get("title") or "", base_url=base_url if base_url.endswith("/") else base_url + "/",
-                      language=s.get("language"), description=s.get("description"), author=_author(s),
-                      timezone=zone)
+    site = SiteConfig(
+        title=s.get("title") or "",
+        base_url=base_url if base_url.endswith("/") else base_url + "/",
+        language=s.get("language"),
+        description=s.get("description"),
+        author=_author(s),
+        timezone=zone,
+    )
     s.finish()
     return site
 
@@ -341,8 +383,9 @@ def _input(t: Table, i: int, root: Path) -> InputConfig:
         t.fail("paths", "is required: a list of globs relative to the config file")
     options = dict(t.get("options"))
     rules = t.get("rules")
-    if rules is not None:     # a site rule file for HTML inputs (see docs/inputs.md)
+    if rules is not None:  # a site rule file for HTML inputs (see docs/inputs.md)
         from .sources.rules import compile_rule, load_rule_file
+
         try:
             options["rule"] = load_rule_file(str(root / rules))
             compile_rule(options["rule"])
@@ -350,25 +393,45 @@ def _input(t: Table, i: int, root: Path) -> InputConfig:
             t.fail("rules", f"cannot use rule file {rules!r}: {err}")
     base_url = t.get("base_url")
     if base_url is not None and not base_url.startswith(("http://", "https://")):
-        t.fail("base_url", f"must be an http(s) URL like 'https://example.org/news/', got {base_url!r}")
+        t.fail(
+            "base_url", f"must be an http(s) URL like 'https://example.org/news/', got {base_url!r}"
+        )
         base_url = None
-    config = InputConfig(name=t.get("name") or f"inputs[{i}]", paths=paths, format=t.get("format"),
-                         timezone=tzname, captured_at=captured, encoding=t.get("encoding"),
-                         section=t.get("section"), schedule=_schedule(t.table("schedule")), options=options,
-                         follow_symlinks=t.get("follow_symlinks"), base_url=base_url, mirror=t.get("mirror"))
+    config = InputConfig(
+        name=t.get("name") or f"inputs[{i}]",
+        paths=paths,
+        format=t.get("format"),
+        timezone=tzname,
+        captured_at=captured,
+        encoding=t.get("encoding"),
+        section=t.get("section"),
+        schedule=_schedule(t.table("schedule")),
+        options=options,
+        follow_symlinks=t.get("follow_symlinks"),
+        base_url=base_url,
+        mirror=t.get("mirror"),
+    )
     t.finish()
     return config
 
 
 def _output(o: Table, root: Path) -> OutputConfig:
-    output = OutputConfig(dir=(root / o.get("dir")).resolve(),
-                          formats=tuple(FeedFormat(name) for name in o.strings("formats")),
-                          item_limit=o.get("item_limit"), article_pages=o.get("article_pages"),
-                          max_input_bytes=o.get("max_input_bytes"), archive_page_size=o.get("archive_page_size"),
-                          churn_share=float(o.get("churn_share")), future_dates=o.get("future_dates"))
+    output = OutputConfig(
+        dir=(root / o.get("dir")).resolve(),
+        formats=tuple(FeedFormat(name) for name in o.strings("formats")),
+        item_limit=o.get("item_limit"),
+        article_pages=o.get("article_pages"),
+        max_input_bytes=o.get("max_input_bytes"),
+        archive_page_size=o.get("archive_page_size"),
+        churn_share=float(o.get("churn_share")),
+        future_dates=o.get("future_dates"),
+    )
     if not 0 < output.churn_share <= 1:
-        o.fail("churn_share", f"must be a share of a feed's items, above 0 and at most 1 (1: off),"
-                              f" got {output.churn_share}")
+        o.fail(
+            "churn_share",
+            f"must be a share of a feed's items, above 0 and at most 1 (1: off),"
+            f" got {output.churn_share}",
+        )
     o.finish()
     return output
 
@@ -377,9 +440,16 @@ def _podcast(section: Table) -> Podcast | None:
     if "podcast" not in section.data:
         return None
     p = section.table("podcast")
-    podcast = Podcast(author=p.get("author") or "", image=_url(p, "image"), category=p.get("category") or "",
-                      subcategory=p.get("subcategory"), explicit=p.get("explicit"),
-                      owner_name=p.get("owner_name"), owner_email=p.get("owner_email"), kind=p.get("type"))
+    podcast = Podcast(
+        author=p.get("author") or "",
+        image=_url(p, "image"),
+        category=p.get("category") or "",
+        subcategory=p.get("subcategory"),
+        explicit=p.get("explicit"),
+        owner_name=p.get("owner_name"),
+        owner_email=p.get("owner_email"),
+        kind=p.get("type"),
+    )
     p.finish()
     return podcast
 
@@ -390,8 +460,15 @@ def _sections(tables: list[Table]) -> list[SectionConfig]:
         slug = t.get("slug")
         if slug is not None and not re.fullmatch(r"[a-z0-9][a-z0-9-]*", slug):
             t.fail("slug", f"must be lowercase letters, digits and '-', got {slug!r}")
-        sections.append(SectionConfig(name=t.get("name") or "", slug=slug, title=t.get("title"),
-                                      description=t.get("description"), podcast=_podcast(t)))
+        sections.append(
+            SectionConfig(
+                name=t.get("name") or "",
+                slug=slug,
+                title=t.get("title"),
+                description=t.get("description"),
+                podcast=_podcast(t),
+            )
+        )
         t.finish()
     return sections
 
@@ -409,16 +486,28 @@ def _webhooks(tables: list[Table], environ: Mapping[str, str]) -> list[WebhookCo
     for i, t in enumerate(tables):
         env = t.get("secret_env")
         if env is not None and not re.fullmatch(r"[A-Za-z_][A-Za-z0-9_]*", env):
-            t.fail("secret_env", "must name an environment variable (the secret itself never goes in the config)")
+            t.fail(
+                "secret_env",
+                "must name an environment variable (the secret itself never goes in the config)",
+            )
         elif env is not None and not environ.get(env):
-            t.fail("secret_env", f"environment variable {env} (the signing secret) is not set: export it"
-                                 " before `syndicate publish`, or remove secret_env to send unsigned")
+            t.fail(
+                "secret_env",
+                f"environment variable {env} (the signing secret) is not set: export it"
+                " before `syndicate publish`, or remove secret_env to send unsigned",
+            )
         if "secret" in t.data:
-            t.fail("secret", "secrets are not read from the config file: put it in an environment variable"
-                             " and name it with secret_env")
+            t.fail(
+                "secret",
+                "secrets are not read from the config file: put it in an environment variable"
+                " and name it with secret_env",
+            )
         name = t.get("name") or f"webhook-{i + 1}"
         if any(w.name == name for w in webhooks):
-            t.fail("name", f"webhook name {name!r} is used twice: names identify endpoints in the outbox")
+            t.fail(
+                "name",
+                f"webhook name {name!r} is used twice: names identify endpoints in the outbox",
+            )
         webhooks.append(WebhookConfig(url=_url(t, "url"), name=name, secret_env=env))
         t.finish(also=("secret",))
     return webhooks
@@ -429,7 +518,9 @@ def _pings(tables: list[Table]) -> list[PingConfig]:
     for i, t in enumerate(tables):
         name = t.get("name") or f"ping-{i + 1}"
         if any(p.name == name for p in pings):
-            t.fail("name", f"ping name {name!r} is used twice: names identify endpoints in the outbox")
+            t.fail(
+                "name", f"ping name {name!r} is used twice: names identify endpoints in the outbox"
+            )
         pings.append(PingConfig(url=_url(t, "url"), name=name))
         t.finish()
     return pings
@@ -450,8 +541,12 @@ def _delivery(d: Table) -> DeliveryConfig:
     except ValueError as err:
         d.fail("interval", str(err))
         seconds = 30.0
-    delivery = DeliveryConfig(connect_timeout=d.get("connect_timeout"), read_timeout=d.get("read_timeout"),
-                              concurrency=d.get("concurrency"), retry_schedule=retry_schedule or (0.0,),
-                              interval=seconds)
+    delivery = DeliveryConfig(
+        connect_timeout=d.get("connect_timeout"),
+        read_timeout=d.get("read_timeout"),
+        concurrency=d.get("concurrency"),
+        retry_schedule=retry_schedule or (0.0,),
+        interval=seconds,
+    )
     d.finish()
     return delivery

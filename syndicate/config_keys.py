@@ -20,7 +20,7 @@ from typing import Any
 
 from .errors import ConfigError
 
-DURATION = (str, int, float)      # "30s", "15m", 90
+DURATION = (str, int, float)  # "30s", "15m", 90
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -28,8 +28,8 @@ class Key:
     kind: type | tuple[type, ...]
     default: Any = None
     required: bool = False
-    choices: tuple[str, ...] = ()     # allowed string values (each item's, for lists)
-    items: type | tuple[type, ...] | None = None   # lists: the type of each item
+    choices: tuple[str, ...] = ()  # allowed string values (each item's, for lists)
+    items: type | tuple[type, ...] | None = None  # lists: the type of each item
     minimum: int | None = None
     maximum: int | None = None
     doc: str = ""
@@ -37,7 +37,7 @@ class Key:
 
 INPUT_FORMATS = ("auto", "scraped", "html", "json", "jsonl", "markdown")
 FEED_FORMATS = ("rss", "atom", "json")
-MAX_INPUT_BYTES = 1 << 30          # 1 GiB: inputs are read whole; more is surely a typo
+MAX_INPUT_BYTES = 1 << 30  # 1 GiB: inputs are read whole; more is surely a typo
 
 # table path ("" is the top level; arrays of tables without their [i]) -> key -> Key
 KEYS: dict[str, dict[str, Key]] = {
@@ -56,11 +56,15 @@ KEYS: dict[str, dict[str, Key]] = {
     },
     "site": {
         "title": Key(kind=str, required=True),
-        "base_url": Key(kind=str, required=True, doc="absolute http(s) URL where output/ is served"),
+        "base_url": Key(
+            kind=str, required=True, doc="absolute http(s) URL where output/ is served"
+        ),
         "language": Key(kind=str, default="en"),
         "description": Key(kind=str, default=""),
         "author": Key(kind=(str, dict), doc="a name, or a table with name, email, uri"),
-        "timezone": Key(kind=str, default="UTC", doc="IANA zone for dates shown on HTML pages (feeds stay UTC)"),
+        "timezone": Key(
+            kind=str, default="UTC", doc="IANA zone for dates shown on HTML pages (feeds stay UTC)"
+        ),
     },
     "site.author": {
         "name": Key(kind=str, required=True),
@@ -69,7 +73,9 @@ KEYS: dict[str, dict[str, Key]] = {
     },
     "inputs": {
         "name": Key(kind=str),
-        "paths": Key(kind=(list, str), items=str, required=True, doc="globs relative to the config file"),
+        "paths": Key(
+            kind=(list, str), items=str, required=True, doc="globs relative to the config file"
+        ),
         "format": Key(kind=str, default="auto", choices=INPUT_FORMATS),
         "timezone": Key(kind=str, default="UTC", doc="IANA zone for dates printed without one"),
         "captured_at": Key(kind=(datetime, str), doc="a TOML datetime, or 'mtime'"),
@@ -78,9 +84,17 @@ KEYS: dict[str, dict[str, Key]] = {
         "schedule": Key(kind=dict),
         "options": Key(kind=dict, default={}),
         "rules": Key(kind=str, doc="a site rule file for HTML inputs"),
-        "follow_symlinks": Key(kind=bool, default=False, doc="read symlinks whose target is outside the input folders"),
-        "base_url": Key(kind=str, doc="http(s) URL of the input folder: page URL = base_url + path below it"),
-        "mirror": Key(kind=bool, default=False, doc="folders are host/path/index.html, as wget -m saves a site"),
+        "follow_symlinks": Key(
+            kind=bool, default=False, doc="read symlinks whose target is outside the input folders"
+        ),
+        "base_url": Key(
+            kind=str, doc="http(s) URL of the input folder: page URL = base_url + path below it"
+        ),
+        "mirror": Key(
+            kind=bool,
+            default=False,
+            doc="folders are host/path/index.html, as wget -m saves a site",
+        ),
     },
     "inputs.schedule": {
         "cron": Key(kind=str),
@@ -88,19 +102,32 @@ KEYS: dict[str, dict[str, Key]] = {
     },
     "output": {
         "dir": Key(kind=str, default="output"),
-        "formats": Key(kind=(list, str), items=str, choices=FEED_FORMATS, default=list(FEED_FORMATS)),
+        "formats": Key(
+            kind=(list, str), items=str, choices=FEED_FORMATS, default=list(FEED_FORMATS)
+        ),
         "item_limit": Key(kind=int, default=50, minimum=1),
         "article_pages": Key(kind=bool, default=True),
         "max_input_bytes": Key(kind=int, default=5_000_000, minimum=1, maximum=MAX_INPUT_BYTES),
-        "archive_page_size": Key(kind=int, default=50, minimum=0, doc="items per RFC 5005 archive page; 0: none"),
-        "churn_share": Key(kind=float, default=0.5,
-                           doc="churn guard: share of a feed's items that may be re-identified or lost; 1: off"),
-        "future_dates": Key(kind=str, default="warning", choices=("warning", "error"),
-                            doc="publish gate: 'error' refuses a run with a date after the clock"),
+        "archive_page_size": Key(
+            kind=int, default=50, minimum=0, doc="items per RFC 5005 archive page; 0: none"
+        ),
+        "churn_share": Key(
+            kind=float,
+            default=0.5,
+            doc="churn guard: share of a feed's items that may be re-identified or lost; 1: off",
+        ),
+        "future_dates": Key(
+            kind=str,
+            default="warning",
+            choices=("warning", "error"),
+            doc="publish gate: 'error' refuses a run with a date after the clock",
+        ),
     },
     "state": {
         "path": Key(kind=str, default="state/syndicate.db"),
-        "url": Key(kind=str, doc="a path, sqlite:///PATH or postgresql://... (then the state lives there)"),
+        "url": Key(
+            kind=str, doc="a path, sqlite:///PATH or postgresql://... (then the state lives there)"
+        ),
     },
     "sections": {
         "name": Key(kind=str, required=True),
@@ -173,7 +200,9 @@ def _is(value: Any, kind: type | tuple[type, ...]) -> bool:
 class Table:
     """A TOML table read against ``KEYS[spec]``; mistakes go to the shared ``errors``."""
 
-    def __init__(self, data: dict[str, Any], where: str, file: str, spec: str, errors: list[ConfigError]):
+    def __init__(
+        self, data: dict[str, Any], where: str, file: str, spec: str, errors: list[ConfigError]
+    ):
         self.data, self.where, self.file, self.spec, self.errors = data, where, file, spec, errors
         self.keys = KEYS[spec]
 
@@ -209,7 +238,10 @@ class Table:
         if k.choices:
             for v in value if isinstance(value, list) else [value]:
                 if isinstance(v, str) and v not in k.choices:
-                    self.fail(key, f"must be one of {', '.join(k.choices)}, got {v!r}{suggest(v, k.choices)}")
+                    self.fail(
+                        key,
+                        f"must be one of {', '.join(k.choices)}, got {v!r}{suggest(v, k.choices)}",
+                    )
                     return k.default
         if isinstance(value, int) and not isinstance(value, bool):
             if k.minimum is not None and value < k.minimum:
@@ -222,8 +254,13 @@ class Table:
 
     def table(self, key: str) -> Table:
         value = self.get(key)
-        return Table(value if isinstance(value, dict) else {}, self._key(key), self.file,
-                     f"{self.spec}.{key}".lstrip("."), self.errors)
+        return Table(
+            value if isinstance(value, dict) else {},
+            self._key(key),
+            self.file,
+            f"{self.spec}.{key}".lstrip("."),
+            self.errors,
+        )
 
     def tables(self, key: str) -> list[Table]:
         value = self.get(key) or []

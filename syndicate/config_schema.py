@@ -17,8 +17,15 @@ from typing import Any
 from .config_keys import KEYS, Key
 
 SCHEMA_ID = "https://syndicate.invalid/schemas/config.schema.json"
-_JSON_TYPES = {str: "string", int: "integer", float: "number", bool: "boolean", list: "array",
-               dict: "object", datetime: "string"}
+_JSON_TYPES = {
+    str: "string",
+    int: "integer",
+    float: "number",
+    bool: "boolean",
+    list: "array",
+    dict: "object",
+    datetime: "string",
+}
 
 
 def _types(kind: type | tuple[type, ...]) -> list[str]:
@@ -51,13 +58,15 @@ def _key_schema(spec: str, name: str, k: Key) -> dict[str, Any]:
         table = table_schema(child)
         if k.kind is list:
             schema: dict[str, Any] = {"type": "array", "items": table}
-        elif isinstance(k.kind, tuple):     # e.g. author: a name or a table
+        elif isinstance(k.kind, tuple):  # e.g. author: a name or a table
             others = [t for t in k.kind if t is not dict]
             schema = {"anyOf": [_value_schema(k, tuple(others)), table]}
         else:
             schema = table
     else:
-        scalar = tuple(t for t in (k.kind if isinstance(k.kind, tuple) else (k.kind,)) if t is not list)
+        scalar = tuple(
+            t for t in (k.kind if isinstance(k.kind, tuple) else (k.kind,)) if t is not list
+        )
         item_kind = k.items if k.items is not None else None
         if k.kind is list or (isinstance(k.kind, tuple) and list in k.kind):
             items = _value_schema(k, item_kind) if item_kind is not None else {}
@@ -74,19 +83,29 @@ def _key_schema(spec: str, name: str, k: Key) -> dict[str, Any]:
 
 def table_schema(spec: str) -> dict[str, Any]:
     keys = KEYS[spec]
-    schema: dict[str, Any] = {"type": "object", "additionalProperties": False,
-                              "properties": {name: _key_schema(spec, name, k) for name, k in keys.items()}}
+    schema: dict[str, Any] = {
+        "type": "object",
+        "additionalProperties": False,
+        "properties": {name: _key_schema(spec, name, k) for name, k in keys.items()},
+    }
     required = [name for name, k in keys.items() if k.required]
     if required:
         schema["required"] = required
-    if spec == "inputs":      # source-specific options are free-form
-        schema["properties"]["options"] = {"type": "object", "description": "source-specific options"}
+    if spec == "inputs":  # source-specific options are free-form
+        schema["properties"]["options"] = {
+            "type": "object",
+            "description": "source-specific options",
+        }
     return schema
 
 
 def config_schema() -> dict[str, Any]:
-    return {"$schema": "https://json-schema.org/draft/2020-12/schema", "$id": SCHEMA_ID,
-            "title": "syndicate configuration (syndicate.toml)", **table_schema("")}
+    return {
+        "$schema": "https://json-schema.org/draft/2020-12/schema",
+        "$id": SCHEMA_ID,
+        "title": "syndicate configuration (syndicate.toml)",
+        **table_schema(""),
+    }
 
 
 def main() -> None:

@@ -80,12 +80,15 @@ HEARTBEAT_KEY = "daemon"
 
 # --- schedules -------------------------------------------------------------------
 
+
 def make_trigger(schedule: Schedule) -> Any:
     """An APScheduler trigger for a config schedule (cron times are UTC)."""
     if schedule.cron is not None:
         from apscheduler.triggers.cron import CronTrigger
+
         return CronTrigger.from_crontab(schedule.cron, timezone=UTC)
     from apscheduler.triggers.interval import IntervalTrigger
+
     assert schedule.interval is not None
     return IntervalTrigger(seconds=schedule.interval, timezone=UTC)
 
@@ -112,7 +115,7 @@ def misfire_grace(seconds: float) -> int:
 @dataclass(frozen=True, slots=True, kw_only=True)
 class JobSpec:
     id: str
-    kind: str            # 'publish' | 'drain'
+    kind: str  # 'publish' | 'drain'
     schedule: Schedule
     period: float
 
@@ -121,23 +124,41 @@ def job_specs(config: Config) -> list[JobSpec]:
     """The jobs a config asks for. Raises ConfigError when there is no schedule at all."""
     specs: list[JobSpec] = []
     if config.schedule is not None:
-        specs.append(JobSpec(id="publish", kind="publish", schedule=config.schedule,
-                             period=period(config.schedule)))
+        specs.append(
+            JobSpec(
+                id="publish",
+                kind="publish",
+                schedule=config.schedule,
+                period=period(config.schedule),
+            )
+        )
     for group in config.inputs:
         if group.schedule is not None:
-            specs.append(JobSpec(id=f"publish:{group.name}", kind="publish", schedule=group.schedule,
-                                 period=period(group.schedule)))
+            specs.append(
+                JobSpec(
+                    id=f"publish:{group.name}",
+                    kind="publish",
+                    schedule=group.schedule,
+                    period=period(group.schedule),
+                )
+            )
     if not specs:
-        raise ConfigError("the daemon needs a schedule: add [schedule] with interval = \"15m\""
-                          " or cron = \"*/15 * * * *\" (or a schedule on an [[inputs]] group)",
-                          path=str(config.path), key="schedule")
+        raise ConfigError(
+            'the daemon needs a schedule: add [schedule] with interval = "15m"'
+            ' or cron = "*/15 * * * *" (or a schedule on an [[inputs]] group)',
+            path=str(config.path),
+            key="schedule",
+        )
     if config.hubs or config.webhooks or config.pings:
         every = Schedule(interval=config.delivery.interval)
-        specs.append(JobSpec(id="drain", kind="drain", schedule=every, period=config.delivery.interval))
+        specs.append(
+            JobSpec(id="drain", kind="drain", schedule=every, period=config.delivery.interval)
+        )
     return specs
 
 
 # --- the daemon lock ---------------------------------------------------------------
+
 
 def daemon_lock_path(state_path: Path) -> Path:
     return state_path.with_name(state_path.name + ".daemon.lock")
@@ -146,11 +167,15 @@ def daemon_lock_path(state_path: Path) -> Path:
 def DaemonLock(path: Path) -> StateLock:
     """An exclusive, non-blocking flock held for the daemon's life (released by the
     kernel on any exit, SIGKILL included, so a stale lock cannot exist)."""
-    return StateLock(path, busy="daemon already running: {path}: held by pid {pid}; one daemon per state"
-                                " (stop that one first, e.g. `systemctl stop syndicate`)")
+    return StateLock(
+        path,
+        busy="daemon already running: {path}: held by pid {pid}; one daemon per state"
+        " (stop that one first, e.g. `systemctl stop syndicate`)",
+    )
 
 
 # --- the daemon ----------------------------------------------------------------
+
 
 def _utcnow() -> datetime:
     return datetime.now(UTC)
@@ -161,14 +186,22 @@ def _reset_log_folding() -> None:
     daemon a run is one job, so its counts restart with each job (otherwise the
     per-run line would fall silent after the fifth run of a months-long process)."""
     from .log import reset_repeats
+
     reset_repeats()
 
 
 class Daemon:
     """Owns the scheduler, the daemon lock and (with ``serve``) an HTTP server thread."""
 
-    def __init__(self, config: Config, *, serve: bool = False, host: str | None = None,
-                 port: int | None = None, reload: Callable[[Path], Config] = load_config):
+    def __init__(
+        self,
+        config: Config,
+        *,
+        serve: bool = False,
+        host: str | None = None,
+        port: int | None = None,
+        reload: Callable[[Path], Config] = load_config,
+    ):
         self.config = config
         self.reload_config = reload
         self.serve = serve
@@ -179,7 +212,7 @@ class Daemon:
         self._wake = threading.Event()
         self._stop = False
         self._hup = False
-        self._publish_lock = threading.Lock()   # one publish at a time across the publish jobs
+        self._publish_lock = threading.Lock()  # one publish at a time across the publish jobs
         self._drain_lock = threading.Lock()
         self._scheduler: Any = None
         self._server: Any = None
@@ -201,8 +234,11 @@ class Daemon:
             if self.serve:
                 self._start_server()
             self._start_scheduler(specs, catch_up=True)
-            log.info("daemon started pid=%d jobs=%s", os.getpid(),
-                     ",".join(f"{s.id}({_describe(s.schedule)})" for s in specs))
+            log.info(
+                "daemon started pid=%d jobs=%s",
+                os.getpid(),
+                ",".join(f"{s.id}({_describe(s.schedule)})" for s in specs),
+            )
             # the first beat runs in a worker: the main thread never waits on the state
             # lock, or a signal would wait for the running publish to end
             self._scheduler.add_job(self._beat, id="beat", name="beat")
@@ -251,7 +287,9 @@ class Daemon:
         logging.getLogger("apscheduler").setLevel(logging.ERROR)
         scheduler = BackgroundScheduler(
             executors={"default": ThreadPoolExecutor(max_workers=max(2, len(specs)))},
-            job_defaults={"coalesce": True, "max_instances": 1}, timezone=UTC)
+            job_defaults={"coalesce": True, "max_instances": 1},
+            timezone=UTC,
+        )
         scheduler.add_listener(self._on_event, EVENT_JOB_MISSED | EVENT_JOB_MAX_INSTANCES)
         self._scheduler = scheduler
         self._add_jobs(specs, catch_up=catch_up)
@@ -268,11 +306,17 @@ class Daemon:
                 func = self.drain_job
             kwargs: dict[str, Any] = {}
             if due_now and spec.kind == "publish":
-                kwargs["next_run_time"] = now   # the catch-up: one job runs at once
+                kwargs["next_run_time"] = now  # the catch-up: one job runs at once
                 due_now = False
-            self._scheduler.add_job(func, make_trigger(spec.schedule), id=spec.id, name=spec.id,
-                                    misfire_grace_time=misfire_grace(spec.period), replace_existing=True,
-                                    **kwargs)
+            self._scheduler.add_job(
+                func,
+                make_trigger(spec.schedule),
+                id=spec.id,
+                name=spec.id,
+                misfire_grace_time=misfire_grace(spec.period),
+                replace_existing=True,
+                **kwargs,
+            )
 
     def _catch_up_due(self, specs: list[JobSpec], now: datetime) -> bool:
         shortest = min(s.period for s in specs if s.kind == "publish")
@@ -286,7 +330,7 @@ class Daemon:
             return True
         try:
             last = store.last_run()
-        except Exception as err:   # noqa: BLE001 - sqlite3 errors on a fresh/odd file: catch up
+        except Exception as err:  # noqa: BLE001 - sqlite3 errors on a fresh/odd file: catch up
             log.warning("cannot read the last run for the catch-up check: %s", err)
             return True
         finally:
@@ -303,9 +347,13 @@ class Daemon:
 
     def _on_event(self, event: Any) -> None:
         from apscheduler.events import EVENT_JOB_MISSED
+
         if event.code == EVENT_JOB_MISSED:
-            log.info("run missed job=%s scheduled=%s (past the misfire grace; the next run covers it)",
-                     event.job_id, event.scheduled_run_time)
+            log.info(
+                "run missed job=%s scheduled=%s (past the misfire grace; the next run covers it)",
+                event.job_id,
+                event.scheduled_run_time,
+            )
         else:
             log.debug("run skipped job=%s reason=previous run still busy", event.job_id)
 
@@ -314,8 +362,11 @@ class Daemon:
         try:
             new = self.reload_config(path)
             if new.state_path != self.config.state_path:
-                raise ConfigError("state.path changed: restart the daemon to move to another state",
-                                  path=str(path), key="state.path")
+                raise ConfigError(
+                    "state.path changed: restart the daemon to move to another state",
+                    path=str(path),
+                    key="state.path",
+                )
             specs = job_specs(new)
         except SyndicateError as err:
             log.error("reload failed, keeping the old config: %s", err)
@@ -347,8 +398,12 @@ class Daemon:
             try:
                 report = publish(config, wait=True, deliver=False)
             except SyndicateError as err:
-                log.error("run job=%s status=failed seconds=%.2f error=%s", job_id,
-                          time.monotonic() - started, err)
+                log.error(
+                    "run job=%s status=failed seconds=%.2f error=%s",
+                    job_id,
+                    time.monotonic() - started,
+                    err,
+                )
                 notify(f"STATUS=last run {job_id}: failed: {err}")
                 self._beat()
                 return
@@ -360,17 +415,34 @@ class Daemon:
             for problem in report.problems[:5]:
                 log.warning("input problem: %s", problem)
             if len(report.problems) > 5:
-                log.warning("input problems: %d more (run `syndicate check` for all)", len(report.problems) - 5)
-            log.info("run job=%s status=%s new=%d updated=%d unchanged=%d withdrawn=%d inputs_read=%d"
-                     " files=%d feeds_changed=%d queued=%d errors=%d warnings=%d seconds=%.2f",
-                     job_id, "problems" if errors else "ok", report.new, report.updated, report.unchanged,
-                     report.withdrawn, report.inputs_read, len(report.files_written), len(report.feeds_changed),
-                     report.notices_queued, errors, len(report.problems) - errors, report.seconds)
-            notify(f"STATUS=last run {job_id}: {'problems' if errors else 'ok'}, {report.new} new,"
-                   f" {report.updated} updated, {report.notices_queued} queued")
-        crash_point("daemon-between-jobs")    # the publish committed, its drain not yet run
+                log.warning(
+                    "input problems: %d more (run `syndicate check` for all)",
+                    len(report.problems) - 5,
+                )
+            log.info(
+                "run job=%s status=%s new=%d updated=%d unchanged=%d withdrawn=%d inputs_read=%d"
+                " files=%d feeds_changed=%d queued=%d errors=%d warnings=%d seconds=%.2f",
+                job_id,
+                "problems" if errors else "ok",
+                report.new,
+                report.updated,
+                report.unchanged,
+                report.withdrawn,
+                report.inputs_read,
+                len(report.files_written),
+                len(report.feeds_changed),
+                report.notices_queued,
+                errors,
+                len(report.problems) - errors,
+                report.seconds,
+            )
+            notify(
+                f"STATUS=last run {job_id}: {'problems' if errors else 'ok'}, {report.new} new,"
+                f" {report.updated} updated, {report.notices_queued} queued"
+            )
+        crash_point("daemon-between-jobs")  # the publish committed, its drain not yet run
         if report.notices_queued:
-            self.drain_job()    # push now, not at the next drain tick
+            self.drain_job()  # push now, not at the next drain tick
         else:
             self._beat()
 
@@ -382,6 +454,7 @@ class Daemon:
                 self._beat()
                 return
             from .push.outbox import deliver_due
+
             try:
                 with open_state(state_location(config), wait=True) as store:
                     report = deliver_due(store, config)
@@ -397,7 +470,11 @@ class Daemon:
 
     # --- heartbeat -------------------------------------------------------------------
     def _beat_doc(self, *, stopped: bool = False) -> dict[str, Any]:
-        doc: dict[str, Any] = {"pid": os.getpid(), "started": iso(self.started), "beat": iso(_utcnow())}
+        doc: dict[str, Any] = {
+            "pid": os.getpid(),
+            "started": iso(self.started),
+            "beat": iso(_utcnow()),
+        }
         if stopped:
             doc["stopped"] = iso(_utcnow())
         return doc
@@ -414,11 +491,14 @@ class Daemon:
     # --- serving ---------------------------------------------------------------------
     def _start_server(self) -> None:
         from .serve import build_app, make_server, server_url
+
         self._app = build_app(self.config)
         host = self.host or self.config.serve.host
         port = self.config.serve.port if self.port is None else self.port
         self._server = make_server(self._app, host, port)
-        self._server_thread = threading.Thread(target=self._server.run, name="syndicate-serve", daemon=True)
+        self._server_thread = threading.Thread(
+            target=self._server.run, name="syndicate-serve", daemon=True
+        )
         self._server_thread.start()
         log.info("serving dir=%s url=%s", self.config.output.dir, server_url(self._server))
 
@@ -439,6 +519,7 @@ def _write_beat(store: Any, doc: dict[str, Any]) -> None:
 def _bind(func: Callable[[str], None], arg: str) -> Callable[[], None]:
     def job() -> None:
         func(arg)
+
     job.__name__ = f"{func.__name__}[{arg}]"
     return job
 
@@ -447,7 +528,9 @@ def _describe(schedule: Schedule) -> str:
     return f"cron {schedule.cron}" if schedule.cron else f"every {schedule.interval:g}s"
 
 
-def run_daemon(config: Config, *, serve: bool = False, host: str | None = None, port: int | None = None) -> int:
+def run_daemon(
+    config: Config, *, serve: bool = False, host: str | None = None, port: int | None = None
+) -> int:
     """Run the daemon in this process until SIGTERM/SIGINT (see the module doc)."""
     return Daemon(config, serve=serve, host=host, port=port).run()
 

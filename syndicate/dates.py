@@ -55,24 +55,47 @@ for _number, _names in enumerate(
 # Abbreviations news sites print after a time. Ambiguous ones (IST, CST) take the
 # reading most common on English-language news pages.
 _ZONES: dict[str, timedelta] = {
-    "utc": timedelta(0), "gmt": timedelta(0), "z": timedelta(0), "wet": timedelta(0),
-    "bst": timedelta(hours=1), "cet": timedelta(hours=1), "mez": timedelta(hours=1),
-    "west": timedelta(hours=1), "cest": timedelta(hours=2), "mesz": timedelta(hours=2),
-    "eet": timedelta(hours=2), "eest": timedelta(hours=3), "msk": timedelta(hours=3),
-    "ist": timedelta(hours=5, minutes=30), "jst": timedelta(hours=9), "kst": timedelta(hours=9),
-    "aest": timedelta(hours=10), "aedt": timedelta(hours=11),
-    "est": timedelta(hours=-5), "edt": timedelta(hours=-4), "cst": timedelta(hours=-6),
-    "cdt": timedelta(hours=-5), "mst": timedelta(hours=-7), "mdt": timedelta(hours=-6),
-    "pst": timedelta(hours=-8), "pdt": timedelta(hours=-7),
+    "utc": timedelta(0),
+    "gmt": timedelta(0),
+    "z": timedelta(0),
+    "wet": timedelta(0),
+    "bst": timedelta(hours=1),
+    "cet": timedelta(hours=1),
+    "mez": timedelta(hours=1),
+    "west": timedelta(hours=1),
+    "cest": timedelta(hours=2),
+    "mesz": timedelta(hours=2),
+    "eet": timedelta(hours=2),
+    "eest": timedelta(hours=3),
+    "msk": timedelta(hours=3),
+    "ist": timedelta(hours=5, minutes=30),
+    "jst": timedelta(hours=9),
+    "kst": timedelta(hours=9),
+    "aest": timedelta(hours=10),
+    "aedt": timedelta(hours=11),
+    "est": timedelta(hours=-5),
+    "edt": timedelta(hours=-4),
+    "cst": timedelta(hours=-6),
+    "cdt": timedelta(hours=-5),
+    "mst": timedelta(hours=-7),
+    "mdt": timedelta(hours=-6),
+    "pst": timedelta(hours=-8),
+    "pdt": timedelta(hours=-7),
 }
 
 _UNITS: dict[str, timedelta] = {}
 for _delta, _words in [
-    (timedelta(seconds=1), "second seconds sec secs sekunde sekunden seconde secondes segundo segundos"),
+    (
+        timedelta(seconds=1),
+        "second seconds sec secs sekunde sekunden seconde secondes segundo segundos",
+    ),
     (timedelta(minutes=1), "minute minutes min mins minuten minuto minutos minuti"),
     (timedelta(hours=1), "hour hours hr hrs h stunde stunden heure heures hora horas ora ore"),
     (timedelta(days=1), "day days tag tagen tage jour jours día días dia dias giorno giorni"),
-    (timedelta(weeks=1), "week weeks woche wochen semaine semaines semana semanas settimana settimane"),
+    (
+        timedelta(weeks=1),
+        "week weeks woche wochen semaine semaines semana semanas settimana settimane",
+    ),
 ]:
     for _word in _words.split():
         _UNITS[_word] = _delta
@@ -101,9 +124,7 @@ _WORD = re.compile(r"[^\W\d_]+\.?", re.UNICODE)
 _NUMBER = re.compile(r"(?<![\d:.])(\d{1,4})(?:st|nd|rd|th|er|e|º|\.)?(?![\d:])", re.IGNORECASE)
 
 
-def parse_date(
-    text: str, *, tz: ZoneInfo, now: datetime, dayfirst: bool = True
-) -> datetime | None:
+def parse_date(text: str, *, tz: ZoneInfo, now: datetime, dayfirst: bool = True) -> datetime | None:
     """Read one date from ``text``; aware UTC, or ``None`` when there is no date in it.
 
     ``now`` (aware) anchors relative dates; ``tz`` reads dates printed without a zone.
@@ -120,8 +141,10 @@ def parse_date(
 # The forms most pages print, read without the general readers' searches (issue 12: ~50 µs
 # a date): "November 24, 2024", "Nov 24, 2024 at 10:15 am", "24/11/2024". Same result
 # as the general readers (tests/test_dates.py compares them); anything else goes there.
-_PLAIN_WORDS = re.compile(r"([a-z]{3,9})\.? (\d{1,2}),? (\d{4})(?:,? (?:at )?(\d{1,2}):(\d{2}) ?([ap])\.?m\.?)?",
-                          re.IGNORECASE)
+_PLAIN_WORDS = re.compile(
+    r"([a-z]{3,9})\.? (\d{1,2}),? (\d{4})(?:,? (?:at )?(\d{1,2}):(\d{2}) ?([ap])\.?m\.?)?",
+    re.IGNORECASE,
+)
 _PLAIN_NUMBERS = re.compile(r"(\d{1,2})/(\d{1,2})/(\d{4})")
 
 
@@ -145,7 +168,7 @@ def _read_plain(text: str, tz: ZoneInfo, dayfirst: bool) -> datetime | None:
             a, b, year = (int(g) for g in numbers.groups())
             day, month = (a, b) if a > 12 or (dayfirst and b <= 12) else (b, a)
             return datetime(year, month, day, tzinfo=tz)
-    except ValueError:     # 30 February: the general readers decide
+    except ValueError:  # 30 February: the general readers decide
         return None
     return None
 
@@ -176,21 +199,27 @@ def _read_iso(text: str, tz: ZoneInfo, now: datetime, dayfirst: bool) -> datetim
     match = _ISO.match(text)
     if match is None:
         return None
-    rest = text[match.end():].strip()
+    rest = text[match.end() :].strip()
     # "2024-11-24 10:15 am" or trailing words: let the word reader handle those.
     if rest and not re.fullmatch(r"\(?[a-z]{2,5}\)?", rest, re.IGNORECASE):
         return None
     year, month, day, hour, minute, second, zone = match.groups()
     moment = datetime(
-        int(year), int(month), int(day),
-        int(hour or 0), int(minute or 0), int(second or 0),
+        int(year),
+        int(month),
+        int(day),
+        int(hour or 0),
+        int(minute or 0),
+        int(second or 0),
     )
     zone = zone or (rest.strip("()") if rest else None)
     return _attach_zone(moment, zone, tz)
 
 
 def _read_rfc822(text: str, tz: ZoneInfo, now: datetime, dayfirst: bool) -> datetime | None:
-    if not re.match(r"(?:[a-z]{3},\s*)?\d{1,2}\s+[a-z]{3}\s+\d{2,4}\s+\d{1,2}:\d{2}", text, re.IGNORECASE):
+    if not re.match(
+        r"(?:[a-z]{3},\s*)?\d{1,2}\s+[a-z]{3}\s+\d{2,4}\s+\d{1,2}:\d{2}", text, re.IGNORECASE
+    ):
         return None
     parts = parsedate_tz(text)
     if parts is None:
@@ -246,7 +275,11 @@ def _read_words(text: str, tz: ZoneInfo, now: datetime, dayfirst: bool) -> datet
     clock_match = _TIME.search(lower)
     masked = lower
     if clock_match:  # keep the time's digits out of the day/year search
-        masked = lower[:clock_match.start()] + " " * (clock_match.end() - clock_match.start()) + lower[clock_match.end():]
+        masked = (
+            lower[: clock_match.start()]
+            + " " * (clock_match.end() - clock_match.start())
+            + lower[clock_match.end() :]
+        )
     masked = _OFFSET.sub(lambda m: " " * len(m.group()), masked) if clock_match else masked
     numbers = [(int(m.group(1)), m.start()) for m in _NUMBER.finditer(masked)]
     year = next((n for n, _ in numbers if 1900 <= n <= 2200), None)
@@ -271,7 +304,7 @@ def _read_numeric(text: str, tz: ZoneInfo, now: datetime, dayfirst: bool) -> dat
         return None
     first, _, second, third = match.groups()
     a, b, c = int(first), int(second), int(third)
-    if len(first) == 4:                       # 2024/11/24
+    if len(first) == 4:  # 2024/11/24
         year, month, day = a, b, c
     else:
         year = c + 2000 if len(third) == 2 else c
@@ -280,7 +313,7 @@ def _read_numeric(text: str, tz: ZoneInfo, now: datetime, dayfirst: bool) -> dat
         else:
             month, day = a, b
     moment = datetime.combine(date(year, month, day), time())
-    rest = text[match.end():].lower()
+    rest = text[match.end() :].lower()
     clock = _find_time(rest)
     if clock:
         moment = moment.replace(hour=clock[0], minute=clock[1], second=clock[2])
@@ -307,7 +340,7 @@ def _find_time(text: str) -> tuple[int, int, int, str | None] | None:
         hour = hour % 12 + (12 if pm else 0)
     if hour > 23 or minute > 59 or second > 59:
         return None
-    return hour, minute, second, _find_zone(text[match.end():])
+    return hour, minute, second, _find_zone(text[match.end() :])
 
 
 def _find_zone(text: str) -> str | None:

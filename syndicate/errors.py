@@ -33,7 +33,9 @@ class ConfigError(SyndicateError, ValueError):
 
     def __init__(self, message: str, *, path: str | None = None, key: str | None = None):
         where = ": ".join(p for p in (path, key) if p)
-        super().__init__(f"invalid config: {where}: {message}" if where else f"invalid config: {message}")
+        super().__init__(
+            f"invalid config: {where}: {message}" if where else f"invalid config: {message}"
+        )
         self.path = path
         self.key = key
 
@@ -72,11 +74,19 @@ class BusyError(StateError):
 class PushError(SyndicateError):
     """A push target failed: carries the (redacted) target and the HTTP status."""
 
-    def __init__(self, message: str, *, target: str, status: int | None = None,
-                 retry_after: float | None = None, permanent: bool = False, reached: bool = True):
+    def __init__(
+        self,
+        message: str,
+        *,
+        target: str,
+        status: int | None = None,
+        retry_after: float | None = None,
+        permanent: bool = False,
+        reached: bool = True,
+    ):
         super().__init__(f"push failed: {target}: {message}")
         self.target = target
         self.status = status
         self.retry_after = retry_after
         self.permanent = permanent
-        self.reached = reached      # False: the request surely never reached the endpoint
+        self.reached = reached  # False: the request surely never reached the endpoint

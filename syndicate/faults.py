@@ -21,8 +21,14 @@ import os
 import signal
 import threading
 
-POINTS = ("ledger-commit", "pages-written", "feed-replaced", "outbox-commit", "delivered-2xx",
-          "daemon-between-jobs")
+POINTS = (
+    "ledger-commit",
+    "pages-written",
+    "feed-replaced",
+    "outbox-commit",
+    "delivered-2xx",
+    "daemon-between-jobs",
+)
 
 
 def _parse(value: str | None) -> tuple[str | None, int]:
@@ -30,11 +36,15 @@ def _parse(value: str | None) -> tuple[str | None, int]:
         return None, 0
     name, _, nth = value.partition(":")
     if name not in POINTS:
-        raise SystemExit(f"SYNDICATE_FAULT: {value!r}: unknown crash point (known: {', '.join(POINTS)})")
+        raise SystemExit(
+            f"SYNDICATE_FAULT: {value!r}: unknown crash point (known: {', '.join(POINTS)})"
+        )
     try:
         at = int(nth) if nth else 1
     except ValueError:
-        raise SystemExit(f"SYNDICATE_FAULT: {value!r}: the pass count after ':' must be an integer") from None
+        raise SystemExit(
+            f"SYNDICATE_FAULT: {value!r}: the pass count after ':' must be an integer"
+        ) from None
     return name, max(at, 1)
 
 

@@ -48,27 +48,30 @@ class Expected:
     """What one feed document must say about itself."""
 
     format: FeedFormat
-    url: str                          # its self URL
+    url: str  # its self URL
     hubs: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
 class Failure:
-    path: str                         # relative to output/
+    path: str  # relative to output/
     message: str
-    severity: str = "error"           # "warning": a future date, unless output.future_dates = "error"
+    severity: str = "error"  # "warning": a future date, unless output.future_dates = "error"
 
     def __str__(self) -> str:
         return f"{self.path}: {self.message}"
 
 
-def check_documents(files: Mapping[str, bytes], expected: Mapping[str, Expected], *,
-                    now: datetime) -> list[Failure]:
+def check_documents(
+    files: Mapping[str, bytes], expected: Mapping[str, Expected], *, now: datetime
+) -> list[Failure]:
     """Every failure of every document in ``expected`` (paths into ``files``)."""
     failures: list[Failure] = []
     for rel in sorted(expected):
-        failures += [Failure(path=rel, message=m, severity="warning" if FUTURE in m else "error")
-                     for m in check_document(files[rel], expected[rel], now=now)]
+        failures += [
+            Failure(path=rel, message=m, severity="warning" if FUTURE in m else "error")
+            for m in check_document(files[rel], expected[rel], now=now)
+        ]
     return failures
 
 
@@ -96,21 +99,33 @@ def _check_xml(data: bytes, expected: Expected, now: datetime) -> list[str]:
             raise _Unreadable(f"not an RSS 2.0 document (root element {root.tag!r})")
         links = channel.findall(f"{ATOM}link")
         ids = [el.text or "" for el in channel.iterfind("item/guid")]
-        dates = [(el.tag, el.text or "") for el in (*channel.findall("lastBuildDate"),
-                                                     *channel.iterfind("item/pubDate"))]
+        dates = [
+            (el.tag, el.text or "")
+            for el in (*channel.findall("lastBuildDate"), *channel.iterfind("item/pubDate"))
+        ]
         parse = _rfc822
     else:
         if root.tag != f"{ATOM}feed":
             raise _Unreadable(f"not an Atom 1.0 document (root element {root.tag!r})")
         links = root.findall(f"{ATOM}link")
         ids = [el.text or "" for el in root.iterfind(f"{ATOM}entry/{ATOM}id")]
-        dates = [(etree.QName(el).localname, el.text or "")
-                 for el in (*root.findall(f"{ATOM}updated"), *root.iterfind(f"{ATOM}entry/{ATOM}published"),
-                            *root.iterfind(f"{ATOM}entry/{ATOM}updated"))]
+        dates = [
+            (etree.QName(el).localname, el.text or "")
+            for el in (
+                *root.findall(f"{ATOM}updated"),
+                *root.iterfind(f"{ATOM}entry/{ATOM}published"),
+                *root.iterfind(f"{ATOM}entry/{ATOM}updated"),
+            )
+        ]
         parse = _rfc3339
     selfs = [link.get("href", "") for link in links if link.get("rel") == "self"]
     hubs = [link.get("href", "") for link in links if link.get("rel") == "hub"]
-    return [*_self(selfs, expected), *_hubs(hubs, expected), *_unique(ids), *_future(dates, parse, now)]
+    return [
+        *_self(selfs, expected),
+        *_hubs(hubs, expected),
+        *_unique(ids),
+        *_future(dates, parse, now),
+    ]
 
 
 def _check_json(data: bytes, expected: Expected, now: datetime) -> list[str]:
@@ -118,15 +133,23 @@ def _check_json(data: bytes, expected: Expected, now: datetime) -> list[str]:
         doc = json.loads(data)
     except ValueError as err:
         raise _Unreadable(f"not valid JSON: {err}") from err
-    problems = [f"JSON Feed schema: {'/'.join(str(p) for p in e.absolute_path) or '(top)'}: {e.message}"
-                for e in sorted(_jsonfeed_validator().iter_errors(doc), key=lambda e: list(e.absolute_path))]
+    problems = [
+        f"JSON Feed schema: {'/'.join(str(p) for p in e.absolute_path) or '(top)'}: {e.message}"
+        for e in sorted(_jsonfeed_validator().iter_errors(doc), key=lambda e: list(e.absolute_path))
+    ]
     if problems or not isinstance(doc, dict):
         return problems or ["JSON Feed schema: not an object"]
     items = doc.get("items", [])
     hubs = [h.get("url", "") for h in doc.get("hubs", []) if isinstance(h, dict)]
-    dates = [(k, item[k]) for item in items for k in ("date_published", "date_modified") if k in item]
-    return [*_self([doc["feed_url"]] if "feed_url" in doc else [], expected), *_hubs(hubs, expected),
-            *_unique([str(i.get("id", "")) for i in items]), *_future(dates, _rfc3339, now)]
+    dates = [
+        (k, item[k]) for item in items for k in ("date_published", "date_modified") if k in item
+    ]
+    return [
+        *_self([doc["feed_url"]] if "feed_url" in doc else [], expected),
+        *_hubs(hubs, expected),
+        *_unique([str(i.get("id", "")) for i in items]),
+        *_future(dates, _rfc3339, now),
+    ]
 
 
 def _self(selfs: list[str], expected: Expected) -> list[str]:
@@ -160,10 +183,12 @@ def _future(dates: Iterable[tuple[str, str]], parse: Any, now: datetime) -> list
             continue
         if when > now:
             ahead.append((when, f"{what} {text.strip()}"))
-    if ahead:     # one line per document: the latest, and how many
-        out.append(f"{len(ahead)} date(s) {FUTURE} (now is {now.isoformat(timespec='seconds')}), the latest"
-                   f" {max(ahead)[1]}: check the input's dates and time zone (an item already taken:"
-                   " `syndicate withdraw ID`)")
+    if ahead:  # one line per document: the latest, and how many
+        out.append(
+            f"{len(ahead)} date(s) {FUTURE} (now is {now.isoformat(timespec='seconds')}), the latest"
+            f" {max(ahead)[1]}: check the input's dates and time zone (an item already taken:"
+            " `syndicate withdraw ID`)"
+        )
     return out
 
 
@@ -181,26 +206,40 @@ def _rfc3339(text: str) -> datetime:
 @functools.cache
 def _jsonfeed_validator() -> Any:
     import jsonschema  # imported on first use: ~0.1 s
-    schema = json.loads(resources.files("syndicate").joinpath("schemas/jsonfeed-1.1.schema.json")
-                        .read_text(encoding="utf-8"))
+
+    schema = json.loads(
+        resources.files("syndicate")
+        .joinpath("schemas/jsonfeed-1.1.schema.json")
+        .read_text(encoding="utf-8")
+    )
     return jsonschema.Draft202012Validator(schema)
 
 
 def failure_message(failures: list[Failure]) -> str:
     """One message for the run: a line per failure, and what was (not) done."""
     lines = "\n".join(f"  {f}" for f in failures)
-    return (f"publish gate: {len(failures)} check(s) failed; no feed was replaced, the files already"
-            f" published stay as they were:\n{lines}")
+    return (
+        f"publish gate: {len(failures)} check(s) failed; no feed was replaced, the files already"
+        f" published stay as they were:\n{lines}"
+    )
 
 
-def gate_run(files: Mapping[str, bytes], feeds: Mapping[str, tuple[FeedInfo, FeedFormat]],
-             archive_paths: Iterable[str], *, base_url: str, now: datetime,
-             future_dates: str = "warning") -> list[Problem]:
+def gate_run(
+    files: Mapping[str, bytes],
+    feeds: Mapping[str, tuple[FeedInfo, FeedFormat]],
+    archive_paths: Iterable[str],
+    *,
+    base_url: str,
+    now: datetime,
+    future_dates: str = "warning",
+) -> list[Problem]:
     """Check a run's subscription documents (``feeds``: path -> info, format) and archive
     pages; raises :class:`~syndicate.errors.RenderError` with one line per failure.
     Future dates are failures with ``future_dates="error"``, else returned as warnings."""
-    expected = {rel: Expected(format=fmt, url=info.self_urls[fmt], hubs=info.hubs)
-                for rel, (info, fmt) in feeds.items()}
+    expected = {
+        rel: Expected(format=fmt, url=info.self_urls[fmt], hubs=info.hubs)
+        for rel, (info, fmt) in feeds.items()
+    }
     for rel in archive_paths:
         fmt = next(f for f in FeedFormat if rel.endswith("/" + f.filename))
         expected[rel] = Expected(format=fmt, url=base_url + rel)
@@ -208,4 +247,7 @@ def gate_run(files: Mapping[str, bytes], feeds: Mapping[str, tuple[FeedInfo, Fee
     failures = [f for f in found if f.severity == "error" or future_dates == "error"]
     if failures:
         raise RenderError(failure_message(failures))
-    return [Problem(path=f.path, line=0, message=f"publish gate: {f.message}", severity="warning") for f in found]
+    return [
+        Problem(path=f.path, line=0, message=f"publish gate: {f.message}", severity="warning")
+        for f in found
+    ]

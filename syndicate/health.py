@@ -24,22 +24,24 @@ from .state import StateStore, from_iso, read_only_state, state_location
 class SectionHealth:
     slug: str
     name: str
-    items: int                      # published, not withdrawn
-    newest: datetime | None         # the newest item's date
+    items: int  # published, not withdrawn
+    newest: datetime | None  # the newest item's date
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
 class HealthSnapshot:
     now: datetime
     state_ok: bool
-    error: str | None = None                          # why the state could not be read
+    error: str | None = None  # why the state could not be read
     runs_by_status: tuple[tuple[str, int], ...] = ()  # publish runs: ok, problems, failed
-    last_run: dict[str, Any] | None = None            # the last finished publish, any status
+    last_run: dict[str, Any] | None = None  # the last finished publish, any status
     last_success: dict[str, Any] | None = None
     sections: tuple[SectionHealth, ...] = ()
-    feeds: tuple[tuple[str, datetime], ...] = ()      # feed path -> last change
+    feeds: tuple[tuple[str, datetime], ...] = ()  # feed path -> last change
     endpoints: tuple[EndpointStatus, ...] = ()
-    attempts: tuple[tuple[str, str, int], ...] = ()   # (hub|webhook|ping, result, attempts), kept notices
+    attempts: tuple[
+        tuple[str, str, int], ...
+    ] = ()  # (hub|webhook|ping, result, attempts), kept notices
     daemon: dict[str, Any] | None = None
 
     @property
@@ -49,7 +51,10 @@ class HealthSnapshot:
     def problems(self) -> tuple[tuple[str, int], ...]:
         """Input problems of the last run, by severity."""
         summary = (self.last_run or {}).get("summary") or {}
-        return (("error", int(summary.get("errors", 0))), ("warning", int(summary.get("warnings", 0))))
+        return (
+            ("error", int(summary.get("errors", 0))),
+            ("warning", int(summary.get("warnings", 0))),
+        )
 
     def not_ready(self) -> list[str]:
         """Why `/readyz` answers 503; empty when ready. Dead notices alone do not make
@@ -84,29 +89,51 @@ def read_health(config: Config, now: datetime) -> HealthSnapshot:
 
 def _snapshot(store: StateStore, config: Config, now: datetime) -> HealthSnapshot:
     conn = store.conn
-    runs = tuple((str(s), int(n)) for s, n in conn.execute(
-        "SELECT status, COUNT(*) FROM runs WHERE kind = 'publish' AND finished IS NOT NULL"
-        " GROUP BY status ORDER BY status"))
+    runs = tuple(
+        (str(s), int(n))
+        for s, n in conn.execute(
+            "SELECT status, COUNT(*) FROM runs WHERE kind = 'publish' AND finished IS NOT NULL"
+            " GROUP BY status ORDER BY status"
+        )
+    )
     names = store.sections()
     sections = tuple(
-        SectionHealth(slug=slug, name=names.get(slug, slug), items=int(n), newest=from_iso(newest) if newest else None)
+        SectionHealth(
+            slug=slug,
+            name=names.get(slug, slug),
+            items=int(n),
+            newest=from_iso(newest) if newest else None,
+        )
         for slug, n, newest in conn.execute(
             "SELECT section_slug, COUNT(*), MAX(published) FROM articles WHERE withdrawn = 0"
-            " GROUP BY section_slug ORDER BY section_slug"))
-    feeds = tuple((str(path), from_iso(written)) for path, written in conn.execute(
-        "SELECT path, written FROM feeds ORDER BY path"))
+            " GROUP BY section_slug ORDER BY section_slug"
+        )
+    )
+    feeds = tuple(
+        (str(path), from_iso(written))
+        for path, written in conn.execute("SELECT path, written FROM feeds ORDER BY path")
+    )
     attempts: dict[tuple[str, str], int] = {}
     # portable SQL (SQLite and PostgreSQL): the target kind is the endpoint's prefix
     for endpoint, delivered, tries in conn.execute(
-            "SELECT endpoint, SUM(CASE WHEN status = 'delivered' THEN 1 ELSE 0 END), SUM(attempts)"
-            " FROM notices GROUP BY endpoint"):
+        "SELECT endpoint, SUM(CASE WHEN status = 'delivered' THEN 1 ELSE 0 END), SUM(attempts)"
+        " FROM notices GROUP BY endpoint"
+    ):
         kind, ok = str(endpoint).partition(":")[0], int(delivered or 0)
         attempts[(kind, "success")] = attempts.get((kind, "success"), 0) + ok
-        attempts[(kind, "failure")] = attempts.get((kind, "failure"), 0) + max(int(tries or 0) - ok, 0)
+        attempts[(kind, "failure")] = attempts.get((kind, "failure"), 0) + max(
+            int(tries or 0) - ok, 0
+        )
     beat = store.get_meta("daemon")
     return HealthSnapshot(
-        now=now, state_ok=True, runs_by_status=runs, last_run=store.last_run(ok_only=False),
-        last_success=store.last_run(), sections=sections, feeds=feeds,
+        now=now,
+        state_ok=True,
+        runs_by_status=runs,
+        last_run=store.last_run(ok_only=False),
+        last_success=store.last_run(),
+        sections=sections,
+        feeds=feeds,
         endpoints=outbox_status(store, config, now).endpoints,
         attempts=tuple((k, r, n) for (k, r), n in sorted(attempts.items())),
-        daemon=json.loads(beat) if beat else None)
+        daemon=json.loads(beat) if beat else None,
+    )

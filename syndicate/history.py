@@ -27,7 +27,7 @@ from .render.archive import (
 )
 from .state import LedgerRecord, StateStore
 
-FLUSH_PAGES = 48          # archive files handed over (gated, written) at a time: ~16 pages of 3 formats
+FLUSH_PAGES = 48  # archive files handed over (gated, written) at a time: ~16 pages of 3 formats
 EntryFromRow = Callable[[LedgerRecord, dict[str, Any]], Entry]
 
 
@@ -36,8 +36,10 @@ class Archives:
     """Archive files to write, and the history links of each subscription document."""
 
     files: dict[str, bytes] = field(default_factory=dict)
-    histories: dict[str, History] = field(default_factory=dict)   # feed key -> links
-    open_keys: dict[str, list[str]] = field(default_factory=dict)  # feed key -> live keys past the last full page
+    histories: dict[str, History] = field(default_factory=dict)  # feed key -> links
+    open_keys: dict[str, list[str]] = field(
+        default_factory=dict
+    )  # feed key -> live keys past the last full page
     store: StateStore | None = None
     entry_from_row: EntryFromRow | None = None
 
@@ -54,7 +56,6 @@ class Archives:
             return entries
         extra = [self.entry_from_row(r, d) for r, d in self.store.rows_by_keys(missing)]
         return sorted([*entries, *extra], key=lambda e: (-e.published.timestamp(), e.seq))
-
 
     def extra(self, feed_key: str, top_keys: Iterable[str]) -> list[Entry]:
         """:meth:`complete` for a streamed feed: only the open-page items missing from
@@ -79,10 +80,19 @@ def ledger_slots(store: StateStore) -> dict[str, list[Slot]]:
     return out
 
 
-def build_archives(store: StateStore, *, feeds: Mapping[str, FeedInfo], formats: Sequence[FeedFormat],
-                   page_size: int, base_url: str, out_dir: Path, changed: Collection[str],
-                   full: bool, entry_from_row: EntryFromRow,
-                   flush: Callable[[dict[str, bytes]], None] | None = None) -> Archives:
+def build_archives(
+    store: StateStore,
+    *,
+    feeds: Mapping[str, FeedInfo],
+    formats: Sequence[FeedFormat],
+    page_size: int,
+    base_url: str,
+    out_dir: Path,
+    changed: Collection[str],
+    full: bool,
+    entry_from_row: EntryFromRow,
+    flush: Callable[[dict[str, bytes]], None] | None = None,
+) -> Archives:
     """Archive pages of the given feeds (feed key -> info); ``changed``: ledger keys
     written or withdrawn by this run. With ``flush``, pages are handed over every
     FLUSH_PAGES files instead of kept (a full rebuild of a 50k ledger renders ~6,000)."""
@@ -96,15 +106,24 @@ def build_archives(store: StateStore, *, feeds: Mapping[str, FeedInfo], formats:
         if history is None:
             continue
         archives.histories[key] = history
-        archives.open_keys[key] = [s.key for s in slots[key][len(pages) * page_size:] if s.live]
+        archives.open_keys[key] = [s.key for s in slots[key][len(pages) * page_size :] if s.live]
         for number, page in enumerate(pages, start=1):
-            if not (full or number >= len(pages) - 1 or any(s.key in changed for s in page)
-                    or _missing(out_dir, key, number, formats)):
+            if not (
+                full
+                or number >= len(pages) - 1
+                or any(s.key in changed for s in page)
+                or _missing(out_dir, key, number, formats)
+            ):
                 continue
             live = [s.key for s in page if s.live]
-            entries = [entry_from_row(r, d) for r, d in store.rows_by_keys(reversed(live))]   # newest first
-            feed = Feed(info=page_info(info, number, base_url), entries=tuple(entries),
-                        history=page_history(info, number, len(pages), base_url))
+            entries = [
+                entry_from_row(r, d) for r, d in store.rows_by_keys(reversed(live))
+            ]  # newest first
+            feed = Feed(
+                info=page_info(info, number, base_url),
+                entries=tuple(entries),
+                history=page_history(info, number, len(pages), base_url),
+            )
             for fmt in formats:
                 archives.files[page_path(key, number, fmt)] = RENDERERS[fmt](feed)
             if flush is not None and len(archives.files) >= FLUSH_PAGES:

@@ -30,7 +30,7 @@ MAX_HEAD = 32 * 1024
 IDLE_SECONDS = 60.0
 MAX_BODY = 1024 * 1024
 _NO_BODY = ("1", "204", "304")
-_OPEN: dict[int, set[_Connection]] = {}     # open connections per server, closed on exit
+_OPEN: dict[int, set[_Connection]] = {}  # open connections per server, closed on exit
 
 
 class _Bad(Exception):
@@ -60,16 +60,33 @@ def parse_head(head: bytes) -> tuple[str, str, str, dict[str, str]]:
     return method, target, version, headers
 
 
-def make_environ(method: str, target: str, version: str, headers: dict[str, str],
-                 server: tuple[str, int], peer: Any) -> dict[str, Any]:
+def make_environ(
+    method: str,
+    target: str,
+    version: str,
+    headers: dict[str, str],
+    server: tuple[str, int],
+    peer: Any,
+) -> dict[str, Any]:
     path, _, query = target.partition("?")
     environ: dict[str, Any] = {
-        "REQUEST_METHOD": method, "REQUEST_URI": target, "RAW_URI": target,
-        "PATH_INFO": unquote_to_bytes(path).decode("latin-1"), "SCRIPT_NAME": "", "QUERY_STRING": query,
-        "SERVER_PROTOCOL": version, "SERVER_NAME": server[0], "SERVER_PORT": str(server[1]),
-        "REMOTE_ADDR": peer[0] if isinstance(peer, tuple) else "", "wsgi.version": (1, 0),
-        "wsgi.url_scheme": "http", "wsgi.input": None, "wsgi.errors": None, "wsgi.multithread": False,
-        "wsgi.multiprocess": False, "wsgi.run_once": False,
+        "REQUEST_METHOD": method,
+        "REQUEST_URI": target,
+        "RAW_URI": target,
+        "PATH_INFO": unquote_to_bytes(path).decode("latin-1"),
+        "SCRIPT_NAME": "",
+        "QUERY_STRING": query,
+        "SERVER_PROTOCOL": version,
+        "SERVER_NAME": server[0],
+        "SERVER_PORT": str(server[1]),
+        "REMOTE_ADDR": peer[0] if isinstance(peer, tuple) else "",
+        "wsgi.version": (1, 0),
+        "wsgi.url_scheme": "http",
+        "wsgi.input": None,
+        "wsgi.errors": None,
+        "wsgi.multithread": False,
+        "wsgi.multiprocess": False,
+        "wsgi.run_once": False,
     }
     for key, value in headers.items():
         if key == "CONTENT_TYPE" or key == "CONTENT_LENGTH":
@@ -83,7 +100,7 @@ class _Connection(asyncio.Protocol):
     def __init__(self, app: Callable[..., Iterable[bytes]], server: tuple[str, int]):
         self.app, self.server = app, server
         self.buf = bytearray()
-        self.skip = 0           # request body bytes still to drop
+        self.skip = 0  # request body bytes still to drop
         self.transport: asyncio.Transport | None = None
         self.timer: asyncio.TimerHandle | None = None
         self.on_lost: Callable[[_Connection], None] = lambda _c: None
@@ -127,7 +144,7 @@ class _Connection(asyncio.Protocol):
                 self._error("431 Request Header Fields Too Large")
                 return
             head = bytes(self.buf[:end])
-            del self.buf[:end + 4]
+            del self.buf[: end + 4]
             self._request(head.lstrip(b"\r\n"))
 
     def _request(self, head: bytes) -> None:
@@ -144,20 +161,28 @@ class _Connection(asyncio.Protocol):
         self.skip = int(length)
         conn = headers.get("CONNECTION", "").lower()
         keep = conn != "close" if version == "HTTP/1.1" else conn == "keep-alive"
-        environ = make_environ(method, target, version, headers, self.server,
-                               self.transport.get_extra_info("peername") if self.transport else None)
+        environ = make_environ(
+            method,
+            target,
+            version,
+            headers,
+            self.server,
+            self.transport.get_extra_info("peername") if self.transport else None,
+        )
         self._respond(environ, method, version, keep)
 
     def _respond(self, environ: dict[str, Any], method: str, version: str, keep: bool) -> None:
         got: list[Any] = []
 
-        def start_response(status: str, headers: list[tuple[str, str]], exc_info: Any = None) -> Callable[..., None]:
+        def start_response(
+            status: str, headers: list[tuple[str, str]], exc_info: Any = None
+        ) -> Callable[..., None]:
             got[:] = [status, headers]
             return lambda _data: None
 
         try:
             body = b"".join(self.app(environ, start_response))
-        except Exception:   # noqa: BLE001 - a bug in the app: answer 500, keep serving
+        except Exception:  # noqa: BLE001 - a bug in the app: answer 500, keep serving
             log.exception("request failed path=%r", environ.get("REQUEST_URI"))
             self._error("500 Internal Server Error")
             return
@@ -181,9 +206,13 @@ class _Connection(asyncio.Protocol):
         if self.transport is None:
             return
         text = status[4:].lower() + "\n"
-        self.transport.write((f"HTTP/1.1 {status}\r\nContent-Type: text/plain; charset=utf-8\r\n"
-                              f"Content-Length: {len(text)}\r\nConnection: close\r\nServer: syndicate\r\n\r\n"
-                              + text).encode("latin-1"))
+        self.transport.write(
+            (
+                f"HTTP/1.1 {status}\r\nContent-Type: text/plain; charset=utf-8\r\n"
+                f"Content-Length: {len(text)}\r\nConnection: close\r\nServer: syndicate\r\n\r\n"
+                + text
+            ).encode("latin-1")
+        )
         self.transport.close()
 
 
@@ -238,7 +267,7 @@ class AsyncServer:
         if loop is not None and not loop.is_closed():
             try:
                 loop.call_soon_threadsafe(loop.stop)
-            except RuntimeError:    # the loop closed in between
+            except RuntimeError:  # the loop closed in between
                 pass
         elif loop is None:
             self.sock.close()

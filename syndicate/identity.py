@@ -36,15 +36,38 @@ if TYPE_CHECKING:
     from .state import LedgerRecord
 
 
-TITLE_CAP = 300          # characters of a published title
-KEY_TITLE_CHARS = 200    # characters of title key that identify a long title
-_LONG = "\n|"            # ends the base of a long title (a title key never holds a newline)
+TITLE_CAP = 300  # characters of a published title
+KEY_TITLE_CHARS = 200  # characters of title key that identify a long title
+_LONG = "\n|"  # ends the base of a long title (a title key never holds a newline)
 
 # Query parameters that only say where a reader came from (compared case-insensitively).
-TRACKING_PARAMS = frozenset({
-    "fbclid", "gclid", "dclid", "gbraid", "wbraid", "msclkid", "yclid", "twclid", "igshid", "mc_cid", "mc_eid",
-    "_ga", "_gl", "_hsenc", "_hsmi", "mkt_tok", "ref", "ref_src", "ref_url", "referrer", "smid", "cmpid", "ocid",
-})
+TRACKING_PARAMS = frozenset(
+    {
+        "fbclid",
+        "gclid",
+        "dclid",
+        "gbraid",
+        "wbraid",
+        "msclkid",
+        "yclid",
+        "twclid",
+        "igshid",
+        "mc_cid",
+        "mc_eid",
+        "_ga",
+        "_gl",
+        "_hsenc",
+        "_hsmi",
+        "mkt_tok",
+        "ref",
+        "ref_src",
+        "ref_url",
+        "referrer",
+        "smid",
+        "cmpid",
+        "ocid",
+    }
+)
 _TRACKING_PREFIXES = ("utm_", "pk_", "mtm_")
 _DEFAULT_PORTS = {"http": 80, "https": 443}
 _PARAM = re.compile(r"[^&;]+")
@@ -72,7 +95,9 @@ def clean_url(url: str) -> str:
     if port == _DEFAULT_PORTS[scheme] and hostport.endswith(f":{port}"):
         hostport = hostport[: -len(f":{port}")]
     netloc = f"{host[0]}@{hostport}" if len(host) == 2 else hostport
-    query = "&".join(p for p in _PARAM.findall(parts.query) if not _tracking(p)) if parts.query else ""
+    query = (
+        "&".join(p for p in _PARAM.findall(parts.query) if not _tracking(p)) if parts.query else ""
+    )
     return urlunsplit((scheme, netloc, parts.path or "/", query, ""))
 
 
@@ -82,7 +107,9 @@ def normalize_url(url: str) -> str:
     parts = urlsplit(cleaned)
     if parts.scheme not in _DEFAULT_PORTS or not parts.netloc:
         parts = urlsplit(url.strip())
-        return urlunsplit((parts.scheme.lower(), parts.netloc.lower(), parts.path or "/", parts.query, ""))
+        return urlunsplit(
+            (parts.scheme.lower(), parts.netloc.lower(), parts.path or "/", parts.query, "")
+        )
     path = parts.path.rstrip("/") or "/"
     return urlunsplit((parts.scheme, parts.netloc, path, parts.query, ""))
 
@@ -94,8 +121,8 @@ def cap_text(text: str, cap: int) -> str:
         return text
     cut = text[: cap - 1]
     head = cut.rsplit(" ", 1)[0]
-    if len(head) < cap * 4 // 5:     # a very long last word: cut inside it (and a capped
-        head = cut                   # title keeps over KEY_TITLE_CHARS for its key)
+    if len(head) < cap * 4 // 5:  # a very long last word: cut inside it (and a capped
+        head = cut  # title keeps over KEY_TITLE_CHARS for its key)
     return head.rstrip(",;:-–— ") + "…"
 
 
@@ -119,7 +146,9 @@ def article_key(article: Article, section_slug: str) -> str:
     return (base if base.endswith("|") else base + _LONG) + day
 
 
-def _old_url_match(key: str, candidates: Sequence[tuple[LedgerRecord, str | None, str]]) -> LedgerRecord | None:
+def _old_url_match(
+    key: str, candidates: Sequence[tuple[LedgerRecord, str | None, str]]
+) -> LedgerRecord | None:
     """A record keyed by an older URL rule whose URL normalises to ``key``'s."""
     for record, _url, _base in candidates:
         if record.key.startswith("url:") and "url:" + normalize_url(record.key[4:]) == key:
@@ -127,20 +156,27 @@ def _old_url_match(key: str, candidates: Sequence[tuple[LedgerRecord, str | None
     return None
 
 
-def _old_long_title_match(key: str, candidates: Sequence[tuple[LedgerRecord, str | None, str]]
-                          ) -> LedgerRecord | None:
+def _old_long_title_match(
+    key: str, candidates: Sequence[tuple[LedgerRecord, str | None, str]]
+) -> LedgerRecord | None:
     """A record first seen with the whole of a long title, before titles were capped."""
     closed = key[: key.rindex("|") + 1]
-    opened, day = closed.removesuffix(_LONG), key[len(closed):]
-    olds = [r for r, _u, _b in candidates if r.key.startswith(opened) and not r.key.startswith(closed)]
-    if day:    # as for short titles: the same day, else an undated capture
-        pick = [r for r in olds if r.key.endswith("|" + day)] or [r for r in olds if r.key.endswith("|")]
-    else:      # an undated capture: the newest
+    opened, day = closed.removesuffix(_LONG), key[len(closed) :]
+    olds = [
+        r for r, _u, _b in candidates if r.key.startswith(opened) and not r.key.startswith(closed)
+    ]
+    if day:  # as for short titles: the same day, else an undated capture
+        pick = [r for r in olds if r.key.endswith("|" + day)] or [
+            r for r in olds if r.key.endswith("|")
+        ]
+    else:  # an undated capture: the newest
         pick = olds
     return max(pick, key=lambda r: r.published) if pick else None
 
 
-def match_record(key: str, candidates: Sequence[tuple[LedgerRecord, str | None, str]]) -> LedgerRecord | None:
+def match_record(
+    key: str, candidates: Sequence[tuple[LedgerRecord, str | None, str]]
+) -> LedgerRecord | None:
     """The ledger record an article belongs to, among ``(record, its url, its title
     base)`` candidates that share the article's key prefix or title base:
 

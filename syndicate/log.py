@@ -83,8 +83,13 @@ def reset_repeats() -> None:
 
 
 def setup_logging(verbosity: int = 0, *, quiet: bool = False) -> None:
-    level = logging.WARNING if quiet else (logging.DEBUG if verbosity > 1 else logging.INFO if verbosity == 1
-                                           else logging.WARNING)
+    level = (
+        logging.WARNING
+        if quiet
+        else (
+            logging.DEBUG if verbosity > 1 else logging.INFO if verbosity == 1 else logging.WARNING
+        )
+    )
     root = logging.getLogger("syndicate")
     root.setLevel(level)
     for h in list(root.handlers):
@@ -95,6 +100,7 @@ def setup_logging(verbosity: int = 0, *, quiet: bool = False) -> None:
         handler.setFormatter(JsonFormatter())
     elif sys.stderr.isatty():
         from rich.logging import RichHandler
+
         handler = RichHandler(show_path=False, rich_tracebacks=False)
         handler.setFormatter(logging.Formatter("%(message)s"))
     else:

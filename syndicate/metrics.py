@@ -37,24 +37,32 @@ class SnapshotCollector(Collector):
         up = GaugeMetricFamily("syndicate_state_readable", "1 when the state could be read")
         up.add_metric([], 1.0 if s.state_ok else 0.0)
         yield up
-        runs = CounterMetricFamily("syndicate_publish_runs", "Finished publish runs by result",
-                                   labels=["result"])
+        runs = CounterMetricFamily(
+            "syndicate_publish_runs", "Finished publish runs by result", labels=["result"]
+        )
         for status, n in s.runs_by_status:
             runs.add_metric([status], n)
         yield runs
         yield from self._last_run()
-        items = GaugeMetricFamily("syndicate_items", "Published items (not withdrawn) per section",
-                                  labels=["section"])
-        newest = GaugeMetricFamily("syndicate_section_newest_item_timestamp_seconds",
-                                   "Date of the newest item per section", labels=["section"])
+        items = GaugeMetricFamily(
+            "syndicate_items", "Published items (not withdrawn) per section", labels=["section"]
+        )
+        newest = GaugeMetricFamily(
+            "syndicate_section_newest_item_timestamp_seconds",
+            "Date of the newest item per section",
+            labels=["section"],
+        )
         for sec in s.sections:
             items.add_metric([sec.slug], sec.items)
             if sec.newest is not None:
                 newest.add_metric([sec.slug], sec.newest.timestamp())
         yield items
         yield newest
-        changed = GaugeMetricFamily("syndicate_feed_last_change_timestamp_seconds",
-                                    "When each feed file's bytes last changed", labels=["feed"])
+        changed = GaugeMetricFamily(
+            "syndicate_feed_last_change_timestamp_seconds",
+            "When each feed file's bytes last changed",
+            labels=["feed"],
+        )
         for path, when in s.feeds:
             changed.add_metric([path], when.timestamp())
         yield changed
@@ -62,11 +70,15 @@ class SnapshotCollector(Collector):
 
     def _last_run(self) -> Iterator[Metric]:
         s = self.snapshot
-        duration = GaugeMetricFamily("syndicate_publish_duration_seconds", "Duration of the last finished publish")
-        success = GaugeMetricFamily("syndicate_last_success_timestamp_seconds",
-                                    "When the last successful publish finished")
-        problems = GaugeMetricFamily("syndicate_input_problems", "Input problems in the last publish",
-                                     labels=["severity"])
+        duration = GaugeMetricFamily(
+            "syndicate_publish_duration_seconds", "Duration of the last finished publish"
+        )
+        success = GaugeMetricFamily(
+            "syndicate_last_success_timestamp_seconds", "When the last successful publish finished"
+        )
+        problems = GaugeMetricFamily(
+            "syndicate_input_problems", "Input problems in the last publish", labels=["severity"]
+        )
         if s.last_run is not None:
             duration.add_metric([], float((s.last_run.get("summary") or {}).get("seconds", 0.0)))
             for severity, n in s.problems():
@@ -77,14 +89,19 @@ class SnapshotCollector(Collector):
         yield success
         yield problems
         if s.daemon and s.daemon.get("beat"):
-            beat = GaugeMetricFamily("syndicate_daemon_heartbeat_timestamp_seconds", "The daemon's last heartbeat")
+            beat = GaugeMetricFamily(
+                "syndicate_daemon_heartbeat_timestamp_seconds", "The daemon's last heartbeat"
+            )
             beat.add_metric([], from_iso(s.daemon["beat"]).timestamp())
             yield beat
 
     def _outbox(self) -> Iterator[Metric]:
         s = self.snapshot
-        notices = GaugeMetricFamily("syndicate_outbox_notices", "Notifications in the outbox by target kind and status",
-                                    labels=["kind", "status"])
+        notices = GaugeMetricFamily(
+            "syndicate_outbox_notices",
+            "Notifications in the outbox by target kind and status",
+            labels=["kind", "status"],
+        )
         totals: dict[tuple[str, str], int] = {}
         for e in s.endpoints:
             for status, n in (("pending", e.pending), ("dead", e.dead), ("stuck", e.stuck)):
@@ -92,8 +109,11 @@ class SnapshotCollector(Collector):
         for (kind, status), n in sorted(totals.items()):
             notices.add_metric([kind, status], n)
         yield notices
-        disabled = GaugeMetricFamily("syndicate_endpoints_disabled", "Endpoints disabled (410 Gone) by target kind",
-                                     labels=["kind"])
+        disabled = GaugeMetricFamily(
+            "syndicate_endpoints_disabled",
+            "Endpoints disabled (410 Gone) by target kind",
+            labels=["kind"],
+        )
         counts: dict[str, int] = {}
         for e in s.endpoints:
             counts[e.kind] = counts.get(e.kind, 0) + int(e.disabled)
@@ -103,7 +123,9 @@ class SnapshotCollector(Collector):
         attempts = GaugeMetricFamily(
             "syndicate_delivery_attempts",
             "Delivery attempts by target kind and result, over the notifications the outbox keeps"
-            " (delivered ones are pruned after a while, so this can go down)", labels=["kind", "result"])
+            " (delivered ones are pruned after a while, so this can go down)",
+            labels=["kind", "result"],
+        )
         for kind, result, n in s.attempts:
             attempts.add_metric([kind, result], n)
         yield attempts
@@ -119,8 +141,13 @@ def render_metrics(snapshot: HealthSnapshot) -> bytes:
     return generate_latest(registry_for(snapshot))
 
 
-def write_health_files(config: Config, *, metrics_file: Path | None = None, health_file: Path | None = None,
-                       now: datetime | None = None) -> None:
+def write_health_files(
+    config: Config,
+    *,
+    metrics_file: Path | None = None,
+    health_file: Path | None = None,
+    now: datetime | None = None,
+) -> None:
     """``publish --metrics-file`` / ``--health-file``: written after the run, each to a
     temp file and renamed, so node_exporter's textfile collector (or a web server) never
     reads half a file. Outside output/'s byte-stable set by default: the page carries
@@ -134,4 +161,6 @@ def write_health_files(config: Config, *, metrics_file: Path | None = None, heal
             tmp.write_bytes(render_health_page(snapshot, title=config.site.title))
             os.replace(tmp, health_file)
     except OSError as err:
-        raise OutputError(f"cannot write health files: {err.filename or ''}: {err.strerror}") from err
+        raise OutputError(
+            f"cannot write health files: {err.filename or ''}: {err.strerror}"
+        ) from err

@@ -30,6 +30,7 @@ class SourceSpan:
 
 # --- body blocks -------------------------------------------------------------------
 
+
 @dataclass(frozen=True, slots=True, kw_only=True)
 class Paragraph:
     text: str
@@ -72,13 +73,15 @@ class Enclosure:
     type: str
     length: int = 0
     title: str | None = None
-    duration: int | None = None      # seconds, for audio and video (podcast episodes)
+    duration: int | None = None  # seconds, for audio and video (podcast episodes)
 
     def __post_init__(self) -> None:
         if not self.url.startswith(("http://", "https://")):
             raise ValueError(f"an enclosure needs an absolute http(s) URL, got {self.url!r}")
         if "/" not in self.type:
-            raise ValueError(f"an enclosure needs a media type like 'audio/mpeg', got {self.type!r}")
+            raise ValueError(
+                f"an enclosure needs a media type like 'audio/mpeg', got {self.type!r}"
+            )
         if self.length < 0:
             raise ValueError(f"an enclosure length is a byte count, got {self.length}")
 
@@ -91,13 +94,13 @@ class Article:
     section: str
     title: str
     body: tuple[Block, ...] = ()
-    published: datetime | None = None   # None when the page gave no date
-    updated: datetime | None = None     # the page's own "modified" date, if any
+    published: datetime | None = None  # None when the page gave no date
+    updated: datetime | None = None  # the page's own "modified" date, if any
     authors: tuple[Author, ...] = ()
-    url: str | None = None              # canonical URL when the input had one
-    summary: str | None = None          # an explicit excerpt (listing cards, exports)
+    url: str | None = None  # canonical URL when the input had one
+    summary: str | None = None  # an explicit excerpt (listing cards, exports)
     tags: tuple[str, ...] = ()
-    image: str | None = None            # the lead image (og:image, JSON-LD image, front matter)
+    image: str | None = None  # the lead image (og:image, JSON-LD image, front matter)
     enclosures: tuple[Enclosure, ...] = ()
 
     def __post_init__(self) -> None:
@@ -116,7 +119,7 @@ class Problem:
     path: str
     line: int
     message: str
-    severity: str = "error"   # "error" (something skipped) or "warning" (read, with a doubt)
+    severity: str = "error"  # "error" (something skipped) or "warning" (read, with a doubt)
 
     def __str__(self) -> str:
         """One printable line, whatever the path or message hold (a newline or tab as
@@ -131,9 +134,9 @@ def _one_line(text: str) -> str:
     if text.isascii() and text.isprintable():
         return text
     try:
-        raw = text.encode("utf-8", "surrogateescape")      # a file name's undecodable bytes
+        raw = text.encode("utf-8", "surrogateescape")  # a file name's undecodable bytes
     except UnicodeEncodeError:
-        raw = text.encode("utf-8", "backslashreplace")     # other lone surrogates
+        raw = text.encode("utf-8", "backslashreplace")  # other lone surrogates
     text = raw.decode("utf-8", "backslashreplace")
     return _CONTROLS.sub(lambda m: m.group().encode("unicode_escape").decode("ascii"), text)
 
@@ -145,6 +148,7 @@ class ParseResult:
 
 
 # --- what the feeds are made of ------------------------------------------------------
+
 
 @dataclass(frozen=True, slots=True, kw_only=True)
 class Entry:
@@ -164,7 +168,7 @@ class Entry:
     published: datetime
     updated: datetime
     content_hash: str
-    seq: int = 0               # ledger order: ties on date keep the page's order
+    seq: int = 0  # ledger order: ties on date keep the page's order
 
     def __post_init__(self) -> None:
         for name in ("first_seen", "published", "updated"):
@@ -195,23 +199,23 @@ class Podcast:
     (``podcast:``) channel tags in its RSS feed (``[sections.podcast]`` in the config)."""
 
     author: str
-    image: str                       # square artwork, 1400-3000 px (Apple's rule)
-    category: str                    # one of Apple's categories, e.g. "News"
-    subcategory: str | None = None   # e.g. "Daily News"
+    image: str  # square artwork, 1400-3000 px (Apple's rule)
+    category: str  # one of Apple's categories, e.g. "News"
+    subcategory: str | None = None  # e.g. "Daily News"
     explicit: bool = False
     owner_name: str | None = None
     owner_email: str | None = None
-    kind: str = "episodic"           # itunes:type: "episodic" or "serial"
+    kind: str = "episodic"  # itunes:type: "episodic" or "serial"
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
 class FeedInfo:
     """Everything a renderer needs to know about one feed apart from its entries."""
 
-    key: str                   # section slug, or "" for the combined feed
+    key: str  # section slug, or "" for the combined feed
     title: str
     description: str
-    home_url: str              # the HTML page the feed is about
+    home_url: str  # the HTML page the feed is about
     self_urls: dict[FeedFormat, str] = field(default_factory=dict)
     hubs: tuple[str, ...] = ()
     language: str | None = None
@@ -237,14 +241,16 @@ class History:
     next_archive: dict[FeedFormat, str] = field(default_factory=dict)
 
     def __hash__(self) -> int:
-        return hash((self.archive, tuple(self.prev_archive.items()), tuple(self.next_archive.items())))
+        return hash(
+            (self.archive, tuple(self.prev_archive.items()), tuple(self.next_archive.items()))
+        )
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
 class Feed:
     info: FeedInfo
     entries: tuple[Entry, ...]
-    history: History | None = None     # None: no archives (yet)
+    history: History | None = None  # None: no archives (yet)
 
     @property
     def updated(self) -> datetime | None:
@@ -253,6 +259,7 @@ class Feed:
 
 
 # --- what pushes announce --------------------------------------------------------------
+
 
 @dataclass(frozen=True, slots=True, kw_only=True)
 class ItemNotice:
@@ -271,11 +278,11 @@ class ItemNotice:
 class FeedChange:
     """One feed file whose bytes changed in a run, durably in place before it is announced."""
 
-    feed_key: str              # section slug, or "" for the combined feed
+    feed_key: str  # section slug, or "" for the combined feed
     title: str
     format: FeedFormat
-    url: str                   # the feed's self URL (the WebSub topic)
-    path: str                  # relative to output/
+    url: str  # the feed's self URL (the WebSub topic)
+    path: str  # relative to output/
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)

@@ -32,7 +32,7 @@ class Plan:
     updated: tuple[Entry, ...] = ()
     unchanged: int = 0
     withdrawn_seen: int = 0
-    sections: dict[str, str] = field(default_factory=dict)   # slug -> name, of every article read
+    sections: dict[str, str] = field(default_factory=dict)  # slug -> name, of every article read
 
     @property
     def touched_sections(self) -> set[str]:
@@ -69,9 +69,17 @@ def entry_link(config: Config, article: Article, section_slug: str, slug: str) -
     return f"{config.site.base_url}{section_slug}/{slug}.html"
 
 
-def make_plan(articles: Sequence[Article], known: Mapping[str, list[tuple[LedgerRecord, dict[str, Any]]]],
-              taken_slugs: Mapping[str, set[str]], *, next_seq: int, config: Config, sections: SectionMap,
-              now: datetime, first_seen_offset: int = 0) -> Plan:
+def make_plan(
+    articles: Sequence[Article],
+    known: Mapping[str, list[tuple[LedgerRecord, dict[str, Any]]]],
+    taken_slugs: Mapping[str, set[str]],
+    *,
+    next_seq: int,
+    config: Config,
+    sections: SectionMap,
+    now: datetime,
+    first_seen_offset: int = 0,
+) -> Plan:
     """Decide new / updated / unchanged for each article (in read order).
 
     ``known`` maps each base from :func:`lookup_bases` to the ledger records (with
@@ -92,13 +100,23 @@ def make_plan(articles: Sequence[Article], known: Mapping[str, list[tuple[Ledger
     unchanged = withdrawn = 0
     seen_sections: dict[str, str] = {}
     used: dict[str, set[str]] = {s: set(v) for s, v in taken_slugs.items()}
-    claimed: set[str] = set()          # ledger keys already matched in this run
+    claimed: set[str] = set()  # ledger keys already matched in this run
     for key, (section_slug, article) in keyed.items():
         seen_sections.setdefault(section_slug, article.section)
         tbase = title_base(section_slug, article.title)
-        candidates = [*known.get(key, []), *known.get(tbase, [])] if key.startswith("url:") else known.get(tbase, [])
-        match = match_record(key, [(r, d.get("url"), title_base(r.section_slug, d.get("title", "")))
-                                   for r, d in candidates if r.key not in claimed])
+        candidates = (
+            [*known.get(key, []), *known.get(tbase, [])]
+            if key.startswith("url:")
+            else known.get(tbase, [])
+        )
+        match = match_record(
+            key,
+            [
+                (r, d.get("url"), title_base(r.section_slug, d.get("title", "")))
+                for r, d in candidates
+                if r.key not in claimed
+            ],
+        )
         if match is not None:
             claimed.add(match.key)
             if match.withdrawn:
@@ -107,17 +125,29 @@ def make_plan(articles: Sequence[Article], known: Mapping[str, list[tuple[Ledger
             stored = next(d for r, d in candidates if r.key == match.key)
             article = _merge_card(article, article_from_dict(stored))
             if not article.url and stored.get("url"):
-                article = replace(article, url=stored["url"])   # keep the canonical URL once known
+                article = replace(article, url=stored["url"])  # keep the canonical URL once known
             digest = content_hash(article)
             if digest == match.content_hash:
                 unchanged += 1
                 continue
-            edited_at = article.updated if article.updated and article.updated > match.updated else now
-            updated.append(Entry(article=article, key=match.key, guid=match.guid, slug=match.slug,
-                                 section_slug=match.section_slug,
-                                 link=entry_link(config, article, match.section_slug, match.slug),
-                                 first_seen=match.first_seen, published=match.published,
-                                 updated=max(edited_at, match.updated), content_hash=digest, seq=match.seq))
+            edited_at = (
+                article.updated if article.updated and article.updated > match.updated else now
+            )
+            updated.append(
+                Entry(
+                    article=article,
+                    key=match.key,
+                    guid=match.guid,
+                    slug=match.slug,
+                    section_slug=match.section_slug,
+                    link=entry_link(config, article, match.section_slug, match.slug),
+                    first_seen=match.first_seen,
+                    published=match.published,
+                    updated=max(edited_at, match.updated),
+                    content_hash=digest,
+                    seq=match.seq,
+                )
+            )
             continue
         i = len(new)
         first_seen = now - (first_seen_offset + i) * FIRST_SEEN_STEP
@@ -126,10 +156,25 @@ def make_plan(articles: Sequence[Article], known: Mapping[str, list[tuple[Ledger
         taken = used.setdefault(section_slug, set())
         slug = unique_slug(article.title, taken, day=day)
         taken.add(slug)
-        new.append(Entry(article=article, key=key, guid=make_guid(config.site.base_url, key), slug=slug,
-                         section_slug=section_slug, link=entry_link(config, article, section_slug, slug),
-                         first_seen=first_seen, published=published,
-                         updated=max(article.updated or published, published), content_hash=content_hash(article),
-                         seq=next_seq + i))
-    return Plan(new=tuple(new), updated=tuple(updated), unchanged=unchanged, withdrawn_seen=withdrawn,
-                sections=seen_sections)
+        new.append(
+            Entry(
+                article=article,
+                key=key,
+                guid=make_guid(config.site.base_url, key),
+                slug=slug,
+                section_slug=section_slug,
+                link=entry_link(config, article, section_slug, slug),
+                first_seen=first_seen,
+                published=published,
+                updated=max(article.updated or published, published),
+                content_hash=content_hash(article),
+                seq=next_seq + i,
+            )
+        )
+    return Plan(
+        new=tuple(new),
+        updated=tuple(updated),
+        unchanged=unchanged,
+        withdrawn_seen=withdrawn,
+        sections=seen_sections,
+    )

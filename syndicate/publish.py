@@ -91,12 +91,12 @@ from .writer import (
 
 log = logging.getLogger(__name__)
 
-EXIT_OK = 0            # published (or checked), no problems
-EXIT_FAILED = 1        # nothing published: an error stopped the run
-EXIT_USAGE = 2         # bad command line or config
-EXIT_PROBLEMS = 3      # published, but some inputs or articles were skipped
-EXIT_BUSY = 4          # another process holds the state lock
-EXIT_DEAD = 5          # (status) notifications are dead or stuck
+EXIT_OK = 0  # published (or checked), no problems
+EXIT_FAILED = 1  # nothing published: an error stopped the run
+EXIT_USAGE = 2  # bad command line or config
+EXIT_PROBLEMS = 3  # published, but some inputs or articles were skipped
+EXIT_BUSY = 4  # another process holds the state lock
+EXIT_DEAD = 5  # (status) notifications are dead or stuck
 
 OPML_PATH = "feeds.opml"
 INDEX_PATH = "index.html"
@@ -124,7 +124,9 @@ class Report:
     changes: list[tuple[str, str, str]] = field(default_factory=list)
     files_removed: list[str] = field(default_factory=list)
     notices_by_endpoint: dict[str, int] = field(default_factory=dict)
-    feed_bytes: dict[str, bytes] = field(default_factory=dict)   # dry run: each changed feed's new bytes
+    feed_bytes: dict[str, bytes] = field(
+        default_factory=dict
+    )  # dry run: each changed feed's new bytes
 
     @property
     def errors(self) -> list[Problem]:
@@ -135,37 +137,71 @@ class Report:
         return EXIT_PROBLEMS if self.errors else EXIT_OK
 
     def summary(self) -> dict[str, Any]:
-        return {"new": self.new, "updated": self.updated, "unchanged": self.unchanged,
-                "withdrawn": self.withdrawn, "sections": self.sections, "articles": self.articles_total,
-                "inputs_read": self.inputs_read, "inputs_unchanged": self.inputs_unchanged,
-                "files_written": len(self.files_written), "feeds_changed": len(self.feeds_changed),
-                "notices_queued": self.notices_queued, "errors": len(self.errors),
-                "warnings": len(self.problems) - len(self.errors), "seconds": round(self.seconds, 3)}
+        return {
+            "new": self.new,
+            "updated": self.updated,
+            "unchanged": self.unchanged,
+            "withdrawn": self.withdrawn,
+            "sections": self.sections,
+            "articles": self.articles_total,
+            "inputs_read": self.inputs_read,
+            "inputs_unchanged": self.inputs_unchanged,
+            "files_written": len(self.files_written),
+            "feeds_changed": len(self.feeds_changed),
+            "notices_queued": self.notices_queued,
+            "errors": len(self.errors),
+            "warnings": len(self.problems) - len(self.errors),
+            "seconds": round(self.seconds, 3),
+        }
 
 
 def render_fingerprint(config: Config) -> str:
     """Everything besides the ledger that shapes output bytes: a change re-renders all."""
-    parts = [RENDER_VERSION, repr(config.site), repr(config.sections), repr([h.url for h in config.hubs]),
-             repr([f.value for f in config.output.formats]), str(config.output.item_limit),
-             str(config.output.article_pages), str(config.output.archive_page_size)]
+    parts = [
+        RENDER_VERSION,
+        repr(config.site),
+        repr(config.sections),
+        repr([h.url for h in config.hubs]),
+        repr([f.value for f in config.output.formats]),
+        str(config.output.item_limit),
+        str(config.output.article_pages),
+        str(config.output.archive_page_size),
+    ]
     return hashlib.sha256("\n".join(parts).encode()).hexdigest()[:16]
 
 
 def entry_from_row(config: Config, record: LedgerRecord, data: dict[str, Any]) -> Entry:
     article = article_from_dict(data)
-    return Entry(article=article, key=record.key, guid=record.guid, slug=record.slug,
-                 section_slug=record.section_slug,
-                 link=entry_link(config, article, record.section_slug, record.slug),
-                 first_seen=record.first_seen, published=record.published, updated=record.updated,
-                 content_hash=record.content_hash, seq=record.seq)
+    return Entry(
+        article=article,
+        key=record.key,
+        guid=record.guid,
+        slug=record.slug,
+        section_slug=record.section_slug,
+        link=entry_link(config, article, record.section_slug, record.slug),
+        first_seen=record.first_seen,
+        published=record.published,
+        updated=record.updated,
+        content_hash=record.content_hash,
+        seq=record.seq,
+    )
 
 
 def _notice(e: Entry) -> ItemNotice:
-    return ItemNotice(id=e.guid, title=e.article.title, link=e.link, section=e.article.section,
-                      published=e.published, updated=e.updated, summary=summary_text(e.article, 200))
+    return ItemNotice(
+        id=e.guid,
+        title=e.article.title,
+        link=e.link,
+        section=e.article.section,
+        published=e.published,
+        updated=e.updated,
+        summary=summary_text(e.article, 200),
+    )
 
 
-FeedJob = tuple[FeedInfo, Iterable[Entry], "datetime | None", "History | None"]   # a feed, its entries, updated, archive links
+FeedJob = tuple[
+    FeedInfo, Iterable[Entry], "datetime | None", "History | None"
+]  # a feed, its entries, updated, archive links
 
 
 @dataclass(slots=True)
@@ -189,10 +225,14 @@ class _Sections:
 
     def refresh(self) -> None:
         smap = SectionMap(self.config)
-        self.infos = {s.slug: section_feed_info(self.config, s) for s in smap.ordered(self.store.sections())}
+        self.infos = {
+            s.slug: section_feed_info(self.config, s) for s in smap.ordered(self.store.sections())
+        }
 
 
-def render_pages(sections: _Sections, entries: Iterable[Entry], *, withdrawn: bool = False) -> dict[str, bytes]:
+def render_pages(
+    sections: _Sections, entries: Iterable[Entry], *, withdrawn: bool = False
+) -> dict[str, bytes]:
     """One plain HTML page per article without a URL of its own (a withdrawn notice for
     withdrawn ones)."""
     pages = {}
@@ -200,13 +240,21 @@ def render_pages(sections: _Sections, entries: Iterable[Entry], *, withdrawn: bo
     for e in entries:
         if not e.article.url and e.section_slug in sections.infos:
             info = sections.infos[e.section_slug]
-            pages[article_path(e)] = (render_withdrawn(sections.site, info, e) if withdrawn
-                                      else render_article(sections.site, info, e, timezone=tz))
+            pages[article_path(e)] = (
+                render_withdrawn(sections.site, info, e)
+                if withdrawn
+                else render_article(sections.site, info, e, timezone=tz)
+            )
     return pages
 
 
-def render_feeds(store: StateStore, config: Config, sections: _Sections, touched: set[str],
-                 archives: Archives | None = None) -> _Site:
+def render_feeds(
+    store: StateStore,
+    config: Config,
+    sections: _Sections,
+    touched: set[str],
+    archives: Archives | None = None,
+) -> _Site:
     """Feeds, section pages, the index and the OPML list for the touched sections;
     ``archives`` gives each feed's RFC 5005 links and open-page items (syndicate/history.py)."""
     out = _Site()
@@ -214,32 +262,68 @@ def render_feeds(store: StateStore, config: Config, sections: _Sections, touched
     return out
 
 
-def _feed_jobs(store: StateStore, config: Config, sections: _Sections, touched: set[str],
-               files: dict[str, bytes], archives: Archives) -> Iterator[FeedJob]:
+def _feed_jobs(
+    store: StateStore,
+    config: Config,
+    sections: _Sections,
+    touched: set[str],
+    files: dict[str, bytes],
+    archives: Archives,
+) -> Iterator[FeedJob]:
     """One feed at a time, so that at item limit "all" no more than one section's entries
     are held, and the combined feed's are read as it renders (issue 12)."""
     infos = sections.infos
     limit = config.output.item_limit
     for slug in sorted(touched & set(infos)):
-        entries = archives.complete(slug, [entry_from_row(config, r, d) for r, d in store.top_entries(slug, limit)])
-        yield infos[slug], entries, Feed(info=infos[slug], entries=tuple(entries)).updated, archives.history(slug)
+        entries = archives.complete(
+            slug, [entry_from_row(config, r, d) for r, d in store.top_entries(slug, limit)]
+        )
+        yield (
+            infos[slug],
+            entries,
+            Feed(info=infos[slug], entries=tuple(entries)).updated,
+            archives.history(slug),
+        )
         if config.output.article_pages:
-            files[f"{slug}/{INDEX_PATH}"] = render_section(sections.site, infos[slug], entries,
-                                                           timezone=config.site.timezone)
+            files[f"{slug}/{INDEX_PATH}"] = render_section(
+                sections.site, infos[slug], entries, timezone=config.site.timezone
+            )
     if touched:
-        extra = archives.extra("", store.iter_top_keys(None, limit))   # open-page items the feed lacks (few)
+        extra = archives.extra(
+            "", store.iter_top_keys(None, limit)
+        )  # open-page items the feed lacks (few)
         top = (entry_from_row(config, r, d) for r, d in store.iter_top_entries(None, limit))
-        newest = max([*(e.updated for e in extra), *filter(None, [store.top_updated(None, limit)])], default=None)
-        yield (sections.site, heapq.merge(top, extra, key=_feed_order), newest, archives.history(""))
-        latest = [entry_from_row(config, r, d) for r, d in store.top_entries(None, min(limit, INDEX_LATEST))]
-        files[INDEX_PATH] = render_index(sections.site, list(infos.values()), latest, config.site.base_url + OPML_PATH,
-                                         timezone=config.site.timezone)
-        files[OPML_PATH] = render_opml(config.site.title, sections.site, list(infos.values()),
-                                       updated=store.top_updated(None, limit))
+        newest = max(
+            [*(e.updated for e in extra), *filter(None, [store.top_updated(None, limit)])],
+            default=None,
+        )
+        yield (
+            sections.site,
+            heapq.merge(top, extra, key=_feed_order),
+            newest,
+            archives.history(""),
+        )
+        latest = [
+            entry_from_row(config, r, d)
+            for r, d in store.top_entries(None, min(limit, INDEX_LATEST))
+        ]
+        files[INDEX_PATH] = render_index(
+            sections.site,
+            list(infos.values()),
+            latest,
+            config.site.base_url + OPML_PATH,
+            timezone=config.site.timezone,
+        )
+        files[OPML_PATH] = render_opml(
+            config.site.title,
+            sections.site,
+            list(infos.values()),
+            updated=store.top_updated(None, limit),
+        )
 
 
 def _feed_order(e: Entry) -> tuple[float, int]:
-    return (-e.published.timestamp(), e.seq)     # store.top_entries' order: newest first, then seq
+    return (-e.published.timestamp(), e.seq)  # store.top_entries' order: newest first, then seq
 
 
 def _kept(pieces: Iterable[bytes], into: list[bytes]) -> Iterator[bytes]:
@@ -270,14 +354,20 @@ class _DryRun(Exception):
     """Raised to roll back a dry run's transaction."""
 
 
-def _taken_slugs(store: StateStore, plan_input: Sequence[Any], smap: SectionMap) -> dict[str, set[str]]:
+def _taken_slugs(
+    store: StateStore, plan_input: Sequence[Any], smap: SectionMap
+) -> dict[str, set[str]]:
     """Slugs already used in the ledger that a new article's slug could collide with."""
     wanted: dict[str, set[str]] = {}
     for a in plan_input:
         wanted.setdefault(smap.slug_for(a.section), set()).add(slugify(a.title))
     # few new articles: look up each title's slugs; many (a cold start): read the section's slugs once
-    return {section: store.slugs_with_prefixes(section, bases) if len(bases) < 50 else store.section_slugs(section)
-            for section, bases in wanted.items()}
+    return {
+        section: store.slugs_with_prefixes(section, bases)
+        if len(bases) < 50
+        else store.section_slugs(section)
+        for section, bases in wanted.items()
+    }
 
 
 # Articles per batch: parse, plan, commit and write a batch before reading the next, so
@@ -285,28 +375,42 @@ def _taken_slugs(store: StateStore, plan_input: Sequence[Any], smap: SectionMap)
 BATCH_ARTICLES = 2000
 
 
-def publish(config: Config, *, now: datetime | None = None, dry_run: bool = False, wait: bool = False,
-            rebuild: bool = False, deliver: bool = True, withdraw: Sequence[str] = (), restore: bool = False,
-            on_file: Callable[[InputFile], None] | None = None, accept_churn: bool = False) -> Report:
+def publish(
+    config: Config,
+    *,
+    now: datetime | None = None,
+    dry_run: bool = False,
+    wait: bool = False,
+    rebuild: bool = False,
+    deliver: bool = True,
+    withdraw: Sequence[str] = (),
+    restore: bool = False,
+    on_file: Callable[[InputFile], None] | None = None,
+    accept_churn: bool = False,
+) -> Report:
     """Run one publish. Raises SyndicateError subclasses (BusyError when locked; ChurnError
     when the churn guard refuses the run and ``accept_churn`` is false)."""
     started = time.monotonic()
     # whole seconds: what every feed format can carry, so the ledger and the feeds agree (issue 11)
     now = (now or datetime.now(UTC)).replace(microsecond=0)
-    refuse_fresh_start(config)     # a lost state must not re-announce everything (issue 8)
+    refuse_fresh_start(config)  # a lost state must not re-announce everything (issue 8)
     where = state_location(config)
     if dry_run:
         # SQLite: on a snapshot of the state, in one transaction rolled back at the end:
         # nothing written, not even the open-time integrity check's timestamp or the lock.
         # PostgreSQL: in one transaction rolled back at the end.
         report = Report(dry_run=True)
-        scratch_or_url = (contextlib.nullcontext(where) if is_postgres(where)
-                          else _scratch_state(config.state_path, wait=wait))
+        scratch_or_url = (
+            contextlib.nullcontext(where)
+            if is_postgres(where)
+            else _scratch_state(config.state_path, wait=wait)
+        )
         with scratch_or_url as scratch, open_state(scratch, wait=wait) as store:
             try:
                 with store.transaction():
-                    _Run(store, config, report, now=now, dry_run=True, accept_churn=accept_churn).run(
-                        rebuild=rebuild, withdraw=withdraw, restore=restore, on_file=on_file)
+                    _Run(
+                        store, config, report, now=now, dry_run=True, accept_churn=accept_churn
+                    ).run(rebuild=rebuild, withdraw=withdraw, restore=restore, on_file=on_file)
                     raise _DryRun()
             except _DryRun:
                 pass
@@ -316,18 +420,32 @@ def publish(config: Config, *, now: datetime | None = None, dry_run: bool = Fals
         run_id = store.start_run("publish", now)
         report = Report()
         try:
-            _Run(store, config, report, now=now, dry_run=False, run_id=run_id, started=started,
-                 accept_churn=accept_churn).run(
-                rebuild=rebuild, withdraw=withdraw, restore=restore, on_file=on_file)
+            _Run(
+                store,
+                config,
+                report,
+                now=now,
+                dry_run=False,
+                run_id=run_id,
+                started=started,
+                accept_churn=accept_churn,
+            ).run(rebuild=rebuild, withdraw=withdraw, restore=restore, on_file=on_file)
         except BaseException as err:
             try:
                 store.finish_run(run_id, datetime.now(UTC), "failed", {"error": str(err)[:500]})
             except Exception:  # noqa: BLE001 - the original error matters more
                 pass
             raise
-        log.info("published new=%d updated=%d unchanged=%d files=%d feeds_changed=%d queued=%d seconds=%.2f",
-                 report.new, report.updated, report.unchanged, len(report.files_written),
-                 len(report.feeds_changed), report.notices_queued, report.seconds)
+        log.info(
+            "published new=%d updated=%d unchanged=%d files=%d feeds_changed=%d queued=%d seconds=%.2f",
+            report.new,
+            report.updated,
+            report.unchanged,
+            len(report.files_written),
+            len(report.feeds_changed),
+            report.notices_queued,
+            report.seconds,
+        )
         if deliver and _has_targets(config):
             report.delivery = _deliver(store, config)
     report.seconds = time.monotonic() - started
@@ -357,30 +475,52 @@ class _Run:
     """One publish run as named steps (module docstring): read and commit the inputs
     batch by batch, withdraw, rebuild pages, write the feeds, record and enqueue."""
 
-    def __init__(self, store: StateStore, config: Config, report: Report, *, now: datetime, dry_run: bool,
-                 run_id: int = 0, started: float = 0.0, accept_churn: bool = False):
+    def __init__(
+        self,
+        store: StateStore,
+        config: Config,
+        report: Report,
+        *,
+        now: datetime,
+        dry_run: bool,
+        run_id: int = 0,
+        started: float = 0.0,
+        accept_churn: bool = False,
+    ):
         self.store, self.config, self.report, self.now = store, config, report, now
         self.dry_run, self.run_id, self.started = dry_run, run_id, started
         self.out_dir = config.output.dir
-        self.announce = bool(config.webhooks)   # announcements are only worth recording for webhooks
+        self.announce = bool(config.webhooks)  # announcements are only worth recording for webhooks
         self.sections = _Sections(store, config)
         self.touched: set[str] = set()
-        self.in_run: set[str] = set()         # ledger keys written by this run (pages already rendered)
+        self.in_run: set[str] = set()  # ledger keys written by this run (pages already rendered)
         self.pages_written = 0
         self.marked = False
-        self.dry_feeds: dict[str, list[bytes]] = {}   # dry run: each feed's pieces, for --diff
+        self.dry_feeds: dict[str, list[bytes]] = {}  # dry run: each feed's pieces, for --diff
         self.full = False
-        self.guard = None if accept_churn else Guard(store, config, lambda r, d: entry_from_row(config, r, d))
+        self.guard = (
+            None
+            if accept_churn
+            else Guard(store, config, lambda r, d: entry_from_row(config, r, d))
+        )
 
     def tx(self) -> contextlib.AbstractContextManager[Any]:
         return contextlib.nullcontext() if self.dry_run else self.store.transaction()
 
-    def run(self, *, rebuild: bool, withdraw: Sequence[str], restore: bool,
-            on_file: Callable[[InputFile], None] | None) -> None:
+    def run(
+        self,
+        *,
+        rebuild: bool,
+        withdraw: Sequence[str],
+        restore: bool,
+        on_file: Callable[[InputFile], None] | None,
+    ) -> None:
         fingerprint = render_fingerprint(self.config)
-        stale = self.store.get_meta("render_fingerprint") != fingerprint   # config changed, or a run died
+        stale = (
+            self.store.get_meta("render_fingerprint") != fingerprint
+        )  # config changed, or a run died
         if stale and not self.dry_run:
-            clean_temps(self.out_dir)            # only a run that did not finish leaves temp files
+            clean_temps(self.out_dir)  # only a run that did not finish leaves temp files
         full = rebuild or stale or not (self.out_dir / INDEX_PATH).exists()
         self.full = full
         if full or self.files_out_of_place():
@@ -433,35 +573,57 @@ class _Run:
         """Inputs batch by batch: plan, commit to the ledger with what must be announced,
         then write the batch's article pages."""
         store, report = self.store, self.report
-        smap = SectionMap(self.config, known=store.sections())   # known names keep their slugs
+        smap = SectionMap(self.config, known=store.sections())  # known names keep their slugs
         problems: list[Problem] = []
-        for batch in iter_batches(self.config, known=store.input_fingerprints(), on_file=on_file,
-                                  chunk=BATCH_ARTICLES, now=self.now):
+        for batch in iter_batches(
+            self.config,
+            known=store.input_fingerprints(),
+            on_file=on_file,
+            chunk=BATCH_ARTICLES,
+            now=self.now,
+        ):
             problems.extend(batch.problems)
             report.inputs_read += len(batch.read)
             report.inputs_unchanged += batch.skipped_unchanged
             known = store.records_with_base(lookup_bases(batch.articles, smap))
-            plan = make_plan(batch.articles, known, _taken_slugs(store, batch.articles, smap),
-                             next_seq=store.next_seq(), config=self.config, sections=smap, now=self.now,
-                             first_seen_offset=report.new)
+            plan = make_plan(
+                batch.articles,
+                known,
+                _taken_slugs(store, batch.articles, smap),
+                next_seq=store.next_seq(),
+                config=self.config,
+                sections=smap,
+                now=self.now,
+                first_seen_offset=report.new,
+            )
             report.new += len(plan.new)
             report.updated += len(plan.updated)
             report.unchanged += plan.unchanged
             report.withdrawn += plan.withdrawn_seen
-            report.changes += [(kind, e.article.section, e.article.title)
-                               for kind, es in (("new", plan.new), ("updated", plan.updated)) for e in es]
+            report.changes += [
+                (kind, e.article.section, e.article.title)
+                for kind, es in (("new", plan.new), ("updated", plan.updated))
+                for e in es
+            ]
             changed = (*plan.new, *plan.updated)
             if self.guard is not None:
-                self.guard.check_new(plan.new)       # before the ledger takes the batch
+                self.guard.check_new(plan.new)  # before the ledger takes the batch
             with self.tx():
                 if changed:
-                    self.mark_incomplete()       # in the same transaction as the ledger change
+                    self.mark_incomplete()  # in the same transaction as the ledger change
                 store.upsert_entries(changed)
                 store.record_sections(plan.sections.items())
-                store.record_inputs((str(f.path), f.size, f.mtime_ns, digest) for f, digest in batch.read)
+                store.record_inputs(
+                    (str(f.path), f.size, f.mtime_ns, digest) for f, digest in batch.read
+                )
                 if self.announce and changed:
                     store.record_announcements(
-                        [*_announcements("new", plan.new), *_announcements("updated", plan.updated)], self.now)
+                        [
+                            *_announcements("new", plan.new),
+                            *_announcements("updated", plan.updated),
+                        ],
+                        self.now,
+                    )
             if not self.dry_run:
                 crash_point("ledger-commit")
             if set(plan.sections) - set(self.sections.infos):
@@ -483,20 +645,27 @@ class _Run:
             for ident in idents:
                 rec = store.set_withdrawn(ident, not restore)
                 if rec is None:
-                    raise StateError(f"cannot withdraw: {ident}: no such item (give its id or slug;"
-                                     " `syndicate items` lists them)")
+                    raise StateError(
+                        f"cannot withdraw: {ident}: no such item (give its id or slug;"
+                        " `syndicate items` lists them)"
+                    )
                 self.touched.add(rec.section_slug)
-                self.in_run.add(rec.key)          # its archive page changes
+                self.in_run.add(rec.key)  # its archive page changes
                 entries = [entry_from_row(config, r, d) for r, d in store.rows_by_keys([rec.key])]
-                self.report.changes += [("restored" if restore else "withdrawn", e.article.section,
-                                         e.article.title) for e in entries]
+                self.report.changes += [
+                    ("restored" if restore else "withdrawn", e.article.section, e.article.title)
+                    for e in entries
+                ]
                 if self.announce:
-                    store.record_announcements(_announcements("updated" if restore else "withdrawn", entries),
-                                               self.now)
+                    store.record_announcements(
+                        _announcements("updated" if restore else "withdrawn", entries), self.now
+                    )
                 if restore:
                     if config.output.article_pages:
                         self.write(render_pages(self.sections, entries), pages=True)
-                elif config.output.article_pages:   # the page becomes a "withdrawn" notice (410 in serve)
+                elif (
+                    config.output.article_pages
+                ):  # the page becomes a "withdrawn" notice (410 in serve)
                     self.write(render_pages(self.sections, entries, withdrawn=True), pages=True)
                 else:
                     removed.append(f"{rec.section_slug}/{rec.slug}.html")
@@ -530,11 +699,15 @@ class _Run:
             for info, entries, updated, history in site.feeds:
                 paths = feed_paths(info.key, self.config.output.formats)
                 copies = itertools.tee(entries, len(paths))
-                streams = {rel: render_chunks(fmt, info, it, updated=updated, history=history)
-                           for (fmt, rel), it in zip(paths.items(), copies, strict=True)}
-                if self.dry_run:   # nothing is written: keep the pieces for --diff
-                    streams = {rel: _kept(stream, self.dry_feeds.setdefault(rel, []))
-                               for rel, stream in streams.items()}
+                streams = {
+                    rel: render_chunks(fmt, info, it, updated=updated, history=history)
+                    for (fmt, rel), it in zip(paths.items(), copies, strict=True)
+                }
+                if self.dry_run:  # nothing is written: keep the pieces for --diff
+                    streams = {
+                        rel: _kept(stream, self.dry_feeds.setdefault(rel, []))
+                        for rel, stream in streams.items()
+                    }
                 self.mark_incomplete()
                 got, temps = stage_streams(self.out_dir, streams, dry_run=self.dry_run)
                 staged += temps
@@ -543,14 +716,21 @@ class _Run:
                     out[rel] = (info, fmt, digest)
                     if is_changed:
                         changed[rel] = (info, fmt)
-                self.report.files_written += [rel for rel, (is_changed, _d) in got.items() if is_changed]
+                self.report.files_written += [
+                    rel for rel, (is_changed, _d) in got.items() if is_changed
+                ]
             self.check_staged(changed, staged)
             if site.files:
                 self.mark_incomplete()
-                got, temps = stage_streams(self.out_dir, {rel: (data,) for rel, data in site.files.items()},
-                                           dry_run=self.dry_run)
+                got, temps = stage_streams(
+                    self.out_dir,
+                    {rel: (data,) for rel, data in site.files.items()},
+                    dry_run=self.dry_run,
+                )
                 staged += temps
-                self.report.files_written += [rel for rel, (is_changed, _d) in got.items() if is_changed]
+                self.report.files_written += [
+                    rel for rel, (is_changed, _d) in got.items() if is_changed
+                ]
         except BaseException:
             discard_staged(staged)
             raise
@@ -572,9 +752,16 @@ class _Run:
             self.guard.check_loss(docs, changed, self.out_dir)
         # "the future" is the clock's: a run given an earlier `now` (tests, replays) may carry
         # dates up to the real time its inputs were captured at
-        self.report.problems += tuple(gate_run(docs, changed, (), base_url=self.config.site.base_url,
-                                               now=max(self.now, datetime.now(UTC)),
-                                               future_dates=self.config.output.future_dates))
+        self.report.problems += tuple(
+            gate_run(
+                docs,
+                changed,
+                (),
+                base_url=self.config.site.base_url,
+                now=max(self.now, datetime.now(UTC)),
+                future_dates=self.config.output.future_dates,
+            )
+        )
 
     def archives(self) -> Archives:
         """RFC 5005 archive pages of the touched feeds (syndicate/history.py), gated and
@@ -582,27 +769,43 @@ class _Run:
         document links to a new page until the feeds are written after them."""
         if not self.touched:
             return Archives()
-        feeds = {k: v for k, v in self.sections.infos.items() if k in self.touched} | {"": self.sections.site}
-        return build_archives(self.store, feeds=feeds, formats=self.config.output.formats,
-                              page_size=self.config.output.archive_page_size,
-                              base_url=self.config.site.base_url, out_dir=self.out_dir, changed=self.in_run,
-                              full=self.full, entry_from_row=lambda r, d: entry_from_row(self.config, r, d),
-                              flush=self.flush_archives)
+        feeds = {k: v for k, v in self.sections.infos.items() if k in self.touched} | {
+            "": self.sections.site
+        }
+        return build_archives(
+            self.store,
+            feeds=feeds,
+            formats=self.config.output.formats,
+            page_size=self.config.output.archive_page_size,
+            base_url=self.config.site.base_url,
+            out_dir=self.out_dir,
+            changed=self.in_run,
+            full=self.full,
+            entry_from_row=lambda r, d: entry_from_row(self.config, r, d),
+            flush=self.flush_archives,
+        )
 
     def flush_archives(self, files: dict[str, bytes]) -> None:
         """A batch of archive pages, gated, then written like article pages (made durable
         by the os.sync() before the feeds)."""
-        self.report.problems += tuple(gate_run(files, {}, files, base_url=self.config.site.base_url,
-                                               now=max(self.now, datetime.now(UTC)),
-                                               future_dates=self.config.output.future_dates))
+        self.report.problems += tuple(
+            gate_run(
+                files,
+                {},
+                files,
+                base_url=self.config.site.base_url,
+                now=max(self.now, datetime.now(UTC)),
+                future_dates=self.config.output.future_dates,
+            )
+        )
         self.write(files, pages=True)
 
     def write_feeds_and_enqueue(self, fingerprint: str) -> None:
         """Feeds, section pages, index, OPML; then record versions, files and notices together."""
         store, config, report = self.store, self.config, self.report
-        archives = self.archives()               # archive pages first: nothing links to them yet
+        archives = self.archives()  # archive pages first: nothing links to them yet
         if self.pages_written:
-            os.sync()    # every page durable before a feed that links to it
+            os.sync()  # every page durable before a feed that links to it
         site = render_feeds(store, config, self.sections, self.touched, archives)
         feeds = self.write_feeds(site)
         report.sections = len(self.sections.infos)
@@ -613,17 +816,32 @@ class _Run:
         for rel, (info, fmt, digest) in feeds.items():
             if recorded.get(rel) != digest:
                 versions.append((rel, info.self_urls[fmt], digest, self.now))
-                changes.append(FeedChange(feed_key=info.key, title=info.title, format=fmt,
-                                          url=info.self_urls[fmt], path=rel))
+                changes.append(
+                    FeedChange(
+                        feed_key=info.key,
+                        title=info.title,
+                        format=fmt,
+                        url=info.self_urls[fmt],
+                        path=rel,
+                    )
+                )
         report.feeds_changed = [c.path for c in changes]
         if self.dry_run:
             # enqueue inside the dry run's transaction (rolled back) to count what would be queued
             report.feed_bytes = {c.path: b"".join(self.dry_feeds.get(c.path, ())) for c in changes}
             if _has_targets(config):
-                before = store.conn.execute("SELECT COALESCE(MAX(id), 0) FROM notices").fetchone()[0]
-                report.notices_queued = _enqueue(store, config, RunChanges(feeds=tuple(changes)), self.now)
-                report.notices_by_endpoint = dict(store.conn.execute(
-                    "SELECT endpoint, COUNT(*) FROM notices WHERE id > ? GROUP BY endpoint", (before,)))
+                before = store.conn.execute("SELECT COALESCE(MAX(id), 0) FROM notices").fetchone()[
+                    0
+                ]
+                report.notices_queued = _enqueue(
+                    store, config, RunChanges(feeds=tuple(changes)), self.now
+                )
+                report.notices_by_endpoint = dict(
+                    store.conn.execute(
+                        "SELECT endpoint, COUNT(*) FROM notices WHERE id > ? GROUP BY endpoint",
+                        (before,),
+                    )
+                )
             return
         in_place = _stat_files(self.out_dir, [*feeds, *site.files])
         with store.transaction():
@@ -633,15 +851,22 @@ class _Run:
             store.record_files(in_place, replace=self.touched >= set(self.sections.infos))
             store.set_meta("render_fingerprint", fingerprint)
             if _has_targets(config):
-                report.notices_queued = _enqueue(store, config, RunChanges(feeds=tuple(changes)), self.now)
+                report.notices_queued = _enqueue(
+                    store, config, RunChanges(feeds=tuple(changes)), self.now
+                )
             report.seconds = time.monotonic() - self.started
-            store.finish_run(self.run_id, datetime.now(UTC), "problems" if report.errors else "ok",
-                             report.summary())
+            store.finish_run(
+                self.run_id,
+                datetime.now(UTC),
+                "problems" if report.errors else "ok",
+                report.summary(),
+            )
         crash_point("outbox-commit")
 
 
 def _announcements(kind: str, entries: Iterable[Entry]) -> list[tuple[str, str, dict[str, Any]]]:
     from .push.outbox import item_payload
+
     return [(e.guid, kind, item_payload(_notice(e))) for e in entries]
 
 
@@ -663,11 +888,13 @@ def _has_targets(config: Config) -> bool:
 
 def _enqueue(store: StateStore, config: Config, changes: RunChanges, now: datetime) -> int:
     from .push.outbox import enqueue
+
     return enqueue(store, config, changes, now)
 
 
 def _deliver(store: StateStore, config: Config) -> Any:
     from .push.outbox import deliver_due
+
     return deliver_due(store, config)
 
 

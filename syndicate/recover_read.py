@@ -42,7 +42,7 @@ class PublishedItem:
     guid: str | None = None
     title: str | None = None
     link: str | None = None
-    categories: tuple[str, ...] | None = None    # section name first, then tags
+    categories: tuple[str, ...] | None = None  # section name first, then tags
     section: str | None = None
     published: datetime | None = None
     updated: datetime | None = None
@@ -50,8 +50,8 @@ class PublishedItem:
     summary: str | None = None
     authors: tuple[str, ...] | None = None
     image: str | None = None
-    page: str | None = None                      # "<section>/<slug>.html", when a page exists
-    positions: dict[str, int] = field(default_factory=dict)   # feed key -> index in that feed
+    page: str | None = None  # "<section>/<slug>.html", when a page exists
+    positions: dict[str, int] = field(default_factory=dict)  # feed key -> index in that feed
     _ranks: dict[str, int] = field(default_factory=dict)
 
     def take(self, source: str, **values: Any) -> None:
@@ -71,14 +71,17 @@ class Published:
 
     by_guid: dict[str, PublishedItem] = field(default_factory=dict)
     pages: dict[str, PublishedItem] = field(default_factory=dict)
-    feed_files: list[str] = field(default_factory=list)   # relative paths of the feeds read
+    feed_files: list[str] = field(default_factory=list)  # relative paths of the feeds read
 
     def item(self, guid: str) -> PublishedItem:
         return self.by_guid.setdefault(guid, PublishedItem(guid=guid))
 
     def items(self) -> list[PublishedItem]:
         by_page = {i.page for i in self.by_guid.values() if i.page}
-        return [*self.by_guid.values(), *(i for p, i in sorted(self.pages.items()) if p not in by_page)]
+        return [
+            *self.by_guid.values(),
+            *(i for p, i in sorted(self.pages.items()) if p not in by_page),
+        ]
 
 
 def _dt(text: str | None) -> datetime | None:
@@ -116,11 +119,19 @@ def read_json_feed(pub: Published, data: bytes, key: str) -> None:
         item = pub.item(it["id"])
         item.positions[key] = n
         tags = tuple(it.get("tags", ()))
-        item.take("json", title=it.get("title"), link=it.get("url"), categories=tags or None,
-                  section=tags[0] if tags else None, published=_dt(it.get("date_published")),
-                  updated=_dt(it.get("date_modified")), content_html=it.get("content_html"),
-                  summary=it.get("summary"), authors=tuple(a["name"] for a in it.get("authors", ())),
-                  image=it.get("image", ""))
+        item.take(
+            "json",
+            title=it.get("title"),
+            link=it.get("url"),
+            categories=tags or None,
+            section=tags[0] if tags else None,
+            published=_dt(it.get("date_published")),
+            updated=_dt(it.get("date_modified")),
+            content_html=it.get("content_html"),
+            summary=it.get("summary"),
+            authors=tuple(a["name"] for a in it.get("authors", ())),
+            image=it.get("image", ""),
+        )
 
 
 def read_atom(pub: Published, data: bytes, key: str) -> None:
@@ -128,16 +139,32 @@ def read_atom(pub: Published, data: bytes, key: str) -> None:
     for n, entry in enumerate(root.iter(f"{ATOM}entry")):
         item = pub.item(_text(entry, f"{ATOM}id") or "")
         item.positions[key] = n
-        link = next((x.get("href") for x in entry.iter(f"{ATOM}link") if x.get("rel", "alternate") == "alternate"),
-                    None)
+        link = next(
+            (
+                x.get("href")
+                for x in entry.iter(f"{ATOM}link")
+                if x.get("rel", "alternate") == "alternate"
+            ),
+            None,
+        )
         cats = tuple(c.get("term", "") for c in entry.iter(f"{ATOM}category"))
         title = entry.find(f"{ATOM}title")
-        item.take("atom", title=None if title is None else _unescaped(title.text or "") if title.get("type") == "html"
-                  else title.text or "", link=link, categories=cats or None,
-                  section=cats[0] if cats else None, published=_dt(_text(entry, f"{ATOM}published")),
-                  updated=_dt(_text(entry, f"{ATOM}updated")), content_html=_text(entry, f"{ATOM}content"),
-                  summary=_unescaped(_text(entry, f"{ATOM}summary")),
-                  authors=tuple(a.findtext(f"{ATOM}name") or "" for a in entry.iter(f"{ATOM}author")))
+        item.take(
+            "atom",
+            title=None
+            if title is None
+            else _unescaped(title.text or "")
+            if title.get("type") == "html"
+            else title.text or "",
+            link=link,
+            categories=cats or None,
+            section=cats[0] if cats else None,
+            published=_dt(_text(entry, f"{ATOM}published")),
+            updated=_dt(_text(entry, f"{ATOM}updated")),
+            content_html=_text(entry, f"{ATOM}content"),
+            summary=_unescaped(_text(entry, f"{ATOM}summary")),
+            authors=tuple(a.findtext(f"{ATOM}name") or "" for a in entry.iter(f"{ATOM}author")),
+        )
 
 
 def read_rss(pub: Published, data: bytes, key: str) -> None:
@@ -146,10 +173,17 @@ def read_rss(pub: Published, data: bytes, key: str) -> None:
         item = pub.item(_text(it, "guid") or "")
         item.positions[key] = n
         cats = tuple(c.text or "" for c in it.iter("category"))
-        item.take("rss", title=_rss_title_text(_text(it, "title")), link=_text(it, "link"), categories=cats or None,
-                  section=cats[0] if cats else None, published=_dt(_text(it, "pubDate")),
-                  content_html=_text(it, CONTENT), summary=_unescaped(_text(it, "description")),
-                  authors=tuple(c.text or "" for c in it.iter(DC_CREATOR)))
+        item.take(
+            "rss",
+            title=_rss_title_text(_text(it, "title")),
+            link=_text(it, "link"),
+            categories=cats or None,
+            section=cats[0] if cats else None,
+            published=_dt(_text(it, "pubDate")),
+            content_html=_text(it, CONTENT),
+            summary=_unescaped(_text(it, "description")),
+            authors=tuple(c.text or "" for c in it.iter(DC_CREATOR)),
+        )
 
 
 # The article page as syndicate.render.pages.render_article writes it.
@@ -159,19 +193,29 @@ _PAGE = re.compile(
     r'<p class="meta"><a href="[^"]*">[^<]*</a> › <a href="[^"]*">(?P<section>[^<]*)</a></p>\n'
     r"<article>\n<h1>(?P<title>[^<]*)</h1>\n"
     r'<p class="meta"><time datetime="(?P<published>[^"]*)">[^<]*</time>(?: · (?P<byline>[^<]*))?</p>\n'
-    r"(?P<body>.*)\n</article>\n</body>", re.S)
+    r"(?P<body>.*)\n</article>\n</body>",
+    re.S,
+)
 
 
 def read_page(pub: Published, data: bytes, rel: str) -> None:
     m = _PAGE.search(data.decode("utf-8"))
     if m is None:
-        return      # not an article page of ours (or one written by an older renderer)
+        return  # not an article page of ours (or one written by an older renderer)
     u = html.unescape
     byline = m.group("byline")
     item = pub.pages.setdefault(rel, PublishedItem(page=rel))
-    item.take("page", title=u(m.group("title")), link=u(m.group("link")), section=u(m.group("section")),
-              published=_dt(m.group("published")), updated=_dt(m.group("updated")), content_html=m.group("body"), summary=u(m.group("summary")),
-              authors=tuple(u(byline).split(", ")) if byline else ())
+    item.take(
+        "page",
+        title=u(m.group("title")),
+        link=u(m.group("link")),
+        section=u(m.group("section")),
+        published=_dt(m.group("published")),
+        updated=_dt(m.group("updated")),
+        content_html=m.group("body"),
+        summary=u(m.group("summary")),
+        authors=tuple(u(byline).split(", ")) if byline else (),
+    )
 
 
 READERS = {FeedFormat.JSON: read_json_feed, FeedFormat.ATOM: read_atom, FeedFormat.RSS: read_rss}
@@ -182,8 +226,9 @@ def read_published(out_dir: Path, base_url: str) -> Published:
     pub = Published()
     if not out_dir.is_dir():
         return pub
-    dirs = [("", out_dir)] + [(d.name, d) for d in sorted(out_dir.iterdir())
-                              if d.is_dir() and not d.name.startswith(".")]
+    dirs = [("", out_dir)] + [
+        (d.name, d) for d in sorted(out_dir.iterdir()) if d.is_dir() and not d.name.startswith(".")
+    ]
     for key, folder in dirs:
         for fmt, reader in READERS.items():
             path = folder / fmt.filename
@@ -193,8 +238,10 @@ def read_published(out_dir: Path, base_url: str) -> Published:
             try:
                 reader(pub, path.read_bytes(), key)
             except (ValueError, etree.XMLSyntaxError, KeyError, TypeError) as err:
-                raise StateError(f"cannot recover: {path}: not a feed syndicate wrote ({err}); move it away"
-                                 " and run `syndicate recover` again") from err
+                raise StateError(
+                    f"cannot recover: {path}: not a feed syndicate wrote ({err}); move it away"
+                    " and run `syndicate recover` again"
+                ) from err
             pub.feed_files.append(rel)
         if key:
             for page in sorted(folder.glob("*.html")):

@@ -19,13 +19,59 @@ import nh3
 
 __all__ = ["ALLOWED_TAGS", "absolute_url", "sanitize_html"]
 
-ALLOWED_TAGS: frozenset[str] = frozenset({
-    "a", "abbr", "b", "blockquote", "br", "caption", "cite", "code", "dd", "del", "dfn",
-    "div", "dl", "dt", "em", "figcaption", "figure", "h2", "h3", "h4", "h5", "h6", "hr",
-    "i", "img", "ins", "kbd", "li", "mark", "ol", "p", "pre", "q", "s", "small", "span",
-    "strong", "sub", "sup", "table", "tbody", "td", "tfoot", "th", "thead", "time", "tr",
-    "u", "ul",
-})
+ALLOWED_TAGS: frozenset[str] = frozenset(
+    {
+        "a",
+        "abbr",
+        "b",
+        "blockquote",
+        "br",
+        "caption",
+        "cite",
+        "code",
+        "dd",
+        "del",
+        "dfn",
+        "div",
+        "dl",
+        "dt",
+        "em",
+        "figcaption",
+        "figure",
+        "h2",
+        "h3",
+        "h4",
+        "h5",
+        "h6",
+        "hr",
+        "i",
+        "img",
+        "ins",
+        "kbd",
+        "li",
+        "mark",
+        "ol",
+        "p",
+        "pre",
+        "q",
+        "s",
+        "small",
+        "span",
+        "strong",
+        "sub",
+        "sup",
+        "table",
+        "tbody",
+        "td",
+        "tfoot",
+        "th",
+        "thead",
+        "time",
+        "tr",
+        "u",
+        "ul",
+    }
+)
 
 _ATTRIBUTES: dict[str, set[str]] = {
     "a": {"href", "title"},
@@ -42,8 +88,21 @@ _ATTRIBUTES: dict[str, set[str]] = {
 }
 
 # Content that is never article text: removed with everything inside it.
-_DROP_WITH_CONTENT = {"script", "style", "iframe", "noscript", "template", "object",
-                      "embed", "form", "button", "select", "textarea", "svg", "math"}
+_DROP_WITH_CONTENT = {
+    "script",
+    "style",
+    "iframe",
+    "noscript",
+    "template",
+    "object",
+    "embed",
+    "form",
+    "button",
+    "select",
+    "textarea",
+    "svg",
+    "math",
+}
 
 _SCHEMES = {"http", "https", "mailto", "tel"}
 

@@ -49,17 +49,22 @@ class SectionMap:
             return self._known[key]
         base = slugify(s.name if s is not None else name, max_length=60)
         slug, n = base, 2
-        while self._owner.setdefault(slug, key) != key:   # another name has it: -2, -3...
+        while self._owner.setdefault(slug, key) != key:  # another name has it: -2, -3...
             slug, n = f"{base}-{n}", n + 1
         return slug
 
     def info(self, slug: str, name: str) -> SectionInfo:
         s = self._by_name.get(title_key(name))
         site = self.config.site
-        title = (s.title if s and s.title else f"{site.title}: {s.name if s else name}")
-        desc = (s.description if s and s.description else f"{name} from {site.title}")
-        return SectionInfo(slug=slug, name=s.name if s else name, title=title, description=desc,
-                           podcast=s.podcast if s else None)
+        title = s.title if s and s.title else f"{site.title}: {s.name if s else name}"
+        desc = s.description if s and s.description else f"{name} from {site.title}"
+        return SectionInfo(
+            slug=slug,
+            name=s.name if s else name,
+            title=title,
+            description=desc,
+            podcast=s.podcast if s else None,
+        )
 
     def ordered(self, known: dict[str, str]) -> list[SectionInfo]:
         """Configured sections first, in config order, then the rest by slug."""
@@ -78,19 +83,36 @@ def feed_paths(section_slug: str, formats: Iterable[FeedFormat]) -> dict[FeedFor
 
 def feed_urls(config: Config, section_slug: str) -> dict[FeedFormat, str]:
     """The self URL of each format of a feed: base URL + its path, never from a request."""
-    return {fmt: config.site.base_url + path for fmt, path in feed_paths(section_slug, config.output.formats).items()}
+    return {
+        fmt: config.site.base_url + path
+        for fmt, path in feed_paths(section_slug, config.output.formats).items()
+    }
 
 
 def section_feed_info(config: Config, section: SectionInfo) -> FeedInfo:
     site = config.site
-    return FeedInfo(key=section.slug, title=section.title, description=section.description,
-                    home_url=f"{site.base_url}{section.slug}/", self_urls=feed_urls(config, section.slug),
-                    hubs=tuple(h.url for h in config.hubs), language=site.language, author=site.author,
-                    podcast=section.podcast)
+    return FeedInfo(
+        key=section.slug,
+        title=section.title,
+        description=section.description,
+        home_url=f"{site.base_url}{section.slug}/",
+        self_urls=feed_urls(config, section.slug),
+        hubs=tuple(h.url for h in config.hubs),
+        language=site.language,
+        author=site.author,
+        podcast=section.podcast,
+    )
 
 
 def combined_feed_info(config: Config) -> FeedInfo:
     site = config.site
-    return FeedInfo(key="", title=site.title, description=site.description or f"Everything from {site.title}",
-                    home_url=site.base_url, self_urls=feed_urls(config, ""),
-                    hubs=tuple(h.url for h in config.hubs), language=site.language, author=site.author)
+    return FeedInfo(
+        key="",
+        title=site.title,
+        description=site.description or f"Everything from {site.title}",
+        home_url=site.base_url,
+        self_urls=feed_urls(config, ""),
+        hubs=tuple(h.url for h in config.hubs),
+        language=site.language,
+        author=site.author,
+    )

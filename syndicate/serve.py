@@ -98,6 +98,7 @@ ARCHIVE_MAX_AGE = 86400
 
 def _max_age(rel: str, default: int) -> int:
     from .render.archive import is_archive_path
+
     return max(default, ARCHIVE_MAX_AGE) if is_archive_path(rel) else default
 
 
@@ -152,7 +153,7 @@ class _Version:
     gz: bytes | None
     gz_etag: str | None
     mtime: float
-    gone: bool = False      # a withdrawn article's page: answered 410 Gone
+    gone: bool = False  # a withdrawn article's page: answered 410 Gone
 
 
 class Refused(Exception):
@@ -205,26 +206,42 @@ class OutputApp:
     def __call__(self, environ: Environ, start_response: StartResponse) -> Iterable[bytes]:
         method = environ.get("REQUEST_METHOD", "GET")
         if method not in ("GET", "HEAD"):
-            return self._plain(start_response, "405 Method Not Allowed", "method not allowed\n",
-                               [("Allow", "GET, HEAD")], method)
+            return self._plain(
+                start_response,
+                "405 Method Not Allowed",
+                "method not allowed\n",
+                [("Allow", "GET, HEAD")],
+                method,
+            )
         raw = environ.get("REQUEST_URI") or environ.get("RAW_URI") or _quote_path(environ)
         try:
             rel = safe_relpath(raw)
         except Refused as refused:
             log.info("refused path=%r why=%s", raw[:200], refused.why)
-            return self._plain(start_response, refused.status, refused.status[4:].lower() + "\n", [], method)
+            return self._plain(
+                start_response, refused.status, refused.status[4:].lower() + "\n", [], method
+            )
         if "/" + rel == HEALTH_PATH:
             return self._health(start_response, method)
         dynamic = serve_health.answer("/" + rel, self.config)
         if dynamic is not None:
             status, ctype, data = dynamic
-            start_response(status, [("Content-Type", ctype), ("Content-Length", str(len(data))),
-                                    ("Cache-Control", "no-store"), ("X-Content-Type-Options", "nosniff")])
+            start_response(
+                status,
+                [
+                    ("Content-Type", ctype),
+                    ("Content-Length", str(len(data))),
+                    ("Cache-Control", "no-store"),
+                    ("X-Content-Type-Options", "nosniff"),
+                ],
+            )
             return [] if method == "HEAD" else [data]
         return self._file(environ, start_response, rel, method)
 
     # --- files ------------------------------------------------------------------
-    def _file(self, environ: Environ, start_response: StartResponse, rel: str, method: str) -> Iterable[bytes]:
+    def _file(
+        self, environ: Environ, start_response: StartResponse, rel: str, method: str
+    ) -> Iterable[bytes]:
         root = _root(str(self.config.output.dir))
         target = os.path.join(root, rel) if rel else root
         real = os.path.realpath(target)
@@ -236,8 +253,13 @@ class OutputApp:
                 # relative links in index pages need the slash; keep the query
                 query = environ.get("QUERY_STRING", "")
                 location = "/" + _quote(rel) + "/" + (f"?{query}" if query else "")
-                return self._plain(start_response, "301 Moved Permanently", "moved\n",
-                                   [("Location", location)], method)
+                return self._plain(
+                    start_response,
+                    "301 Moved Permanently",
+                    "moved\n",
+                    [("Location", location)],
+                    method,
+                )
             rel = rel + "index.html"
             real = os.path.realpath(os.path.join(real, "index.html"))
             if not real.startswith(root + os.sep):
@@ -252,9 +274,12 @@ class OutputApp:
         ctype = content_type(rel)
         gzip_ok = version.gz is not None and _accepts_gzip(environ.get("HTTP_ACCEPT_ENCODING", ""))
         etag = version.gz_etag if gzip_ok and version.gz_etag else version.etag
-        headers = [("ETag", etag), ("Last-Modified", http_date(version.mtime)),
-                   ("Cache-Control", f"public, max-age={_max_age(rel, self.config.serve.max_age)}"),
-                   ("X-Content-Type-Options", "nosniff")]
+        headers = [
+            ("ETag", etag),
+            ("Last-Modified", http_date(version.mtime)),
+            ("Cache-Control", f"public, max-age={_max_age(rel, self.config.serve.max_age)}"),
+            ("X-Content-Type-Options", "nosniff"),
+        ]
         if version.gz is not None:
             headers.append(("Vary", "Accept-Encoding"))
         headers.extend(self._links(rel))
@@ -306,10 +331,12 @@ class OutputApp:
         digest = hashlib.sha256(data).hexdigest()[:32]
         gz = gz_etag = None
         if len(data) >= GZIP_MIN_BYTES and _compressible(content_type(real)):
-            gz = gzip.compress(data, compresslevel=6, mtime=0)   # mtime=0: same bytes every time
+            gz = gzip.compress(data, compresslevel=6, mtime=0)  # mtime=0: same bytes every time
             gz_etag = f'"{digest}-gz"'
         gone = real.endswith(".html") and WITHDRAWN_MARK in data[:4096]
-        version = _Version(data=data, etag=f'"{digest}"', gz=gz, gz_etag=gz_etag, mtime=st.st_mtime, gone=gone)
+        version = _Version(
+            data=data, etag=f'"{digest}"', gz=gz, gz_etag=gz_etag, mtime=st.st_mtime, gone=gone
+        )
         with self._lock:
             if len(self._cache) >= CACHE_ENTRIES:
                 self._cache.clear()
@@ -323,16 +350,35 @@ class OutputApp:
     def _health(self, start_response: StartResponse, method: str) -> Iterable[bytes]:
         status, body = health(self.config)
         data = json.dumps(body, sort_keys=True, indent=2).encode() + b"\n"
-        start_response(status, [("Content-Type", "application/json"), ("Content-Length", str(len(data))),
-                                ("Cache-Control", "no-store"), ("X-Content-Type-Options", "nosniff")])
+        start_response(
+            status,
+            [
+                ("Content-Type", "application/json"),
+                ("Content-Length", str(len(data))),
+                ("Cache-Control", "no-store"),
+                ("X-Content-Type-Options", "nosniff"),
+            ],
+        )
         return [] if method == "HEAD" else [data]
 
     @staticmethod
-    def _plain(start_response: StartResponse, status: str, text: str, extra: list[tuple[str, str]],
-               method: str) -> Iterable[bytes]:
+    def _plain(
+        start_response: StartResponse,
+        status: str,
+        text: str,
+        extra: list[tuple[str, str]],
+        method: str,
+    ) -> Iterable[bytes]:
         data = text.encode()
-        start_response(status, [("Content-Type", "text/plain; charset=utf-8"),
-                                ("Content-Length", str(len(data))), ("Cache-Control", "no-store"), *extra])
+        start_response(
+            status,
+            [
+                ("Content-Type", "text/plain; charset=utf-8"),
+                ("Content-Length", str(len(data))),
+                ("Cache-Control", "no-store"),
+                *extra,
+            ],
+        )
         return [] if method == "HEAD" else [data]
 
 
@@ -347,15 +393,22 @@ def health(config: Config) -> tuple[str, dict[str, Any]]:
     except SyndicateError as err:
         return "503 Service Unavailable", {"status": "error", "error": str(err)}
     if store is None:
-        return "200 OK", {"status": "no-state", "last_run": None, "daemon": None,
-                          "notices": {"pending": 0, "dead": 0}}
+        return "200 OK", {
+            "status": "no-state",
+            "last_run": None,
+            "daemon": None,
+            "notices": {"pending": 0, "dead": 0},
+        }
     try:
         last = store.last_run()
         last_any = store.last_run(ok_only=False)
-        counts = dict(store.conn.execute(
-            "SELECT status, COUNT(*) FROM notices WHERE status IN ('pending', 'dead') GROUP BY status").fetchall())
+        counts = dict(
+            store.conn.execute(
+                "SELECT status, COUNT(*) FROM notices WHERE status IN ('pending', 'dead') GROUP BY status"
+            ).fetchall()
+        )
         beat = store.get_meta("daemon")
-    except Exception as err:   # noqa: BLE001 - sqlite3.Error and friends: report, don't crash the server
+    except Exception as err:  # noqa: BLE001 - sqlite3.Error and friends: report, don't crash the server
         return "503 Service Unavailable", {"status": "error", "error": f"cannot read state: {err}"}
     finally:
         store.close()
@@ -363,10 +416,14 @@ def health(config: Config) -> tuple[str, dict[str, Any]]:
     daemon = json.loads(beat) if beat else None
     failed = last_any is not None and last_any.get("status") == "failed"
     status = "degraded" if notices["dead"] or failed else "ok"
-    return "200 OK", {"status": status, "last_run": last,
-                      "last_attempt": last_any if failed else None,
-                      "daemon": daemon, "notices": notices,
-                      "now": datetime.now(UTC).isoformat(timespec="seconds")}
+    return "200 OK", {
+        "status": status,
+        "last_run": last,
+        "last_attempt": last_any if failed else None,
+        "daemon": daemon,
+        "notices": notices,
+        "now": datetime.now(UTC).isoformat(timespec="seconds"),
+    }
 
 
 def _accepts_gzip(header: str) -> bool:
@@ -390,6 +447,7 @@ def _not_modified(environ: Environ, etag: str, mtime: float) -> bool:
 
 def _quote(rel: str) -> str:
     from urllib.parse import quote
+
     return quote(rel, safe="/")
 
 
@@ -410,11 +468,14 @@ def make_server(app: OutputApp, host: str, port: int, *, threads: int = 8) -> An
     ``.close()``. :mod:`syndicate.httpd`, one asyncio loop with keep-alive: the app is
     fast enough that threads only add hand-off cost (``threads`` is kept for callers)."""
     from .httpd import AsyncServer
+
     try:
         return AsyncServer(app, host, port)
     except OSError as err:
-        raise SyndicateError(f"cannot serve: {host}:{port}: {err.strerror or err}"
-                             " (is another server on that port? pass --port)") from err
+        raise SyndicateError(
+            f"cannot serve: {host}:{port}: {err.strerror or err}"
+            " (is another server on that port? pass --port)"
+        ) from err
 
 
 def server_url(server: Any) -> str:
@@ -426,7 +487,9 @@ def server_url(server: Any) -> str:
 def serve(config: Config, host: str | None = None, port: int | None = None) -> None:
     """Serve output/ until interrupted (SIGINT/SIGTERM end the server's loop)."""
     app = build_app(config)
-    server = make_server(app, host or config.serve.host, config.serve.port if port is None else port)
+    server = make_server(
+        app, host or config.serve.host, config.serve.port if port is None else port
+    )
     log.info("serving dir=%s url=%s", Path(config.output.dir), server_url(server))
     # SIGTERM (systemd's stop) ends the loop like Ctrl-C does: exit 0, not -15
     previous = signal.signal(signal.SIGTERM, _exit_on_signal)

@@ -21,7 +21,7 @@ from .metrics import CONTENT_TYPE as METRICS_TYPE
 from .metrics import render_metrics
 from .render.health_page import render_health_page
 
-Answer = tuple[str, str, bytes]   # status line, content type, body
+Answer = tuple[str, str, bytes]  # status line, content type, body
 PATHS = ("/livez", "/readyz", "/metrics", "/health")
 
 
@@ -39,8 +39,16 @@ def answer(path: str, config: Config, *, now: Callable[[], datetime] = _now) -> 
     if path == "/readyz":
         reasons = snapshot.not_ready()
         if reasons:
-            return "503 Service Unavailable", "text/plain; charset=utf-8", ("\n".join(reasons) + "\n").encode()
+            return (
+                "503 Service Unavailable",
+                "text/plain; charset=utf-8",
+                ("\n".join(reasons) + "\n").encode(),
+            )
         return "200 OK", "text/plain; charset=utf-8", b"ready\n"
     if path == "/metrics":
         return "200 OK", METRICS_TYPE, render_metrics(snapshot)
-    return "200 OK", "text/html; charset=utf-8", render_health_page(snapshot, title=config.site.title)
+    return (
+        "200 OK",
+        "text/html; charset=utf-8",
+        render_health_page(snapshot, title=config.site.title),
+    )

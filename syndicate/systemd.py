@@ -54,7 +54,7 @@ def watchdog_interval(env: Mapping[str, str] | None = None) -> float | None:
     if not usec.isdigit() or int(usec) == 0:
         return None
     if pid and pid != str(os.getpid()):
-        return None     # meant for another process (we were started by a wrapper)
+        return None  # meant for another process (we were started by a wrapper)
     return int(usec) / 1e6 / 2
 
 
@@ -65,8 +65,9 @@ class Watchdog:
     the pings and systemd restarts the daemon, which is the point of a watchdog.
     """
 
-    def __init__(self, env: Mapping[str, str] | None = None, *,
-                 clock: Callable[[], float] = time.monotonic):
+    def __init__(
+        self, env: Mapping[str, str] | None = None, *, clock: Callable[[], float] = time.monotonic
+    ):
         self.env = env
         self.interval = watchdog_interval(env)
         self.clock = clock

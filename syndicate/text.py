@@ -23,10 +23,12 @@ def xml_safe(text: str) -> str:
     return text if text.isprintable() else _NOT_XML.sub("", text)
 
 
-_QUOTES = str.maketrans({"\u2018": "'", "\u2019": "'", "\u201c": '"', "\u201d": '"', "\u2013": "-", "\u2014": "-"})
+_QUOTES = str.maketrans(
+    {"\u2018": "'", "\u2019": "'", "\u201c": '"', "\u201d": '"', "\u2013": "-", "\u2014": "-"}
+)
 
 
-@functools.lru_cache(maxsize=8192)     # identity asks for each title's key several times
+@functools.lru_cache(maxsize=8192)  # identity asks for each title's key several times
 def title_key(title: str) -> str:
     """A normalised title for identity: case, quotes, dashes and spacing do not matter."""
     text = unicodedata.normalize("NFKC", title).translate(_QUOTES).casefold()
@@ -84,7 +86,9 @@ def strip_tags(html: str) -> str:
 _SURROGATE = re.compile("[\ud800-\udfff]")
 
 
-def scrub_surrogates(value: Any, _memo: dict[int, tuple[Any, int]] | None = None) -> tuple[Any, int]:
+def scrub_surrogates(
+    value: Any, _memo: dict[int, tuple[Any, int]] | None = None
+) -> tuple[Any, int]:
     """A parsed JSON/YAML/TOML value with lone UTF-16 surrogates (from ``\\ud800``-style
     escapes) replaced by U+FFFD, and how many there were: no encoder downstream (the
     sanitizer, the state, orjson) accepts them. Shared lists and dicts (YAML aliases)
@@ -98,7 +102,7 @@ def scrub_surrogates(value: Any, _memo: dict[int, tuple[Any, int]] | None = None
     memo = {} if _memo is None else _memo
     if id(value) in memo:
         return memo[id(value)]
-    memo[id(value)] = (value, 0)          # a cycle (YAML can make one) is walked once
+    memo[id(value)] = (value, 0)  # a cycle (YAML can make one) is walked once
     total = 0
     if isinstance(value, list):
         items = []

@@ -69,7 +69,7 @@ def write_files(out_dir: Path, files: Mapping[str, bytes], *, durable: bool = Tr
             try:
                 view = memoryview(files[rel])
                 while view:
-                    view = view[os.write(fd, view):]
+                    view = view[os.write(fd, view) :]
                 if fsync_each:
                     os.fsync(fd)
             finally:
@@ -79,7 +79,7 @@ def write_files(out_dir: Path, files: Mapping[str, bytes], *, durable: bool = Tr
         for tmp, target in temps:
             os.replace(tmp, target)
             if durable:
-                crash_point("feed-replaced")    # renamed, the folder not yet fsynced
+                crash_point("feed-replaced")  # renamed, the folder not yet fsynced
         if durable:
             for folder in sorted({t.parent for _, t in temps}):
                 _fsync_dir(folder)
@@ -89,7 +89,9 @@ def write_files(out_dir: Path, files: Mapping[str, bytes], *, durable: bool = Tr
                 tmp.unlink()
             except FileNotFoundError:
                 pass
-        raise OutputError(f"cannot write output: {err.filename or out_dir}: {err.strerror}") from err
+        raise OutputError(
+            f"cannot write output: {err.filename or out_dir}: {err.strerror}"
+        ) from err
     return todo
 
 
@@ -106,11 +108,12 @@ def _same_digest(path: Path, size: int, digest: str) -> bool:
         return False
 
 
-Staged = list[tuple[Path, Path]]     # (temp file, target) written but not yet renamed
+Staged = list[tuple[Path, Path]]  # (temp file, target) written but not yet renamed
 
 
-def stage_streams(out_dir: Path, streams: Mapping[str, Iterable[bytes]], *,
-                  dry_run: bool = False) -> tuple[dict[str, tuple[bool, str]], Staged]:
+def stage_streams(
+    out_dir: Path, streams: Mapping[str, Iterable[bytes]], *, dry_run: bool = False
+) -> tuple[dict[str, tuple[bool, str]], Staged]:
     """Write each stream of pieces to a temp file beside its target, never holding a whole
     file: ``(rel -> (changed, sha256), the temps of the changed ones)``; unchanged bytes: the
     temp goes, the target keeps its mtime. One piece is taken from each stream in turn, so
@@ -139,9 +142,11 @@ def stage_streams(out_dir: Path, streams: Mapping[str, Iterable[bytes]], *,
                 if rel in fds:
                     view = memoryview(piece)
                     while view:
-                        view = view[os.write(fds[rel][0], view):]
-        out = {rel: (not _same_digest(out_dir / rel, sizes[rel], h.hexdigest()), h.hexdigest())
-               for rel, h in hashes.items()}
+                        view = view[os.write(fds[rel][0], view) :]
+        out = {
+            rel: (not _same_digest(out_dir / rel, sizes[rel], h.hexdigest()), h.hexdigest())
+            for rel, h in hashes.items()
+        }
         for rel, (fd, tmp, target) in list(fds.items()):
             os.close(fd)
             del fds[rel]
@@ -151,12 +156,14 @@ def stage_streams(out_dir: Path, streams: Mapping[str, Iterable[bytes]], *,
                 tmp.unlink()
     except OSError as err:
         discard_staged(staged)
-        raise OutputError(f"cannot write output: {err.filename or out_dir}: {err.strerror}") from err
+        raise OutputError(
+            f"cannot write output: {err.filename or out_dir}: {err.strerror}"
+        ) from err
     except BaseException:
         discard_staged(staged)
         raise
     finally:
-        for fd, tmp, _target in fds.values():      # left open by an error: close and remove
+        for fd, tmp, _target in fds.values():  # left open by an error: close and remove
             os.close(fd)
             tmp.unlink(missing_ok=True)
     return out, staged
@@ -178,12 +185,14 @@ def commit_staged(out_dir: Path, staged: Staged) -> None:
         for n, (tmp, target) in enumerate(staged):
             os.replace(tmp, target)
             staged[n] = (target, target)
-            crash_point("feed-replaced")    # renamed, the folder not yet fsynced
+            crash_point("feed-replaced")  # renamed, the folder not yet fsynced
         for folder in sorted({t.parent for _, t in staged}):
             _fsync_dir(folder)
     except OSError as err:
         discard_staged([(tmp, t) for tmp, t in staged if tmp != t])
-        raise OutputError(f"cannot write output: {err.filename or out_dir}: {err.strerror}") from err
+        raise OutputError(
+            f"cannot write output: {err.filename or out_dir}: {err.strerror}"
+        ) from err
 
 
 def discard_staged(staged: Staged) -> None:
@@ -195,8 +204,9 @@ def discard_staged(staged: Staged) -> None:
                 pass
 
 
-def write_streams(out_dir: Path, streams: Mapping[str, Iterable[bytes]], *,
-                  dry_run: bool = False) -> dict[str, tuple[bool, str]]:
+def write_streams(
+    out_dir: Path, streams: Mapping[str, Iterable[bytes]], *, dry_run: bool = False
+) -> dict[str, tuple[bool, str]]:
     """:func:`stage_streams` then :func:`commit_staged`: each stream written atomically."""
     out, staged = stage_streams(out_dir, streams, dry_run=dry_run)
     commit_staged(out_dir, staged)

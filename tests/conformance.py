@@ -46,7 +46,7 @@ SCHEMAS = Path(__file__).parent / "data" / "schemas"
 ATOM_NS = "http://www.w3.org/2005/Atom"
 CONTENT_NS = "http://purl.org/rss/1.0/modules/content/"
 DC_NS = "http://purl.org/dc/elements/1.1/"
-TEMP_PREFIX = ".syndicate-tmp-"       # the writer's temp files (syndicate/writer.py)
+TEMP_PREFIX = ".syndicate-tmp-"  # the writer's temp files (syndicate/writer.py)
 
 RSS_TYPE = "application/rss+xml"
 ATOM_TYPE = "application/atom+xml"
@@ -77,12 +77,12 @@ class Item:
 class FeedView:
     """What a feed states about itself, plus its items in document order."""
 
-    format: str                      # "rss" | "atom" | "json"
+    format: str  # "rss" | "atom" | "json"
     title: str
     self_url: str
     hubs: tuple[str, ...]
     items: tuple[Item, ...]
-    consumer: Any = field(default=None, compare=False, repr=False)   # the feedparser result
+    consumer: Any = field(default=None, compare=False, repr=False)  # the feedparser result
 
 
 # --- shared pieces -------------------------------------------------------------
@@ -96,15 +96,22 @@ def parse_xml(data: bytes, where: str = "xml") -> etree._Element:
     """Well-formed XML, read with no network, no DTD and no entity expansion; a DOCTYPE
     (the door to entity tricks) is refused outright."""
     assert isinstance(data, bytes), f"{where}: expected bytes, got {type(data).__name__}"
-    parser = etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False, huge_tree=False,
-                             remove_blank_text=False)
+    parser = etree.XMLParser(
+        resolve_entities=False,
+        no_network=True,
+        load_dtd=False,
+        huge_tree=False,
+        remove_blank_text=False,
+    )
     try:
         root = etree.fromstring(data, parser)
     except etree.XMLSyntaxError as err:
         raise _fail(where, f"not well-formed XML: {err}") from None
     tree = root.getroottree()
     if tree.docinfo.doctype or tree.docinfo.internalDTD is not None:
-        raise _fail(where, f"has a DOCTYPE ({tree.docinfo.doctype!r}); feeds must carry no DTD or entities")
+        raise _fail(
+            where, f"has a DOCTYPE ({tree.docinfo.doctype!r}); feeds must carry no DTD or entities"
+        )
     encoding = (tree.docinfo.encoding or "").upper()
     if encoding not in ("UTF-8", ""):
         raise _fail(where, f"declares encoding {encoding!r}; expected UTF-8")
@@ -128,13 +135,18 @@ def _absolute_url(url: str, where: str, what: str) -> str:
 def _no_forbidden_chars(text: str, where: str, what: str) -> None:
     m = FORBIDDEN_XML_CHARS.search(text)
     if m:
-        raise _fail(where, f"{what} contains U+{ord(m.group()):04X}, a character XML 1.0 forbids: {text[:80]!r}")
+        raise _fail(
+            where,
+            f"{what} contains U+{ord(m.group()):04X}, a character XML 1.0 forbids: {text[:80]!r}",
+        )
 
 
 def _not_double_escaped(text: str, where: str, what: str) -> None:
     m = ENTITY_TEXT.search(text)
     if m:
-        raise _fail(where, f"{what} reads {m.group()!r} after parsing: escaped twice? {text[:120]!r}")
+        raise _fail(
+            where, f"{what} reads {m.group()!r} after parsing: escaped twice? {text[:120]!r}"
+        )
 
 
 def _unique(values: list[str], where: str, what: str) -> None:
@@ -145,7 +157,9 @@ def _unique(values: list[str], where: str, what: str) -> None:
         seen.add(v)
 
 
-def _consume(data: bytes, where: str, expected_version: str, items: list[Item], *, dev: bool = False) -> Any:
+def _consume(
+    data: bytes, where: str, expected_version: str, items: list[Item], *, dev: bool = False
+) -> Any:
     """Read the feed as a feed reader would; every item needs title, link, id and a date."""
     if dev:
         from reader._vendor import feedparser as parser  # JSON Feed support lives here
@@ -155,7 +169,9 @@ def _consume(data: bytes, where: str, expected_version: str, items: list[Item], 
     if d.get("bozo"):
         raise _fail(where, f"feedparser sets bozo: {d.get('bozo_exception')!r}")
     if d.get("version") != expected_version:
-        raise _fail(where, f"feedparser reads version {d.get('version')!r}, expected {expected_version!r}")
+        raise _fail(
+            where, f"feedparser reads version {d.get('version')!r}, expected {expected_version!r}"
+        )
     if not d.feed.get("title"):
         raise _fail(where, "feedparser finds no feed title")
     for n, e in enumerate(d.entries, start=1):
@@ -165,7 +181,9 @@ def _consume(data: bytes, where: str, expected_version: str, items: list[Item], 
         if not (e.get("published_parsed") or e.get("updated_parsed")):
             raise _fail(where, f"feedparser finds no date in item {n} ({e.get('title')!r})")
     if len(d.entries) != len(items):
-        raise _fail(where, f"feedparser reads {len(d.entries)} items, the document has {len(items)}")
+        raise _fail(
+            where, f"feedparser reads {len(d.entries)} items, the document has {len(items)}"
+        )
     if [e.id for e in d.entries] != [i.id for i in items]:
         raise _fail(where, "feedparser reads other ids than the document states")
     return d
@@ -174,17 +192,23 @@ def _consume(data: bytes, where: str, expected_version: str, items: list[Item], 
 # --- RSS 2.0 -------------------------------------------------------------------
 
 
-def _self_and_hubs(links: list[Any], media_type: str, where: str, owner: str, tag: str
-                   ) -> tuple[str, tuple[str, ...]]:
+def _self_and_hubs(
+    links: list[Any], media_type: str, where: str, owner: str, tag: str
+) -> tuple[str, tuple[str, ...]]:
     """Exactly one rel=self link of the feed's own media type, and unique absolute hub links."""
     selfs = [li for li in links if li.get("rel") == "self"]
     if len(selfs) != 1:
         raise _fail(where, f"{owner} has {len(selfs)} {tag} rel=self, expected exactly 1")
     if selfs[0].get("type") != media_type:
-        raise _fail(where, f"{tag} rel=self has type {selfs[0].get('type')!r}, expected {media_type!r}")
+        raise _fail(
+            where, f"{tag} rel=self has type {selfs[0].get('type')!r}, expected {media_type!r}"
+        )
     self_url = _absolute_url(selfs[0].get("href") or "", where, f"{tag} rel=self href")
-    hubs = tuple(_absolute_url(li.get("href") or "", where, f"{tag} rel=hub href")
-                 for li in links if li.get("rel") == "hub")
+    hubs = tuple(
+        _absolute_url(li.get("href") or "", where, f"{tag} rel=hub href")
+        for li in links
+        if li.get("rel") == "hub"
+    )
     _unique(list(hubs), where, "hub")
     return self_url, hubs
 
@@ -192,12 +216,15 @@ def _self_and_hubs(links: list[Any], media_type: str, where: str, owner: str, ta
 def check_rss(data: bytes, where: str = "rss", *, consumer: bool = True) -> FeedView:
     root = parse_xml(data, where)
     if root.tag != "rss" or root.get("version") != "2.0":
-        raise _fail(where, f"root is <{root.tag} version={root.get('version')!r}>, expected <rss version=\"2.0\">")
+        raise _fail(
+            where,
+            f'root is <{root.tag} version={root.get("version")!r}>, expected <rss version="2.0">',
+        )
     channels = root.findall("channel")
     if len(channels) != 1:
         raise _fail(where, f"has {len(channels)} <channel> elements, expected 1")
     ch = channels[0]
-    for name in ("title", "link", "description"):       # RSS 2.0 "Required channel elements"
+    for name in ("title", "link", "description"):  # RSS 2.0 "Required channel elements"
         if not _text(ch.find(name)).strip():
             raise _fail(where, f"channel has no {name} (RSS 2.0 requires title, link, description)")
     _absolute_url(_text(ch.find("link")).strip(), where, "channel link")
@@ -206,7 +233,9 @@ def check_rss(data: bytes, where: str = "rss", *, consumer: bool = True) -> Feed
     if ch.find("lastBuildDate") is not None:
         _rfc822(_text(ch.find("lastBuildDate")), where, "lastBuildDate")
 
-    self_url, hubs = _self_and_hubs(ch.findall(f"{{{ATOM_NS}}}link"), RSS_TYPE, where, "channel", "atom:link")
+    self_url, hubs = _self_and_hubs(
+        ch.findall(f"{{{ATOM_NS}}}link"), RSS_TYPE, where, "channel", "atom:link"
+    )
 
     items: list[Item] = []
     for n, it in enumerate(ch.findall("item"), start=1):
@@ -242,8 +271,14 @@ def check_rss(data: bytes, where: str = "rss", *, consumer: bool = True) -> Feed
     _unique([i.id for i in items], where, "guid")
 
     d = _consume(data, where, "rss20", items) if consumer else None
-    return FeedView(format="rss", title=_text(ch.find("title")), self_url=self_url, hubs=hubs,
-                    items=tuple(items), consumer=d)
+    return FeedView(
+        format="rss",
+        title=_text(ch.find("title")),
+        self_url=self_url,
+        hubs=hubs,
+        items=tuple(items),
+        consumer=d,
+    )
 
 
 def _rss_title(text: str, where: str) -> str:
@@ -298,8 +333,11 @@ def check_atom(data: bytes, where: str = "atom", *, consumer: bool = True) -> Fe
     _one_alternate_per_type(root.findall(f"{a}link"), where)
     for n, e in enumerate(entries, start=1):
         at = f"{where}: entry {n}"
-        if not (feed_has_author or e.find(f"{a}author") is not None
-                or e.find(f"{a}source/{a}author") is not None):
+        if not (
+            feed_has_author
+            or e.find(f"{a}author") is not None
+            or e.find(f"{a}source/{a}author") is not None
+        ):
             raise _fail(at, "has no atom:author and neither has the feed (RFC 4287 4.1.2)")
         links = e.findall(f"{a}link")
         alternates = [li for li in links if li.get("rel", "alternate") == "alternate"]
@@ -309,14 +347,22 @@ def check_atom(data: bytes, where: str = "atom", *, consumer: bool = True) -> Fe
         _one_alternate_per_type(links, at)
         if content is not None and e.find(f"{a}summary") is None:
             ctype = content.get("type", "text")
-            xmlish = ctype in ("text", "html", "xhtml") or ctype.endswith(("+xml", "/xml")) or ctype.startswith("text/")
+            xmlish = (
+                ctype in ("text", "html", "xhtml")
+                or ctype.endswith(("+xml", "/xml"))
+                or ctype.startswith("text/")
+            )
             if content.get("src") is not None or not xmlish:
-                raise _fail(at, "has out-of-line or base64 content but no atom:summary (RFC 4287 4.1.1.1)")
+                raise _fail(
+                    at, "has out-of-line or base64 content but no atom:summary (RFC 4287 4.1.1.1)"
+                )
 
     # RFC 3339 dates (xsd:dateTime in the grammar lets a date without a zone through).
     for el in root.iter(f"{a}updated", f"{a}published"):
         if not RFC3339.match((el.text or "").strip()):
-            raise _fail(where, f"{etree.QName(el).localname} {el.text!r} is not an RFC 3339 date-time")
+            raise _fail(
+                where, f"{etree.QName(el).localname} {el.text!r} is not an RFC 3339 date-time"
+            )
 
     links = root.findall(f"{a}link")
     self_url, hubs = _self_and_hubs(links, ATOM_TYPE, where, "feed", "link")
@@ -338,18 +384,36 @@ def check_atom(data: bytes, where: str = "atom", *, consumer: bool = True) -> Fe
         content = e.find(f"{a}content")
         if content is not None and content.get("type") == "html":
             _not_double_html(_text(content), at, "content")
-        alt = next((li.get("href") or "" for li in e.findall(f"{a}link")
-                    if li.get("rel", "alternate") == "alternate"), "")
+        alt = next(
+            (
+                li.get("href") or ""
+                for li in e.findall(f"{a}link")
+                if li.get("rel", "alternate") == "alternate"
+            ),
+            "",
+        )
         pub = e.find(f"{a}published")
         if pub is None:
             pub = e.find(f"{a}updated")
-        items.append(Item(id=_text(e.find(f"{a}id")).strip(), title=shown_title, link=alt,
-                          published=datetime.fromisoformat(_text(pub).strip())))
+        items.append(
+            Item(
+                id=_text(e.find(f"{a}id")).strip(),
+                title=shown_title,
+                link=alt,
+                published=datetime.fromisoformat(_text(pub).strip()),
+            )
+        )
     _unique([i.id for i in items], where, "atom:id")
 
     d = _consume(data, where, "atom10", items) if consumer else None
-    return FeedView(format="atom", title=_text(root.find(f"{a}title")), self_url=self_url, hubs=hubs,
-                    items=tuple(items), consumer=d)
+    return FeedView(
+        format="atom",
+        title=_text(root.find(f"{a}title")),
+        self_url=self_url,
+        hubs=hubs,
+        items=tuple(items),
+        consumer=d,
+    )
 
 
 def _one_alternate_per_type(links: list[etree._Element], where: str) -> None:
@@ -359,8 +423,11 @@ def _one_alternate_per_type(links: list[etree._Element], where: str) -> None:
             continue
         key = (li.get("type"), li.get("hreflang"))
         if key in seen:
-            raise _fail(where, f"has two rel=alternate links with type={key[0]!r} hreflang={key[1]!r}"
-                               " (RFC 4287 4.1.1)")
+            raise _fail(
+                where,
+                f"has two rel=alternate links with type={key[0]!r} hreflang={key[1]!r}"
+                " (RFC 4287 4.1.1)",
+            )
         seen.add(key)
 
 
@@ -370,8 +437,11 @@ def _one_alternate_per_type(links: list[etree._Element], where: str) -> None:
 @cache
 def jsonfeed_schema() -> dict[str, Any]:
     # the gate (syndicate/gate.py) checks every publish against the same file
-    schema: dict[str, Any] = json.loads((SCHEMAS.parents[1].parent / "syndicate" / "schemas"
-                                         / "jsonfeed-1.1.schema.json").read_text("utf-8"))
+    schema: dict[str, Any] = json.loads(
+        (
+            SCHEMAS.parents[1].parent / "syndicate" / "schemas" / "jsonfeed-1.1.schema.json"
+        ).read_text("utf-8")
+    )
     jsonschema.Draft202012Validator.check_schema(schema)
     return schema
 
@@ -383,7 +453,7 @@ def _jsonfeed_validator() -> jsonschema.Draft202012Validator:
 
 def check_jsonfeed(data: bytes, where: str = "json", *, consumer: bool = True) -> FeedView:
     try:
-        doc = json.loads(data.decode("utf-8"))     # JSON Feed: "UTF-8 encoded JSON"
+        doc = json.loads(data.decode("utf-8"))  # JSON Feed: "UTF-8 encoded JSON"
     except (UnicodeDecodeError, json.JSONDecodeError) as err:
         raise _fail(where, f"not UTF-8 JSON: {err}") from None
     validator = _jsonfeed_validator()
@@ -401,6 +471,7 @@ def check_jsonfeed(data: bytes, where: str = "json", *, consumer: bool = True) -
         elif isinstance(node, list):
             for i, v in enumerate(node):
                 strings(v, f"{path}/{i}")
+
     strings(doc, "")
 
     if "feed_url" not in doc:
@@ -417,13 +488,25 @@ def check_jsonfeed(data: bytes, where: str = "json", *, consumer: bool = True) -
         _not_double_escaped(it["title"], at, "title")
         if "content_html" in it:
             _not_double_html(it["content_html"], at, "content_html")
-        items.append(Item(id=it["id"], title=it["title"], link=_absolute_url(it["url"], at, "url"),
-                          published=datetime.fromisoformat(it["date_published"])))
+        items.append(
+            Item(
+                id=it["id"],
+                title=it["title"],
+                link=_absolute_url(it["url"], at, "url"),
+                published=datetime.fromisoformat(it["date_published"]),
+            )
+        )
     _unique([i.id for i in items], where, "id")
 
     d = _consume(data, where, "json11", items, dev=True) if consumer else None
-    return FeedView(format="json", title=doc["title"], self_url=self_url, hubs=hubs, items=tuple(items),
-                    consumer=d)
+    return FeedView(
+        format="json",
+        title=doc["title"],
+        self_url=self_url,
+        hubs=hubs,
+        items=tuple(items),
+        consumer=d,
+    )
 
 
 # --- OPML 2.0 ------------------------------------------------------------------
@@ -432,13 +515,16 @@ def check_jsonfeed(data: bytes, where: str = "json", *, consumer: bool = True) -
 @dataclass(frozen=True, slots=True, kw_only=True)
 class OpmlView:
     title: str
-    feeds: tuple[str, ...]      # xmlUrl of every outline, in order
+    feeds: tuple[str, ...]  # xmlUrl of every outline, in order
 
 
 def check_opml(data: bytes, where: str = "opml") -> OpmlView:
     root = parse_xml(data, where)
     if root.tag != "opml" or root.get("version") not in ("2.0", "1.0"):
-        raise _fail(where, f"root is <{root.tag} version={root.get('version')!r}>, expected <opml version=\"2.0\">")
+        raise _fail(
+            where,
+            f'root is <{root.tag} version={root.get("version")!r}>, expected <opml version="2.0">',
+        )
     head, body = root.find("head"), root.find("body")
     if head is None or body is None:
         raise _fail(where, "needs a <head> and a <body>")
@@ -498,7 +584,9 @@ def check_html_autodiscovery(data: bytes, where: str = "index.html") -> dict[str
         ftype, href = link.get("type"), link.get("href") or ""
         if ftype not in FEED_TYPES:
             if ftype and ("rss" in ftype or "atom" in ftype or "json" in ftype):
-                raise _fail(where, f"alternate link {href!r} has type {ftype!r}, not a feed media type")
+                raise _fail(
+                    where, f"alternate link {href!r} has type {ftype!r}, not a feed media type"
+                )
             continue
         _absolute_url(href, where, "alternate link href")
         if href in found:
@@ -507,7 +595,7 @@ def check_html_autodiscovery(data: bytes, where: str = "index.html") -> dict[str
             raise _fail(where, f"alternate link {href!r} has no title")
         found[href] = ftype
     if not found:
-        raise _fail(where, "has no <link rel=\"alternate\"> to a feed")
+        raise _fail(where, 'has no <link rel="alternate"> to a feed')
     return found
 
 
@@ -518,7 +606,10 @@ def check_article_page(data: bytes, where: str = "article") -> Any:
 # --- a whole output folder -----------------------------------------------------
 
 FEED_FILES: dict[str, tuple[str, Callable[..., FeedView]]] = {
-    "feed.xml": ("rss", check_rss), "atom.xml": ("atom", check_atom), "feed.json": ("json", check_jsonfeed)}
+    "feed.xml": ("rss", check_rss),
+    "atom.xml": ("atom", check_atom),
+    "feed.json": ("json", check_jsonfeed),
+}
 MEDIA_TYPES = {"rss": RSS_TYPE, "atom": ATOM_TYPE, "json": JSON_TYPE}
 
 
@@ -553,10 +644,15 @@ def _check_file(name: str, data: bytes, rel: str, *, consumers: bool) -> Any:
     raise AssertionError(f"{rel}: a file of no known kind in the output folder")
 
 
-def check_output_dir(path: Path | str, *, allow_temps: bool = False, consumers: bool = True,
-                     require_feeds: bool = True,
-                     cache: dict[str, tuple[tuple[int, int, int], Any]] | None = None,
-                     ignore: frozenset[str] = frozenset({"README.md"})) -> OutputView:
+def check_output_dir(
+    path: Path | str,
+    *,
+    allow_temps: bool = False,
+    consumers: bool = True,
+    require_feeds: bool = True,
+    cache: dict[str, tuple[tuple[int, int, int], Any]] | None = None,
+    ignore: frozenset[str] = frozenset({"README.md"}),
+) -> OutputView:
     """Check every file under an output folder by its kind, then the links between them.
 
     ``allow_temps``: skip the writer's ``.syndicate-tmp-*`` files (a killed run leaves
@@ -618,11 +714,13 @@ def check_output_dir(path: Path | str, *, allow_temps: bool = False, consumers: 
     def local(url: str, where: str) -> str:
         if not url.startswith(base):
             raise AssertionError(f"{where}: {url!r} is not under the site's base URL {base!r}")
-        rel = url[len(base):]
+        rel = url[len(base) :]
         if rel == "" or rel.endswith("/"):
             rel += "index.html"
         if not (root / rel).is_file():
-            raise AssertionError(f"{where}: {url!r} does not resolve to a file in the output folder ({rel})")
+            raise AssertionError(
+                f"{where}: {url!r} does not resolve to a file in the output folder ({rel})"
+            )
         return rel
 
     # subscription documents; RFC 5005 archive pages are not listed or announced (docs/feeds.md)
@@ -642,14 +740,16 @@ def check_output_dir(path: Path | str, *, allow_temps: bool = False, consumers: 
             if target not in view.feeds:
                 raise AssertionError(f"{rel}: alternate link {url!r} is not a feed")
             if MEDIA_TYPES[view.feeds[target].format] != ftype:
-                raise AssertionError(f"{rel}: alternate link {url!r} has type {ftype!r}, the feed is"
-                                     f" {view.feeds[target].format}")
+                raise AssertionError(
+                    f"{rel}: alternate link {url!r} has type {ftype!r}, the feed is"
+                    f" {view.feeds[target].format}"
+                )
     root_index = view.autodiscovery.get("index.html")
     if root_index is not None:
         missing = set(feed_urls) - set(root_index)
         if missing:
             raise AssertionError(f"index.html: no autodiscovery link for {sorted(missing)}")
-    for rel, links in view.autodiscovery.items():     # a section page announces its own feeds
+    for rel, links in view.autodiscovery.items():  # a section page announces its own feeds
         folder = rel.rpartition("/")[0]
         if folder:
             own = {u for u, r in feed_urls.items() if r.rpartition("/")[0] == folder}

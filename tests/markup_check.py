@@ -12,16 +12,56 @@ import re
 from lxml import html as lxml_html
 
 # Elements that must never survive into an article body.
-FORBIDDEN_TAGS = frozenset({
-    "script", "style", "iframe", "frame", "frameset", "object", "embed", "applet", "param", "form",
-    "input", "button", "select", "textarea", "svg", "math", "base", "meta", "link", "noscript",
-    "template", "video", "audio", "source",
-})
+FORBIDDEN_TAGS = frozenset(
+    {
+        "script",
+        "style",
+        "iframe",
+        "frame",
+        "frameset",
+        "object",
+        "embed",
+        "applet",
+        "param",
+        "form",
+        "input",
+        "button",
+        "select",
+        "textarea",
+        "svg",
+        "math",
+        "base",
+        "meta",
+        "link",
+        "noscript",
+        "template",
+        "video",
+        "audio",
+        "source",
+    }
+)
 # Attributes whose value is fetched or followed by a browser.
-URL_ATTRS = frozenset({
-    "href", "src", "action", "formaction", "poster", "data", "background", "cite", "longdesc",
-    "ping", "lowsrc", "dynsrc", "codebase", "manifest", "icon", "xlink:href", "usemap",
-})
+URL_ATTRS = frozenset(
+    {
+        "href",
+        "src",
+        "action",
+        "formaction",
+        "poster",
+        "data",
+        "background",
+        "cite",
+        "longdesc",
+        "ping",
+        "lowsrc",
+        "dynsrc",
+        "codebase",
+        "manifest",
+        "icon",
+        "xlink:href",
+        "usemap",
+    }
+)
 SAFE_SCHEMES = frozenset({"http", "https", "mailto", "tel"})
 _NOISE = re.compile(r"[\x00-\x20\x7f]+")
 
@@ -43,7 +83,9 @@ def violations(fragment: str, *, allowed_tags: frozenset[str] = frozenset()) -> 
     return element_violations(root, allowed_tags=allowed_tags)
 
 
-def element_violations(root: lxml_html.HtmlElement, *, allowed_tags: frozenset[str] = frozenset()) -> list[str]:
+def element_violations(
+    root: lxml_html.HtmlElement, *, allowed_tags: frozenset[str] = frozenset()
+) -> list[str]:
     found: list[str] = []
     for el in root.iter():
         tag = el.tag if isinstance(el.tag, str) else ""

@@ -46,8 +46,11 @@ def load_gen_corpus() -> ModuleType:
     return module
 
 
-def site_config(port: int, *, schedule: str = "", retry: str = "[0, 0, 0, 0, 0, 0, 0, 0, 0, 0]") -> str:
-    return textwrap.dedent(f'''\
+def site_config(
+    port: int, *, schedule: str = "", retry: str = "[0, 0, 0, 0, 0, 0, 0, 0, 0, 0]"
+) -> str:
+    return (
+        textwrap.dedent(f'''\
         [site]
         title = "Nothing Lost News"
         base_url = "{BASE}"
@@ -71,21 +74,37 @@ def site_config(port: int, *, schedule: str = "", retry: str = "[0, 0, 0, 0, 0, 
         connect_timeout = 2
         read_timeout = 5
         retry_schedule = {retry}
-        ''') + schedule
+        ''')
+        + schedule
+    )
 
 
 def env(**extra: str) -> dict[str, str]:
-    out = {**os.environ, "SHOP_SECRET": SECRET, "PYTHONPATH": str(REPO), "PYTHONUNBUFFERED": "1", **extra}
+    out = {
+        **os.environ,
+        "SHOP_SECRET": SECRET,
+        "PYTHONPATH": str(REPO),
+        "PYTHONUNBUFFERED": "1",
+        **extra,
+    }
     out.pop("SYNDICATE_FAULT", None)
     out.update(extra)
     return out
 
 
-def syndicate(root: Path, *args: str, fault: str | None = None,
-              timeout: float = 300) -> subprocess.CompletedProcess[str]:
+def syndicate(
+    root: Path, *args: str, fault: str | None = None, timeout: float = 300
+) -> subprocess.CompletedProcess[str]:
     extra = {"SYNDICATE_FAULT": fault} if fault else {}
-    return subprocess.run([sys.executable, "-m", "syndicate", *args, "--config", str(root / "site.toml")],
-                          capture_output=True, text=True, env=env(**extra), cwd=root, timeout=timeout, check=False)
+    return subprocess.run(
+        [sys.executable, "-m", "syndicate", *args, "--config", str(root / "site.toml")],
+        capture_output=True,
+        text=True,
+        env=env(**extra),
+        cwd=root,
+        timeout=timeout,
+        check=False,
+    )
 
 
 @dataclass
@@ -111,9 +130,16 @@ class Site:
 
     def edit_newest(self, n: int) -> list[str]:
         """Edit the newest ``n`` added pages not edited yet."""
-        done = {p.name for p in (self.root / "pages").glob("extra-*.txt")
-                if "An editor's note" in p.read_text("utf-8")}
-        todo = [p for p in sorted((self.root / "pages").glob("extra-*.txt"), reverse=True) if p.name not in done]
+        done = {
+            p.name
+            for p in (self.root / "pages").glob("extra-*.txt")
+            if "An editor's note" in p.read_text("utf-8")
+        }
+        todo = [
+            p
+            for p in sorted((self.root / "pages").glob("extra-*.txt"), reverse=True)
+            if p.name not in done
+        ]
         for path in todo[:n]:
             lines = path.read_text("utf-8").split("\n\n")
             lines[-1] = lines[-1] + " An editor's note was added later."
@@ -150,8 +176,11 @@ def ledger(state: Path) -> dict[str, tuple[str, str]]:
     conn = sqlite3.connect(f"file:{state}?mode=ro", uri=True)
     try:
         if conn.execute("SELECT 1 FROM sqlite_master WHERE name = 'articles'").fetchone() is None:
-            return {}           # killed before its first migration committed: an empty ledger
-        return {g: (p, h) for g, p, h in conn.execute("SELECT guid, published, content_hash FROM articles")}
+            return {}  # killed before its first migration committed: an empty ledger
+        return {
+            g: (p, h)
+            for g, p, h in conn.execute("SELECT guid, published, content_hash FROM articles")
+        }
     finally:
         conn.close()
 
@@ -163,13 +192,13 @@ class Announced:
     ids: dict[tuple[str, str], set[str]]
     messages: int
     deliveries: int
-    latest: dict[str, dict[str, Any]]     # item id -> the item as the last request carried it
+    latest: dict[str, dict[str, Any]]  # item id -> the item as the last request carried it
 
     def items(self, kind: str | None = None) -> set[str]:
         return {i for i, k in self.ids if kind is None or k == kind}
 
 
-TOLERANCE_S = 300     # standardwebhooks' own tolerance for the timestamp
+TOLERANCE_S = 300  # standardwebhooks' own tolerance for the timestamp
 
 
 def verify_as_received(wh: Webhook, hit: Hit) -> Any:
@@ -178,9 +207,17 @@ def verify_as_received(wh: Webhook, hit: Hit) -> Any:
     library's 5 minutes after they arrived, which says nothing about the sender. The
     signature is the library's own (``Webhook.sign``), compared in constant time."""
     msg_id, stamp = hit.headers["webhook-id"], int(hit.headers["webhook-timestamp"])
-    assert abs(hit.wall - stamp) <= TOLERANCE_S, f"{msg_id}: timestamp {stamp} is far from its arrival {hit.wall:.0f}"
-    expected = wh.sign(msg_id, datetime.fromtimestamp(stamp, UTC), hit.body.decode()).split(",", 1)[1]
-    sent = [s.split(",", 1)[1] for s in hit.headers["webhook-signature"].split(" ") if s.startswith("v1,")]
+    assert abs(hit.wall - stamp) <= TOLERANCE_S, (
+        f"{msg_id}: timestamp {stamp} is far from its arrival {hit.wall:.0f}"
+    )
+    expected = wh.sign(msg_id, datetime.fromtimestamp(stamp, UTC), hit.body.decode()).split(",", 1)[
+        1
+    ]
+    sent = [
+        s.split(",", 1)[1]
+        for s in hit.headers["webhook-signature"].split(" ")
+        if s.startswith("v1,")
+    ]
     assert any(hmac.compare_digest(expected, s) for s in sent), f"{msg_id}: no matching signature"
     return json.loads(hit.body)
 
@@ -196,7 +233,9 @@ def announced(rec: Receiver, after: int = 0) -> Announced:
     for hit in hits:
         payload = verify_as_received(wh, hit)
         msg = hit.headers["webhook-id"]
-        assert bodies.setdefault(msg, hit.body) == hit.body, f"{msg} sent twice with different bodies"
+        assert bodies.setdefault(msg, hit.body) == hit.body, (
+            f"{msg} sent twice with different bodies"
+        )
         for kind in ("new", "updated", "withdrawn"):
             for it in payload["data"].get(kind, ()):
                 ids.setdefault((it["id"], kind), set()).add(msg)
@@ -216,9 +255,14 @@ def hub_topics(rec: Receiver, after: int = 0) -> set[str]:
 def feed_hashes(output: Path) -> dict[str, str]:
     """Subscription documents only: RFC 5005 archive pages are never announced (docs/feeds.md)."""
     from syndicate.render.archive import is_archive_path
-    return {rel: hashlib.sha256(p.read_bytes()).hexdigest()
-            for p in output.rglob("*") if p.suffix in (".xml", ".json") and not p.name.startswith(".")
-            and not is_archive_path(rel := p.relative_to(output).as_posix())}
+
+    return {
+        rel: hashlib.sha256(p.read_bytes()).hexdigest()
+        for p in output.rglob("*")
+        if p.suffix in (".xml", ".json")
+        and not p.name.startswith(".")
+        and not is_archive_path(rel := p.relative_to(output).as_posix())
+    }
 
 
 def notice_items(state: Path) -> dict[str, set[str]]:
@@ -227,7 +271,9 @@ def notice_items(state: Path) -> dict[str, set[str]]:
     conn = sqlite3.connect(f"file:{state}?mode=ro", uri=True)
     try:
         out: dict[str, set[str]] = {}
-        for status, payload in conn.execute("SELECT status, payload FROM notices WHERE kind = 'webhook'"):
+        for status, payload in conn.execute(
+            "SELECT status, payload FROM notices WHERE kind = 'webhook'"
+        ):
             data: dict[str, Any] = json.loads(payload)["data"]
             for kind in ("new", "updated", "withdrawn"):
                 out.setdefault(status, set()).update(it["id"] for it in data.get(kind, ()))
@@ -240,6 +286,8 @@ def notice_items(state: Path) -> dict[str, set[str]]:
 def pending_count(state: Path) -> int:
     conn = sqlite3.connect(f"file:{state}?mode=ro", uri=True)
     try:
-        return int(conn.execute("SELECT COUNT(*) FROM notices WHERE status = 'pending'").fetchone()[0])
+        return int(
+            conn.execute("SELECT COUNT(*) FROM notices WHERE status = 'pending'").fetchone()[0]
+        )
     finally:
         conn.close()

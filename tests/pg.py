@@ -45,12 +45,42 @@ def pg_url() -> Iterator[str]:
         shutil.chown(sock, "nobody")
         os.chmod(root, 0o755)
         pre = ["runuser", "-u", "nobody", "--"]
-    subprocess.run([*pre, initdb, "-D", str(data), "-U", "syndicate", "--auth=trust", "-E", "UTF8",
-                    "--locale=C.UTF-8"], check=True, capture_output=True)
-    subprocess.run([*pre, pg_ctl, "-D", str(data), "-w", "-l", str(root / "log"), "-o",
-                    f"-k {sock} -c listen_addresses='' -c fsync=off", "start"], check=True, capture_output=True)
+    subprocess.run(
+        [
+            *pre,
+            initdb,
+            "-D",
+            str(data),
+            "-U",
+            "syndicate",
+            "--auth=trust",
+            "-E",
+            "UTF8",
+            "--locale=C.UTF-8",
+        ],
+        check=True,
+        capture_output=True,
+    )
+    subprocess.run(
+        [
+            *pre,
+            pg_ctl,
+            "-D",
+            str(data),
+            "-w",
+            "-l",
+            str(root / "log"),
+            "-o",
+            f"-k {sock} -c listen_addresses='' -c fsync=off",
+            "start",
+        ],
+        check=True,
+        capture_output=True,
+    )
     try:
         yield f"postgresql:///postgres?host={sock}&user=syndicate"
     finally:
-        subprocess.run([*pre, pg_ctl, "-D", str(data), "-m", "immediate", "stop"], capture_output=True)
+        subprocess.run(
+            [*pre, pg_ctl, "-D", str(data), "-m", "immediate", "stop"], capture_output=True
+        )
         shutil.rmtree(root, ignore_errors=True)

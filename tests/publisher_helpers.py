@@ -17,15 +17,29 @@ REPO = Path(__file__).resolve().parent.parent
 EXAMPLE_PAGE = REPO / "config" / "example" / "pages" / "business.txt"
 
 
-def page_text(title: str, *, section: str = "Business", date: str = "November 20, 2026",
-              body: str = "A paragraph long enough to be an article body, written for the test.") -> str:
+def page_text(
+    title: str,
+    *,
+    section: str = "Business",
+    date: str = "November 20, 2026",
+    body: str = "A paragraph long enough to be an article body, written for the test.",
+) -> str:
     """One article in the scraped-text layout of config/example/pages/*.txt."""
     return f"{section}\n\n{title}\n\nPublished\n\non\n\n{date}\n\n{body}\n\n"
 
 
-def write_config(root: Path, *, interval: str = "1s", base_url: str = "http://127.0.0.1:8080/",
-                 hubs: Sequence[str] = (), hub_param: str = "hub.url", title: str = "Test Courier",
-                 extra: str = "", delivery_interval: str = "1s", max_age: int = 60) -> Path:
+def write_config(
+    root: Path,
+    *,
+    interval: str = "1s",
+    base_url: str = "http://127.0.0.1:8080/",
+    hubs: Sequence[str] = (),
+    hub_param: str = "hub.url",
+    title: str = "Test Courier",
+    extra: str = "",
+    delivery_interval: str = "1s",
+    max_age: int = 60,
+) -> Path:
     hub_tables = "".join(f'\n[[hubs]]\nurl = "{h}"\nparam = "{hub_param}"\n' for h in hubs)
     text = f"""\
 [site]
@@ -69,7 +83,9 @@ def make_site(root: Path, **config: Any) -> Path:
     return write_config(root, **config)
 
 
-def wait_until(predicate: Callable[[], Any], timeout: float, what: str, interval: float = 0.05) -> Any:
+def wait_until(
+    predicate: Callable[[], Any], timeout: float, what: str, interval: float = 0.05
+) -> Any:
     deadline = time.monotonic() + timeout
     while True:
         value = predicate()
@@ -83,14 +99,24 @@ def wait_until(predicate: Callable[[], Any], timeout: float, what: str, interval
 class Proc:
     """A `python -m syndicate ...` subprocess with its stderr in a file."""
 
-    def __init__(self, args: Sequence[str], cwd: Path, name: str = "syndicate",
-                 extra_env: dict[str, str] | None = None):
+    def __init__(
+        self,
+        args: Sequence[str],
+        cwd: Path,
+        name: str = "syndicate",
+        extra_env: dict[str, str] | None = None,
+    ):
         self.log_path = cwd / f"{name}-{time.monotonic_ns()}.log"
         self._log = open(self.log_path, "wb")  # noqa: SIM115 - lives as long as the process
         env = {**os.environ, "PYTHONUNBUFFERED": "1", **(extra_env or {})}
         env.pop("SYNDICATE_CONFIG", None)
-        self.popen = subprocess.Popen([sys.executable, "-m", "syndicate", *args], cwd=cwd,
-                                      stdout=self._log, stderr=subprocess.STDOUT, env=env)
+        self.popen = subprocess.Popen(
+            [sys.executable, "-m", "syndicate", *args],
+            cwd=cwd,
+            stdout=self._log,
+            stderr=subprocess.STDOUT,
+            env=env,
+        )
 
     @property
     def pid(self) -> int:
@@ -103,8 +129,11 @@ class Proc:
         def found() -> re.Match[str] | None:
             m = re.search(pattern, self.log())
             if m is None and self.popen.poll() is not None:
-                raise AssertionError(f"process exited ({self.popen.returncode}) before {pattern!r}:\n{self.log()}")
+                raise AssertionError(
+                    f"process exited ({self.popen.returncode}) before {pattern!r}:\n{self.log()}"
+                )
             return m
+
         try:
             result: re.Match[str] = wait_until(found, timeout, f"log line {pattern!r}")
         except AssertionError as err:

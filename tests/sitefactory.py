@@ -53,14 +53,18 @@ class Site:
 
     def snapshot(self) -> dict[str, tuple[bytes, int]]:
         """Every output file's bytes and mtime."""
-        return {str(p.relative_to(self.output)): (p.read_bytes(), p.stat().st_mtime_ns)
-                for p in sorted(self.output.rglob("*")) if p.is_file()}
+        return {
+            str(p.relative_to(self.output)): (p.read_bytes(), p.stat().st_mtime_ns)
+            for p in sorted(self.output.rglob("*"))
+            if p.is_file()
+        }
 
 
 def make_site(root: Path, *, extra: str = "", limit: int = 50) -> Site:
     site = Site(root)
     site.pages.mkdir(parents=True, exist_ok=True)
-    site.config_path.write_text(f"""
+    site.config_path.write_text(
+        f"""
 [site]
 title = "Test Gazette"
 base_url = "https://news.example.org/"
@@ -77,5 +81,7 @@ item_limit = {limit}
 [state]
 path = "state/test.db"
 {extra}
-""", encoding="utf-8")
+""",
+        encoding="utf-8",
+    )
     return site

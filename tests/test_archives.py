@@ -28,7 +28,8 @@ VALIDATE = Path(__file__).resolve().parents[2] / "shared" / "feedtools" / "valid
 def _site(root: Path, *, page_size: int = 4, item_limit: int = 5) -> Path:
     (root / "pages").mkdir(parents=True, exist_ok=True)
     config = root / "syndicate.toml"
-    config.write_text(f"""\
+    config.write_text(
+        f"""\
 [site]
 title = "Archive Courier"
 base_url = "{BASE}"
@@ -46,14 +47,22 @@ archive_page_size = {page_size}
 
 [state]
 path = "state/site.db"
-""", encoding="utf-8")
+""",
+        encoding="utf-8",
+    )
     return config
 
 
 def _add(root: Path, name: str, section: str, titles: list[str], day: int) -> None:
-    text = "".join(page_text(t, section=section, date=f"November {day + (i * 7) % len(titles)}, 2026",
-                             body=f"Report {t}: written for the archive test, long enough for a body.")
-                   for i, t in enumerate(titles))
+    text = "".join(
+        page_text(
+            t,
+            section=section,
+            date=f"November {day + (i * 7) % len(titles)}, 2026",
+            body=f"Report {t}: written for the archive test, long enough for a body.",
+        )
+        for i, t in enumerate(titles)
+    )
     (root / "pages" / f"{name}.txt").write_text(text, encoding="utf-8")
 
 
@@ -68,7 +77,7 @@ def _files(out: Path) -> dict[str, bytes]:
 
 def _local(out: Path, url: str) -> Path:
     assert url.startswith(BASE), url
-    return out / url[len(BASE):]
+    return out / url[len(BASE) :]
 
 
 def _walk_xml(out: Path, rel: str) -> tuple[list[str], list[list[str]]]:
@@ -85,7 +94,9 @@ def _walk_xml(out: Path, rel: str) -> tuple[list[str], list[list[str]]]:
         seen_urls.add(url)
         data = _local(out, url).read_bytes()
         (check_rss if rel.endswith("feed.xml") else check_atom)(data, url)
-        assert etree.fromstring(data).find(f".//{FH}") is not None, f"{url} is not marked fh:archive"
+        assert etree.fromstring(data).find(f".//{FH}") is not None, (
+            f"{url} is not marked fh:archive"
+        )
         page = feedparser.parse(data)
         assert not page.bozo, page.bozo_exception
         assert [x.href for x in page.feed.links if x.rel == "current"] == [BASE + rel]
@@ -112,6 +123,7 @@ def _walk_json(out: Path, rel: str) -> tuple[list[str], list[list[str]]]:
 
 def _section_ids(config: Path) -> dict[str, set[str]]:
     from syndicate.state import open_state
+
     out: dict[str, set[str]] = {"": set()}
     with open_state(load_config(config).state_path) as store:
         for record, _data in store.all_entries():
@@ -129,12 +141,23 @@ def site(tmp_path: Path) -> Path:
     return config
 
 
-FEEDS = ["feed.xml", "atom.xml", "feed.json", "world/feed.xml", "world/atom.xml", "world/feed.json",
-         "science/feed.xml", "science/atom.xml", "science/feed.json"]
+FEEDS = [
+    "feed.xml",
+    "atom.xml",
+    "feed.json",
+    "world/feed.xml",
+    "world/atom.xml",
+    "world/feed.json",
+    "science/feed.xml",
+    "science/atom.xml",
+    "science/feed.json",
+]
 
 
 @pytest.mark.parametrize("rel", FEEDS)
-def test_walking_from_the_subscription_document_reaches_every_item_once_per_archive(site: Path, rel: str) -> None:
+def test_walking_from_the_subscription_document_reaches_every_item_once_per_archive(
+    site: Path, rel: str
+) -> None:
     out = site.parent / "output"
     sub_ids, pages = (_walk_json if rel.endswith(".json") else _walk_xml)(out, rel)
     feed_key = rel.rpartition("/")[0]
@@ -157,11 +180,11 @@ def test_full_pages_stay_as_they_are_when_new_items_fill_the_next_page(site: Pat
     out = site.parent / "output"
     world = [f"world/archive/{n}/atom.xml" for n in (1, 2)]
     before = {rel: (out / rel).read_bytes() for rel in world}
-    assert not (out / "world/archive/3/atom.xml").exists()         # 11 items: pages 1 and 2
+    assert not (out / "world/archive/3/atom.xml").exists()  # 11 items: pages 1 and 2
     _add(site.parent, "world-later", "World", [f"World late story {n}" for n in range(2)], 20)
     _publish(site)
-    assert (out / "world/archive/3/atom.xml").exists()             # 13 items: page 3 filled
-    assert (out / world[0]).read_bytes() == before[world[0]]       # page 1: not a byte changed
+    assert (out / "world/archive/3/atom.xml").exists()  # 13 items: page 3 filled
+    assert (out / world[0]).read_bytes() == before[world[0]]  # page 1: not a byte changed
     newer = (out / world[1]).read_bytes()
     links = [(x.rel, x.href) for x in feedparser.parse(newer).feed.links if x.rel == "next-archive"]
     assert links == [("next-archive", BASE + "world/archive/3/atom.xml")]
@@ -202,12 +225,31 @@ def test_no_archive_links_or_pages_when_switched_off(tmp_path: Path) -> None:
     assert "next_url" not in json.loads((out / "feed.json").read_bytes())
 
 
-@pytest.mark.skipif(not VALIDATE.exists(), reason="shared/feedtools/validate-feed is not on this machine")
+@pytest.mark.skipif(
+    not VALIDATE.exists(), reason="shared/feedtools/validate-feed is not on this machine"
+)
 def test_w3c_validator_accepts_subscription_and_archive_documents(site: Path) -> None:
     out = site.parent / "output"
-    rels = ["world/feed.xml", "world/atom.xml", "world/archive/1/feed.xml", "world/archive/2/atom.xml"]
-    run = subprocess.run([str(VALIDATE), "--tools", "w3c,feedparser", "--map", f"{out}={BASE.rstrip('/')}",
-                          *(str(out / r) for r in rels)], capture_output=True, text=True, timeout=300, check=False)
+    rels = [
+        "world/feed.xml",
+        "world/atom.xml",
+        "world/archive/1/feed.xml",
+        "world/archive/2/atom.xml",
+    ]
+    run = subprocess.run(
+        [
+            str(VALIDATE),
+            "--tools",
+            "w3c,feedparser",
+            "--map",
+            f"{out}={BASE.rstrip('/')}",
+            *(str(out / r) for r in rels),
+        ],
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=False,
+    )
     if run.returncode == 2:
         pytest.skip(f"validate-feed is not set up here: {(run.stderr or run.stdout).strip()[:300]}")
     assert run.returncode == 0, run.stdout + run.stderr
@@ -219,6 +261,7 @@ def test_serve_gives_archive_pages_a_long_cache_lifetime_and_feeds_a_short_one(s
     import requests
 
     from syndicate.serve import build_app, make_server, server_url
+
     config = load_config(site)
     server = make_server(build_app(config), "127.0.0.1", 0)
     thread = threading.Thread(target=server.run, daemon=True)
@@ -231,8 +274,11 @@ def test_serve_gives_archive_pages_a_long_cache_lifetime_and_feeds_a_short_one(s
     finally:
         server.close()
     assert feed.headers["Cache-Control"] == f"public, max-age={config.serve.max_age}"
-    assert page.status_code == 200 and page.headers["Content-Type"] == "application/atom+xml; charset=utf-8"
+    assert (
+        page.status_code == 200
+        and page.headers["Content-Type"] == "application/atom+xml; charset=utf-8"
+    )
     assert page.headers["Cache-Control"] == "public, max-age=86400"
     assert combined_page.headers["Content-Type"] == "application/feed+json"
     assert combined_page.headers["Cache-Control"] == "public, max-age=86400"
-    assert "Link" not in page.headers     # no hub: an archive page is never announced
+    assert "Link" not in page.headers  # no hub: an archive page is never announced

@@ -35,7 +35,8 @@ def build(root: Path, case: Bad) -> Path:
         case.setup(root)
     extra = "".join(f"{k} = {v}\n" for k, v in case.extra.items())
     config = root / "site.toml"
-    config.write_text(f"""
+    config.write_text(
+        f"""
 [site]
 title = "Bad Input Gazette"
 base_url = "https://news.example.org/"
@@ -51,7 +52,9 @@ max_input_bytes = 1_000_000
 
 [state]
 path = "state/site.db"
-""", encoding="utf-8")
+""",
+        encoding="utf-8",
+    )
     return config
 
 
@@ -73,7 +76,9 @@ def feed_texts(out: Path) -> tuple[list[str], str]:
     assert not parsed.bozo, parsed.get("bozo_exception")
     atom = feedparser.parse((out / "atom.xml").read_bytes())
     assert not atom.bozo, atom.get("bozo_exception")
-    everything = "".join(p.read_text(encoding="utf-8") for p in sorted(out.rglob("*")) if p.is_file())
+    everything = "".join(
+        p.read_text(encoding="utf-8") for p in sorted(out.rglob("*")) if p.is_file()
+    )
     return [e.title for e in parsed.entries], everything
 
 
@@ -81,12 +86,15 @@ def assert_state_is_clean_utf8(db: Path) -> None:
     conn = sqlite3.connect(db)
     conn.text_factory = bytes
     try:
-        tables = [r[0].decode() for r in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")]
+        tables = [
+            r[0].decode()
+            for r in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")
+        ]
         for table in tables:
-            for row in conn.execute(f"SELECT * FROM {table}"):     # noqa: S608 - our own table names
+            for row in conn.execute(f"SELECT * FROM {table}"):  # noqa: S608 - our own table names
                 for value in row:
                     if isinstance(value, bytes):
-                        value.decode("utf-8")      # raises on a surrogate or a stray byte
+                        value.decode("utf-8")  # raises on a surrogate or a stray byte
     finally:
         conn.close()
 

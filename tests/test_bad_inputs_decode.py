@@ -30,10 +30,18 @@ def test_good_utf8_text_in_many_languages_comes_through_untouched(line: str) -> 
     assert (text, problems) == (line + "\n", [])
 
 
-@pytest.mark.parametrize(("data", "what"), [
-    (PNG, "a PNG image"), (JPEG, "a JPEG image"), (GIF, "a GIF image"), (PDF, "a PDF document"),
-    (ZIP, "a ZIP archive"), (GZIP, "a gzip archive"), (b"\x7fELF\x02\x01\x01" + bytes(64), "an executable"),
-])
+@pytest.mark.parametrize(
+    ("data", "what"),
+    [
+        (PNG, "a PNG image"),
+        (JPEG, "a JPEG image"),
+        (GIF, "a GIF image"),
+        (PDF, "a PDF document"),
+        (ZIP, "a ZIP archive"),
+        (GZIP, "a gzip archive"),
+        (b"\x7fELF\x02\x01\x01" + bytes(64), "an executable"),
+    ],
+)
 def test_a_magic_number_makes_a_file_binary(data: bytes, what: str) -> None:
     assert sniff_binary(data) == what
     text, [problem] = decode_input(data, "p.txt")
@@ -43,7 +51,12 @@ def test_a_magic_number_makes_a_file_binary(data: bytes, what: str) -> None:
 def test_a_few_control_bytes_are_stripped_not_binary() -> None:
     data = ("A line of ordinary text.\n" * 40).encode() + b"one \x00 nul and \x07 bell\n"
     text, [problem] = decode_input(data, "p.txt")
-    assert text is not None and "\x00" not in text and "\x07" not in text and "one  nul and  bell" in text
+    assert (
+        text is not None
+        and "\x00" not in text
+        and "\x07" not in text
+        and "one  nul and  bell" in text
+    )
     assert (problem.line, problem.severity) == (41, "warning")
     assert "2 control characters removed" in problem.message
 
@@ -62,7 +75,10 @@ def test_a_stray_byte_repairs_only_its_own_line() -> None:
 
 def test_a_declared_charset_is_used_without_a_warning() -> None:
     data = '<html><head><meta charset="iso-8859-15"><title>Prix 5 €</title>'.encode("iso-8859-15")
-    assert decode_input(data, "p.html") == ('<html><head><meta charset="iso-8859-15"><title>Prix 5 €</title>', [])
+    assert decode_input(data, "p.html") == (
+        '<html><head><meta charset="iso-8859-15"><title>Prix 5 €</title>',
+        [],
+    )
 
 
 def test_a_configured_encoding_wins_and_bad_bytes_are_named() -> None:
@@ -79,14 +95,23 @@ def test_mojibake_is_repaired_and_named_at_its_line() -> None:
     assert problem.line == 2 and "mojibake" in problem.message
 
 
-@pytest.mark.parametrize(("path", "message", "printed"), [
-    ("pages/a\nb.txt", "plain", "pages/a\\nb.txt:3: warning: plain"),
-    ("pages/caf\udce9.txt", "x", "pages/caf\\xe9.txt:3: warning: x"),
-    ("p.md", "YAML says:\n  in line 2\r\n\tcolumn 3", "p.md:3: warning: YAML says:\\n  in line 2\\r\\n\\tcolumn 3"),
-    ("p.json", "title 'a\ud800b'", "p.json:3: warning: title 'a\\ud800b'"),
-    ("p.txt", "caf\u00e9 \u2028 split", "p.txt:3: warning: caf\u00e9 \\u2028 split"),
-])
-def test_a_problem_always_prints_as_one_encodable_line(path: str, message: str, printed: str) -> None:
+@pytest.mark.parametrize(
+    ("path", "message", "printed"),
+    [
+        ("pages/a\nb.txt", "plain", "pages/a\\nb.txt:3: warning: plain"),
+        ("pages/caf\udce9.txt", "x", "pages/caf\\xe9.txt:3: warning: x"),
+        (
+            "p.md",
+            "YAML says:\n  in line 2\r\n\tcolumn 3",
+            "p.md:3: warning: YAML says:\\n  in line 2\\r\\n\\tcolumn 3",
+        ),
+        ("p.json", "title 'a\ud800b'", "p.json:3: warning: title 'a\\ud800b'"),
+        ("p.txt", "caf\u00e9 \u2028 split", "p.txt:3: warning: caf\u00e9 \\u2028 split"),
+    ],
+)
+def test_a_problem_always_prints_as_one_encodable_line(
+    path: str, message: str, printed: str
+) -> None:
     text = str(Problem(path=path, line=3, severity="warning", message=message))
     assert text == printed
     text.encode("utf-8")

@@ -12,8 +12,13 @@ from syndicate.state import StateLock, lock_path
 
 
 def run(*args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
-    return subprocess.run([sys.executable, "-m", "syndicate", *args], cwd=cwd, capture_output=True, text=True,
-                          timeout=120)
+    return subprocess.run(
+        [sys.executable, "-m", "syndicate", *args],
+        cwd=cwd,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
 
 
 def test_publish_exit_0_and_summary_on_stdout(tmp_path: Path) -> None:
@@ -27,7 +32,9 @@ def test_publish_exit_0_and_summary_on_stdout(tmp_path: Path) -> None:
 
 def test_problem_is_one_stderr_line_with_path_and_line_and_exit_3(tmp_path: Path) -> None:
     site = make_site(tmp_path)
-    site.write_page("a.txt", page(article("Good one", "Fine."), "Harbour\n\nCut story\n\nPublished\n\non\n"))
+    site.write_page(
+        "a.txt", page(article("Good one", "Fine."), "Harbour\n\nCut story\n\nPublished\n\non\n")
+    )
     result = run("publish", "--config", str(site.config_path), cwd=tmp_path)
     assert result.returncode == 3
     [line] = [x for x in result.stderr.splitlines() if ": error: " in x]
@@ -69,7 +76,9 @@ def test_check_reports_and_writes_nothing(tmp_path: Path) -> None:
 
 def test_items_lists_ledger_and_withdraw_takes_one_out(tmp_path: Path) -> None:
     site = make_site(tmp_path)
-    site.write_page("a.txt", page(article("Quay opens", "The quay opened."), article("Pier shut", "Pier shut.")))
+    site.write_page(
+        "a.txt", page(article("Quay opens", "The quay opened."), article("Pier shut", "Pier shut."))
+    )
     assert run("publish", "--config", str(site.config_path), cwd=tmp_path).returncode == 0
     listing = run("items", "--config", str(site.config_path), "pier", cwd=tmp_path)
     [line] = listing.stdout.splitlines()
@@ -82,7 +91,9 @@ def test_items_lists_ledger_and_withdraw_takes_one_out(tmp_path: Path) -> None:
 
 
 def test_python_dash_m_shows_help() -> None:
-    result = subprocess.run([sys.executable, "-m", "syndicate", "--help"], capture_output=True, text=True, timeout=60)
+    result = subprocess.run(
+        [sys.executable, "-m", "syndicate", "--help"], capture_output=True, text=True, timeout=60
+    )
     assert result.returncode == 0
     for command in ("publish", "check", "withdraw", "items"):
         assert command in result.stdout
@@ -97,11 +108,14 @@ def test_progress_bar_on_a_terminal(tmp_path: Path) -> None:
     for n in range(30):
         site.write_page(f"p{n:02d}.txt", page(article(f"Story number {n}", "Some body text.")))
     pid, fd = pty.fork()
-    if pid == 0:   # child: stdin/stdout/stderr are the pty
+    if pid == 0:  # child: stdin/stdout/stderr are the pty
         os.chdir(tmp_path)
         os.environ["COLUMNS"] = "100"
-        os.environ["TERM"] = "xterm"          # rich draws nothing on a "dumb" terminal
-        os.execv(sys.executable, [sys.executable, "-m", "syndicate", "publish", "--config", str(site.config_path)])
+        os.environ["TERM"] = "xterm"  # rich draws nothing on a "dumb" terminal
+        os.execv(
+            sys.executable,
+            [sys.executable, "-m", "syndicate", "publish", "--config", str(site.config_path)],
+        )
     chunks = []
     while True:
         try:
@@ -114,5 +128,5 @@ def test_progress_bar_on_a_terminal(tmp_path: Path) -> None:
     _, status = os.waitpid(pid, 0)
     out = b"".join(chunks).decode("utf-8", "replace")
     assert os.waitstatus_to_exitcode(status) == 0, out
-    assert "reading inputs" in out          # the bar (transient, but drawn while running)
+    assert "reading inputs" in out  # the bar (transient, but drawn while running)
     assert "30 new" in out

@@ -12,8 +12,13 @@ from sitefactory import Site, article, make_site, page
 
 
 def check(site: Site) -> subprocess.CompletedProcess[str]:
-    return subprocess.run([sys.executable, "-m", "syndicate", "check", "--config", str(site.config_path)],
-                          cwd=site.root, capture_output=True, text=True, timeout=120)
+    return subprocess.run(
+        [sys.executable, "-m", "syndicate", "check", "--config", str(site.config_path)],
+        cwd=site.root,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
 
 
 def messages(result: subprocess.CompletedProcess[str], severity: str) -> list[str]:
@@ -25,12 +30,16 @@ def test_a_clean_check_says_ok(tmp_path: Path) -> None:
     site.write_page("a.txt", page(article("Quay opens", "The quay opened.")))
     result = check(site)
     assert result.returncode == 0, result.stderr
-    assert result.stdout.startswith("config site.toml: 1 input files, 1 articles in 1 sections: ok\n")
+    assert result.stdout.startswith(
+        "config site.toml: 1 input files, 1 articles in 1 sections: ok\n"
+    )
 
 
 def test_check_never_says_ok_next_to_errors(tmp_path: Path) -> None:
     site = make_site(tmp_path)
-    site.write_page("a.txt", page(article("Good one", "Fine."), "Harbour\n\nCut story\n\nPublished\n\non\n"))
+    site.write_page(
+        "a.txt", page(article("Good one", "Fine."), "Harbour\n\nCut story\n\nPublished\n\non\n")
+    )
     result = check(site)
     assert result.returncode == 3
     assert len(messages(result, "error")) == 1
@@ -39,12 +48,16 @@ def test_check_never_says_ok_next_to_errors(tmp_path: Path) -> None:
 
 
 def test_an_input_group_matching_no_file_is_one_warning_and_exit_3(tmp_path: Path) -> None:
-    site = make_site(tmp_path, extra='[[inputs]]\nname = "archive"\npaths = ["old/*.txt", "older/*.txt"]\n')
+    site = make_site(
+        tmp_path, extra='[[inputs]]\nname = "archive"\npaths = ["old/*.txt", "older/*.txt"]\n'
+    )
     site.write_page("a.txt", page(article("Quay opens", "The quay opened.")))
     result = check(site)
     assert result.returncode == 3
     [warning] = messages(result, "warning")
-    assert "input group 'archive' (inputs[1].paths): no file matches old/*.txt, older/*.txt" in warning
+    assert (
+        "input group 'archive' (inputs[1].paths): no file matches old/*.txt, older/*.txt" in warning
+    )
     assert "ok" not in result.stdout.split("\n")[0]
 
 
@@ -61,18 +74,27 @@ def test_an_input_deleted_since_the_last_publish_gets_a_message(tmp_path: Path) 
     site = make_site(tmp_path)
     site.write_page("a.txt", page(article("Quay opens", "The quay opened.")))
     site.write_page("b.txt", page(article("Pier shut", "The pier shut.")))
-    published = subprocess.run([sys.executable, "-m", "syndicate", "publish", "--config", str(site.config_path)],
-                               cwd=site.root, capture_output=True, text=True, timeout=120)
+    published = subprocess.run(
+        [sys.executable, "-m", "syndicate", "publish", "--config", str(site.config_path)],
+        cwd=site.root,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
     assert published.returncode == 0, published.stderr
     (site.pages / "b.txt").unlink()
     result = check(site)
     [warning] = messages(result, "warning")
-    assert warning.startswith("pages/b.txt:0: warning: input file was read by the last publish and is gone now")
+    assert warning.startswith(
+        "pages/b.txt:0: warning: input file was read by the last publish and is gone now"
+    )
     assert "syndicate withdraw" in warning
 
 
 def test_one_empty_html_page_gives_exactly_one_error(tmp_path: Path) -> None:
-    site = make_site(tmp_path, extra='[[inputs]]\nname = "web"\npaths = ["pages/*.html"]\nformat = "html"\n')
+    site = make_site(
+        tmp_path, extra='[[inputs]]\nname = "web"\npaths = ["pages/*.html"]\nformat = "html"\n'
+    )
     site.write_page("a.txt", page(article("Quay opens", "The quay opened.")))
     site.write_page("blank.html", "<!doctype html><html><head></head><body></body></html>\n")
     result = check(site)

@@ -44,18 +44,32 @@ def test_minimal_config_gets_documented_defaults(tmp_path: Path) -> None:
     assert config.state_path == (tmp_path / "state" / "syndicate.db").resolve()
 
 
-@pytest.mark.parametrize("extra, key, words", [
-    ("[output]\nitem_limt = 5\n", "output.item_limt", "unknown key"),
-    ("[output]\nitem_limit = 'many'\n", "output.item_limit", "must be int"),
-    ("[output]\nformats = ['rss', 'rdf']\n", "output.formats", "must be one of rss, atom, json"),
-    ("[[hubs]]\nurl = 'ftp://hub'\n", "hubs[0].url", "absolute http(s) URL"),
-    ("[[webhooks]]\nurl = 'https://h.example/x'\nsecret = 'abc'\n", "webhooks[0].secret", "environment variable"),
-    ("[schedule]\ncron = '* * *'\n", "schedule.cron", "five fields"),
-    ("[schedule]\ninterval = 'soon'\n", "schedule.interval", "not a duration"),
-    ("[state]\npath = 3\n", "state.path", "must be str"),
-    ("[[webhooks]]\nname = 'a'\nurl = 'https://h.example/1'\n[[webhooks]]\nname = 'a'\nurl = 'https://h.example/2'\n",
-     "webhooks[1].name", "used twice"),
-])
+@pytest.mark.parametrize(
+    "extra, key, words",
+    [
+        ("[output]\nitem_limt = 5\n", "output.item_limt", "unknown key"),
+        ("[output]\nitem_limit = 'many'\n", "output.item_limit", "must be int"),
+        (
+            "[output]\nformats = ['rss', 'rdf']\n",
+            "output.formats",
+            "must be one of rss, atom, json",
+        ),
+        ("[[hubs]]\nurl = 'ftp://hub'\n", "hubs[0].url", "absolute http(s) URL"),
+        (
+            "[[webhooks]]\nurl = 'https://h.example/x'\nsecret = 'abc'\n",
+            "webhooks[0].secret",
+            "environment variable",
+        ),
+        ("[schedule]\ncron = '* * *'\n", "schedule.cron", "five fields"),
+        ("[schedule]\ninterval = 'soon'\n", "schedule.interval", "not a duration"),
+        ("[state]\npath = 3\n", "state.path", "must be str"),
+        (
+            "[[webhooks]]\nname = 'a'\nurl = 'https://h.example/1'\n[[webhooks]]\nname = 'a'\nurl = 'https://h.example/2'\n",
+            "webhooks[1].name",
+            "used twice",
+        ),
+    ],
+)
 def test_config_error_names_file_and_key(tmp_path: Path, extra: str, key: str, words: str) -> None:
     path = write(tmp_path, MINIMAL + extra)
     with pytest.raises(ConfigError) as info:
@@ -65,7 +79,10 @@ def test_config_error_names_file_and_key(tmp_path: Path, extra: str, key: str, w
 
 
 def test_bad_input_timezone_is_reported(tmp_path: Path) -> None:
-    path = write(tmp_path, MINIMAL.replace('paths = ["pages/*.txt"]', 'paths = ["p"]\ntimezone = "Mars/Olympus"'))
+    path = write(
+        tmp_path,
+        MINIMAL.replace('paths = ["pages/*.txt"]', 'paths = ["p"]\ntimezone = "Mars/Olympus"'),
+    )
     with pytest.raises(ConfigError, match=r"inputs\[0\]\.timezone: unknown time zone"):
         load_config(path)
 
@@ -82,13 +99,22 @@ def test_invalid_toml_is_a_config_error(tmp_path: Path) -> None:
 
 def test_input_rules_file_is_loaded_into_options(tmp_path: Path) -> None:
     (tmp_path / "rules").mkdir()
-    (tmp_path / "rules" / "zox.toml").write_text((REPO / "config" / "rules" / "zox-news.toml").read_text())
-    path = write(tmp_path, MINIMAL.replace('paths = ["pages/*.txt"]', 'paths = ["p/*.html"]\nrules = "rules/zox.toml"'))
+    (tmp_path / "rules" / "zox.toml").write_text(
+        (REPO / "config" / "rules" / "zox-news.toml").read_text()
+    )
+    path = write(
+        tmp_path,
+        MINIMAL.replace(
+            'paths = ["pages/*.txt"]', 'paths = ["p/*.html"]\nrules = "rules/zox.toml"'
+        ),
+    )
     config = load_config(path)
     assert config.inputs[0].options["rule"]["title"] == "h1.mvp-post-title"
 
 
 def test_missing_rules_file_names_the_key(tmp_path: Path) -> None:
-    path = write(tmp_path, MINIMAL.replace('paths = ["pages/*.txt"]', 'paths = ["p"]\nrules = "nope.toml"'))
+    path = write(
+        tmp_path, MINIMAL.replace('paths = ["pages/*.txt"]', 'paths = ["p"]\nrules = "nope.toml"')
+    )
     with pytest.raises(ConfigError, match=r"inputs\[0\]\.rules: cannot use rule file"):
         load_config(path)

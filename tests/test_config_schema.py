@@ -31,7 +31,11 @@ paths = ["pages/*.txt"]
 
 
 def shipped() -> dict[str, Any]:
-    text = resources.files("syndicate").joinpath("schemas/config.schema.json").read_text(encoding="utf-8")
+    text = (
+        resources.files("syndicate")
+        .joinpath("schemas/config.schema.json")
+        .read_text(encoding="utf-8")
+    )
     return dict(json.loads(text))
 
 
@@ -48,8 +52,10 @@ def as_json(value: Any) -> Any:
 
 def schema_errors(text: str) -> list[str]:
     validator = jsonschema.Draft202012Validator(shipped())
-    return sorted(".".join(str(p) for p in e.absolute_path) or e.message
-                  for e in validator.iter_errors(as_json(tomllib.loads(text))))
+    return sorted(
+        ".".join(str(p) for p in e.absolute_path) or e.message
+        for e in validator.iter_errors(as_json(tomllib.loads(text)))
+    )
 
 
 def loader_keys(path: Path) -> list[str]:
@@ -76,11 +82,14 @@ def test_every_shipped_config_is_valid_for_both(path: Path) -> None:
 GOOD = [
     '[site]\ntitle = "T"\nbase_url = "https://e.org/"\nauthor = "Desk"\n[[inputs]]\npaths = "p/*.txt"\n',
     MINIMAL + '[output]\nformats = "atom"\nmax_input_bytes = 1_000_000\n[delivery]\ninterval = 45\n'
-              'retry_schedule = [0, "5s", "1h"]\n',
-    MINIMAL.replace('paths = ["pages/*.txt"]', 'paths = ["p"]\ncaptured_at = 2026-11-27T09:00:00Z\n'
-                    '[inputs.schedule]\ncron = "*/5 * * * *"\n[inputs.options]\nanything = 1'),
+    'retry_schedule = [0, "5s", "1h"]\n',
+    MINIMAL.replace(
+        'paths = ["pages/*.txt"]',
+        'paths = ["p"]\ncaptured_at = 2026-11-27T09:00:00Z\n'
+        '[inputs.schedule]\ncron = "*/5 * * * *"\n[inputs.options]\nanything = 1',
+    ),
     MINIMAL + '[[webhooks]]\nname = "a"\nurl = "https://h.example/1"\nsecret_env = "HOOK_SECRET"\n'
-              '[[hubs]]\nurl = "https://hub.example/"\nparam = "hub.topic"\n[serve]\nport = 0\n',
+    '[[hubs]]\nurl = "https://hub.example/"\nparam = "hub.topic"\n[serve]\nport = 0\n',
 ]
 
 
@@ -92,7 +101,7 @@ def test_accepted_forms_are_valid_for_both(tmp_path: Path, text: str) -> None:
     assert loader_keys(path) == []
 
 
-BAD = [   # (extra TOML, the dotted key both must name)
+BAD = [  # (extra TOML, the dotted key both must name)
     ("[output]\nformt = 'rss'\n", "output.formt"),
     ("[output]\nitem_limit = 'many'\n", "output.item_limit"),
     ("[output]\nitem_limit = 0\n", "output.item_limit"),
@@ -116,7 +125,7 @@ def _schema_key(text: str) -> list[str]:
     validator = jsonschema.Draft202012Validator(shipped())
     for e in validator.iter_errors(as_json(tomllib.loads(text))):
         parts = list(e.absolute_path)
-        if e.validator in ("additionalProperties", "required"):    # the key is in the message
+        if e.validator in ("additionalProperties", "required"):  # the key is in the message
             name = e.message.split("'")[1]
             parts.append(name)
         key = ""
@@ -127,7 +136,9 @@ def _schema_key(text: str) -> list[str]:
 
 
 @pytest.mark.parametrize("extra, key", BAD, ids=[k for _, k in BAD])
-def test_bad_configs_are_refused_by_both_naming_the_same_key(tmp_path: Path, extra: str, key: str) -> None:
+def test_bad_configs_are_refused_by_both_naming_the_same_key(
+    tmp_path: Path, extra: str, key: str
+) -> None:
     path = tmp_path / "c.toml"
     path.write_text(MINIMAL + extra, encoding="utf-8")
     assert _schema_key(MINIMAL + extra) == [key]

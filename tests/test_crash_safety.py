@@ -74,8 +74,14 @@ def publish_cmd(config: Path, *args: str) -> list[str]:
 
 
 def run_publish(config: Path, *args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(publish_cmd(config, *args), capture_output=True, text=True, timeout=300, check=False,
-                          env=env())
+    return subprocess.run(
+        publish_cmd(config, *args),
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=False,
+        env=env(),
+    )
 
 
 def ledger(state: Path) -> dict[str, str]:
@@ -85,7 +91,7 @@ def ledger(state: Path) -> dict[str, str]:
     conn = sqlite3.connect(f"file:{state}?mode=ro", uri=True)
     try:
         if conn.execute("SELECT 1 FROM sqlite_master WHERE name = 'articles'").fetchone() is None:
-            return {}           # killed before its first migration committed: an empty ledger
+            return {}  # killed before its first migration committed: an empty ledger
         return dict(conn.execute("SELECT guid, published FROM articles").fetchall())
     finally:
         conn.close()
@@ -97,10 +103,12 @@ SPAN = 0.85
 
 def kill_after(config: Path, delay: float) -> bool:
     """Start a publish, SIGKILL it after ``delay`` s; True if it was still running."""
-    proc = subprocess.Popen(publish_cmd(config), stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, env=env())
+    proc = subprocess.Popen(
+        publish_cmd(config), stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, env=env()
+    )
     try:
         proc.wait(timeout=delay)
-        return False            # finished before the kill
+        return False  # finished before the kill
     except subprocess.TimeoutExpired:
         proc.send_signal(signal.SIGKILL)
         proc.wait()
@@ -112,13 +120,15 @@ def kill_after(config: Path, delay: float) -> bool:
 
 def assert_stable(history: dict[str, str], now: dict[str, str], when: str) -> None:
     moved = {g: (history[g], now.get(g)) for g in history if now.get(g) != history[g]}
-    assert not moved, f"{when}: ids lost or published dates changed: {dict(list(moved.items())[:5])}"
+    assert not moved, (
+        f"{when}: ids lost or published dates changed: {dict(list(moved.items())[:5])}"
+    )
 
 
 def assert_feeds_agree(view: object, history: dict[str, str], when: str) -> None:
     """Every item a feed shows that the ledger knew keeps the ledger's date."""
-    for rel, feed in view.feeds.items():          # type: ignore[attr-defined]
-        if feed.format != "atom":                # Atom carries the full precision
+    for rel, feed in view.feeds.items():  # type: ignore[attr-defined]
+        if feed.format != "atom":  # Atom carries the full precision
             continue
         for item in feed.items:
             if item.id in history:
@@ -130,7 +140,9 @@ def assert_all_in_notices(state: Path, when: str) -> None:
     items = notice_items(state)
     carried = items.get("delivered", set()) | items.get("pending", set())
     missing = set(ledger(state)) - carried
-    assert not missing, f"{when}: {len(missing)} ledger items in no delivered or pending notice: {sorted(missing)[:3]}"
+    assert not missing, (
+        f"{when}: {len(missing)} ledger items in no delivered or pending notice: {sorted(missing)[:3]}"
+    )
 
 
 def kill_publish_at_random_moments(tmp_path: Path, kills: int) -> None:
@@ -161,35 +173,46 @@ def kill_publish_at_random_moments(tmp_path: Path, kills: int) -> None:
         history: dict[str, str] = {}
         for round_no in range(kills):
             cold = round_no % 5 == 0
-            if cold:                                  # a first publish: no state, no output
-                for path in (state, state.with_name(state.name + "-wal"), state.with_name(state.name + "-shm")):
+            if cold:  # a first publish: no state, no output
+                for path in (
+                    state,
+                    state.with_name(state.name + "-wal"),
+                    state.with_name(state.name + "-shm"),
+                ):
                     path.unlink(missing_ok=True)
                 for path in sorted(output.rglob("*"), reverse=True):
                     path.rmdir() if path.is_dir() else path.unlink()
                 history = {}
                 delay = rng.uniform(0, SPAN * cold_s)
-            else:                                     # new pages since the last run
+            else:  # new pages since the last run
                 for i in range(ADDED_PER_ROUND):
                     gen.append_article(pages, total + i, SECTIONS, 1)
                 total += ADDED_PER_ROUND
                 delay = rng.uniform(0, SPAN * add_s)
-            when = f"round {round_no} ({'cold' if cold else 'added pages'}, kill after {delay:.2f} s)"
+            when = (
+                f"round {round_no} ({'cold' if cold else 'added pages'}, kill after {delay:.2f} s)"
+            )
             landed += kill_after(config, delay)
 
             if output.exists() and any(output.iterdir()):
-                view = check_output_dir(output, allow_temps=True, consumers=False, require_feeds=False,
-                                        cache=cache)
+                view = check_output_dir(
+                    output, allow_temps=True, consumers=False, require_feeds=False, cache=cache
+                )
                 assert_feeds_agree(view, history, when)
             after_kill = ledger(state)
             assert_stable(history, after_kill, when)
 
             result = run_publish(config)
             assert result.returncode == 0, f"{when}: the next publish failed: {result.stderr}"
-            view = check_output_dir(output, consumers=False, cache=cache)   # no temp file left either
+            view = check_output_dir(
+                output, consumers=False, cache=cache
+            )  # no temp file left either
             now = ledger(state)
             assert_stable(history, now, f"{when}, then a full publish")
             assert_stable(after_kill, now, f"{when}, then a full publish")
-            assert len(now) == total, f"{when}: ledger has {len(now)} articles, the pages hold {total}"
+            assert len(now) == total, (
+                f"{when}: ledger has {len(now)} articles, the pages hold {total}"
+            )
             assert_feeds_agree(view, now, when)
             assert_all_in_notices(state, when)
             history = now
@@ -200,8 +223,10 @@ def kill_publish_at_random_moments(tmp_path: Path, kills: int) -> None:
         assert landed >= kills // 2, f"only {landed} of {kills} kills landed before the run ended"
         got = announced(rec)
         lost = set(history) - got.items("new")
-        print(f"random kills: {kills} run, {landed} landed mid-run; {len(history)} items in the final ledger,"
-              f" {len(lost)} never reached the webhook receiver ({got.messages} messages)")
+        print(
+            f"random kills: {kills} run, {landed} landed mid-run; {len(history)} items in the final ledger,"
+            f" {len(lost)} never reached the webhook receiver ({got.messages} messages)"
+        )
         assert not lost, f"{len(lost)} items never reached the receiver: {sorted(lost)[:3]}"
         # The final output, read by real consumers too.
         check_output_dir(output)
@@ -226,16 +251,17 @@ def test_second_publish_on_same_state_exits_busy(tmp_path: Path) -> None:
     config = tmp_path / "site.toml"
     config.write_text(CONFIG, "utf-8")
     lock = StateLock(lock_path(tmp_path / "state" / "site.db"))
-    lock.acquire()            # as a running publish would hold it
+    lock.acquire()  # as a running publish would hold it
     try:
         busy = run_publish(config)
         assert busy.returncode == 4, (busy.returncode, busy.stderr)
         assert str(lock.path) in busy.stderr and "busy" in busy.stderr, busy.stderr
-        assert "--wait" in busy.stderr, busy.stderr            # the message names the fix
+        assert "--wait" in busy.stderr, busy.stderr  # the message names the fix
         assert not (tmp_path / "output").exists(), "a busy publish wrote output"
 
-        waiting = subprocess.Popen(publish_cmd(config, "--wait"), stdout=subprocess.PIPE,
-                                   stderr=subprocess.PIPE, text=True)
+        waiting = subprocess.Popen(
+            publish_cmd(config, "--wait"), stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True
+        )
         try:
             time.sleep(1.5)
             assert waiting.poll() is None, "publish --wait did not wait for the lock"

@@ -110,7 +110,9 @@ def test_text_without_a_date_gives_none(text: str) -> None:
 
 
 def test_an_explicit_format_reads_what_the_generic_reader_cannot() -> None:
-    assert parse_date_format("24|11|2024 10h15", "%d|%m|%Y %Hh%M", tz=BERLIN) == at(2024, 11, 24, 9, 15)
+    assert parse_date_format("24|11|2024 10h15", "%d|%m|%Y %Hh%M", tz=BERLIN) == at(
+        2024, 11, 24, 9, 15
+    )
     assert parse_date_format("not it", "%d|%m|%Y", tz=BERLIN) is None
 
 
@@ -124,22 +126,44 @@ def test_any_text_gives_an_aware_utc_date_or_none(text: str) -> None:
 
 
 @settings(deadline=None)
-@given(st.datetimes(min_value=datetime(1990, 1, 1), max_value=datetime(2100, 1, 1),
-                    timezones=st.just(STDLIB_UTC)))
+@given(
+    st.datetimes(
+        min_value=datetime(1990, 1, 1),
+        max_value=datetime(2100, 1, 1),
+        timezones=st.just(STDLIB_UTC),
+    )
+)
 def test_an_iso_date_round_trips_to_the_second(moment: datetime) -> None:
     moment = moment.replace(microsecond=0)
     assert parse_date(moment.isoformat(), tz=BERLIN, now=NOW) == moment
 
 
-@pytest.mark.parametrize(("zone", "captured", "day"), [
-    ("Europe/Berlin", datetime(2024, 11, 24, 23, 30, tzinfo=STDLIB_UTC), (2024, 11, 24)),     # 25th there
-    ("America/New_York", datetime(2024, 11, 25, 3, 0, tzinfo=STDLIB_UTC), (2024, 11, 23)),    # 24th there
-    ("Pacific/Auckland", datetime(2024, 11, 25, 11, 30, tzinfo=STDLIB_UTC), (2024, 11, 25)),  # 26th there
-    ("UTC", datetime(2024, 11, 25, 0, 10, tzinfo=STDLIB_UTC), (2024, 11, 24)),
-])
+@pytest.mark.parametrize(
+    ("zone", "captured", "day"),
+    [
+        (
+            "Europe/Berlin",
+            datetime(2024, 11, 24, 23, 30, tzinfo=STDLIB_UTC),
+            (2024, 11, 24),
+        ),  # 25th there
+        (
+            "America/New_York",
+            datetime(2024, 11, 25, 3, 0, tzinfo=STDLIB_UTC),
+            (2024, 11, 23),
+        ),  # 24th there
+        (
+            "Pacific/Auckland",
+            datetime(2024, 11, 25, 11, 30, tzinfo=STDLIB_UTC),
+            (2024, 11, 25),
+        ),  # 26th there
+        ("UTC", datetime(2024, 11, 25, 0, 10, tzinfo=STDLIB_UTC), (2024, 11, 24)),
+    ],
+)
 def test_a_text_page_dated_yesterday_gets_the_day_before_in_the_input_zone(
-        zone: str, captured: datetime, day: tuple[int, int, int]) -> None:
+    zone: str, captured: datetime, day: tuple[int, int, int]
+) -> None:
     from syndicate.sources import SourceContext, parse_text
+
     text = "Harbour\n\nA story printed yesterday\n\nPublished\n\non\n\nYesterday\n\nThe body of the story.\n"
     ctx = SourceContext(path="page.txt", captured_at=captured, tz=ZoneInfo(zone))
     [article] = parse_text(text, ctx, format="scraped").articles
@@ -159,9 +183,16 @@ def test_the_fast_path_reads_common_forms_as_the_general_readers_do() -> None:
     texts = []
     for m in months:
         for day in (1, 9, 29, 30, 31, 0):
-            texts += [f"{m} {day}, 2024", f"{m}. {day} 2025", f"{m} {day}, 2023 at 12:05 am",
-                      f"{m} {day}, 2023 at 12:59 pm", f"{m} {day}, 2024 3:07 PM", f"{m} {day}, 2024, 0:15 am",
-                      f"{m} {day}, 2024 at 13:00 pm", f"{m} {day}, 2024 at 9:60 am"]
+            texts += [
+                f"{m} {day}, 2024",
+                f"{m}. {day} 2025",
+                f"{m} {day}, 2023 at 12:05 am",
+                f"{m} {day}, 2023 at 12:59 pm",
+                f"{m} {day}, 2024 3:07 PM",
+                f"{m} {day}, 2024, 0:15 am",
+                f"{m} {day}, 2024 at 13:00 pm",
+                f"{m} {day}, 2024 at 9:60 am",
+            ]
     texts += [f"{a:02d}/{b:02d}/2024" for a in (1, 12, 13, 31, 0) for b in (1, 12, 13, 0)]
     for text in texts:
         for dayfirst in (True, False):

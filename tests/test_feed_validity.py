@@ -38,7 +38,10 @@ from lxml import etree
 REPO = Path(__file__).resolve().parent.parent
 EXAMPLE_CONFIG = REPO / "config" / "example.toml"
 EXAMPLE_PAGES = REPO / "config" / "example"
-HUBS = ("http://127.0.0.1:9/hub-one/", "http://127.0.0.1:9/hub-two/")   # port 9: nothing is delivered
+HUBS = (
+    "http://127.0.0.1:9/hub-one/",
+    "http://127.0.0.1:9/hub-two/",
+)  # port 9: nothing is delivered
 
 
 @dataclass(frozen=True)
@@ -51,20 +54,42 @@ class Site:
 
     def publish(self, *args: str) -> subprocess.CompletedProcess[str]:
         """`python -m syndicate publish` as a user runs it (pushes queued, not sent)."""
-        return subprocess.run([sys.executable, "-m", "syndicate", "publish", "--config", str(self.config),
-                               "--no-push", *args], capture_output=True, text=True, timeout=120, check=False)
+        return subprocess.run(
+            [
+                sys.executable,
+                "-m",
+                "syndicate",
+                "publish",
+                "--config",
+                str(self.config),
+                "--no-push",
+                *args,
+            ],
+            capture_output=True,
+            text=True,
+            timeout=120,
+            check=False,
+        )
 
     def ledger(self) -> dict[str, datetime]:
         """guid -> published, read straight from the state file."""
         conn = sqlite3.connect(f"file:{self.state}?mode=ro", uri=True)
         try:
-            return {g: datetime.fromisoformat(p) for g, p in conn.execute("SELECT guid, published FROM articles")}
+            return {
+                g: datetime.fromisoformat(p)
+                for g, p in conn.execute("SELECT guid, published FROM articles")
+            }
         finally:
             conn.close()
 
 
-def make_site(root: Path, *, pages: Path | None = EXAMPLE_PAGES, hubs: tuple[str, ...] = (),
-              item_limit: int | None = None) -> Site:
+def make_site(
+    root: Path,
+    *,
+    pages: Path | None = EXAMPLE_PAGES,
+    hubs: tuple[str, ...] = (),
+    item_limit: int | None = None,
+) -> Site:
     """Copy the example config (and its pages, unless ``pages`` is None) into ``root``,
     with output and state inside ``root``."""
     cfg_dir = root / "config"
@@ -74,7 +99,7 @@ def make_site(root: Path, *, pages: Path | None = EXAMPLE_PAGES, hubs: tuple[str
     else:
         (cfg_dir / "example" / "pages").mkdir(parents=True)
     text = EXAMPLE_CONFIG.read_text("utf-8")
-    text, n_out = re.subn(r'(?m)^dir = .*$', 'dir = "../output"', text)
+    text, n_out = re.subn(r"(?m)^dir = .*$", 'dir = "../output"', text)
     text, n_state = re.subn(r'(?m)^path = "state/.*$', 'path = "../state/site.db"', text)
     assert n_out == 1 and n_state == 1, "config/example.toml changed shape: update make_site"
     if item_limit is not None:
@@ -122,11 +147,13 @@ def test_example_site_output_checks_out(published_example: Site) -> None:
     ledger = published_example.ledger()
     sections = {p.parent.name for p in feeds_of(published_example, "feed.xml")} - {"output"}
     assert len(sections) >= 3
-    assert len(view.feeds) == 3 * (len(sections) + 1)          # rss + atom + json, per section and combined
-    assert len(view.pages) == len(ledger) >= 20                 # one readable page per article
-    assert set(view.opml["feeds.opml"].feeds) == {f.self_url for f in view.by_format("rss").values()}
+    assert len(view.feeds) == 3 * (len(sections) + 1)  # rss + atom + json, per section and combined
+    assert len(view.pages) == len(ledger) >= 20  # one readable page per article
+    assert set(view.opml["feeds.opml"].feeds) == {
+        f.self_url for f in view.by_format("rss").values()
+    }
     combined = view.feeds["feed.xml"]
-    assert {i.id for i in combined.items} == set(ledger)        # 25 items < item limit 50: all of them
+    assert {i.id for i in combined.items} == set(ledger)  # 25 items < item limit 50: all of them
 
 
 def test_atom_feeds_validate_against_rfc4287_schema(published_example: Site) -> None:
@@ -148,15 +175,20 @@ def test_every_feed_reads_without_bozo(published_example: Site) -> None:
     from reader._vendor import feedparser as fp_dev  # the line with JSON Feed support
 
     count = 0
-    for name, parse, version in (("feed.xml", feedparser.parse, "rss20"), ("atom.xml", feedparser.parse, "atom10"),
-                                 ("feed.json", fp_dev.parse, "json11")):
+    for name, parse, version in (
+        ("feed.xml", feedparser.parse, "rss20"),
+        ("atom.xml", feedparser.parse, "atom10"),
+        ("feed.json", fp_dev.parse, "json11"),
+    ):
         for path in feeds_of(published_example, name):
             d = parse(path.read_bytes())
             assert not d.bozo, f"{path}: {d.get('bozo_exception')!r}"
             assert d.version == version, path
             assert d.entries, f"{path}: no entries"
             for e in d.entries:
-                assert e.get("id") and e.get("title") and e.get("link") and e.get("published_parsed"), (path, e)
+                assert (
+                    e.get("id") and e.get("title") and e.get("link") and e.get("published_parsed")
+                ), (path, e)
             count += 1
     assert count == 15
 
@@ -187,7 +219,7 @@ def test_jsonfeed_has_no_hubs_key_without_hubs(published_example: Site) -> None:
 
 
 def _consumer_items(view: object) -> list[tuple[str, str, str, tuple[int, ...]]]:
-    d = view.consumer                                   # type: ignore[attr-defined]
+    d = view.consumer  # type: ignore[attr-defined]
     return [(e.id, e.title, e.link, tuple(e.published_parsed)[:6]) for e in d.entries]
 
 
@@ -201,12 +233,18 @@ def test_feed_round_trip_keeps_title_link_id_date(published_example: Site) -> No
     for folder in folders:
         prefix = f"{folder}/" if folder else ""
         rss, atom, jsonf = (view.feeds[prefix + n] for n in ("feed.xml", "atom.xml", "feed.json"))
-        assert _consumer_items(rss) == _consumer_items(atom) == _consumer_items(jsonf), folder or "combined"
-        assert [i.title for i in rss.items] == [i.title for i in atom.items] == [i.title for i in jsonf.items]
+        assert _consumer_items(rss) == _consumer_items(atom) == _consumer_items(jsonf), (
+            folder or "combined"
+        )
+        assert (
+            [i.title for i in rss.items]
+            == [i.title for i in atom.items]
+            == [i.title for i in jsonf.items]
+        )
         for item in rss.items:
             assert item.id in ledger, item
             assert item.published == ledger[item.id].replace(microsecond=0), item
-        for item in atom.items:   # whole seconds in Atom too (issue 11)
+        for item in atom.items:  # whole seconds in Atom too (issue 11)
             assert item.published == ledger[item.id].replace(microsecond=0), item
     # A dated article carries its page's date (Europe/London, as the example config says).
     by_title = {i.title: i for i in view.feeds["feed.xml"].items}
@@ -238,18 +276,35 @@ def test_forbidden_xml_characters_never_reach_a_feed(tmp_path: Path) -> None:
     # 1. UTF-8 with a BOM and CRLF line ends; C0 controls inside the title and body, and a
     #    NUL past the first 4 KiB (a NUL earlier marks the whole file as binary: refused).
     filler = "Filler sentence about the harbour wall and its long history. " * 80
-    utf8 = _page(("Business", f"Tolls{INLINE_CONTROLS} rise at the harbour", "November 24, 2026",
-                  ("Harbour tolls\x07 will rise\x1b by a fifth\x08 next year.", filler,
-                   "A late\x00 paragraph with a NUL.")), eol="\r\n")
+    utf8 = _page(
+        (
+            "Business",
+            f"Tolls{INLINE_CONTROLS} rise at the harbour",
+            "November 24, 2026",
+            (
+                "Harbour tolls\x07 will rise\x1b by a fifth\x08 next year.",
+                filler,
+                "A late\x00 paragraph with a NUL.",
+            ),
+        ),
+        eol="\r\n",
+    )
     write_page(site, "bom-crlf.txt", b"\xef\xbb\xbf" + utf8.encode("utf-8"))
     # 2. cp1252 bytes (curly quotes, euro sign, e-acute, ellipsis) with CRLF and controls.
-    cp = _page(("Business", "Caf\xe9 owners\u2019 \u20ac5 plan\x01\x02", "24/11/2026",
-                ("\u201cIt\u2019s a start\u201d\x1f, said the caf\xe9 owner\u2026",)), eol="\r\n")
+    cp = _page(
+        (
+            "Business",
+            "Caf\xe9 owners\u2019 \u20ac5 plan\x01\x02",
+            "24/11/2026",
+            ("\u201cIt\u2019s a start\u201d\x1f, said the caf\xe9 owner\u2026",),
+        ),
+        eol="\r\n",
+    )
     write_page(site, "cp1252.txt", cp.encode("cp1252"))
 
     result = site.publish()
     assert result.returncode == 0, result.stderr
-    view = check_output_dir(site.output)     # every file: no forbidden character, well-formed
+    view = check_output_dir(site.output)  # every file: no forbidden character, well-formed
     titles = {i.title for i in view.feeds["business/feed.xml"].items}
     assert titles == {"Tolls rise at the harbour", "Caf\xe9 owners\u2019 \u20ac5 plan"}
     for path in site.output.rglob("*"):
@@ -259,38 +314,62 @@ def test_forbidden_xml_characters_never_reach_a_feed(tmp_path: Path) -> None:
             assert "\r" not in text, path
     content = json.loads((site.output / "business" / "feed.json").read_bytes())
     bodies = {i["title"]: i["content_html"] for i in content["items"]}
-    assert "<p>Harbour tolls will rise by a fifth next year.</p>" in bodies["Tolls rise at the harbour"]
+    assert (
+        "<p>Harbour tolls will rise by a fifth next year.</p>"
+        in bodies["Tolls rise at the harbour"]
+    )
     assert "<p>A late paragraph with a NUL.</p>" in bodies["Tolls rise at the harbour"]
-    assert "\u201cIt\u2019s a start\u201d, said the caf\xe9 owner\u2026" in bodies["Caf\xe9 owners\u2019 \u20ac5 plan"]
+    assert (
+        "\u201cIt\u2019s a start\u201d, said the caf\xe9 owner\u2026"
+        in bodies["Caf\xe9 owners\u2019 \u20ac5 plan"]
+    )
 
 
 def test_control_characters_in_a_line_do_not_split_it(tmp_path: Path) -> None:
     site = make_site(tmp_path, pages=None)
-    write_page(site, "vt.txt", _page(("Business", "Cafe\x0b owners\x1c plan today", None,
-                                      ("A body para\x0cgraph here, with text.",))).encode())
+    write_page(
+        site,
+        "vt.txt",
+        _page(
+            (
+                "Business",
+                "Cafe\x0b owners\x1c plan today",
+                None,
+                ("A body para\x0cgraph here, with text.",),
+            )
+        ).encode(),
+    )
     assert site.publish().returncode == 0
     view = check_output_dir(site.output)
     items = view.feeds["feed.xml"].items
-    assert [(i.title, i.link.split("/")[-2]) for i in items] == [("Cafe owners plan today", "business")]
+    assert [(i.title, i.link.split("/")[-2]) for i in items] == [
+        ("Cafe owners plan today", "business")
+    ]
 
 
 def test_markup_in_input_is_escaped(tmp_path: Path) -> None:
     site = make_site(tmp_path, pages=None)
     title = 'Rates & charges: <script>alert("x")</script> <b>bold</b> claims'
     para = 'Fish & chips <img src=x onerror="alert(1)"> cost <em>more</em> & less; a < b > c.'
-    write_page(site, "markup.txt", _page(("Business", title, "November 24, 2026", (para,))).encode())
+    write_page(
+        site, "markup.txt", _page(("Business", title, "November 24, 2026", (para,))).encode()
+    )
     result = site.publish()
     assert result.returncode == 0, result.stderr
-    view = check_output_dir(site.output)      # includes: no <script> element in any HTML page
+    view = check_output_dir(site.output)  # includes: no <script> element in any HTML page
 
     rss = view.feeds["business/feed.xml"]
-    assert [i.title for i in rss.items] == [title]                   # text, once unescaped: as written
+    assert [i.title for i in rss.items] == [title]  # text, once unescaped: as written
     assert [i.title for i in view.feeds["business/atom.xml"].items] == [title]
     assert [i.title for i in view.feeds["business/feed.json"].items] == [title]
-    escaped_para = ("Fish &amp; chips &lt;img src=x onerror=\"alert(1)\"&gt; cost &lt;em&gt;more&lt;/em&gt;"
-                     " &amp; less; a &lt; b &gt; c.")
+    escaped_para = (
+        'Fish &amp; chips &lt;img src=x onerror="alert(1)"&gt; cost &lt;em&gt;more&lt;/em&gt;'
+        " &amp; less; a &lt; b &gt; c."
+    )
     root = etree.parse(str(site.output / "business" / "feed.xml")).getroot()
-    encoded = root.find(f"channel/item/{{{'http://purl.org/rss/1.0/modules/content/'}}}encoded").text
+    encoded = root.find(
+        f"channel/item/{{{'http://purl.org/rss/1.0/modules/content/'}}}encoded"
+    ).text
     assert encoded == f"<p>{escaped_para}</p>"
     doc = json.loads((site.output / "business" / "feed.json").read_bytes())
     assert doc["items"][0]["content_html"] == f"<p>{escaped_para}</p>"
@@ -302,6 +381,7 @@ def test_markup_in_input_is_escaped(tmp_path: Path) -> None:
 
 # --- random input (hypothesis) -----------------------------------------------------
 
+
 def _safe_line(text: str) -> bool:
     # double-escape detection reads "&amp;" in text as escaped twice: keep such text out
     return not re.search(r"&(#?\w+);", text)
@@ -309,24 +389,47 @@ def _safe_line(text: str) -> bool:
 
 titles = st.text(min_size=1, max_size=80).filter(_safe_line)
 paragraphs = st.lists(st.text(min_size=1, max_size=300).filter(_safe_line), min_size=1, max_size=4)
-articles = st.lists(st.tuples(st.sampled_from(["Business", "Culture", "Ünïcode Désk"]), titles,
-                              st.sampled_from([None, "November 24, 2026", "2 hours ago", "24/11/2026"]),
-                              paragraphs), min_size=1, max_size=3)
+articles = st.lists(
+    st.tuples(
+        st.sampled_from(["Business", "Culture", "Ünïcode Désk"]),
+        titles,
+        st.sampled_from([None, "November 24, 2026", "2 hours ago", "24/11/2026"]),
+        paragraphs,
+    ),
+    min_size=1,
+    max_size=3,
+)
 
 
 @settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-@given(articles=articles, eol=st.sampled_from(["\n", "\r\n"]), encoding=st.sampled_from(["utf-8", "utf-8-sig"]))
-def test_random_articles_always_publish_valid_feeds(articles: list, eol: str, encoding: str) -> None:
+@given(
+    articles=articles,
+    eol=st.sampled_from(["\n", "\r\n"]),
+    encoding=st.sampled_from(["utf-8", "utf-8-sig"]),
+)
+def test_random_articles_always_publish_valid_feeds(
+    articles: list, eol: str, encoding: str
+) -> None:
     from syndicate.config import load_config
     from syndicate.publish import publish
 
     pages = [_page(*[(s, t, d, tuple(p)) for s, t, d, p in articles], eol=eol)]
     data = pages[0].encode(encoding, errors="surrogatepass")
-    assume(b"\x00" not in data[:4096])     # a NUL there marks the file as binary (refused by design)
+    assume(b"\x00" not in data[:4096])  # a NUL there marks the file as binary (refused by design)
     with tempfile.TemporaryDirectory() as tmp:
         site = make_site(Path(tmp), pages=None)
-        write_page(site, "anchor.txt", _page(("Business", "A steady article", "November 2, 2026",
-                                              ("Always here, so no feed is empty.",))).encode())
+        write_page(
+            site,
+            "anchor.txt",
+            _page(
+                (
+                    "Business",
+                    "A steady article",
+                    "November 2, 2026",
+                    ("Always here, so no feed is empty.",),
+                )
+            ).encode(),
+        )
         write_page(site, "random.txt", data)
         config = load_config(site.config)
         now = datetime(2026, 11, 27, 9, 0, tzinfo=UTC)
@@ -341,6 +444,7 @@ def test_random_articles_always_publish_valid_feeds(articles: list, eol: str, en
 
 # --- the checkers reject what they should ------------------------------------------
 
+
 def _mutate(data: bytes, old: bytes, new: bytes) -> bytes:
     assert old in data, old
     return data.replace(old, new, 1)
@@ -354,22 +458,44 @@ def test_checkers_reject_broken_feeds(published_example: Site) -> None:
     broken = [
         (check_rss, _mutate(rss, guid, b""), "has no guid"),
         (check_rss, _mutate(rss, b"<pubDate>", b"<pubDate>not a date "), "not an RFC 822 date"),
-        (check_rss, _mutate(rss, b"Crumb &amp; Kettle", b"Crumb &amp;amp; Kettle"), "escaped twice"),
-        (check_rss, _mutate(rss, b"rel=\"self\"", b"rel=\"related\""), "rel=self"),
+        (
+            check_rss,
+            _mutate(rss, b"Crumb &amp; Kettle", b"Crumb &amp;amp; Kettle"),
+            "escaped twice",
+        ),
+        (check_rss, _mutate(rss, b'rel="self"', b'rel="related"'), "rel=self"),
         (check_rss, b"<!DOCTYPE rss [<!ENTITY x 'y'>]>" + rss.split(b"?>", 1)[1], "DOCTYPE"),
         (check_rss, _mutate(rss, b"<title>", b"<title>\x0b"), "not well-formed"),
-        (check_atom, re.sub(rb"\s*<author>.*?</author>", b"", atom, count=1, flags=re.DOTALL), "atom:author"),
+        (
+            check_atom,
+            re.sub(rb"\s*<author>.*?</author>", b"", atom, count=1, flags=re.DOTALL),
+            "atom:author",
+        ),
         (check_atom, _mutate(atom, b"<updated>", b"<updated>yesterday"), "RELAX NG"),
         (check_atom, re.sub(rb"(<updated>[^<]*?)\+00:00", rb"\1", atom, count=1), "RFC 3339"),
-        (check_jsonfeed, jsonf.replace(b'"id": "urn:uuid:', b'"id": 0, "x": "', 1), "JSON Feed 1.1 schema"),
+        (
+            check_jsonfeed,
+            jsonf.replace(b'"id": "urn:uuid:', b'"id": 0, "x": "', 1),
+            "JSON Feed 1.1 schema",
+        ),
         (check_jsonfeed, jsonf.replace(b'"content_html"', b'"no_content"'), "JSON Feed 1.1 schema"),
         (check_opml, re.sub(rb'xmlUrl="[^"]*"', b"", opml), "xmlUrl"),
         (check_opml, re.sub(rb"<body>.*</body>", b"<body/>", opml, flags=re.DOTALL), "no outline"),
         (check_html_autodiscovery, re.sub(rb'<link rel="alternate"[^>]*>', b"", index), "no <link"),
-        (check_html_autodiscovery, _mutate(index, b"<body>", b"<body><script>x()</script>"), "<script>"),
+        (
+            check_html_autodiscovery,
+            _mutate(index, b"<body>", b"<body><script>x()</script>"),
+            "<script>",
+        ),
     ]
     for check, data, message in broken:
         with pytest.raises(AssertionError, match=re.escape(message)):
             check(data)
     # and each accepts the untouched original
-    check_rss(rss), check_atom(atom), check_jsonfeed(jsonf), check_opml(opml), check_html_autodiscovery(index)
+    (
+        check_rss(rss),
+        check_atom(atom),
+        check_jsonfeed(jsonf),
+        check_opml(opml),
+        check_html_autodiscovery(index),
+    )

@@ -44,17 +44,21 @@ def _feed_docs(out: Path) -> dict[str, Expected]:
     return docs
 
 
-def test_every_document_a_publish_writes_passes_the_gate_and_feedparser_reads_it_without_bozo(out: Path) -> None:
+def test_every_document_a_publish_writes_passes_the_gate_and_feedparser_reads_it_without_bozo(
+    out: Path,
+) -> None:
     docs = _feed_docs(out)
     assert any("archive/" in rel for rel in docs) and "world/feed.json" in docs
     for rel, expected in docs.items():
         data = (out / rel).read_bytes()
         assert check_document(data, expected, now=NOW) == [], rel
         if expected.format is not FeedFormat.JSON:
-            assert not feedparser.parse(data).bozo, rel   # the lighter XML check stands for this
+            assert not feedparser.parse(data).bozo, rel  # the lighter XML check stands for this
 
 
-def _fails(out: Path, rel: str, edit: tuple[bytes, bytes], expected: Expected | None = None) -> list[str]:
+def _fails(
+    out: Path, rel: str, edit: tuple[bytes, bytes], expected: Expected | None = None
+) -> list[str]:
     data = (out / rel).read_bytes()
     assert edit[0] in data, f"{edit[0]!r} not in {rel}"
     exp = expected or _feed_docs(out)[rel]
@@ -63,8 +67,14 @@ def _fails(out: Path, rel: str, edit: tuple[bytes, bytes], expected: Expected | 
 
 def test_each_check_refuses_what_it_should(out: Path) -> None:
     assert "not well-formed XML" in _fails(out, "world/feed.xml", (b"</channel>", b""))[0]
-    assert "exactly one rel=self" in _fails(out, "world/atom.xml", (b'rel="self"', b'rel="related"'))[0]
-    assert "exactly one rel=self" in _fails(out, "world/feed.xml", (b"world/feed.xml", b"world/other.xml"))[0]
+    assert (
+        "exactly one rel=self"
+        in _fails(out, "world/atom.xml", (b'rel="self"', b'rel="related"'))[0]
+    )
+    assert (
+        "exactly one rel=self"
+        in _fails(out, "world/feed.xml", (b"world/feed.xml", b"world/other.xml"))[0]
+    )
     assert "hub links" in _fails(out, "world/atom.xml", (b'rel="hub"', b'rel="related"'))[0]
     assert "hub links" in _fails(out, "world/feed.json", (b'"hubs"', b'"_hubs"'))[0]
     data = (out / "world/feed.json").read_bytes()
@@ -72,7 +82,10 @@ def test_each_check_refuses_what_it_should(out: Path) -> None:
     first_id = doc["items"][0]["id"].encode()
     second_id = doc["items"][1]["id"].encode()
     assert "appears 2 times" in _fails(out, "world/feed.json", (second_id, first_id))[0]
-    assert any("in the future" in m for m in _fails(out, "world/atom.xml", (b"<updated>2026-11", b"<updated>2027-11")))
+    assert any(
+        "in the future" in m
+        for m in _fails(out, "world/atom.xml", (b"<updated>2026-11", b"<updated>2027-11"))
+    )
     schema = _fails(out, "world/feed.json", (b'"version"', b'"versio"'))
     assert schema and all(m.startswith("JSON Feed schema:") for m in schema)
 
@@ -80,40 +93,68 @@ def test_each_check_refuses_what_it_should(out: Path) -> None:
 def test_a_failing_gate_leaves_the_old_files_and_exits_1_with_a_line_per_failure(out: Path) -> None:
     root = out.parent
     before = _files(out)
-    future = _days_ahead(1)     # tomorrow: under a day ahead (inputs clamp dates further out)
-    (root / "pages" / "oops.txt").write_text(page_text("A story from next year", section="World", date=future),
-                                            encoding="utf-8")
+    future = _days_ahead(1)  # tomorrow: under a day ahead (inputs clamp dates further out)
+    (root / "pages" / "oops.txt").write_text(
+        page_text("A story from next year", section="World", date=future), encoding="utf-8"
+    )
     config = root / "syndicate.toml"
-    config.write_text(config.read_text(encoding="utf-8").replace("[output]\n", '[output]\nfuture_dates = "error"\n'),
-                      encoding="utf-8")
-    run = subprocess.run([sys.executable, "-m", "syndicate", "publish", "--config", str(config),
-                          "--no-push"], capture_output=True, text=True, timeout=120, check=False)
+    config.write_text(
+        config.read_text(encoding="utf-8").replace(
+            "[output]\n", '[output]\nfuture_dates = "error"\n'
+        ),
+        encoding="utf-8",
+    )
+    run = subprocess.run(
+        [sys.executable, "-m", "syndicate", "publish", "--config", str(config), "--no-push"],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
     assert run.returncode == 1, run.stderr
     lines = [line for line in run.stderr.splitlines() if "in the future" in line]
-    assert len(lines) == len({line.split(":")[0] for line in lines})       # one line per document
+    assert len(lines) == len({line.split(":")[0] for line in lines})  # one line per document
     assert "publish gate:" in run.stderr and "no feed was replaced" in run.stderr
     # one line per failure, each naming the file: the world and combined feeds, all three formats
-    assert {line.split(":")[0].strip() for line in lines} >= {"world/feed.xml", "world/atom.xml",
-                                                               "world/feed.json", "feed.xml"}
+    assert {line.split(":")[0].strip() for line in lines} >= {
+        "world/feed.xml",
+        "world/atom.xml",
+        "world/feed.json",
+        "feed.xml",
+    }
     after = _files(out)
     feeds = {rel for rel in before if any(rel.endswith(f.filename) for f in FeedFormat)}
-    assert feeds and {rel: after[rel] for rel in before} == before      # every old file byte for byte
-    assert not [p for p in out.rglob("*") if ".tmp" in p.name or p.name.startswith(".")]   # no temps left
+    assert feeds and {rel: after[rel] for rel in before} == before  # every old file byte for byte
+    assert not [
+        p for p in out.rglob("*") if ".tmp" in p.name or p.name.startswith(".")
+    ]  # no temps left
 
 
 def test_future_dates_warn_by_default_and_refuse_with_future_dates_error(out: Path) -> None:
     root = out.parent
     config = root / "syndicate.toml"
-    (root / "pages" / "soon.txt").write_text(page_text("A story dated next month", section="World",
-                                                       date=_days_ahead(1)), encoding="utf-8")
-    report = publish(load_config(config), deliver=False)   # by the clock: inputs clamp dates a day ahead of it
+    (root / "pages" / "soon.txt").write_text(
+        page_text("A story dated next month", section="World", date=_days_ahead(1)),
+        encoding="utf-8",
+    )
+    report = publish(
+        load_config(config), deliver=False
+    )  # by the clock: inputs clamp dates a day ahead of it
     warnings = [p for p in report.problems if "publish gate" in p.message]
-    assert warnings and all(p.severity == "warning" and "in the future" in p.message for p in warnings)
+    assert warnings and all(
+        p.severity == "warning" and "in the future" in p.message for p in warnings
+    )
     assert {p.path for p in warnings} >= {"world/feed.xml", "world/atom.xml", "world/feed.json"}
-    config.write_text(config.read_text(encoding="utf-8").replace("[output]\n", '[output]\nfuture_dates = "error"\n'),
-                      encoding="utf-8")
-    (root / "pages" / "soon.txt").write_text(page_text("Another story dated later", section="World",
-                                                       date=_days_ahead(1)), encoding="utf-8")
+    config.write_text(
+        config.read_text(encoding="utf-8").replace(
+            "[output]\n", '[output]\nfuture_dates = "error"\n'
+        ),
+        encoding="utf-8",
+    )
+    (root / "pages" / "soon.txt").write_text(
+        page_text("Another story dated later", section="World", date=_days_ahead(1)),
+        encoding="utf-8",
+    )
     with pytest.raises(RenderError, match="in the future"):
         publish(load_config(config), deliver=False)
 

@@ -33,7 +33,9 @@ def publish_example(tmp_path: Path) -> Path:
 
 
 def files(root: Path) -> dict[str, bytes]:
-    return {str(p.relative_to(root)): p.read_bytes() for p in sorted(root.rglob("*")) if p.is_file()}
+    return {
+        str(p.relative_to(root)): p.read_bytes() for p in sorted(root.rglob("*")) if p.is_file()
+    }
 
 
 def test_example_site_matches_golden_output(tmp_path: Path, update_golden: bool) -> None:
@@ -45,7 +47,9 @@ def test_example_site_matches_golden_output(tmp_path: Path, update_golden: bool)
             (GOLDEN / rel).write_bytes(data)
         pytest.skip("golden files rewritten: review `git diff tests/data/golden`")
     if not GOLDEN.exists():
-        pytest.fail("no golden files yet: run pytest tests/test_golden.py --update-golden and review them")
+        pytest.fail(
+            "no golden files yet: run pytest tests/test_golden.py --update-golden and review them"
+        )
     expected = files(GOLDEN)
     assert sorted(out) == sorted(expected)
     for rel in expected:
@@ -57,21 +61,31 @@ def _labels_by_page_rule() -> Counter[str]:
     theme prints the label two lines above each 'Published' line."""
     labels: Counter[str] = Counter()
     for path in sorted((REPO / "config" / "example" / "pages").glob("*.txt")):
-        lines = [line.strip() for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
+        lines = [
+            line.strip() for line in path.read_text(encoding="utf-8").splitlines() if line.strip()
+        ]
         labels.update(lines[i - 2] for i, line in enumerate(lines) if line == "Published")
     return labels
 
 
 def test_example_site_has_the_promised_shape(tmp_path: Path) -> None:
     import feedparser
+
     out = publish_example(tmp_path)
     labels = _labels_by_page_rule()
-    assert sum(labels.values()) == 25 and len(labels) == 4       # counted by hand on the five pages
-    slugs = {"Business": "business", "City Council": "council", "Culture": "culture", "Environment": "environment"}
-    assert sorted(p.name for p in out.iterdir() if p.is_dir()) == sorted(slugs[name] for name in labels)
+    assert sum(labels.values()) == 25 and len(labels) == 4  # counted by hand on the five pages
+    slugs = {
+        "Business": "business",
+        "City Council": "council",
+        "Culture": "culture",
+        "Environment": "environment",
+    }
+    assert sorted(p.name for p in out.iterdir() if p.is_dir()) == sorted(
+        slugs[name] for name in labels
+    )
     combined = feedparser.parse((out / "feed.xml").read_bytes())
     assert not combined.bozo
-    assert len(combined.entries) == sum(labels.values())          # under the item limit of 50: all of them
+    assert len(combined.entries) == sum(labels.values())  # under the item limit of 50: all of them
     assert len({e.id for e in combined.entries}) == len(combined.entries)
     for name, count in labels.items():
         section = feedparser.parse((out / slugs[name] / "feed.xml").read_bytes())

@@ -19,21 +19,49 @@ from syndicate.publish import publish
 
 T0 = datetime(2026, 11, 27, 12, 0, tzinfo=UTC)
 EXPORT = [
-    {"title": "Marina berths to be renumbered", "date": "2026-11-21T08:00:00Z", "section": "Harbour",
-     "url": "https://news.example.org/harbour/berths", "content": "<p>The berths get new numbers.</p>"},
-    {"title": "Pier lights replaced", "date": "2026-11-22T08:00:00Z", "section": "Harbour",
-     "content": "<p>New lights on the pier.</p>"},
+    {
+        "title": "Marina berths to be renumbered",
+        "date": "2026-11-21T08:00:00Z",
+        "section": "Harbour",
+        "url": "https://news.example.org/harbour/berths",
+        "content": "<p>The berths get new numbers.</p>",
+    },
+    {
+        "title": "Pier lights replaced",
+        "date": "2026-11-22T08:00:00Z",
+        "section": "Harbour",
+        "content": "<p>New lights on the pier.</p>",
+    },
 ]
-PAGE = page(article("Ferry fares frozen", "Fares stay the same next year.", section="Transport",
-                    date="November 20, 2026"),
-            article("New bus shelter", "A shelter was built on Mill Road.", section="Transport"),
-            article("Choir wins prize", "The choir won first prize.", section="Culture", date="November 19, 2026"))
+PAGE = page(
+    article(
+        "Ferry fares frozen",
+        "Fares stay the same next year.",
+        section="Transport",
+        date="November 20, 2026",
+    ),
+    article("New bus shelter", "A shelter was built on Mill Road.", section="Transport"),
+    article(
+        "Choir wins prize",
+        "The choir won first prize.",
+        section="Culture",
+        date="November 19, 2026",
+    ),
+)
 
 
-def build(root: Path, *, base_url: str = "https://news.example.org/", page_name: str = "front.txt",
-          export_name: str = "export.json", export: list[dict[str, str]] = EXPORT) -> Site:
+def build(
+    root: Path,
+    *,
+    base_url: str = "https://news.example.org/",
+    page_name: str = "front.txt",
+    export_name: str = "export.json",
+    export: list[dict[str, str]] = EXPORT,
+) -> Site:
     site = make_site(root, extra='\n[[inputs]]\npaths = ["data/*.json"]\nformat = "json"\n')
-    text = site.config_path.read_text(encoding="utf-8").replace("https://news.example.org/", base_url)
+    text = site.config_path.read_text(encoding="utf-8").replace(
+        "https://news.example.org/", base_url
+    )
     site.config_path.write_text(text, encoding="utf-8")
     site.write_page(page_name, PAGE)
     (root / "data").mkdir(exist_ok=True)
@@ -48,7 +76,9 @@ def guids(site: Site) -> dict[str, str]:
         parsed = feedparser.parse((site.output / name).read_bytes())
         assert not parsed.bozo, parsed.get("bozo_exception")
         by_format.append({e.title: e.id for e in parsed.entries})
-    by_format.append({i["title"]: i["id"] for i in json.loads((site.output / "feed.json").read_bytes())["items"]})
+    by_format.append(
+        {i["title"]: i["id"] for i in json.loads((site.output / "feed.json").read_bytes())["items"]}
+    )
     assert by_format[0] == by_format[1] == by_format[2]
     return by_format[0]
 
@@ -61,7 +91,9 @@ def test_every_item_has_its_own_urn_uuid_guid(tmp_path: Path) -> None:
     assert all(re.fullmatch(r"urn:uuid:[0-9a-f-]{36}", g) for g in ids.values())
 
 
-def test_same_input_gives_the_same_guids_on_a_fresh_state_whatever_the_clock(tmp_path: Path) -> None:
+def test_same_input_gives_the_same_guids_on_a_fresh_state_whatever_the_clock(
+    tmp_path: Path,
+) -> None:
     first = build(tmp_path / "a")
     publish(first.config(), now=T0)
     # another folder, another state file, another day, other file names
@@ -100,9 +132,16 @@ def test_an_edit_keeps_the_guid_and_a_new_article_gets_a_new_one(tmp_path: Path)
     site = build(tmp_path)
     publish(site.config(), now=T0)
     before = guids(site)
-    edited = [dict(EXPORT[0], content="<p>The berths get new numbers from March.</p>"), EXPORT[1],
-              {"title": "Harbour master retires", "date": "2026-11-23T08:00:00Z", "section": "Harbour",
-               "content": "<p>After thirty years.</p>"}]
+    edited = [
+        dict(EXPORT[0], content="<p>The berths get new numbers from March.</p>"),
+        EXPORT[1],
+        {
+            "title": "Harbour master retires",
+            "date": "2026-11-23T08:00:00Z",
+            "section": "Harbour",
+            "content": "<p>After thirty years.</p>",
+        },
+    ]
     (tmp_path / "data" / "export.json").write_text(json.dumps(edited), encoding="utf-8")
     report = publish(site.config(), now=T0 + timedelta(hours=1))
     assert report.updated == 1 and report.new == 1

@@ -35,8 +35,12 @@ def listed(path: Path) -> list[str]:
 
 
 def story(section: str, day: int) -> str:
-    return article(f"{section} story {day}", f"What happened in {section.lower()} on day {day}.",
-                   section=section, date=f"November {day}, 2026")
+    return article(
+        f"{section} story {day}",
+        f"What happened in {section.lower()} on day {day}.",
+        section=section,
+        date=f"November {day}, 2026",
+    )
 
 
 @pytest.fixture
@@ -52,7 +56,11 @@ def site(tmp_path: Path) -> Site:
 
 @pytest.mark.parametrize("name", ["feed.xml", "atom.xml", "feed.json"])
 def test_combined_feed_keeps_the_newest_limit_items(site: Site, name: str) -> None:
-    assert titles(site.output / name) == ["Transport story 10", "Harbour story 9", "Transport story 8"]
+    assert titles(site.output / name) == [
+        "Transport story 10",
+        "Harbour story 9",
+        "Transport story 8",
+    ]
 
 
 @pytest.mark.parametrize("name", ["feed.xml", "atom.xml", "feed.json"])
@@ -71,7 +79,11 @@ def test_each_section_page_lists_its_newest_limit_items(site: Site, slug: str) -
 
 
 def test_index_lists_the_newest_limit_items(site: Site) -> None:
-    assert listed(site.output / "index.html") == ["Transport story 10", "Harbour story 9", "Transport story 8"]
+    assert listed(site.output / "index.html") == [
+        "Transport story 10",
+        "Harbour story 9",
+        "Transport story 8",
+    ]
 
 
 def test_limit_holds_when_a_later_run_adds_newer_items(site: Site) -> None:
@@ -79,19 +91,37 @@ def test_limit_holds_when_a_later_run_adds_newer_items(site: Site) -> None:
     report = publish(site.config(), now=T0)
     assert report.new == 2
     for name in ("feed.xml", "atom.xml", "feed.json"):
-        assert titles(site.output / "harbour" / name) == ["Harbour story 12", "Harbour story 11", "Harbour story 9"]
-        assert titles(site.output / name) == ["Harbour story 12", "Harbour story 11", "Transport story 10"]
+        assert titles(site.output / "harbour" / name) == [
+            "Harbour story 12",
+            "Harbour story 11",
+            "Harbour story 9",
+        ]
+        assert titles(site.output / name) == [
+            "Harbour story 12",
+            "Harbour story 11",
+            "Transport story 10",
+        ]
     # the untouched section keeps its three
-    assert titles(site.output / "transport" / "feed.xml") == ["Transport story 10", "Transport story 8",
-                                                               "Transport story 6"]
+    assert titles(site.output / "transport" / "feed.xml") == [
+        "Transport story 10",
+        "Transport story 8",
+        "Transport story 6",
+    ]
 
 
 def test_index_lists_at_most_thirty_latest_even_under_a_larger_limit(tmp_path: Path) -> None:
     s = make_site(tmp_path, limit=50)
-    s.write_page("many.txt", page(*(story("Harbour", d) for d in range(1, 31)),
-                                  article("Harbour story 31", "Late.", section="Harbour", date="December 1, 2026"),
-                                  article("Harbour story 32", "Later.", section="Harbour", date="December 2, 2026")))
-    publish(s.config(), now=datetime(2026, 12, 3, tzinfo=UTC))     # after every page date: none is in the future
+    s.write_page(
+        "many.txt",
+        page(
+            *(story("Harbour", d) for d in range(1, 31)),
+            article("Harbour story 31", "Late.", section="Harbour", date="December 1, 2026"),
+            article("Harbour story 32", "Later.", section="Harbour", date="December 2, 2026"),
+        ),
+    )
+    publish(
+        s.config(), now=datetime(2026, 12, 3, tzinfo=UTC)
+    )  # after every page date: none is in the future
     assert len(titles(s.output / "feed.xml")) == 32
     latest = listed(s.output / "index.html")
     assert latest == [f"Harbour story {n}" for n in range(32, 2, -1)]

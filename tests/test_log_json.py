@@ -19,12 +19,19 @@ from syndicate.log import JsonFormatter, log_format, set_log_format
 SECRET = "tok-9f3a1c"
 
 
-def run_publish(tmp_path: Path, hub: str, *extra: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
+def run_publish(
+    tmp_path: Path, hub: str, *extra: str, env: dict[str, str] | None = None
+) -> subprocess.CompletedProcess[str]:
     config = make_site(tmp_path, hubs=[hub])
     full_env = {k: v for k, v in os.environ.items() if k != "SYNDICATE_LOG_FORMAT"}
     full_env.update(env or {})
-    return subprocess.run([sys.executable, "-m", "syndicate", "publish", "--config", str(config), "-v", *extra],
-                          capture_output=True, text=True, timeout=120, env=full_env)
+    return subprocess.run(
+        [sys.executable, "-m", "syndicate", "publish", "--config", str(config), "-v", *extra],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        env=full_env,
+    )
 
 
 def failing_hub(httpserver: HTTPServer) -> str:
@@ -37,7 +44,7 @@ def test_every_line_is_one_json_object_with_fields(tmp_path: Path, httpserver: H
     assert result.returncode == 0, result.stderr
     lines = [line for line in result.stderr.splitlines() if line.strip()]
     assert lines
-    docs = [json.loads(line) for line in lines]      # raises on any non-JSON line
+    docs = [json.loads(line) for line in lines]  # raises on any non-JSON line
     for doc in docs:
         assert {"ts", "level", "logger", "event", "msg"} <= doc.keys()
         assert doc["ts"].endswith("+00:00")
@@ -53,13 +60,20 @@ def test_text_and_json_forms_redact_alike(tmp_path: Path, httpserver: HTTPServer
     assert text.returncode == as_json.returncode == 0
     failures_text = [line for line in text.stderr.splitlines() if "500" in line]
     failures_json = [json.loads(line) for line in as_json.stderr.splitlines() if "500" in line]
-    assert failures_text and failures_json          # the hub failure is logged in both forms
+    assert failures_text and failures_json  # the hub failure is logged in both forms
     assert SECRET not in text.stderr and SECRET not in as_json.stderr
 
 
 def test_json_formatter_keeps_event_fields_and_traceback() -> None:
-    record = logging.LogRecord("syndicate.push", logging.WARNING, __file__, 1,
-                               "delivery failed target=%s status=%d", ("hub:http://h/…", 503), None)
+    record = logging.LogRecord(
+        "syndicate.push",
+        logging.WARNING,
+        __file__,
+        1,
+        "delivery failed target=%s status=%d",
+        ("hub:http://h/…", 503),
+        None,
+    )
     doc = json.loads(JsonFormatter().format(record))
     assert doc["event"] == "delivery failed"
     assert doc["target"] == "hub:http://h/…" and doc["status"] == "503"
@@ -67,13 +81,17 @@ def test_json_formatter_keeps_event_fields_and_traceback() -> None:
     try:
         raise ValueError("boom")
     except ValueError:
-        record = logging.LogRecord("syndicate", logging.ERROR, __file__, 1, "bug", (), sys.exc_info())
+        record = logging.LogRecord(
+            "syndicate", logging.ERROR, __file__, 1, "bug", (), sys.exc_info()
+        )
     doc = json.loads(JsonFormatter().format(record))
     assert "ValueError: boom" in doc["exc"] and doc["event"] == "bug"
 
 
 def test_reserved_names_never_overwrite_the_record(monkeypatch: pytest.MonkeyPatch) -> None:
-    record = logging.LogRecord("syndicate", logging.INFO, __file__, 1, "odd level=hacked msg=x", (), None)
+    record = logging.LogRecord(
+        "syndicate", logging.INFO, __file__, 1, "odd level=hacked msg=x", (), None
+    )
     doc = json.loads(JsonFormatter().format(record))
     assert doc["level"] == "info" and doc["msg"] == "odd level=hacked msg=x"
 

@@ -36,9 +36,21 @@ SEED = int(os.environ.get("SYNDICATE_OUTAGE_SEED", "8"))
 
 def publish_maybe_killed(site: Site, rng: random.Random, took: float) -> bool:
     """Run publish; half the time SIGKILL it after a random delay below ``took``. True if killed."""
-    proc = subprocess.Popen([sys.executable, "-m", "syndicate", "publish", "--config", str(site.root / "site.toml"),
-                             "--quiet"], cwd=site.root, env=env(), stdout=subprocess.DEVNULL,
-                            stderr=subprocess.DEVNULL)
+    proc = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "syndicate",
+            "publish",
+            "--config",
+            str(site.root / "site.toml"),
+            "--quiet",
+        ],
+        cwd=site.root,
+        env=env(),
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
     delay = rng.uniform(0.1, took) if rng.random() < 0.5 else 120.0
     try:
         code = proc.wait(timeout=delay)
@@ -62,8 +74,14 @@ def ledger_updated(state: Path) -> dict[str, str]:
     """guid -> updated, as a webhook item spells it (RFC 3339, seconds, Z)."""
     conn = sqlite3.connect(f"file:{state}?mode=ro", uri=True)
     try:
-        return {g: datetime.fromisoformat(u).astimezone(UTC).replace(microsecond=0).isoformat().replace("+00:00", "Z")
-                for g, u in conn.execute("SELECT guid, updated FROM articles")}
+        return {
+            g: datetime.fromisoformat(u)
+            .astimezone(UTC)
+            .replace(microsecond=0)
+            .isoformat()
+            .replace("+00:00", "Z")
+            for g, u in conn.execute("SELECT guid, updated FROM articles")
+        }
     finally:
         conn.close()
 
@@ -74,9 +92,9 @@ def test_outage_then_recovery_with_killed_publishes_loses_no_item(site: Site) ->
     site.add(20)
     began = time.monotonic()
     assert syndicate(site.root, "publish").returncode == 0
-    took = time.monotonic() - began                # bounds the random kill moments
+    took = time.monotonic() - began  # bounds the random kill moments
     receivers: list[Receiver] = [site.receiver]
-    site.receiver.stop()                           # phase 1: down (connection refused)
+    site.receiver.stop()  # phase 1: down (connection refused)
 
     first_hash: dict[str, str] = {}
     kills = 0
@@ -89,7 +107,7 @@ def test_outage_then_recovery_with_killed_publishes_loses_no_item(site: Site) ->
             rec.script("/hook", answer)
             rec.script("/hub", answer)
         for _ in range(ROUNDS_PER_PHASE):
-            site.edit_newest(1)               # one published (or half-published) a round ago
+            site.edit_newest(1)  # one published (or half-published) a round ago
             site.add(3)
             kills += publish_maybe_killed(site, rng, took)
             syndicate(site.root, "deliver")
@@ -119,10 +137,26 @@ def test_outage_then_recovery_with_killed_publishes_loses_no_item(site: Site) ->
     lost_edit = {g for g in edited if g not in latest or latest[g]["updated"] != updated[g]}
     expected = len(now) + len(edited)
     lost = len(lost_new) + len(lost_edit)
-    print(f"outage run: {kills} of {len(phases) * ROUNDS_PER_PHASE} publishes killed; item announcements"
-          f" expected {expected} ({len(now)} new, {len(edited)} edits), received {expected - lost}, lost {lost}")
+    print(
+        f"outage run: {kills} of {len(phases) * ROUNDS_PER_PHASE} publishes killed; item announcements"
+        f" expected {expected} ({len(now)} new, {len(edited)} edits), received {expected - lost}, lost {lost}"
+    )
     assert edited, "no edit reached the ledger before being announced: the test tests no update"
     assert kills >= 3, f"only {kills} publishes were killed mid-run: the test tests no crash"
-    assert not lost_new and not lost_edit, (sorted(lost_new)[:3], [(g, (latest.get(g) or {}).get("updated"), (latest.get(g) or {}).get("title"), (latest.get(g) or {}).get("link"), updated[g]) for g in lost_edit])
+    assert not lost_new and not lost_edit, (
+        sorted(lost_new)[:3],
+        [
+            (
+                g,
+                (latest.get(g) or {}).get("updated"),
+                (latest.get(g) or {}).get("title"),
+                (latest.get(g) or {}).get("link"),
+                updated[g],
+            )
+            for g in lost_edit
+        ],
+    )
     twice = {k: v for k, v in got.items() if k[1] == "new" and len(v) > 1}
-    assert not twice, f"items announced as new under two webhook-ids: {dict(list(twice.items())[:3])}"
+    assert not twice, (
+        f"items announced as new under two webhook-ids: {dict(list(twice.items())[:3])}"
+    )

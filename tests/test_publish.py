@@ -30,11 +30,19 @@ def ids(site: Site, feed: str = "feed.xml") -> dict[str, tuple[str, str]]:
 @pytest.fixture
 def site(tmp_path: Path) -> Site:
     s = make_site(tmp_path)
-    s.write_page("front.txt", page(
-        article("Ferry fares frozen", "Fares stay the same next year.", section="Transport", date="November 20, 2026"),
-        article("New bus shelter", "A shelter was built on Mill Road.", section="Transport"),
-        article("Choir wins prize", "The choir won first prize.", section="Culture"),
-    ))
+    s.write_page(
+        "front.txt",
+        page(
+            article(
+                "Ferry fares frozen",
+                "Fares stay the same next year.",
+                section="Transport",
+                date="November 20, 2026",
+            ),
+            article("New bus shelter", "A shelter was built on Mill Road.", section="Transport"),
+            article("Choir wins prize", "The choir won first prize.", section="Culture"),
+        ),
+    )
     return s
 
 
@@ -72,13 +80,18 @@ def test_feed_updated_comes_from_content_not_clock(site: Site) -> None:
 def test_undated_articles_get_first_seen_date_once(site: Site) -> None:
     publish(site.config(), now=T0)
     first = ids(site)
-    site.write_page("later.txt", page(article("Harbour wall repaired", "Repairs are done.", section="Transport")),
-                    mtime=T0 + timedelta(days=2))
+    site.write_page(
+        "later.txt",
+        page(article("Harbour wall repaired", "Repairs are done.", section="Transport")),
+        mtime=T0 + timedelta(days=2),
+    )
     publish(site.config(), now=T0 + timedelta(days=2))
     second = ids(site)
     for title, value in first.items():
         assert second[title] == value
-    assert second["Harbour wall repaired"][1] == "Fri, 29 Nov 2026 12:00:00 +0000".replace("Fri", "Sun")
+    assert second["Harbour wall repaired"][1] == "Fri, 29 Nov 2026 12:00:00 +0000".replace(
+        "Fri", "Sun"
+    )
 
 
 def test_page_date_wins_over_first_seen(site: Site) -> None:
@@ -95,11 +108,24 @@ def test_articles_first_seen_together_keep_page_order(site: Site) -> None:
 def test_edited_article_keeps_id_and_published_but_updates(site: Site) -> None:
     publish(site.config(), now=T0)
     before = {e.title: e for e in items(site, "atom.xml")}
-    site.write_page("front.txt", page(
-        article("Ferry fares frozen", "Fares stay the same next year.", section="Transport", date="November 20, 2026"),
-        article("New bus shelter", "A shelter was built on Mill Road. It has a bench now.", section="Transport"),
-        article("Choir wins prize", "The choir won first prize.", section="Culture"),
-    ), mtime=T0 + timedelta(hours=3))
+    site.write_page(
+        "front.txt",
+        page(
+            article(
+                "Ferry fares frozen",
+                "Fares stay the same next year.",
+                section="Transport",
+                date="November 20, 2026",
+            ),
+            article(
+                "New bus shelter",
+                "A shelter was built on Mill Road. It has a bench now.",
+                section="Transport",
+            ),
+            article("Choir wins prize", "The choir won first prize.", section="Culture"),
+        ),
+        mtime=T0 + timedelta(hours=3),
+    )
     report = publish(site.config(), now=T0 + timedelta(hours=3))
     assert (report.new, report.updated, report.unchanged) == (0, 1, 2)
     after = {e.title: e for e in items(site, "atom.xml")}
@@ -113,21 +139,37 @@ def test_edited_article_keeps_id_and_published_but_updates(site: Site) -> None:
 def test_same_title_on_another_page_is_the_same_item(site: Site) -> None:
     publish(site.config(), now=T0)
     ids_before = ids(site)
-    site.write_page("other.txt", page(article("Choir Wins Prize", "The choir won first prize.", section="Culture")),
-                    mtime=T0 + timedelta(hours=1))
+    site.write_page(
+        "other.txt",
+        page(article("Choir Wins Prize", "The choir won first prize.", section="Culture")),
+        mtime=T0 + timedelta(hours=1),
+    )
     report = publish(site.config(), now=T0 + timedelta(hours=1))
     assert report.new == 0
     [item] = items(site, "culture/feed.xml")
-    assert item.title == "Choir Wins Prize"          # the newer capture's spelling is an edit
+    assert item.title == "Choir Wins Prize"  # the newer capture's spelling is an edit
     assert item.id == ids_before["Choir wins prize"][0]
 
 
 def test_recurring_title_on_different_dates_is_a_new_item(site: Site) -> None:
-    site.write_page("brief.txt", page(article("Morning Briefing", "Monday's news.", section="Briefs",
-                                              date="November 23, 2026")))
+    site.write_page(
+        "brief.txt",
+        page(
+            article(
+                "Morning Briefing", "Monday's news.", section="Briefs", date="November 23, 2026"
+            )
+        ),
+    )
     publish(site.config(), now=T0)
-    site.write_page("brief.txt", page(article("Morning Briefing", "Tuesday's news.", section="Briefs",
-                                              date="November 24, 2026")), mtime=T0 + timedelta(days=1))
+    site.write_page(
+        "brief.txt",
+        page(
+            article(
+                "Morning Briefing", "Tuesday's news.", section="Briefs", date="November 24, 2026"
+            )
+        ),
+        mtime=T0 + timedelta(days=1),
+    )
     report = publish(site.config(), now=T0 + timedelta(days=1))
     assert report.new == 1
     briefs = items(site, "briefs/feed.xml")
@@ -138,10 +180,17 @@ def test_recurring_title_on_different_dates_is_a_new_item(site: Site) -> None:
 
 def test_article_dropped_from_a_recapture_stays_in_its_feed(site: Site) -> None:
     publish(site.config(), now=T0)
-    site.write_page("front.txt", page(article("Choir wins prize", "The choir won first prize.", section="Culture")),
-                    mtime=T0 + timedelta(hours=1))
+    site.write_page(
+        "front.txt",
+        page(article("Choir wins prize", "The choir won first prize.", section="Culture")),
+        mtime=T0 + timedelta(hours=1),
+    )
     publish(site.config(), now=T0 + timedelta(hours=1))
-    assert {e.title for e in items(site)} == {"Ferry fares frozen", "New bus shelter", "Choir wins prize"}
+    assert {e.title for e in items(site)} == {
+        "Ferry fares frozen",
+        "New bus shelter",
+        "Choir wins prize",
+    }
 
 
 def test_unreadable_input_leaves_last_good_feed_in_place(site: Site) -> None:
@@ -156,7 +205,11 @@ def test_unreadable_input_leaves_last_good_feed_in_place(site: Site) -> None:
 
 def test_input_over_size_limit_is_refused_with_message(tmp_path: Path) -> None:
     s = make_site(tmp_path)
-    s.config_path.write_text(s.config_path.read_text().replace("item_limit = 50", "item_limit = 50\nmax_input_bytes = 100"))
+    s.config_path.write_text(
+        s.config_path.read_text().replace(
+            "item_limit = 50", "item_limit = 50\nmax_input_bytes = 100"
+        )
+    )
     s.write_page("big.txt", page(article("Big", "x" * 500)))
     s.write_page("small.txt", page(article("Ok", "Fine.")))
     report = publish(s.config(), now=T0)
@@ -167,7 +220,10 @@ def test_input_over_size_limit_is_refused_with_message(tmp_path: Path) -> None:
 
 def test_item_limit_keeps_newest(tmp_path: Path) -> None:
     s = make_site(tmp_path, limit=2)
-    s.write_page("p.txt", page(*(article(f"Story {n}", "Body.", date=f"November {n}, 2026") for n in range(1, 6))))
+    s.write_page(
+        "p.txt",
+        page(*(article(f"Story {n}", "Body.", date=f"November {n}, 2026") for n in range(1, 6))),
+    )
     publish(s.config(), now=T0)
     assert [e.title for e in items(s)] == ["Story 5", "Story 4"]
 
@@ -177,15 +233,21 @@ def test_withdraw_removes_item_and_undo_restores_it(site: Site) -> None:
     guid = ids(site)["Choir wins prize"][0]
     publish(site.config(), withdraw=[guid], now=T0 + timedelta(hours=1))
     assert "Choir wins prize" not in ids(site)
-    notice = (site.output / "culture" / "choir-wins-prize.html").read_text("utf-8")   # a withdrawn notice now
+    notice = (site.output / "culture" / "choir-wins-prize.html").read_text(
+        "utf-8"
+    )  # a withdrawn notice now
     assert '<meta name="robots" content="noindex">' in notice and "Choir wins prize" not in notice
     # a re-capture that still lists it does not bring it back
-    site.write_page("front.txt", (site.pages / "front.txt").read_text() + "\n", mtime=T0 + timedelta(hours=2))
+    site.write_page(
+        "front.txt", (site.pages / "front.txt").read_text() + "\n", mtime=T0 + timedelta(hours=2)
+    )
     publish(site.config(), now=T0 + timedelta(hours=2))
     assert "Choir wins prize" not in ids(site)
     publish(site.config(), withdraw=[guid], restore=True, now=T0 + timedelta(hours=3))
     assert ids(site)["Choir wins prize"][0] == guid
-    assert "Choir wins prize" in (site.output / "culture" / "choir-wins-prize.html").read_text("utf-8")
+    assert "Choir wins prize" in (site.output / "culture" / "choir-wins-prize.html").read_text(
+        "utf-8"
+    )
 
 
 def test_every_item_link_resolves_to_a_written_page(site: Site) -> None:
@@ -233,22 +295,39 @@ HTML_PAGE = """<!DOCTYPE html><html lang="en"><head><meta charset="utf-8">
 
 def test_text_capture_and_html_page_of_one_article_are_one_item(tmp_path: Path) -> None:
     s = make_site(tmp_path)
-    s.config_path.write_text(s.config_path.read_text().replace('paths = ["pages/*.txt"]\nformat = "scraped"',
-                                                               'paths = ["pages/*.txt", "pages/*.html"]'))
-    s.write_page("front.txt", page(article("New bus shelter", "A shelter was built on Mill Road.",
-                                           section="Transport")))
+    s.config_path.write_text(
+        s.config_path.read_text().replace(
+            'paths = ["pages/*.txt"]\nformat = "scraped"', 'paths = ["pages/*.txt", "pages/*.html"]'
+        )
+    )
+    s.write_page(
+        "front.txt",
+        page(article("New bus shelter", "A shelter was built on Mill Road.", section="Transport")),
+    )
     publish(s.config(), now=T0)
     [(guid, published)] = ids(s).values()
-    s.write_page("shelter.html", HTML_PAGE.format(extra="Residents had asked for it for years, the council said."),
-                 mtime=T0 + timedelta(hours=1))
+    s.write_page(
+        "shelter.html",
+        HTML_PAGE.format(extra="Residents had asked for it for years, the council said."),
+        mtime=T0 + timedelta(hours=1),
+    )
     report = publish(s.config(), now=T0 + timedelta(hours=1))
     assert (report.new, report.updated) == (0, 1)
     [item] = items(s)
     assert (item.id, item.published) == (guid, published)
     assert item.link == "https://news.example.org/transport/new-bus-shelter/"
     # a later text capture keeps the canonical URL and the same id
-    s.write_page("front.txt", page(article("New bus shelter", "A shelter was built on Mill Road. It is lit.",
-                                           section="Transport")), mtime=T0 + timedelta(hours=2))
+    s.write_page(
+        "front.txt",
+        page(
+            article(
+                "New bus shelter",
+                "A shelter was built on Mill Road. It is lit.",
+                section="Transport",
+            )
+        ),
+        mtime=T0 + timedelta(hours=2),
+    )
     publish(s.config(), now=T0 + timedelta(hours=2))
     [item] = items(s)
     assert item.id == guid and item.link == "https://news.example.org/transport/new-bus-shelter/"
@@ -256,13 +335,19 @@ def test_text_capture_and_html_page_of_one_article_are_one_item(tmp_path: Path) 
 
 def test_html_page_first_then_text_capture_is_one_item(tmp_path: Path) -> None:
     s = make_site(tmp_path)
-    s.config_path.write_text(s.config_path.read_text().replace('paths = ["pages/*.txt"]\nformat = "scraped"',
-                                                               'paths = ["pages/*.txt", "pages/*.html"]'))
+    s.config_path.write_text(
+        s.config_path.read_text().replace(
+            'paths = ["pages/*.txt"]\nformat = "scraped"', 'paths = ["pages/*.txt", "pages/*.html"]'
+        )
+    )
     s.write_page("shelter.html", HTML_PAGE.format(extra="Residents had asked for it for years."))
     publish(s.config(), now=T0)
     [(guid, _)] = ids(s).values()
-    s.write_page("front.txt", page(article("New Bus Shelter", "A shelter was built on Mill Road.",
-                                           section="Transport")), mtime=T0 + timedelta(hours=1))
+    s.write_page(
+        "front.txt",
+        page(article("New Bus Shelter", "A shelter was built on Mill Road.", section="Transport")),
+        mtime=T0 + timedelta(hours=1),
+    )
     report = publish(s.config(), now=T0 + timedelta(hours=1))
     assert report.new == 0
     [item] = items(s)

@@ -21,8 +21,10 @@ from syndicate.publish import publish
 from syndicate.recover import recover_state
 
 REPO = Path(__file__).resolve().parent.parent
-T0 = datetime(2026, 11, 27, 12, 0, 0, 250_000, tzinfo=UTC)   # microseconds: dates must survive exactly
-HUB = "http://127.0.0.1:9/hub"     # never contacted: every publish here runs with deliver=False
+T0 = datetime(
+    2026, 11, 27, 12, 0, 0, 250_000, tzinfo=UTC
+)  # microseconds: dates must survive exactly
+HUB = "http://127.0.0.1:9/hub"  # never contacted: every publish here runs with deliver=False
 
 MARKDOWN = """---
 title: "Quayside {n}: markets return"
@@ -48,34 +50,67 @@ def webhook_secret(monkeypatch: pytest.MonkeyPatch) -> None:
 
 def notices(config: Config) -> int:
     with sqlite3.connect(config.state_path) as conn:
-        return int(conn.execute("SELECT COUNT(*) FROM notices").fetchone()[0]
-                   + conn.execute("SELECT COUNT(*) FROM announcements").fetchone()[0])
+        return int(
+            conn.execute("SELECT COUNT(*) FROM notices").fetchone()[0]
+            + conn.execute("SELECT COUNT(*) FROM announcements").fetchone()[0]
+        )
 
 
 def ledger(config: Config) -> dict[str, tuple[object, ...]]:
     """guid -> what must survive a recovery: key, section, slug, dates, hash, withdrawn."""
     with sqlite3.connect(config.state_path) as conn:
-        rows = conn.execute("SELECT guid, key, section_slug, slug, published, updated, content_hash, withdrawn"
-                            " FROM articles").fetchall()
+        rows = conn.execute(
+            "SELECT guid, key, section_slug, slug, published, updated, content_hash, withdrawn"
+            " FROM articles"
+        ).fetchall()
     return {r[0]: tuple(r[1:]) for r in rows}
 
 
 def build_site(root: Path, formats: str = '["rss", "atom", "json"]') -> Site:
     """Undated and dated text articles in two sections, Markdown posts with URLs, a small
     item limit (so older items live only in article pages), edits and a withdrawal."""
-    site = make_site(root, limit=3, extra=f'\n[[inputs]]\npaths = ["posts/*.md"]\nformat = "markdown"\n'
-                                           f'\n[[hubs]]\nurl = "{HUB}"\n'
-                                           '\n[[webhooks]]\nname = "newsroom"\nurl = "http://127.0.0.1:9/hook"\n'
-                                           'secret_env = "RECOVER_TEST_SECRET"\n')
-    site.config_path.write_text(site.config_path.read_text().replace("item_limit = 3",
-                                                                     f"item_limit = 3\nformats = {formats}"))
-    site.write_page("harbour.txt", page(*(article(f"Harbour story {n}", f"Harbour body {n} <b>as text</b> & co.")
-                                          for n in range(5)),
-                                        article("Dated harbour note", "A dated one.", date="November 20, 2026"),
-                                        article("Harbour <i>tag-like</i> & title", "Body <img src=x onerror=y>.",
-                                                date="November 21, 2026")))
-    site.write_page("council.txt", page(*(article(f"Council item {n}", f"Council body {n}.", section="Council",
-                                                  date=f"November {10 + n}, 2026") for n in range(4))))
+    site = make_site(
+        root,
+        limit=3,
+        extra=f'\n[[inputs]]\npaths = ["posts/*.md"]\nformat = "markdown"\n'
+        f'\n[[hubs]]\nurl = "{HUB}"\n'
+        '\n[[webhooks]]\nname = "newsroom"\nurl = "http://127.0.0.1:9/hook"\n'
+        'secret_env = "RECOVER_TEST_SECRET"\n',
+    )
+    site.config_path.write_text(
+        site.config_path.read_text().replace(
+            "item_limit = 3", f"item_limit = 3\nformats = {formats}"
+        )
+    )
+    site.write_page(
+        "harbour.txt",
+        page(
+            *(
+                article(f"Harbour story {n}", f"Harbour body {n} <b>as text</b> & co.")
+                for n in range(5)
+            ),
+            article("Dated harbour note", "A dated one.", date="November 20, 2026"),
+            article(
+                "Harbour <i>tag-like</i> & title",
+                "Body <img src=x onerror=y>.",
+                date="November 21, 2026",
+            ),
+        ),
+    )
+    site.write_page(
+        "council.txt",
+        page(
+            *(
+                article(
+                    f"Council item {n}",
+                    f"Council body {n}.",
+                    section="Council",
+                    date=f"November {10 + n}, 2026",
+                )
+                for n in range(4)
+            )
+        ),
+    )
     posts = root / "posts"
     posts.mkdir()
     for n in range(3):
@@ -83,9 +118,16 @@ def build_site(root: Path, formats: str = '["rss", "atom", "json"]') -> Site:
     config = site.config()
     publish(config, now=T0, deliver=False)
     # an edit of an undated article and of a Markdown post, a day later
-    site.write_page("harbour.txt", (site.pages / "harbour.txt").read_text().replace("Harbour body 3", "Harbour body 3, edited"),
-                    mtime=T0 + timedelta(days=1))
-    (posts / "post-1.md").write_text(MARKDOWN.format(n=1, day=21) + "\nA later paragraph.\n", encoding="utf-8")
+    site.write_page(
+        "harbour.txt",
+        (site.pages / "harbour.txt")
+        .read_text()
+        .replace("Harbour body 3", "Harbour body 3, edited"),
+        mtime=T0 + timedelta(days=1),
+    )
+    (posts / "post-1.md").write_text(
+        MARKDOWN.format(n=1, day=21) + "\nA later paragraph.\n", encoding="utf-8"
+    )
     publish(config, now=T0 + timedelta(days=1), deliver=False)
     # a withdrawal (the article stays in the input page)
     [guid] = [g for g, row in ledger(config).items() if "council item 2" in str(row[0])]
@@ -101,41 +143,51 @@ def lose_state(config: Config, how: str) -> None:
 
 
 @pytest.mark.parametrize("how", ["deleted", "emptied"])
-def test_lost_state_is_refused_then_recovered_with_no_byte_changed(tmp_path: Path, how: str) -> None:
+def test_lost_state_is_refused_then_recovered_with_no_byte_changed(
+    tmp_path: Path, how: str
+) -> None:
     site = build_site(tmp_path)
     config = site.config()
     before_files = site.snapshot()
     before_ledger = ledger(config)
-    readers_before = {e.id: (e.published, e.get("updated")) for e in
-                      feedparser.parse((site.output / "atom.xml").read_bytes()).entries}
+    readers_before = {
+        e.id: (e.published, e.get("updated"))
+        for e in feedparser.parse((site.output / "atom.xml").read_bytes()).entries
+    }
     lose_state(config, how)
 
     with pytest.raises(StateError, match="syndicate recover"):
         publish(config, now=T0 + timedelta(days=3), deliver=False)
-    assert site.snapshot() == before_files            # the refusal wrote nothing
+    assert site.snapshot() == before_files  # the refusal wrote nothing
 
     report = recover_state(config, now=T0 + timedelta(days=3), unpublished="withdrawn")
-    assert report.edited_since == 0 and report.unpublished == 1   # the withdrawn article
-    assert report.page_only > 0                                     # older items were only in pages
+    assert report.edited_since == 0 and report.unpublished == 1  # the withdrawn article
+    assert report.page_only > 0  # older items were only in pages
 
     assert notices(config) == 0
     again = publish(config, now=T0 + timedelta(days=4), deliver=False)
     assert (again.new, again.updated, again.notices_queued, again.feeds_changed) == (0, 0, 0, [])
-    assert notices(config) == 0                       # nothing queued for the hub or the webhook
+    assert notices(config) == 0  # nothing queued for the hub or the webhook
     assert again.files_written == []
-    assert site.snapshot() == before_files            # bytes and mtimes
-    assert ledger(config) == before_ledger            # every guid, key, slug, date, hash, withdrawal
+    assert site.snapshot() == before_files  # bytes and mtimes
+    assert ledger(config) == before_ledger  # every guid, key, slug, date, hash, withdrawal
 
     rebuilt = publish(config, now=T0 + timedelta(days=4), deliver=False, rebuild=True)
     assert rebuilt.notices_queued == 0
-    assert {k: v[0] for k, v in site.snapshot().items()} == {k: v[0] for k, v in before_files.items()}
-    readers_after = {e.id: (e.published, e.get("updated")) for e in
-                     feedparser.parse((site.output / "atom.xml").read_bytes()).entries}
+    assert {k: v[0] for k, v in site.snapshot().items()} == {
+        k: v[0] for k, v in before_files.items()
+    }
+    readers_after = {
+        e.id: (e.published, e.get("updated"))
+        for e in feedparser.parse((site.output / "atom.xml").read_bytes()).entries
+    }
     assert readers_after == readers_before
 
 
 @pytest.mark.parametrize("formats", ['["rss"]', '["atom"]', '["json"]'])
-def test_one_format_alone_is_enough_to_recover_every_id_and_byte(tmp_path: Path, formats: str) -> None:
+def test_one_format_alone_is_enough_to_recover_every_id_and_byte(
+    tmp_path: Path, formats: str
+) -> None:
     site = build_site(tmp_path, formats)
     config = site.config()
     before_files = site.snapshot()
@@ -148,7 +200,9 @@ def test_one_format_alone_is_enough_to_recover_every_id_and_byte(tmp_path: Path,
     after = ledger(config)
     # ids, keys, slugs, published dates and hashes always; an edit's date only where a
     # format shows it (RSS has no item updated; JSON Feed dates are to the second)
-    assert {g: (r[:4], r[5:]) for g, r in after.items()} == {g: (r[:4], r[5:]) for g, r in before_ledger.items()}
+    assert {g: (r[:4], r[5:]) for g, r in after.items()} == {
+        g: (r[:4], r[5:]) for g, r in before_ledger.items()
+    }
 
 
 def test_input_edited_after_the_last_publish_is_announced_once_as_an_update(tmp_path: Path) -> None:
@@ -156,15 +210,20 @@ def test_input_edited_after_the_last_publish_is_announced_once_as_an_update(tmp_
     config = site.config()
     before_ledger = ledger(config)
     lose_state(config, "deleted")
-    site.write_page("harbour.txt", (site.pages / "harbour.txt").read_text().replace("Harbour body 4", "Harbour body 4, late edit"),
-                    mtime=T0 + timedelta(days=3))
+    site.write_page(
+        "harbour.txt",
+        (site.pages / "harbour.txt")
+        .read_text()
+        .replace("Harbour body 4", "Harbour body 4, late edit"),
+        mtime=T0 + timedelta(days=3),
+    )
 
     report = recover_state(config, now=T0 + timedelta(days=3), unpublished="withdrawn")
     assert report.edited_since == 1
     again = publish(config, now=T0 + timedelta(days=4), deliver=False)
     assert (again.new, again.updated) == (0, 1)
     after = ledger(config)
-    assert set(after) == set(before_ledger)           # the same guids: the edit kept its id
+    assert set(after) == set(before_ledger)  # the same guids: the edit kept its id
     changed = [g for g in after if after[g] != before_ledger[g]]
     assert len(changed) == 1 and after[changed[0]][:4] == before_ledger[changed[0]][:4]
 
@@ -176,7 +235,7 @@ def test_unpublished_new_publishes_input_articles_found_nowhere_in_output(tmp_pa
     report = recover_state(config, now=T0 + timedelta(days=3))
     assert report.unpublished == 1 and report.unpublished_as == "new"
     again = publish(config, now=T0 + timedelta(days=4), deliver=False)
-    assert (again.new, again.updated) == (1, 0)       # the withdrawn one, as the option said
+    assert (again.new, again.updated) == (1, 0)  # the withdrawn one, as the option said
 
 
 def test_recover_never_overwrites_an_existing_state(tmp_path: Path) -> None:
@@ -189,11 +248,18 @@ def test_recover_never_overwrites_an_existing_state(tmp_path: Path) -> None:
 
 
 def run(*args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
-    return subprocess.run([sys.executable, "-m", "syndicate", *args], cwd=cwd, capture_output=True, text=True,
-                          timeout=120)
+    return subprocess.run(
+        [sys.executable, "-m", "syndicate", *args],
+        cwd=cwd,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
 
 
-def test_example_site_through_the_cli_refuses_recovers_and_republishes_identically(tmp_path: Path) -> None:
+def test_example_site_through_the_cli_refuses_recovers_and_republishes_identically(
+    tmp_path: Path,
+) -> None:
     shutil.copytree(REPO / "config", tmp_path / "config", ignore=shutil.ignore_patterns("state"))
     cfg = str(tmp_path / "config" / "example.toml")
     first = run("publish", "-c", cfg, cwd=tmp_path)

@@ -11,8 +11,16 @@ import pytest
 from sitefactory import Site, article, make_site, page
 
 COMMANDS = [
-    ("publish",), ("status",), ("items",), ("withdraw", "some-item"), ("deliver",), ("replay",), ("check",),
-    ("serve", "--port", "0"), ("daemon",), ("recover",),
+    ("publish",),
+    ("status",),
+    ("items",),
+    ("withdraw", "some-item"),
+    ("deliver",),
+    ("replay",),
+    ("check",),
+    ("serve", "--port", "0"),
+    ("daemon",),
+    ("recover",),
 ]
 
 
@@ -34,20 +42,28 @@ def damage(site: Site, kind: str) -> Path:
 
 
 def run(*args: str, site: Site) -> subprocess.CompletedProcess[str]:
-    return subprocess.run([sys.executable, "-m", "syndicate", *args, "--config", str(site.config_path)],
-                          cwd=site.root, capture_output=True, text=True, timeout=60)
+    return subprocess.run(
+        [sys.executable, "-m", "syndicate", *args, "--config", str(site.config_path)],
+        cwd=site.root,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
 
 
 @pytest.fixture(scope="module", params=["garbage", "pages-overwritten"])
-def damaged(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> tuple[Site, Path]:
+def damaged(
+    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
+) -> tuple[Site, Path]:
     site = make_site(tmp_path_factory.mktemp(str(request.param)))
     site.write_page("a.txt", page(article("Quay opens", "The quay opened on time.")))
     return site, damage(site, str(request.param))
 
 
 @pytest.mark.parametrize("command", COMMANDS, ids=[c[0] for c in COMMANDS])
-def test_corrupt_state_is_one_clean_line_and_nonzero_exit(damaged: tuple[Site, Path],
-                                                          command: tuple[str, ...]) -> None:
+def test_corrupt_state_is_one_clean_line_and_nonzero_exit(
+    damaged: tuple[Site, Path], command: tuple[str, ...]
+) -> None:
     site, state = damaged
     before = state.read_bytes()
     result = run(*command, site=site)
@@ -56,4 +72,4 @@ def test_corrupt_state_is_one_clean_line_and_nonzero_exit(damaged: tuple[Site, P
     [line] = [x for x in result.stderr.splitlines() if x.strip()]
     assert line.startswith("syndicate: ") and str(state) in line
     assert "recover" in line or "exists" in line
-    assert state.read_bytes() == before          # nobody "repaired" the evidence
+    assert state.read_bytes() == before  # nobody "repaired" the evidence

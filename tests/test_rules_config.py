@@ -30,29 +30,42 @@ def write(tmp_path: Path, rule: str) -> Path:
     return path
 
 
-@pytest.mark.parametrize(("rule", "selector"), [
-    ('title = "h1["\n', "h1["),                                              # CSS
-    ('title = "h1"\nbody = "div > > p"\n', "div > > p"),                     # CSS, a later key
-    ('title = "//h1[@class="\n', "//h1[@class="),                            # XPath
-    ('date = "./time[("\n', "./time[("),                                     # XPath, relative
-    ('drop = ["div.ok", "(//aside"]\n', "(//aside"),                         # XPath in the drop list
-    ('[teaser]\ncontainer = "article"\nsummary = "p:nth-child("\n', "p:nth-child("),   # inside [teaser]
-])
-def test_a_selector_that_does_not_compile_fails_the_config_load(tmp_path: Path, rule: str, selector: str) -> None:
+@pytest.mark.parametrize(
+    ("rule", "selector"),
+    [
+        ('title = "h1["\n', "h1["),  # CSS
+        ('title = "h1"\nbody = "div > > p"\n', "div > > p"),  # CSS, a later key
+        ('title = "//h1[@class="\n', "//h1[@class="),  # XPath
+        ('date = "./time[("\n', "./time[("),  # XPath, relative
+        ('drop = ["div.ok", "(//aside"]\n', "(//aside"),  # XPath in the drop list
+        (
+            '[teaser]\ncontainer = "article"\nsummary = "p:nth-child("\n',
+            "p:nth-child(",
+        ),  # inside [teaser]
+    ],
+)
+def test_a_selector_that_does_not_compile_fails_the_config_load(
+    tmp_path: Path, rule: str, selector: str
+) -> None:
     path = write(tmp_path, rule)
     with pytest.raises(ConfigError) as info:
         load_config(path)
     message = str(info.value)
-    assert message.startswith(f"invalid config: {path}: inputs[0].rules: cannot use rule file 'rules/site.toml'")
+    assert message.startswith(
+        f"invalid config: {path}: inputs[0].rules: cannot use rule file 'rules/site.toml'"
+    )
     assert f"selector {selector!r} does not compile" in message
 
 
-@pytest.mark.parametrize(("rule", "why"), [
-    ('title = "h1"\ntitel = "h2"\n', "unknown rule keys: titel"),
-    ('[teaser]\ntitle = "h2"\n', "teaser: expected a table with at least 'container'"),
-    ('title = 3\n', "title: expected a selector string"),
-    ('title = "h1\n', "Illegal character"),            # not TOML
-])
+@pytest.mark.parametrize(
+    ("rule", "why"),
+    [
+        ('title = "h1"\ntitel = "h2"\n', "unknown rule keys: titel"),
+        ('[teaser]\ntitle = "h2"\n', "teaser: expected a table with at least 'container'"),
+        ("title = 3\n", "title: expected a selector string"),
+        ('title = "h1\n', "Illegal character"),  # not TOML
+    ],
+)
 def test_other_rule_mistakes_fail_the_config_load(tmp_path: Path, rule: str, why: str) -> None:
     with pytest.raises(ConfigError, match="inputs\\[0\\]\\.rules") as info:
         load_config(write(tmp_path, rule))
@@ -60,7 +73,14 @@ def test_other_rule_mistakes_fail_the_config_load(tmp_path: Path, rule: str, why
 
 
 def test_a_rule_of_css_and_xpath_selectors_loads(tmp_path: Path) -> None:
-    config = load_config(write(tmp_path, 'title = "//article//h1"\nbody = "div.story > p"\n'
-                                         'drop = ["./aside", "div.ad"]\n'))
-    assert config.inputs[0].options["rule"] == {"title": "//article//h1", "body": "div.story > p",
-                                                 "drop": ["./aside", "div.ad"]}
+    config = load_config(
+        write(
+            tmp_path,
+            'title = "//article//h1"\nbody = "div.story > p"\ndrop = ["./aside", "div.ad"]\n',
+        )
+    )
+    assert config.inputs[0].options["rule"] == {
+        "title": "//article//h1",
+        "body": "div.story > p",
+        "drop": ["./aside", "div.ad"],
+    }

@@ -56,6 +56,7 @@ def test_second_writer_gets_busy_and_waiter_gets_in(tmp_path: Path) -> None:
 
 def test_migrations_apply_in_order_from_an_old_store(tmp_path: Path) -> None:
     from syndicate.state import MIGRATIONS
+
     path = tmp_path / "s.db"
     conn = sqlite3.connect(path, isolation_level=None)
     for statement in MIGRATIONS[0].split(";"):

@@ -20,7 +20,8 @@ def where(request: pytest.FixtureRequest, tmp_path: Path) -> Path | str:
         return tmp_path / "state.db"
     url: str = request.getfixturevalue("pg_url")
     import psycopg
-    with psycopg.connect(url, autocommit=True) as c:       # a fresh database per test
+
+    with psycopg.connect(url, autocommit=True) as c:  # a fresh database per test
         c.execute("DROP SCHEMA public CASCADE")
         c.execute("CREATE SCHEMA public")
     return url
@@ -38,7 +39,9 @@ def test_meta_runs_and_announcements_survive_a_reopen(where: Path | str) -> None
             store.set_meta("k", "v2")
             run = store.start_run("publish", NOW)
             store.finish_run(run, NOW, "ok", {"items": 3})
-            store.record_announcements([("g1", "new", {"id": "g1"}), ("g2", "updated", {"id": "g2"})], NOW)
+            store.record_announcements(
+                [("g1", "new", {"id": "g1"}), ("g2", "updated", {"id": "g2"})], NOW
+            )
             store.record_inputs([("a.txt", 10, 1_700_000_000_123_456_789, "ab")])
     with open_state(where) as store:
         assert store.get_meta("k") == "v2"

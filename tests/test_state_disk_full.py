@@ -22,8 +22,12 @@ from nothing_lost import Site, ledger, site_config, start_receiver, syndicate
 def tmpfs(tmp_path: Path) -> Iterator[Path]:
     mnt = tmp_path / "state"
     mnt.mkdir()
-    done = subprocess.run(["mount", "-t", "tmpfs", "-o", "size=8m", "tmpfs", str(mnt)],
-                          capture_output=True, text=True, check=False)
+    done = subprocess.run(
+        ["mount", "-t", "tmpfs", "-o", "size=8m", "tmpfs", str(mnt)],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
     if done.returncode != 0:
         pytest.skip(f"cannot mount a tmpfs here: {done.stderr.strip()}")
     try:
@@ -44,7 +48,7 @@ def fill(folder: Path) -> Path:
         except OSError as err:
             assert err.errno == errno.ENOSPC, err
     fd = os.open(filler, os.O_WRONLY | os.O_APPEND)
-    try:                                 # top up the last partial block
+    try:  # top up the last partial block
         while True:
             os.write(fd, b"\0" * 512)
     except OSError as err:
@@ -54,7 +58,9 @@ def fill(folder: Path) -> Path:
     return filler
 
 
-def test_publish_with_the_state_disk_full_says_so_and_loses_nothing(tmp_path: Path, tmpfs: Path) -> None:
+def test_publish_with_the_state_disk_full_says_so_and_loses_nothing(
+    tmp_path: Path, tmpfs: Path
+) -> None:
     rec = start_receiver()
     try:
         (tmp_path / "pages").mkdir()
@@ -65,7 +71,7 @@ def test_publish_with_the_state_disk_full_says_so_and_loses_nothing(tmp_path: Pa
         before = ledger(site.state)
 
         filler = fill(tmpfs)
-        site.add(300)                    # more than the few free bytes can hold
+        site.add(300)  # more than the few free bytes can hold
         full = syndicate(tmp_path, "publish")
         print(full.stderr.strip())
         assert full.returncode == 1, (full.returncode, full.stderr)
@@ -74,7 +80,7 @@ def test_publish_with_the_state_disk_full_says_so_and_loses_nothing(tmp_path: Pa
         assert len(full.stderr.strip().splitlines()) == 1, full.stderr
         assert ledger(site.state) == before, "a failed run changed the ledger"
 
-        filler.unlink()                  # space is back
+        filler.unlink()  # space is back
         again = syndicate(tmp_path, "publish")
         assert again.returncode == 0, again.stderr
         now = ledger(site.state)

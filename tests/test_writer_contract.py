@@ -28,14 +28,16 @@ def test_a_reader_of_the_old_file_never_sees_a_partial_one(tmp_path: Path, durab
     before = (tmp_path / "feed.xml").stat().st_ino
     with open(tmp_path / "feed.xml", "rb") as reader:
         assert write_files(tmp_path, {"feed.xml": NEW}, durable=durable) == ["feed.xml"]
-        assert reader.read() == OLD                      # the old file, whole: replaced, not rewritten
+        assert reader.read() == OLD  # the old file, whole: replaced, not rewritten
     assert (tmp_path / "feed.xml").read_bytes() == NEW
     assert (tmp_path / "feed.xml").stat().st_ino != before
     assert temps(tmp_path) == []
 
 
 def test_many_files_are_written_atomically_too(tmp_path: Path) -> None:
-    files = {f"s{i % 7}/page-{i}.html": f"<p>{i}</p>".encode() for i in range(100)}   # over the fsync-each batch
+    files = {
+        f"s{i % 7}/page-{i}.html": f"<p>{i}</p>".encode() for i in range(100)
+    }  # over the fsync-each batch
     assert sorted(write_files(tmp_path, files)) == sorted(files)
     assert {str(p.relative_to(tmp_path)): p.read_bytes() for p in tmp_path.rglob("*.html")} == files
     assert temps(tmp_path) == []
@@ -65,15 +67,18 @@ def test_clean_temps_removes_only_temp_files(tmp_path: Path) -> None:
     (tmp_path / f"{TEMP_PREFIX}123-feed.xml").write_bytes(b"half")
     (tmp_path / "s" / f"{TEMP_PREFIX}9-index.html").write_bytes(b"half")
     assert clean_temps(tmp_path) == 2
-    assert sorted(str(p.relative_to(tmp_path)) for p in tmp_path.rglob("*") if p.is_file()) == \
-        ["feed.xml", "s/index.html"]
+    assert sorted(str(p.relative_to(tmp_path)) for p in tmp_path.rglob("*") if p.is_file()) == [
+        "feed.xml",
+        "s/index.html",
+    ]
     assert clean_temps(tmp_path / "missing") == 0
 
 
 # --- streamed feeds (write_streams, issue 12) ------------------------------------------
 
+
 def pieces(data: bytes, size: int = 1000) -> list[bytes]:
-    return [data[i:i + size] for i in range(0, len(data), size)]
+    return [data[i : i + size] for i in range(0, len(data), size)]
 
 
 def test_streamed_files_replace_the_old_ones_whole_and_report_their_hash(tmp_path: Path) -> None:
@@ -81,11 +86,17 @@ def test_streamed_files_replace_the_old_ones_whole_and_report_their_hash(tmp_pat
 
     write_files(tmp_path, {"feed.xml": OLD})
     with open(tmp_path / "feed.xml", "rb") as reader:
-        got = write_streams(tmp_path, {"feed.xml": iter(pieces(NEW)), "s/atom.xml": iter(pieces(OLD))})
+        got = write_streams(
+            tmp_path, {"feed.xml": iter(pieces(NEW)), "s/atom.xml": iter(pieces(OLD))}
+        )
         assert reader.read() == OLD
-    assert got == {"feed.xml": (True, hashlib.sha256(NEW).hexdigest()),
-                   "s/atom.xml": (True, hashlib.sha256(OLD).hexdigest())}
-    assert (tmp_path / "feed.xml").read_bytes() == NEW and (tmp_path / "s/atom.xml").read_bytes() == OLD
+    assert got == {
+        "feed.xml": (True, hashlib.sha256(NEW).hexdigest()),
+        "s/atom.xml": (True, hashlib.sha256(OLD).hexdigest()),
+    }
+    assert (tmp_path / "feed.xml").read_bytes() == NEW and (
+        tmp_path / "s/atom.xml"
+    ).read_bytes() == OLD
     assert temps(tmp_path) == []
 
 
@@ -115,5 +126,7 @@ def test_a_stream_that_fails_midway_changes_no_target_and_leaves_no_temp(tmp_pat
 
     with pytest.raises(RuntimeError):
         write_streams(tmp_path, {"feed.xml": pieces(NEW), "atom.xml": broken()})
-    assert (tmp_path / "feed.xml").read_bytes() == OLD and (tmp_path / "atom.xml").read_bytes() == OLD
+    assert (tmp_path / "feed.xml").read_bytes() == OLD and (
+        tmp_path / "atom.xml"
+    ).read_bytes() == OLD
     assert temps(tmp_path) == []

@@ -7,9 +7,14 @@ from syndicate.text import xml_safe
 
 
 def allowed(cp: int) -> bool:
-    if 0x7F <= cp <= 0x9F:                       # DEL and C1 controls: never text in a news page
+    if 0x7F <= cp <= 0x9F:  # DEL and C1 controls: never text in a news page
         return False
-    return cp in (0x9, 0xA, 0xD) or 0x20 <= cp <= 0xD7FF or 0xE000 <= cp <= 0xFFFD or 0x10000 <= cp <= 0x10FFFF
+    return (
+        cp in (0x9, 0xA, 0xD)
+        or 0x20 <= cp <= 0xD7FF
+        or 0xE000 <= cp <= 0xFFFD
+        or 0x10000 <= cp <= 0x10FFFF
+    )
 
 
 def test_every_bmp_character_is_kept_or_removed_as_xml_asks() -> None:

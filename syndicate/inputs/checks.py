@@ -23,15 +23,20 @@ from ..identity import TITLE_CAP, cap_text, clean_url
 from ..model import Article, Problem
 
 SUMMARY_CAP = 1000
-_CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ud800-\udfff]")   # from JSON escapes
+_CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ud800-\udfff]")  # from JSON escapes
 FUTURE_SLACK = timedelta(days=1)
 
 
 def _fine(a: Article, limit: datetime) -> bool:
     """The common case, cheaply: nothing to cap, clean, strip or doubt."""
-    return (len(a.title) <= TITLE_CAP and a.title.isprintable() and not a.url
-            and (a.summary is None or (len(a.summary) <= SUMMARY_CAP and a.summary.isprintable()))
-            and (a.published is None or a.published <= limit) and (a.updated is None or a.updated <= limit))
+    return (
+        len(a.title) <= TITLE_CAP
+        and a.title.isprintable()
+        and not a.url
+        and (a.summary is None or (len(a.summary) <= SUMMARY_CAP and a.summary.isprintable()))
+        and (a.published is None or a.published <= limit)
+        and (a.updated is None or a.updated <= limit)
+    )
 
 
 def check_article(a: Article, *, now: datetime) -> tuple[Article, list[Problem]]:
@@ -42,7 +47,9 @@ def check_article(a: Article, *, now: datetime) -> tuple[Article, list[Problem]]
     where = a.origin
 
     def warn(message: str) -> None:
-        problems.append(Problem(path=where.path, line=where.line, severity="warning", message=message))
+        problems.append(
+            Problem(path=where.path, line=where.line, severity="warning", message=message)
+        )
 
     for name in ("title", "summary"):
         value = changes.get(name, getattr(a, name))
@@ -51,7 +58,7 @@ def check_article(a: Article, *, now: datetime) -> tuple[Article, list[Problem]]
             warn(f"control characters removed from the {name}")
     title = str(changes.get("title", a.title))
     if not title.strip():
-        return a, problems      # nothing but controls: leave it to the renderer's XML filter
+        return a, problems  # nothing but controls: leave it to the renderer's XML filter
     if len(title) > TITLE_CAP:
         changes["title"] = cap_text(title, TITLE_CAP)
         warn(f"title of {len(title):,} characters cut to {TITLE_CAP} at a word boundary")
@@ -64,8 +71,10 @@ def check_article(a: Article, *, now: datetime) -> tuple[Article, list[Problem]]
         when: datetime | None = getattr(a, name)
         if when is not None and when > limit:
             changes[name] = None
-            warn(f"{name} date {when.isoformat()} is more than a day in the future;"
-                 + (" using the first-seen date" if name == "published" else " ignored"))
+            warn(
+                f"{name} date {when.isoformat()} is more than a day in the future;"
+                + (" using the first-seen date" if name == "published" else " ignored")
+            )
     if a.url:
         cleaned = clean_url(a.url)
         if cleaned != a.url:
@@ -73,7 +82,9 @@ def check_article(a: Article, *, now: datetime) -> tuple[Article, list[Problem]]
     return (replace(a, **changes) if changes else a), problems  # type: ignore[arg-type]
 
 
-def check_articles(articles: Sequence[Article], *, now: datetime) -> tuple[tuple[Article, ...], list[Problem]]:
+def check_articles(
+    articles: Sequence[Article], *, now: datetime
+) -> tuple[tuple[Article, ...], list[Problem]]:
     out: list[Article] = []
     problems: list[Problem] = []
     for a in articles:

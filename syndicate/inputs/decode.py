@@ -24,24 +24,45 @@ import re
 from ..model import Problem
 
 MAGIC: tuple[tuple[bytes, str], ...] = (
-    (b"\x89PNG\r\n\x1a\n", "a PNG image"), (b"\xff\xd8\xff", "a JPEG image"), (b"GIF87a", "a GIF image"),
-    (b"GIF89a", "a GIF image"), (b"%PDF-", "a PDF document"), (b"PK\x03\x04", "a ZIP archive"),
-    (b"\x1f\x8b", "a gzip archive"), (b"BZh", "a bzip2 archive"), (b"\xfd7zXZ\x00", "an xz archive"),
-    (b"7z\xbc\xaf\x27\x1c", "a 7-Zip archive"), (b"\x7fELF", "an executable"), (b"MZ\x90\x00", "an executable"),
-    (b"SQLite format 3\x00", "an SQLite database"), (b"OggS", "an Ogg file"), (b"ID3", "an MP3 file"),
-    (b"RIFF", "a RIFF (WebP/WAV/AVI) file"), (b"\x00\x00\x01\x00", "an icon"), (b"wOFF", "a web font"),
+    (b"\x89PNG\r\n\x1a\n", "a PNG image"),
+    (b"\xff\xd8\xff", "a JPEG image"),
+    (b"GIF87a", "a GIF image"),
+    (b"GIF89a", "a GIF image"),
+    (b"%PDF-", "a PDF document"),
+    (b"PK\x03\x04", "a ZIP archive"),
+    (b"\x1f\x8b", "a gzip archive"),
+    (b"BZh", "a bzip2 archive"),
+    (b"\xfd7zXZ\x00", "an xz archive"),
+    (b"7z\xbc\xaf\x27\x1c", "a 7-Zip archive"),
+    (b"\x7fELF", "an executable"),
+    (b"MZ\x90\x00", "an executable"),
+    (b"SQLite format 3\x00", "an SQLite database"),
+    (b"OggS", "an Ogg file"),
+    (b"ID3", "an MP3 file"),
+    (b"RIFF", "a RIFF (WebP/WAV/AVI) file"),
+    (b"\x00\x00\x01\x00", "an icon"),
+    (b"wOFF", "a web font"),
 )
 _MAGIC_FIRST = frozenset(m[:1] for m, _ in MAGIC)
-_BOMS = ((codecs.BOM_UTF32_LE, "utf-32"), (codecs.BOM_UTF32_BE, "utf-32"), (codecs.BOM_UTF8, "utf-8-sig"),
-         (codecs.BOM_UTF16_LE, "utf-16"), (codecs.BOM_UTF16_BE, "utf-16"))
-BINARY_SHARE = 0.10          # of control bytes in the first 8 KB
+_BOMS = (
+    (codecs.BOM_UTF32_LE, "utf-32"),
+    (codecs.BOM_UTF32_BE, "utf-32"),
+    (codecs.BOM_UTF8, "utf-8-sig"),
+    (codecs.BOM_UTF16_LE, "utf-16"),
+    (codecs.BOM_UTF16_BE, "utf-16"),
+)
+BINARY_SHARE = 0.10  # of control bytes in the first 8 KB
 _CONTROL_BYTES = bytes(b for b in range(32) if b not in (9, 10, 12, 13)) + b"\x7f"
 _CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 _CONTROL_TEXT_BYTES = bytes(b for b in range(32) if b not in (9, 10, 13)) + b"\x7f"
 # cp1252 readings of a UTF-8 lead byte and its continuation bytes
-_CONT = ("[\u0080-\u00bf\u0152\u0153\u0160\u0161\u0178\u017d\u017e\u0192\u02c6\u02dc\u2013\u2014"
-         "\u2018-\u201a\u201c-\u201e\u2020-\u2022\u2026\u2030\u2039\u203a\u20ac\u2122]")
-_MOJIBAKE = re.compile(f"[\u00c2-\u00df]{_CONT}|[\u00e0-\u00ef]{_CONT}{{2}}|[\u00f0-\u00f4]{_CONT}{{3}}")
+_CONT = (
+    "[\u0080-\u00bf\u0152\u0153\u0160\u0161\u0178\u017d\u017e\u0192\u02c6\u02dc\u2013\u2014"
+    "\u2018-\u201a\u201c-\u201e\u2020-\u2022\u2026\u2030\u2039\u203a\u20ac\u2122]"
+)
+_MOJIBAKE = re.compile(
+    f"[\u00c2-\u00df]{_CONT}|[\u00e0-\u00ef]{_CONT}{{2}}|[\u00f0-\u00f4]{_CONT}{{3}}"
+)
 MAX_LINE_WARNINGS = 5
 
 
@@ -82,18 +103,33 @@ def _repair_lines(data: bytes, path: str) -> tuple[str, list[Problem]]:
             out.append(raw.decode("cp1252", errors="replace"))
             how = "read this line as cp1252"
         if len(bad) <= MAX_LINE_WARNINGS:
-            problems.append(Problem(path=path, line=n, severity="warning",
-                                    message=f"not valid UTF-8 (byte 0x{raw[column - 1]:02X} at column {column});"
-                                            f" {how} (save the file as UTF-8, or set encoding on the input)"))
+            problems.append(
+                Problem(
+                    path=path,
+                    line=n,
+                    severity="warning",
+                    message=f"not valid UTF-8 (byte 0x{raw[column - 1]:02X} at column {column});"
+                    f" {how} (save the file as UTF-8, or set encoding on the input)",
+                )
+            )
     if len(bad) > MAX_LINE_WARNINGS:
-        problems.append(Problem(path=path, line=bad[MAX_LINE_WARNINGS], severity="warning",
-                                message=f"{len(bad) - MAX_LINE_WARNINGS} more lines are not valid UTF-8"
-                                        " and were repaired the same way"))
+        problems.append(
+            Problem(
+                path=path,
+                line=bad[MAX_LINE_WARNINGS],
+                severity="warning",
+                message=f"{len(bad) - MAX_LINE_WARNINGS} more lines are not valid UTF-8"
+                " and were repaired the same way",
+            )
+        )
     return "\n".join(out), problems
 
 
-_DECLARED = re.compile(rb"""<meta[^>]{0,200}?charset\s*=\s*["']?([A-Za-z0-9_.:-]{2,40})"""
-                       rb"""|<\?xml[^>]{0,100}?encoding\s*=\s*["']([A-Za-z0-9_.:-]{2,40})""", re.IGNORECASE)
+_DECLARED = re.compile(
+    rb"""<meta[^>]{0,200}?charset\s*=\s*["']?([A-Za-z0-9_.:-]{2,40})"""
+    rb"""|<\?xml[^>]{0,100}?encoding\s*=\s*["']([A-Za-z0-9_.:-]{2,40})""",
+    re.IGNORECASE,
+)
 
 
 def declared_charset(data: bytes) -> str | None:
@@ -122,15 +158,27 @@ def _trim_cut_utf8(data: bytes) -> tuple[bytes, bool]:
     tail = data[-3:]
     for n in range(len(tail), 0, -1):
         lead = tail[-n]
-        need = 2 if 0xC2 <= lead <= 0xDF else 3 if 0xE0 <= lead <= 0xEF else 4 if 0xF0 <= lead <= 0xF4 else 0
-        if need > n and all(0x80 <= c <= 0xBF for c in tail[-n + 1:]):
+        need = (
+            2
+            if 0xC2 <= lead <= 0xDF
+            else 3
+            if 0xE0 <= lead <= 0xEF
+            else 4
+            if 0xF0 <= lead <= 0xF4
+            else 0
+        )
+        if need > n and all(0x80 <= c <= 0xBF for c in tail[-n + 1 :]):
             return data[:-n], True
     return data, False
 
 
 def _cut_problem(line: int, path: str, name: str) -> Problem:
-    return Problem(path=path, line=line, severity="warning",
-                   message=f"the file ends inside a {name.upper()} character (truncated?); the cut bytes were dropped")
+    return Problem(
+        path=path,
+        line=line,
+        severity="warning",
+        message=f"the file ends inside a {name.upper()} character (truncated?); the cut bytes were dropped",
+    )
 
 
 def _cp1252_bytes(text: str) -> bytes:
@@ -139,8 +187,16 @@ def _cp1252_bytes(text: str) -> bytes:
 
 # What a repaired character may be: Latin, Greek, Cyrillic, punctuation, currency,
 # symbols, emoji. "É»" (as in «ÉTÉ») would decode to U+027B, an IPA letter: left alone.
-_PLAUSIBLE = ((0xA0, 0x24F), (0x370, 0x52F), (0x2000, 0x206F), (0x20A0, 0x20CF), (0x2100, 0x215F),
-              (0x2190, 0x21FF), (0x2600, 0x27BF), (0x1F300, 0x1FAFF))
+_PLAUSIBLE = (
+    (0xA0, 0x24F),
+    (0x370, 0x52F),
+    (0x2000, 0x206F),
+    (0x20A0, 0x20CF),
+    (0x2100, 0x215F),
+    (0x2190, 0x21FF),
+    (0x2600, 0x27BF),
+    (0x1F300, 0x1FAFF),
+)
 
 
 def _unbake(m: re.Match[str]) -> str:
@@ -153,13 +209,13 @@ def _unbake(m: re.Match[str]) -> str:
     return m.group()
 
 
-_MOJIBAKE_LEAD = re.compile(rb"\xc3[\x82-\xb4]")    # how those lead characters look in UTF-8 bytes
+_MOJIBAKE_LEAD = re.compile(rb"\xc3[\x82-\xb4]")  # how those lead characters look in UTF-8 bytes
 
 
 def _fix_mojibake(text: str, path: str, data: bytes | None = None) -> tuple[str, list[Problem]]:
     """Repair UTF-8 that was read as cp1252 and saved again, with a warning per line."""
     if data is not None and _MOJIBAKE_LEAD.search(data) is None:
-        return text, []          # a byte search is 10x faster than the character class
+        return text, []  # a byte search is 10x faster than the character class
     if _MOJIBAKE.search(text) is None:
         return text, []
     problems: list[Problem] = []
@@ -174,28 +230,45 @@ def _fix_mojibake(text: str, path: str, data: bytes | None = None) -> tuple[str,
         fixed_lines += 1
         if fixed_lines <= MAX_LINE_WARNINGS:
             sample = next(m.group() for m in _MOJIBAKE.finditer(line) if _unbake(m) != m.group())
-            problems.append(Problem(path=path, line=i + 1, severity="warning",
-                                    message=f"mojibake (UTF-8 once read as cp1252): {sample!r} repaired"
-                                            f" to {_MOJIBAKE.sub(_unbake, sample)!r}"))
+            problems.append(
+                Problem(
+                    path=path,
+                    line=i + 1,
+                    severity="warning",
+                    message=f"mojibake (UTF-8 once read as cp1252): {sample!r} repaired"
+                    f" to {_MOJIBAKE.sub(_unbake, sample)!r}",
+                )
+            )
         lines[i] = fixed
     if fixed_lines > MAX_LINE_WARNINGS:
-        problems.append(Problem(path=path, line=0, severity="warning",
-                                message=f"mojibake repaired on {fixed_lines - MAX_LINE_WARNINGS} more lines"))
+        problems.append(
+            Problem(
+                path=path,
+                line=0,
+                severity="warning",
+                message=f"mojibake repaired on {fixed_lines - MAX_LINE_WARNINGS} more lines",
+            )
+        )
     return "\n".join(lines), problems
 
 
 def strip_controls(text: str, path: str, data: bytes | None = None) -> tuple[str, list[Problem]]:
     """Remove control characters, with one warning at the first line holding one."""
     if data is not None and len(data.translate(None, _CONTROL_TEXT_BYTES)) == len(data):
-        return text, []          # no control byte in UTF-8 bytes: no control character
+        return text, []  # no control byte in UTF-8 bytes: no control character
     first = _CONTROL.search(text)
     if first is None:
         return text, []
     count = len(_CONTROL.findall(text))
     line = _line_of(text, first.start())
-    return _CONTROL.sub("", text), [Problem(
-        path=path, line=line, severity="warning",
-        message=f"{count} control character{'s' if count > 1 else ''} removed (first U+{ord(first.group()):04X})")]
+    return _CONTROL.sub("", text), [
+        Problem(
+            path=path,
+            line=line,
+            severity="warning",
+            message=f"{count} control character{'s' if count > 1 else ''} removed (first U+{ord(first.group()):04X})",
+        )
+    ]
 
 
 def _decode_bom(data: bytes, path: str) -> tuple[str, list[Problem]] | None:
@@ -212,9 +285,15 @@ def _decode_bom(data: bytes, path: str) -> tuple[str, list[Problem]] | None:
     if cut:
         problems.append(_cut_problem(text.count("\n") + 1, path, name))
     if "\ufffd" in text:
-        problems.append(Problem(path=path, line=_line_of(text, text.index("\ufffd")), severity="warning",
-                                message=f"not valid {name.removesuffix('-sig').upper()} after its byte order"
-                                        " mark; the bad bytes were replaced by U+FFFD"))
+        problems.append(
+            Problem(
+                path=path,
+                line=_line_of(text, text.index("\ufffd")),
+                severity="warning",
+                message=f"not valid {name.removesuffix('-sig').upper()} after its byte order"
+                " mark; the bad bytes were replaced by U+FFFD",
+            )
+        )
     return text, problems
 
 
@@ -222,9 +301,14 @@ def _decode_forced(data: bytes, path: str, encoding: str) -> tuple[str, list[Pro
     try:
         return data.decode(encoding), []
     except UnicodeDecodeError as err:
-        return data.decode(encoding, errors="replace"), [Problem(
-            path=path, line=data.count(b"\n", 0, err.start) + 1, severity="warning",
-            message=f"not valid {encoding} (the configured encoding); the bad bytes were replaced by U+FFFD")]
+        return data.decode(encoding, errors="replace"), [
+            Problem(
+                path=path,
+                line=data.count(b"\n", 0, err.start) + 1,
+                severity="warning",
+                message=f"not valid {encoding} (the configured encoding); the bad bytes were replaced by U+FFFD",
+            )
+        ]
 
 
 def _decode_not_utf8(data: bytes, path: str, err: UnicodeDecodeError) -> tuple[str, list[Problem]]:
@@ -234,14 +318,25 @@ def _decode_not_utf8(data: bytes, path: str, err: UnicodeDecodeError) -> tuple[s
         text = data.decode(declared, errors="replace")
         if "\ufffd" not in text:
             return text, []
-        return text, [Problem(path=path, line=_line_of(text, text.index("\ufffd")), severity="warning",
-                              message=f"not valid {declared} (as the page declares); the bad bytes were"
-                                      " replaced by U+FFFD")]
+        return text, [
+            Problem(
+                path=path,
+                line=_line_of(text, text.index("\ufffd")),
+                severity="warning",
+                message=f"not valid {declared} (as the page declares); the bad bytes were"
+                " replaced by U+FFFD",
+            )
+        ]
     if _has_utf8_multibyte(data):
         return _repair_lines(data, path)
-    return data.decode("cp1252", errors="replace"), [Problem(
-        path=path, line=data.count(b"\n", 0, err.start) + 1, severity="warning",
-        message="not UTF-8; read as cp1252 (set encoding on the input if that is wrong)")]
+    return data.decode("cp1252", errors="replace"), [
+        Problem(
+            path=path,
+            line=data.count(b"\n", 0, err.start) + 1,
+            severity="warning",
+            message="not UTF-8; read as cp1252 (set encoding on the input if that is wrong)",
+        )
+    ]
 
 
 _CHAR_REF = re.compile(r"&#(?:[xX]0*([0-9a-fA-F]{1,2})|0*([0-9]{1,3}));")
@@ -265,12 +360,20 @@ def strip_control_refs(text: str, path: str) -> tuple[str, list[Problem]]:
     cleaned = _CHAR_REF.sub(drop, text)
     if not first:
         return text, []
-    return cleaned, [Problem(path=path, line=_line_of(text, first[0]), severity="warning",
-                             message=f"{len(first)} character reference{'s' if len(first) > 1 else ''} to control"
-                                     " characters removed")]
+    return cleaned, [
+        Problem(
+            path=path,
+            line=_line_of(text, first[0]),
+            severity="warning",
+            message=f"{len(first)} character reference{'s' if len(first) > 1 else ''} to control"
+            " characters removed",
+        )
+    ]
 
 
-def decode_input(data: bytes, path: str, *, encoding: str | None = None) -> tuple[str | None, list[Problem]]:
+def decode_input(
+    data: bytes, path: str, *, encoding: str | None = None
+) -> tuple[str | None, list[Problem]]:
     """The text of one input and the problems met; None when it is not text."""
     by_bom = _decode_bom(data, path)
     if by_bom is not None:
@@ -300,5 +403,9 @@ def decode_input(data: bytes, path: str, *, encoding: str | None = None) -> tupl
     text, more = strip_controls(text, path, data)
     problems.extend(more)
     if not text.strip():
-        problems.append(Problem(path=path, line=0, severity="warning", message="input is empty; nothing to read"))
+        problems.append(
+            Problem(
+                path=path, line=0, severity="warning", message="input is empty; nothing to read"
+            )
+        )
     return text, problems

@@ -35,11 +35,11 @@ _INDEX = ("index.html", "index.htm")
 @dataclass(frozen=True, slots=True, kw_only=True)
 class InputFile:
     group: InputConfig
-    path: Path          # absolute
-    display: str        # as shown in messages: relative to the config folder when inside it
+    path: Path  # absolute
+    display: str  # as shown in messages: relative to the config folder when inside it
     size: int
     mtime_ns: int
-    page_url: str | None = None   # from the input's base_url or mirror layout
+    page_url: str | None = None  # from the input's base_url or mirror layout
 
     @property
     def fingerprint(self) -> tuple[int, int]:
@@ -97,8 +97,13 @@ class _Finder:
         self.config = config
         self.root = Path(os.path.normpath(config.root))
         self.real_dirs: dict[str, str] = {}
-        self.folders = sorted({os.path.realpath(self.full(literal_root(p)) or ".")
-                               for g in config.inputs for p in g.paths})
+        self.folders = sorted(
+            {
+                os.path.realpath(self.full(literal_root(p)) or ".")
+                for g in config.inputs
+                for p in g.paths
+            }
+        )
 
     def full(self, pattern: str) -> str:
         return pattern if os.path.isabs(pattern) else os.path.join(self.config.root, pattern)
@@ -129,8 +134,14 @@ def find_inputs(config: Config) -> tuple[list[InputFile], list[Problem]]:
             folder = os.path.normpath(os.path.abspath(literal_root(full) or "."))
             matches = sorted(glob.glob(full, recursive=True))
             if not matches:
-                problems.append(Problem(path=pattern, line=0, severity="warning",
-                                        message=f"input {group.name!r}: no file matches this pattern"))
+                problems.append(
+                    Problem(
+                        path=pattern,
+                        line=0,
+                        severity="warning",
+                        message=f"input {group.name!r}: no file matches this pattern",
+                    )
+                )
             for match in matches:
                 # normpath, not resolve(): one realpath per file cost 0.1 s at 2,500 files,
                 # a third of a one-article republish at 50k articles
@@ -144,7 +155,9 @@ def find_inputs(config: Config) -> tuple[list[InputFile], list[Problem]]:
     return files, problems
 
 
-def _one(finder: _Finder, group: InputConfig, path: Path, folder: str, problems: list[Problem]) -> InputFile | None:
+def _one(
+    finder: _Finder, group: InputConfig, path: Path, folder: str, problems: list[Problem]
+) -> InputFile | None:
     text = str(path)
     display = display_path(path, finder.root)
     try:
@@ -155,8 +168,13 @@ def _one(finder: _Finder, group: InputConfig, path: Path, folder: str, problems:
         return None
     why = _bad_name(display)
     if why is not None:
-        problems.append(Problem(path=escape_name(display), line=0,
-                                message=f"cannot publish this file: {why}; rename it; skipped"))
+        problems.append(
+            Problem(
+                path=escape_name(display),
+                line=0,
+                message=f"cannot publish this file: {why}; rename it; skipped",
+            )
+        )
         return None
     target: os.stat_result | None = st
     if stat.S_ISLNK(st.st_mode):
@@ -165,23 +183,47 @@ def _one(finder: _Finder, group: InputConfig, path: Path, folder: str, problems:
         except OSError:
             target = None
         if target is not None and stat.S_ISDIR(target.st_mode):
-            return None                 # glob lists what is inside; each file is checked
+            return None  # glob lists what is inside; each file is checked
     real = finder.realpath(text, st)
     if not group.follow_symlinks and not finder.inside(real):
         shown = escape_name(display_path(Path(real), finder.root))
-        problems.append(Problem(path=display, line=0, severity="warning",
-                                message=f"symlink to {shown}, outside the input folders; skipped (set"
-                                        f" follow_symlinks = true on input {group.name!r} to read it)"))
+        problems.append(
+            Problem(
+                path=display,
+                line=0,
+                severity="warning",
+                message=f"symlink to {shown}, outside the input folders; skipped (set"
+                f" follow_symlinks = true on input {group.name!r} to read it)",
+            )
+        )
         return None
     if target is None:
-        problems.append(Problem(path=display, line=0, severity="warning",
-                                message=f"broken symlink (to {escape_name(os.readlink(text))}); skipped"))
+        problems.append(
+            Problem(
+                path=display,
+                line=0,
+                severity="warning",
+                message=f"broken symlink (to {escape_name(os.readlink(text))}); skipped",
+            )
+        )
         return None
     st = target
     if not stat.S_ISREG(st.st_mode):
-        problems.append(Problem(path=display, line=0, severity="warning",
-                                message="not a regular file (a pipe, socket or device); skipped"))
+        problems.append(
+            Problem(
+                path=display,
+                line=0,
+                severity="warning",
+                message="not a regular file (a pipe, socket or device); skipped",
+            )
+        )
         return None
     url = page_url(group, os.path.relpath(text, folder)) if group.base_url or group.mirror else None
-    return InputFile(group=group, path=path, display=display, size=st.st_size, mtime_ns=st.st_mtime_ns,
-                     page_url=url)
+    return InputFile(
+        group=group,
+        path=path,
+        display=display,
+        size=st.st_size,
+        mtime_ns=st.st_mtime_ns,
+        page_url=url,
+    )

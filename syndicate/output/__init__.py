@@ -68,8 +68,7 @@ class Output(Protocol):
         """Delete these files; return the ones that were there."""
         ...
 
-    def exists(self, rel: str) -> bool:
-        ...
+    def exists(self, rel: str) -> bool: ...
 
     def in_place(self, files: Mapping[str, bytes]) -> list[tuple[str, int, int]]:
         """(path, size, stamp) of those of ``files`` now in place; the stamp changes when the file is
@@ -90,21 +89,27 @@ class ObjectRecords(Protocol):
     wrote: per group (a folder), {path: [sha256, etag]}. Kept in the state store, so
     unchanged files are found without listing or reading the bucket."""
 
-    def load(self, group: str) -> dict[str, list[str]]:
-        ...
+    def load(self, group: str) -> dict[str, list[str]]: ...
 
-    def save(self, group: str, records: Mapping[str, list[str]]) -> None:
-        ...
+    def save(self, group: str, records: Mapping[str, list[str]]) -> None: ...
 
 
 def open_output(config: Config, records: ObjectRecords) -> Output:
     """The output ``config.output.url`` names (a folder unless it is ``s3://``)."""
     if config.output.s3 is not None:
         from .s3 import S3Output
+
         return S3Output(config.output.s3, records)
     from .local import LocalOutput
+
     return LocalOutput(config.output.dir)
 
 
-__all__ = ["FEED_CACHE_CONTROL", "PAGE_CACHE_CONTROL", "ObjectRecords", "Output", "cache_control",
-           "open_output"]
+__all__ = [
+    "FEED_CACHE_CONTROL",
+    "PAGE_CACHE_CONTROL",
+    "ObjectRecords",
+    "Output",
+    "cache_control",
+    "open_output",
+]

@@ -28,5 +28,6 @@ class MetaRecords:
 
     def save(self, group: str, records: Mapping[str, list[str]]) -> None:
         with self.store.transaction():
-            self.store.set_meta(self._key(group), json.dumps(records, sort_keys=True, separators=(",", ":")))
-
+            self.store.set_meta(
+                self._key(group), json.dumps(records, sort_keys=True, separators=(",", ":"))
+            )

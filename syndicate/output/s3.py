@@ -48,25 +48,39 @@ def make_client(cfg: S3Config) -> Any:
         import boto3
         from botocore.config import Config as BotoConfig
     except ImportError as err:
-        raise OutputError(f"cannot write output: {cfg.url}: boto3 is not installed"
-                          " (pip install 'syndicate[s3]')") from err
+        raise OutputError(
+            f"cannot write output: {cfg.url}: boto3 is not installed (pip install 'syndicate[s3]')"
+        ) from err
     creds: dict[str, str] = {}
-    for env, arg in ((cfg.access_key_id_env, "aws_access_key_id"),
-                     (cfg.secret_access_key_env, "aws_secret_access_key"),
-                     (cfg.session_token_env, "aws_session_token")):
+    for env, arg in (
+        (cfg.access_key_id_env, "aws_access_key_id"),
+        (cfg.secret_access_key_env, "aws_secret_access_key"),
+        (cfg.session_token_env, "aws_session_token"),
+    ):
         if env is None:
             continue
         value = os.environ.get(env)
         if not value:
-            raise OutputError(f"cannot write output: {cfg.url}: the environment variable {env} is not set"
-                              " (output config names it for the S3 credentials)")
+            raise OutputError(
+                f"cannot write output: {cfg.url}: the environment variable {env} is not set"
+                " (output config names it for the S3 credentials)"
+            )
         creds[arg] = value
-    boto = BotoConfig(connect_timeout=5, read_timeout=30, max_pool_connections=max(10, cfg.concurrency),
-                      retries={"mode": "standard", "max_attempts": 3},
-                      s3={"addressing_style": "path"} if cfg.endpoint_url else None)
+    boto = BotoConfig(
+        connect_timeout=5,
+        read_timeout=30,
+        max_pool_connections=max(10, cfg.concurrency),
+        retries={"mode": "standard", "max_attempts": 3},
+        s3={"addressing_style": "path"} if cfg.endpoint_url else None,
+    )
     session = boto3.session.Session()
-    return session.client("s3", endpoint_url=cfg.endpoint_url, region_name=cfg.region or "us-east-1",
-                          config=boto, **creds)
+    return session.client(
+        "s3",
+        endpoint_url=cfg.endpoint_url,
+        region_name=cfg.region or "us-east-1",
+        config=boto,
+        **creds,
+    )
 
 
 def _group(rel: str) -> str:
@@ -81,7 +95,7 @@ def _md5_etag(data: bytes) -> str:
     return f'"{hashlib.md5(data, usedforsecurity=False).hexdigest()}"'
 
 
-MAX_INTENTS = 8     # intended ETags kept per object until a PUT is recorded
+MAX_INTENTS = 8  # intended ETags kept per object until a PUT is recorded
 
 
 def _status(err: Exception) -> int | None:
@@ -99,9 +113,9 @@ class S3Output:
         self.cfg = cfg
         self.records = records
         self.client = client if client is not None else make_client(cfg)
-        self.conditional: bool | None = None      # None: not probed yet
+        self.conditional: bool | None = None  # None: not probed yet
         self.takeover = False
-        self.puts = 0                             # PUT requests sent (bench, tests)
+        self.puts = 0  # PUT requests sent (bench, tests)
         self._groups: dict[str, dict[str, list[str]]] = {}
         self._lock = threading.Lock()
 
@@ -133,12 +147,15 @@ class S3Output:
     # --- errors -----------------------------------------------------------------
     def _error(self, rel: str, err: Exception) -> OutputError:
         from botocore.exceptions import ClientError, EndpointConnectionError, NoCredentialsError
+
         where = f"{self.cfg.url}{rel}"
         if isinstance(err, EndpointConnectionError):
             why = f"cannot reach the S3 endpoint {self.cfg.endpoint_url or 'of AWS'} (is it up?)"
         elif isinstance(err, NoCredentialsError):
-            why = "no S3 credentials (name their environment variables with output.access_key_id_env" \
-                  " and output.secret_access_key_env)"
+            why = (
+                "no S3 credentials (name their environment variables with output.access_key_id_env"
+                " and output.secret_access_key_env)"
+            )
         elif isinstance(err, ClientError):
             e = err.response.get("Error", {})
             why = f"{e.get('Code', 'error')} ({_status(err)}): {e.get('Message', '')}".rstrip(": ")
@@ -152,22 +169,39 @@ class S3Output:
         if self.conditional is None:
             self.conditional = self._probe()
             if self.conditional:
-                log.info("output %s: conditional writes supported: a stale writer is fenced", self.where)
+                log.info(
+                    "output %s: conditional writes supported: a stale writer is fenced", self.where
+                )
             else:
-                log.warning("output %s: the store ignores conditional writes (If-Match): a stale"
-                            " writer is not fenced", self.where)
+                log.warning(
+                    "output %s: the store ignores conditional writes (If-Match): a stale"
+                    " writer is not fenced",
+                    self.where,
+                )
 
     def _probe(self) -> bool:
         from botocore.exceptions import BotoCoreError, ClientError
+
         key = self.cfg.prefix + PROBE_KEY
         try:
-            self.client.put_object(Bucket=self.cfg.bucket, Key=key, Body=b"syndicate probe\n",
-                                   ContentType="text/plain", CacheControl="no-store")
+            self.client.put_object(
+                Bucket=self.cfg.bucket,
+                Key=key,
+                Body=b"syndicate probe\n",
+                ContentType="text/plain",
+                CacheControl="no-store",
+            )
         except (ClientError, BotoCoreError) as err:
             raise self._error(PROBE_KEY, err) from err
         try:
-            self.client.put_object(Bucket=self.cfg.bucket, Key=key, Body=b"syndicate probe\n",
-                                   ContentType="text/plain", CacheControl="no-store", IfMatch=_NO_ETAG)
+            self.client.put_object(
+                Bucket=self.cfg.bucket,
+                Key=key,
+                Body=b"syndicate probe\n",
+                ContentType="text/plain",
+                CacheControl="no-store",
+                IfMatch=_NO_ETAG,
+            )
         except ClientError as err:
             return _status(err) == 412
         except BotoCoreError as err:
@@ -188,7 +222,7 @@ class S3Output:
         for rel in todo:
             rec = self._record(rel) or ["", ""]
             etag = _md5_etag(files[rel])
-            kept = [e for e in rec[2:] if e != etag][-(MAX_INTENTS - 1):]
+            kept = [e for e in rec[2:] if e != etag][-(MAX_INTENTS - 1) :]
             intents[rel] = [rec[0], rec[1], *kept, etag]
         self._save(intents)
 
@@ -216,10 +250,10 @@ class S3Output:
             with ThreadPoolExecutor(self.cfg.concurrency, thread_name_prefix="s3put") as pool:
                 list(pool.map(put, todo))
         else:
-            for rel in todo:          # in order: the index after the feeds it lists
+            for rel in todo:  # in order: the index after the feeds it lists
                 put(rel)
         if done:
-            crash_point("object-put")   # put, not yet recorded: the intents tell the next run
+            crash_point("object-put")  # put, not yet recorded: the intents tell the next run
             self._save(done)
         if failed:
             raise failed[0]
@@ -227,8 +261,14 @@ class S3Output:
 
     def _put(self, rel: str, data: bytes) -> str:
         from botocore.exceptions import BotoCoreError, ClientError
-        args: dict[str, Any] = {"Bucket": self.cfg.bucket, "Key": self.cfg.prefix + rel, "Body": data,
-                                "ContentType": content_type(rel), "CacheControl": cache_control(rel)}
+
+        args: dict[str, Any] = {
+            "Bucket": self.cfg.bucket,
+            "Key": self.cfg.prefix + rel,
+            "Body": data,
+            "ContentType": content_type(rel),
+            "CacheControl": cache_control(rel),
+        }
         if self.conditional:
             rec = self._record(rel)
             if rec is not None and rec[1]:
@@ -251,17 +291,21 @@ class S3Output:
         head = self._head(rel)
         md5 = _md5_etag(data)
         if head is not None and head.get("ETag") == md5:
-            return md5                               # it already holds these bytes
+            return md5  # it already holds these bytes
         rec = self._record(rel) or []
-        ours = head is not None and head.get("ETag") in rec[2:]    # a killed run of ours put it
+        ours = head is not None and head.get("ETag") in rec[2:]  # a killed run of ours put it
         if not (ours or self.takeover):
             raise OutputError(
                 f"cannot write output: {self.cfg.url}{rel}: the object changed since this state last"
                 " wrote it (another publisher writes this bucket?); stopped rather than overwrite it."
-                " If this host is the only publisher now, run `syndicate publish --rebuild`")
+                " If this host is the only publisher now, run `syndicate publish --rebuild`"
+            )
         if not ours:
-            log.warning("output %s%s: replacing an object this state did not write (taking over)",
-                        self.cfg.url, rel)
+            log.warning(
+                "output %s%s: replacing an object this state did not write (taking over)",
+                self.cfg.url,
+                rel,
+            )
         args.pop("IfMatch", None)
         args.pop("IfNoneMatch", None)
         if head is not None:
@@ -270,6 +314,7 @@ class S3Output:
 
     def _put_plain(self, rel: str, args: dict[str, Any]) -> str:
         from botocore.exceptions import BotoCoreError, ClientError
+
         try:
             with self._lock:
                 self.puts += 1
@@ -279,8 +324,11 @@ class S3Output:
 
     def _head(self, rel: str) -> dict[str, Any] | None:
         from botocore.exceptions import BotoCoreError, ClientError
+
         try:
-            head: dict[str, Any] = self.client.head_object(Bucket=self.cfg.bucket, Key=self.cfg.prefix + rel)
+            head: dict[str, Any] = self.client.head_object(
+                Bucket=self.cfg.bucket, Key=self.cfg.prefix + rel
+            )
             return head
         except ClientError as err:
             if _status(err) == 404:
@@ -294,6 +342,7 @@ class S3Output:
 
     def remove(self, rels: Iterable[str]) -> list[str]:
         from botocore.exceptions import BotoCoreError, ClientError
+
         removed: dict[str, list[str] | None] = {}
         try:
             for rel in rels:
@@ -337,4 +386,4 @@ class S3Output:
         return out
 
     def sweep(self) -> int:
-        return 0     # a PUT is all or nothing: a killed run leaves no partial object
+        return 0  # a PUT is all or nothing: a killed run leaves no partial object

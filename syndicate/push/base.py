@@ -33,8 +33,10 @@ class _RedactPaths(logging.Filter):
 
     def filter(self, record: logging.LogRecord) -> bool:
         if isinstance(record.args, tuple):
-            record.args = tuple("/…" if isinstance(a, str) and a.startswith("/") and len(a) > 1 else a
-                                for a in record.args)
+            record.args = tuple(
+                "/…" if isinstance(a, str) and a.startswith("/") and len(a) > 1 else a
+                for a in record.args
+            )
         return True
 
 
@@ -47,12 +49,12 @@ for _name in ("urllib3.connectionpool", "urllib3.util.retry"):
 class Notice:
     """One notification as the outbox hands it to a target."""
 
-    msg_id: str          # stable across retries: the webhook-id / idempotency key
-    endpoint: str        # 'hub:<url>' | 'webhook:<name>' | 'ping:<name>'
-    kind: str            # 'websub' | 'webhook' | 'ping'
-    topic: str           # feed URL for WebSub, 'run' for webhooks, 'site' for pings
-    payload: str         # JSON text, sent as is for webhooks (the signed bytes)
-    attempts: int = 0    # attempts made before this one
+    msg_id: str  # stable across retries: the webhook-id / idempotency key
+    endpoint: str  # 'hub:<url>' | 'webhook:<name>' | 'ping:<name>'
+    kind: str  # 'websub' | 'webhook' | 'ping'
+    topic: str  # feed URL for WebSub, 'run' for webhooks, 'site' for pings
+    payload: str  # JSON text, sent as is for webhooks (the signed bytes)
+    attempts: int = 0  # attempts made before this one
 
     def data(self) -> dict[str, Any]:
         value = json.loads(self.payload)
@@ -91,7 +93,7 @@ def redact_url(url: str) -> str:
         port = f":{parts.port}" if parts.port else ""
     except ValueError:
         return "<invalid url>"
-    if ":" in host:   # IPv6 literal
+    if ":" in host:  # IPv6 literal
         host = f"[{host}]"
     tail = "/…" if (parts.path not in ("", "/") or parts.query or parts.fragment) else "/"
     return f"{parts.scheme}://{host}{port}{tail}"
@@ -124,8 +126,15 @@ def parse_retry_after(value: str | None, now: datetime | None = None) -> float |
     return min(max(delta, 0.0), MAX_RETRY_AFTER)
 
 
-def post(session: requests.Session, url: str, *, label: str, timeout: tuple[float, float],
-         data: bytes | dict[str, str], headers: dict[str, str]) -> requests.Response:
+def post(
+    session: requests.Session,
+    url: str,
+    *,
+    label: str,
+    timeout: tuple[float, float],
+    data: bytes | dict[str, str],
+    headers: dict[str, str],
+) -> requests.Response:
     """One POST, redirects not followed; network errors become a retryable PushError.
 
     requests' own messages carry the full URL, so they are replaced here and the
@@ -136,19 +145,25 @@ def post(session: requests.Session, url: str, *, label: str, timeout: tuple[floa
         return session.post(url, data=data, headers=headers, timeout=timeout, allow_redirects=False)
     except requests.Timeout as err:
         phase = "connect" if isinstance(err, requests.ConnectTimeout) else "read"
-        raise PushError(f"timed out ({phase} timeout {timeout[0 if phase == 'connect' else 1]:g} s)",
-                        target=label, reached=phase != "connect") from None
+        raise PushError(
+            f"timed out ({phase} timeout {timeout[0 if phase == 'connect' else 1]:g} s)",
+            target=label,
+            reached=phase != "connect",
+        ) from None
     except requests.ConnectionError as err:
         cause = _root_cause(err)
-        raise PushError(f"connection failed ({cause})", target=label,
-                        reached=cause not in _NOT_REACHED) from None
+        raise PushError(
+            f"connection failed ({cause})", target=label, reached=cause not in _NOT_REACHED
+        ) from None
     except requests.RequestException as err:
         raise PushError(f"request failed ({type(err).__name__})", target=label) from None
 
 
 # Root causes after which the endpoint surely got nothing (the outbox may then merge the
 # message into a later one; one that may have arrived keeps its webhook-id).
-_NOT_REACHED = frozenset({"connection refused", "ConnectionRefusedError", "gaierror", "NameResolutionError"})
+_NOT_REACHED = frozenset(
+    {"connection refused", "ConnectionRefusedError", "gaierror", "NameResolutionError"}
+)
 
 
 def _root_cause(err: BaseException) -> str:
@@ -180,9 +195,18 @@ def check_response(resp: requests.Response, *, label: str) -> None:
     if status in (408, 429) or status >= 500 or status < 200:
         raise PushError(reason, target=label, status=status, retry_after=retry_after)
     if 300 <= status < 400:
-        raise PushError(f"{reason}: redirect not followed (update the URL in the config)",
-                        target=label, status=status, permanent=True)
+        raise PushError(
+            f"{reason}: redirect not followed (update the URL in the config)",
+            target=label,
+            status=status,
+            permanent=True,
+        )
     if status == 410:
-        raise PushError(f"{reason}: endpoint is gone, disabling it (re-enable with"
-                        " `syndicate replay --enable`)", target=label, status=status, permanent=True)
+        raise PushError(
+            f"{reason}: endpoint is gone, disabling it (re-enable with"
+            " `syndicate replay --enable`)",
+            target=label,
+            status=status,
+            permanent=True,
+        )
     raise PushError(reason, target=label, status=status, permanent=True)

@@ -30,6 +30,7 @@ def unique_feeds(feeds: Iterable[FeedChange]) -> list[FeedChange]:
         out.setdefault(feed.url, feed)
     return list(out.values())
 
+
 def rfc3339(dt: datetime) -> str:
     return dt.astimezone(UTC).replace(microsecond=0).isoformat().replace("+00:00", "Z")
 
@@ -40,9 +41,17 @@ def item_payload(item: ItemNotice) -> dict[str, Any]:
 
 
 def _item(item: ItemNotice) -> dict[str, Any]:
-    summary = item.summary if len(item.summary) <= MAX_SUMMARY else item.summary[:MAX_SUMMARY - 1] + "…"
-    out = {"id": item.id, "title": item.title, "link": item.link, "section": item.section,
-           "published": rfc3339(item.published), "updated": rfc3339(item.updated)}
+    summary = (
+        item.summary if len(item.summary) <= MAX_SUMMARY else item.summary[: MAX_SUMMARY - 1] + "…"
+    )
+    out = {
+        "id": item.id,
+        "title": item.title,
+        "link": item.link,
+        "section": item.section,
+        "published": rfc3339(item.published),
+        "updated": rfc3339(item.updated),
+    }
     if summary:
         out["summary"] = summary
     return out
@@ -57,16 +66,25 @@ def webhook_payload(config: Config, changes: RunChanges, now: datetime) -> dict[
     return webhook_messages(config, changes, [], now)[0]
 
 
-def webhook_messages(config: Config, changes: RunChanges, announced: Sequence[tuple[str, dict[str, Any]]],
-                     now: datetime) -> list[dict[str, Any]]:
+def webhook_messages(
+    config: Config,
+    changes: RunChanges,
+    announced: Sequence[tuple[str, dict[str, Any]]],
+    now: datetime,
+) -> list[dict[str, Any]]:
     """One run's webhook bodies, in order: every announced item once, at most
     ``MAX_MESSAGE_ITEMS`` items per message; the changed feeds ride in the first."""
     items: dict[str, tuple[str, dict[str, Any]]] = {}
-    for kind, it in [*(("new", _item(i)) for i in changes.new), *(("updated", _item(i)) for i in changes.updated),
-                     *announced]:
+    for kind, it in [
+        *(("new", _item(i)) for i in changes.new),
+        *(("updated", _item(i)) for i in changes.updated),
+        *announced,
+    ]:
         _fold(items, kind, it)
     ordered = list(items.values())
-    chunks = [ordered[i:i + MAX_MESSAGE_ITEMS] for i in range(0, len(ordered), MAX_MESSAGE_ITEMS)] or [[]]
+    chunks = [
+        ordered[i : i + MAX_MESSAGE_ITEMS] for i in range(0, len(ordered), MAX_MESSAGE_ITEMS)
+    ] or [[]]
     feeds = [_feed(f) for f in unique_feeds(changes.feeds)]
     out = []
     for n, chunk in enumerate(chunks, 1):
@@ -113,7 +131,7 @@ def merge_payloads(payloads: Sequence[dict[str, Any]]) -> dict[str, Any]:
         d = p["data"]
         runs += int(d.get("runs", 1))
         for f in d["feeds"]:
-            feeds[f["url"]] = f           # first position, newest content
+            feeds[f["url"]] = f  # first position, newest content
         for key in ("new", "updated", "withdrawn"):
             for it in d.get(key, ()):
                 _fold(items, key, it)
@@ -144,5 +162,9 @@ def ping_payload(config: Config, feeds: Sequence[FeedChange]) -> dict[str, Any]:
     """
     order = {FeedFormat.RSS: 0, FeedFormat.ATOM: 1, FeedFormat.JSON: 2}
     best = min(feeds, key=lambda f: (f.feed_key != "", order.get(f.format, 9)))
-    return {"name": config.site.title, "url": config.site.base_url, "changes_url": config.site.base_url,
-            "feed_url": best.url}
+    return {
+        "name": config.site.title,
+        "url": config.site.base_url,
+        "changes_url": config.site.base_url,
+        "feed_url": best.url,
+    }

@@ -33,33 +33,50 @@ class PingTarget:
         data = notice.data()
         name, url = str(data["name"]), str(data["url"])
         try:
-            self._call("weblogUpdates.extendedPing",
-                       (name, url, str(data.get("changes_url") or url), str(data["feed_url"])))
+            self._call(
+                "weblogUpdates.extendedPing",
+                (name, url, str(data.get("changes_url") or url), str(data["feed_url"])),
+            )
         except xmlrpc.client.Fault:
             try:
                 self._call("weblogUpdates.ping", (name, url))
             except xmlrpc.client.Fault as fault:
-                raise PushError(f"XML-RPC fault {fault.faultCode}: service rejected both"
-                                " weblogUpdates.extendedPing and weblogUpdates.ping",
-                                target=self.label, permanent=True) from None
+                raise PushError(
+                    f"XML-RPC fault {fault.faultCode}: service rejected both"
+                    " weblogUpdates.extendedPing and weblogUpdates.ping",
+                    target=self.label,
+                    permanent=True,
+                ) from None
 
     def _call(self, method: str, params: tuple[str, ...]) -> None:
         """One XML-RPC call; raises Fault (for the caller's fallback) or PushError."""
         body = xmlrpc.client.dumps(params, methodname=method, encoding="utf-8").encode("utf-8")
-        resp = post(self.session, self.service.url, label=self.label, timeout=self.timeout, data=body,
-                    headers={"Content-Type": "text/xml; charset=utf-8"})
+        resp = post(
+            self.session,
+            self.service.url,
+            label=self.label,
+            timeout=self.timeout,
+            data=body,
+            headers={"Content-Type": "text/xml; charset=utf-8"},
+        )
         check_response(resp, label=self.label)
         try:
             (answer,), _ = xmlrpc.client.loads(resp.content)
         except xmlrpc.client.Fault:
             raise
         except (ExpatError, ValueError, TypeError, xmlrpc.client.ResponseError) as err:
-            raise PushError(f"answer to {method} is not an XML-RPC response ({type(err).__name__})",
-                            target=self.label, status=resp.status_code) from None
+            raise PushError(
+                f"answer to {method} is not an XML-RPC response ({type(err).__name__})",
+                target=self.label,
+                status=resp.status_code,
+            ) from None
         if _flerror(answer):
             message = str(answer.get("message", ""))[:200] if isinstance(answer, dict) else ""
-            raise PushError(f"{method} answered flerror: {message or 'no message'}",
-                            target=self.label, status=resp.status_code)
+            raise PushError(
+                f"{method} answered flerror: {message or 'no message'}",
+                target=self.label,
+                status=resp.status_code,
+            )
 
 
 def _flerror(answer: Any) -> bool:

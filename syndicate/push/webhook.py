@@ -33,7 +33,7 @@ def decode_secret(secret: str) -> bytes:
     """The HMAC key of a secret: base64 after ``whsec_``, else the raw UTF-8 bytes."""
     if secret.startswith(SECRET_PREFIX):
         try:
-            return base64.b64decode(secret[len(SECRET_PREFIX):] + "==")
+            return base64.b64decode(secret[len(SECRET_PREFIX) :] + "==")
         except (binascii.Error, ValueError) as err:
             raise ValueError("secret starts with whsec_ but the rest is not base64") from err
     return secret.encode("utf-8")
@@ -48,8 +48,15 @@ def sign(key: bytes, msg_id: str, timestamp: int, body: bytes) -> str:
 class WebhookTarget:
     """POSTs the notice payload as JSON to one configured webhook, signed when it has a secret."""
 
-    def __init__(self, hook: WebhookConfig, session: requests.Session, delivery: DeliveryConfig, *,
-                 environ: Mapping[str, str] | None = None, clock: Callable[[], float] = time.time):
+    def __init__(
+        self,
+        hook: WebhookConfig,
+        session: requests.Session,
+        delivery: DeliveryConfig,
+        *,
+        environ: Mapping[str, str] | None = None,
+        clock: Callable[[], float] = time.time,
+    ):
         self.hook = hook
         self.session = session
         self.timeout = (delivery.connect_timeout, delivery.read_timeout)
@@ -62,7 +69,9 @@ class WebhookTarget:
             secret = env.get(hook.secret_env)
             if not secret:
                 # Retryable: the operator can set the variable; sending unsigned is never right.
-                self.problem = f"environment variable {hook.secret_env} (the signing secret) is not set"
+                self.problem = (
+                    f"environment variable {hook.secret_env} (the signing secret) is not set"
+                )
             else:
                 try:
                     self.key = decode_secret(secret)
@@ -81,5 +90,12 @@ class WebhookTarget:
         }
         if self.key is not None:
             headers["webhook-signature"] = sign(self.key, notice.msg_id, timestamp, body)
-        resp = post(self.session, self.hook.url, label=self.label, timeout=self.timeout, data=body, headers=headers)
+        resp = post(
+            self.session,
+            self.hook.url,
+            label=self.label,
+            timeout=self.timeout,
+            data=body,
+            headers=headers,
+        )
         check_response(resp, label=self.label)

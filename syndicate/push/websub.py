@@ -26,5 +26,12 @@ class WebSubTarget:
 
     def send(self, notice: Notice) -> None:
         form = {"hub.mode": "publish", self.hub.param: notice.topic}
-        resp = post(self.session, self.hub.url, label=self.label, timeout=self.timeout, data=form, headers={})
+        resp = post(
+            self.session,
+            self.hub.url,
+            label=self.label,
+            timeout=self.timeout,
+            data=form,
+            headers={},
+        )
         check_response(resp, label=self.label)

@@ -30,9 +30,11 @@ RENDERERS: dict[FeedFormat, Renderer] = {
 }
 
 # Bump when a renderer's output changes, so that the next publish re-renders everything.
-RENDER_VERSION = "4"     # 4: media/podcast namespaces, enclosures, archive links (issue 15); 3: issue 11
+RENDER_VERSION = (
+    "4"  # 4: media/podcast namespaces, enclosures, archive links (issue 15); 3: issue 11
+)
 
-CHUNK = 200              # entries rendered at a time by render_chunks
+CHUNK = 200  # entries rendered at a time by render_chunks
 
 # Where the items of a rendered feed start and end (pretty-printed; text never holds a
 # literal "<item>": feedgen escapes it, RSS text spells "<" as "&#x3C;").
@@ -62,26 +64,35 @@ def _items(fmt: FeedFormat, doc: bytes) -> bytes:
     if i < 0:
         return b""
     j = doc.rfind(end) + len(end)
-    return doc[_line_start(doc, i):doc.find(b"\n", j) + 1]
+    return doc[_line_start(doc, i) : doc.find(b"\n", j) + 1]
 
 
-def render_chunks(fmt: FeedFormat, info: FeedInfo, entries: Iterable[Entry], *, updated: datetime | None,
-                  history: History | None = None, chunk: int = CHUNK) -> Iterator[bytes]:
+def render_chunks(
+    fmt: FeedFormat,
+    info: FeedInfo,
+    entries: Iterable[Entry],
+    *,
+    updated: datetime | None,
+    history: History | None = None,
+    chunk: int = CHUNK,
+) -> Iterator[bytes]:
     """The bytes of ``RENDERERS[fmt](Feed(info=info, entries=tuple(entries), history=history))``,
     in pieces; ``updated`` must be that feed's ``updated`` (the newest entry's). The archive
     links of ``history`` are in the head; the renderers declare every namespace prefix an
     item can use on the root of every document, so that items sliced from a chunk fit the head."""
     if fmt is FeedFormat.JSON:
         pieces = jsonfeed.iter_jsonfeed(info, entries, history)
-        while piece := b"".join(islice(pieces, chunk)):   # a chunk of items a piece, like the XML ones
+        while piece := b"".join(
+            islice(pieces, chunk)
+        ):  # a chunk of items a piece, like the XML ones
             yield piece
         return
     render = RENDERERS[fmt]
     if fmt is FeedFormat.ATOM:
-        entries = atom.distinct_entries(entries)   # distinct across chunks, as in one render
+        entries = atom.distinct_entries(entries)  # distinct across chunks, as in one render
     it = iter(entries)
     first = tuple(islice(it, chunk + 1))
-    if len(first) <= chunk:      # a small feed (limit 50): one render, no shell
+    if len(first) <= chunk:  # a small feed (limit 50): one render, no shell
         yield render(_Shell(info=info, entries=first, at=updated, history=history))
         return
     shell = render(_Shell(info=info, entries=(), at=updated, history=history))

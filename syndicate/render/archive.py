@@ -50,7 +50,7 @@ def full_pages(slots: Sequence[T], size: int) -> list[Sequence[T]]:
     """The full pages of ``slots`` (in ledger order); a last, partial page is not one."""
     if size < 1:
         raise ValueError("an archive page holds at least one item")
-    return [slots[i:i + size] for i in range(0, len(slots) - size + 1, size)]
+    return [slots[i : i + size] for i in range(0, len(slots) - size + 1, size)]
 
 
 def page_path(feed_key: str, number: int, fmt: FeedFormat) -> str:
@@ -64,7 +64,9 @@ def is_archive_path(rel: str) -> bool:
     return len(parts) >= 3 and parts[-3] == ARCHIVE_DIR and parts[-2].isdigit()
 
 
-def _urls(base_url: str, feed_key: str, number: int, formats: Iterable[FeedFormat]) -> dict[FeedFormat, str]:
+def _urls(
+    base_url: str, feed_key: str, number: int, formats: Iterable[FeedFormat]
+) -> dict[FeedFormat, str]:
     return {f: base_url + page_path(feed_key, number, f) for f in formats}
 
 
@@ -77,27 +79,43 @@ def subscription_history(info: FeedInfo, pages: int, base_url: str) -> History |
 def page_info(info: FeedInfo, number: int, base_url: str) -> FeedInfo:
     """An archive page's feed info: its own self URLs and title, and no hubs (a page
     that never changes has nothing to push)."""
-    return replace(info, title=f"{info.title} (archive {number})",
-                   self_urls=_urls(base_url, info.key, number, info.self_urls), hubs=())
+    return replace(
+        info,
+        title=f"{info.title} (archive {number})",
+        self_urls=_urls(base_url, info.key, number, info.self_urls),
+        hubs=(),
+    )
 
 
 def page_history(info: FeedInfo, number: int, pages: int, base_url: str) -> History:
     fmts = info.self_urls
-    return History(archive=True, current=dict(info.self_urls),
-                   prev_archive=_urls(base_url, info.key, number - 1, fmts) if number > 1 else {},
-                   next_archive=_urls(base_url, info.key, number + 1, fmts) if number < pages else {})
+    return History(
+        archive=True,
+        current=dict(info.self_urls),
+        prev_archive=_urls(base_url, info.key, number - 1, fmts) if number > 1 else {},
+        next_archive=_urls(base_url, info.key, number + 1, fmts) if number < pages else {},
+    )
 
 
-def history_elements(parent: etree._Element, history: History, fmt: FeedFormat, *, atom_prefixed: bool,
-                     before: etree._Element | None = None) -> None:
+def history_elements(
+    parent: etree._Element,
+    history: History,
+    fmt: FeedFormat,
+    *,
+    atom_prefixed: bool,
+    before: etree._Element | None = None,
+) -> None:
     """fh:archive and the current / prev-archive / next-archive links, as Atom links
     (``atom:link`` in RSS: RFC 5005 section 4 allows that for RSS 2.0)."""
     nodes: list[etree._Element] = []
     if history.archive:
         nodes.append(etree.Element(f"{{{FH_NS}}}archive"))
     mime = fmt.media_type
-    for rel, urls in (("current", history.current), ("prev-archive", history.prev_archive),
-                      ("next-archive", history.next_archive)):
+    for rel, urls in (
+        ("current", history.current),
+        ("prev-archive", history.prev_archive),
+        ("next-archive", history.next_archive),
+    ):
         if fmt in urls:
             nodes.append(etree.Element(f"{{{ATOM_NS}}}link", rel=rel, type=mime, href=urls[fmt]))
     index = list(parent).index(before) if before is not None else len(parent)

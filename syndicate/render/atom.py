@@ -77,8 +77,17 @@ def render_atom(feed: Feed) -> bytes:
     if info.language:
         fg.language(info.language)
     if info.author is not None:
-        fg.author({k: v for k, v in (("name", info.author.name), ("email", info.author.email),
-                                     ("uri", info.author.uri)) if v})
+        fg.author(
+            {
+                k: v
+                for k, v in (
+                    ("name", info.author.name),
+                    ("email", info.author.email),
+                    ("uri", info.author.uri),
+                )
+                if v
+            }
+        )
     fg.generator(info.generator)
     # the newest entry's (a shell for render_chunks has no entries: its ``at``)
     fg.updated(max([(feed.updated or EPOCH).replace(microsecond=0), *updated]))
@@ -102,11 +111,16 @@ def render_atom(feed: Feed) -> bytes:
     xml: bytes = fg.atom_str(pretty=True)
     # always through the tree and with xmlns:media on the root (see render_rss)
     root = etree.fromstring(xml, etree.XMLParser(remove_blank_text=True))
-    if has_media(feed.entries):       # feedgen's Atom enclosures are broken: render/media.py
+    if has_media(feed.entries):  # feedgen's Atom enclosures are broken: render/media.py
         add_atom_media(root, feed.entries)
-    if feed.history is not None:      # feedgen refuses link relations it does not know
-        history_elements(root, feed.history, FeedFormat.ATOM, atom_prefixed=False,
-                         before=root.find(f"{{{ATOM_NS}}}entry"))
+    if feed.history is not None:  # feedgen refuses link relations it does not know
+        history_elements(
+            root,
+            feed.history,
+            FeedFormat.ATOM,
+            atom_prefixed=False,
+            before=root.find(f"{{{ATOM_NS}}}entry"),
+        )
     xml = serialize(declare(root, {"media": MEDIA_NS}))
     return _html_titles(xml) if any(TAG_LIKE.search(e.article.title) for e in feed.entries) else xml
 

@@ -14,7 +14,7 @@ from html import escape
 from ..model import Article, BulletList, Entry, Heading, Html, Paragraph
 from ..text import strip_tags, summarize, xml_safe
 
-EPOCH = datetime(1970, 1, 1, tzinfo=UTC)   # "updated" of a feed with no entries
+EPOCH = datetime(1970, 1, 1, tzinfo=UTC)  # "updated" of a feed with no entries
 
 # Body HTML and summary of the entries rendered lately, keyed by guid and content hash
 # (an edit changes the hash, so nothing stale is served): a publish renders each body
@@ -59,7 +59,7 @@ def body_html(article: Article) -> str:
             parts.append(block.html)
     if not parts and article.summary:
         parts.append(f"<p>{escape(article.summary, quote=False)}</p>")
-    return "\n".join(xml_safe(p) for p in parts)   # one line a part, mostly: xml_safe's fast path
+    return "\n".join(xml_safe(p) for p in parts)  # one line a part, mostly: xml_safe's fast path
 
 
 def summary_text(article: Article, limit: int = 280) -> str:

@@ -9,9 +9,11 @@ from html import escape
 
 from ..health import HealthSnapshot
 
-STYLE = ("body{font:15px/1.4 system-ui,sans-serif;margin:2em auto;max-width:60em;padding:0 1em}"
-         "table{border-collapse:collapse;margin:.5em 0 1.5em}td,th{padding:.25em .8em;text-align:left;"
-         "border-bottom:1px solid #ddd}.bad{color:#b00020;font-weight:600}.ok{color:#1b5e20}")
+STYLE = (
+    "body{font:15px/1.4 system-ui,sans-serif;margin:2em auto;max-width:60em;padding:0 1em}"
+    "table{border-collapse:collapse;margin:.5em 0 1.5em}td,th{padding:.25em .8em;text-align:left;"
+    "border-bottom:1px solid #ddd}.bad{color:#b00020;font-weight:600}.ok{color:#1b5e20}"
+)
 
 
 def age(then: datetime | None, now: datetime) -> str:
@@ -41,20 +43,34 @@ def _row(*cells: str, bad: bool = False) -> str:
 def render_health_page(snapshot: HealthSnapshot, *, title: str) -> bytes:
     s = snapshot
     reasons = s.not_ready()
-    verdict = ('<p class="ok">Ready.</p>' if not reasons else
-               "<ul>" + "".join(f'<li class="bad">{escape(r)}</li>' for r in reasons) + "</ul>")
+    verdict = (
+        '<p class="ok">Ready.</p>'
+        if not reasons
+        else "<ul>" + "".join(f'<li class="bad">{escape(r)}</li>' for r in reasons) + "</ul>"
+    )
     last = s.last_run or {}
     summary = last.get("summary") or {}
-    run = (f"<p>Last publish: {_when(last.get('finished'))} ({escape(str(last.get('status', 'none')))}), "
-           f"{summary.get('new', 0)} new, {summary.get('updated', 0)} updated, "
-           f"{summary.get('errors', 0)} input errors, {summary.get('warnings', 0)} warnings. "
-           f"Last success: {_when((s.last_success or {}).get('finished'))}.</p>")
-    sections = "".join(_row(escape(sec.name), str(sec.items), age(sec.newest, s.now)) for sec in s.sections)
+    run = (
+        f"<p>Last publish: {_when(last.get('finished'))} ({escape(str(last.get('status', 'none')))}), "
+        f"{summary.get('new', 0)} new, {summary.get('updated', 0)} updated, "
+        f"{summary.get('errors', 0)} input errors, {summary.get('warnings', 0)} warnings. "
+        f"Last success: {_when((s.last_success or {}).get('finished'))}.</p>"
+    )
+    sections = "".join(
+        _row(escape(sec.name), str(sec.items), age(sec.newest, s.now)) for sec in s.sections
+    )
     endpoints = "".join(
-        _row(escape(e.endpoint), str(e.pending), str(e.dead), str(e.stuck),
-             escape(e.last_error or "") or "-", "disabled" if e.disabled else "",
-             bad=not e.healthy)
-        for e in s.endpoints)
+        _row(
+            escape(e.endpoint),
+            str(e.pending),
+            str(e.dead),
+            str(e.stuck),
+            escape(e.last_error or "") or "-",
+            "disabled" if e.disabled else "",
+            bad=not e.healthy,
+        )
+        for e in s.endpoints
+    )
     body = f"""<!DOCTYPE html>
 <html lang="en"><head><meta charset="utf-8"><meta name="robots" content="noindex">
 <meta name="viewport" content="width=device-width, initial-scale=1">

@@ -28,13 +28,15 @@ def _head(info: FeedInfo, history: History | None) -> dict[str, Any]:
         "feed_url": info.self_urls[FeedFormat.JSON],
     }
     if history is not None and FeedFormat.JSON in history.prev_archive:
-        doc["next_url"] = history.prev_archive[FeedFormat.JSON]   # older items (RFC 5005 in JSON)
+        doc["next_url"] = history.prev_archive[FeedFormat.JSON]  # older items (RFC 5005 in JSON)
     if info.description:
         doc["description"] = clean(info.description)
     if info.language:
         doc["language"] = info.language
     if info.author is not None:
-        doc["authors"] = [{k: v for k, v in (("name", info.author.name), ("url", info.author.uri)) if v}]
+        doc["authors"] = [
+            {k: v for k, v in (("name", info.author.name), ("url", info.author.uri)) if v}
+        ]
     if info.hubs:
         doc["hubs"] = [{"type": "WebSub", "url": hub} for hub in info.hubs]
     return doc
@@ -79,12 +81,16 @@ def _dumps(obj: Any) -> str:
     return orjson.dumps(obj, option=orjson.OPT_INDENT_2).decode("utf-8")
 
 
-def iter_jsonfeed(info: FeedInfo, entries: Iterable[Entry], history: History | None = None) -> Iterator[bytes]:
+def iter_jsonfeed(
+    info: FeedInfo, entries: Iterable[Entry], history: History | None = None
+) -> Iterator[bytes]:
     """The document as pieces: the head, one piece per item (the ``items`` key last)."""
     yield (_dumps(_head(info, history))[:-2] + ',\n  "items": [').encode("utf-8")
     sep = "\n"
     for entry in entries:
-        yield (sep + "\n".join("    " + line for line in _dumps(_item(entry)).split("\n"))).encode("utf-8")
+        yield (sep + "\n".join("    " + line for line in _dumps(_item(entry)).split("\n"))).encode(
+            "utf-8"
+        )
         sep = ",\n"
     yield ("]\n}\n" if sep == "\n" else "\n  ]\n}\n").encode("utf-8")
 

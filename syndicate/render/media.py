@@ -55,7 +55,9 @@ def add_rss_media(root: etree._Element, entries: Iterable[Entry]) -> None:
         a = entry.article
         if a.enclosures:
             first = a.enclosures[0]
-            etree.SubElement(item, "enclosure", url=first.url, length=str(first.length), type=first.type)
+            etree.SubElement(
+                item, "enclosure", url=first.url, length=str(first.length), type=first.type
+            )
         _media(item, a)
     etree.cleanup_namespaces(root, top_nsmap={"media": MEDIA_NS})
 
@@ -63,7 +65,7 @@ def add_rss_media(root: etree._Element, entries: Iterable[Entry]) -> None:
 def add_atom_media(root: etree._Element, entries: Iterable[Entry]) -> None:
     for node, entry in zip(root.iterfind(f"{{{ATOM_NS}}}entry"), entries, strict=True):
         a = entry.article
-        anchor = node.find(f"{{{ATOM_NS}}}link")     # after the alternate link
+        anchor = node.find(f"{{{ATOM_NS}}}link")  # after the alternate link
         index = list(node).index(anchor) + 1 if anchor is not None else len(node)
         for n, enc in enumerate(a.enclosures):
             attrs = {"rel": "enclosure", "href": enc.url, "type": enc.type}

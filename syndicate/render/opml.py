@@ -24,16 +24,27 @@ SECTIONS_GROUP = "One feed per section (pick these or the combined feed, not bot
 
 def _outline(parent: etree._Element, info: FeedInfo) -> None:
     fmt = next(f for f in PREFERENCE if f in info.self_urls)
-    etree.SubElement(parent, "outline", type="rss", text=clean(info.title), title=clean(info.title),
-                     xmlUrl=info.self_urls[fmt], htmlUrl=info.home_url, description=clean(info.description))
+    etree.SubElement(
+        parent,
+        "outline",
+        type="rss",
+        text=clean(info.title),
+        title=clean(info.title),
+        xmlUrl=info.self_urls[fmt],
+        htmlUrl=info.home_url,
+        description=clean(info.description),
+    )
 
 
-def render_opml(title: str, combined: FeedInfo, sections: Sequence[FeedInfo], *,
-                updated: datetime | None) -> bytes:
+def render_opml(
+    title: str, combined: FeedInfo, sections: Sequence[FeedInfo], *, updated: datetime | None
+) -> bytes:
     root = etree.Element("opml", version="2.0")
     head = etree.SubElement(root, "head")
     etree.SubElement(head, "title").text = clean(title)
-    etree.SubElement(head, "dateModified").text = (updated or EPOCH).strftime("%a, %d %b %Y %H:%M:%S GMT")
+    etree.SubElement(head, "dateModified").text = (updated or EPOCH).strftime(
+        "%a, %d %b %Y %H:%M:%S GMT"
+    )
     body = etree.SubElement(root, "body")
     _outline(etree.SubElement(body, "outline", text=COMBINED_GROUP, title=COMBINED_GROUP), combined)
     if sections:

@@ -32,7 +32,9 @@ def podcast_guid(feed_url: str) -> str:
     return str(uuid.uuid5(PODCAST_GUID_NS, bare))
 
 
-def add_podcast_tags(root: etree._Element, podcast: Podcast, feed_url: str, entries: Iterable[Entry]) -> None:
+def add_podcast_tags(
+    root: etree._Element, podcast: Podcast, feed_url: str, entries: Iterable[Entry]
+) -> None:
     channel = root.find("channel")
     assert channel is not None
     first_item = channel.find("item")
@@ -40,8 +42,11 @@ def add_podcast_tags(root: etree._Element, podcast: Podcast, feed_url: str, entr
     category = etree.Element(f"{_I}category", text=podcast.category)
     if podcast.subcategory:
         etree.SubElement(category, f"{_I}category", text=podcast.subcategory)
-    nodes += [category, _text(f"{_I}explicit", "true" if podcast.explicit else "false"),
-              _text(f"{_I}type", podcast.kind)]
+    nodes += [
+        category,
+        _text(f"{_I}explicit", "true" if podcast.explicit else "false"),
+        _text(f"{_I}type", podcast.kind),
+    ]
     if podcast.owner_name or podcast.owner_email:
         owner = etree.Element(f"{_I}owner")
         if podcast.owner_name:

@@ -104,8 +104,15 @@ def render_rss(feed: Feed) -> bytes:
     if feed.history is not None:
         channel = root.find("channel")
         assert channel is not None
-        history_elements(channel, feed.history, FeedFormat.RSS, atom_prefixed=True, before=channel.find("item"))
-    nsmap = {"dc": DC_NS, "atom": ATOM_NS, "content": CONTENT_NS, "media": MEDIA_NS}   # feedgen's order first
+        history_elements(
+            channel, feed.history, FeedFormat.RSS, atom_prefixed=True, before=channel.find("item")
+        )
+    nsmap = {
+        "dc": DC_NS,
+        "atom": ATOM_NS,
+        "content": CONTENT_NS,
+        "media": MEDIA_NS,
+    }  # feedgen's order first
     if info.podcast is not None:
         nsmap |= {"itunes": ITUNES_NS, "podcast": PODCAST_NS}
     return _hex_refs(serialize(declare(root, nsmap)))

@@ -23,12 +23,12 @@ from ..model import ParseResult
 class SourceContext:
     """What a source may know besides the text."""
 
-    path: str                                  # as shown in messages (relative to the config)
-    captured_at: datetime                      # "now" for relative dates ("2 hours ago"); aware UTC
-    tz: ZoneInfo = ZoneInfo("UTC")             # for dates printed without a zone
-    section: str | None = None                 # force this section on every article
-    base_url: str | None = None                # the page's own URL, to absolutize links (HTML)
-    options: dict[str, Any] = field(default_factory=dict)   # per-input options from the config
+    path: str  # as shown in messages (relative to the config)
+    captured_at: datetime  # "now" for relative dates ("2 hours ago"); aware UTC
+    tz: ZoneInfo = ZoneInfo("UTC")  # for dates printed without a zone
+    section: str | None = None  # force this section on every article
+    base_url: str | None = None  # the page's own URL, to absolutize links (HTML)
+    options: dict[str, Any] = field(default_factory=dict)  # per-input options from the config
 
 
 Source = Callable[[str, SourceContext], ParseResult]
@@ -60,10 +60,16 @@ def get_source(name: str) -> Source:
 
 
 _SUFFIXES = {
-    ".txt": "scraped", ".text": "scraped",
-    ".html": "html", ".htm": "html", ".xhtml": "html",
-    ".json": "json", ".jsonl": "jsonl", ".ndjson": "jsonl",
-    ".md": "markdown", ".markdown": "markdown",
+    ".txt": "scraped",
+    ".text": "scraped",
+    ".html": "html",
+    ".htm": "html",
+    ".xhtml": "html",
+    ".json": "json",
+    ".jsonl": "jsonl",
+    ".ndjson": "jsonl",
+    ".md": "markdown",
+    ".markdown": "markdown",
 }
 
 

@@ -28,11 +28,20 @@ ENCLOSURE_KEYS = ("enclosures", "attachments", "enclosure", "audio", "video")
 _URL_KEYS = ("url", "href", "src")
 _TYPE_KEYS = ("type", "mime_type", "mime", "mimeType")
 _LENGTH_KEYS = ("length", "size_in_bytes", "size", "bytes")
-_EXTRA_TYPES = {".m4a": "audio/mp4", ".opus": "audio/ogg", ".oga": "audio/ogg", ".ogg": "audio/ogg",
-                ".webm": "video/webm", ".m4v": "video/mp4", ".flac": "audio/flac"}
+_EXTRA_TYPES = {
+    ".m4a": "audio/mp4",
+    ".opus": "audio/ogg",
+    ".oga": "audio/ogg",
+    ".ogg": "audio/ogg",
+    ".webm": "video/webm",
+    ".m4v": "video/mp4",
+    ".flac": "audio/flac",
+}
 
 
-def read_enclosures(item: Mapping[str, Any], base_url: str | None) -> tuple[tuple[Enclosure, ...], list[str]]:
+def read_enclosures(
+    item: Mapping[str, Any], base_url: str | None
+) -> tuple[tuple[Enclosure, ...], list[str]]:
     """The enclosures an export item or front matter names, and a warning per entry left out."""
     raw = next((item[k] for k in ENCLOSURE_KEYS if item.get(k) not in (None, "", [], {})), None)
     if raw is None:
@@ -64,17 +73,23 @@ def _one(value: Any, base_url: str | None) -> Enclosure:
     if not isinstance(mime, str) or "/" not in mime:
         mime = guess_type(url)
     if mime is None:
-        raise ValueError(f"no media type given and none known for {url!r}: add type = \"audio/mpeg\" (or the like)")
+        raise ValueError(
+            f'no media type given and none known for {url!r}: add type = "audio/mpeg" (or the like)'
+        )
     length = _int(_first(d, _LENGTH_KEYS), "length")
     title = d.get("title")
-    return Enclosure(url=url, type=mime.strip().lower(), length=length or 0,
-                     title=title.strip() or None if isinstance(title, str) else None,
-                     duration=_duration(d.get("duration") or d.get("duration_in_seconds")))
+    return Enclosure(
+        url=url,
+        type=mime.strip().lower(),
+        length=length or 0,
+        title=title.strip() or None if isinstance(title, str) else None,
+        duration=_duration(d.get("duration") or d.get("duration_in_seconds")),
+    )
 
 
 def guess_type(url: str) -> str | None:
     path = urlsplit(url).path.lower()
-    ext = path[path.rfind("."):] if "." in path.rsplit("/", 1)[-1] else ""
+    ext = path[path.rfind(".") :] if "." in path.rsplit("/", 1)[-1] else ""
     return _EXTRA_TYPES.get(ext) or mimetypes.guess_type(path, strict=False)[0]
 
 

@@ -37,7 +37,15 @@ __all__ = ["DEFAULT_FIELDS", "parse_json", "parse_jsonl"]
 DEFAULT_FIELDS: dict[str, tuple[str, ...]] = {
     "title": ("title.rendered", "title", "headline", "name"),
     "url": ("canonical_url", "url", "link", "permalink", "href"),
-    "published": ("published_at", "date_gmt", "published", "date", "pubDate", "created_at", "datePublished"),
+    "published": (
+        "published_at",
+        "date_gmt",
+        "published",
+        "date",
+        "pubDate",
+        "created_at",
+        "datePublished",
+    ),
     "updated": ("updated_at", "modified_gmt", "modified", "updated", "dateModified"),
     "section": ("section", "category", "primary_tag.name", "categories", "tags.0.name"),
     "authors": ("authors", "author", "byline", "creator"),
@@ -95,8 +103,13 @@ def parse_jsonl(text: str, ctx: SourceContext) -> ParseResult:
             problems.append(Problem(path=ctx.path, line=number, message="JSON nested too deeply"))
             continue
         except ValueError as err:
-            problems.append(Problem(path=ctx.path, line=number,
-                                    message=f"line skipped: not valid JSON: {getattr(err, 'msg', err)}"))
+            problems.append(
+                Problem(
+                    path=ctx.path,
+                    line=number,
+                    message=f"line skipped: not valid JSON: {getattr(err, 'msg', err)}",
+                )
+            )
             continue
         item, scrubbed = scrub_surrogates(item)
         if scrubbed:
@@ -114,9 +127,13 @@ def _surrogate_problem(ctx: SourceContext, text: str, count: int, *, line: int =
     m = _SURROGATE_ESCAPE.search(text)
     if not line:
         line = text.count("\n", 0, m.start()) + 1 if m else 0
-    return Problem(path=ctx.path, line=line, severity="warning",
-                   message=f"{count} lone UTF-16 surrogate escape{'s' if count > 1 else ''}"
-                           f" ({m.group() if m else 'escaped'}) replaced by U+FFFD")
+    return Problem(
+        path=ctx.path,
+        line=line,
+        severity="warning",
+        message=f"{count} lone UTF-16 surrogate escape{'s' if count > 1 else ''}"
+        f" ({m.group() if m else 'escaped'}) replaced by U+FFFD",
+    )
 
 
 def _array_lines(text: str) -> list[int]:
@@ -130,7 +147,7 @@ def _array_lines(text: str) -> list[int]:
     line, counted = 1, 0
     try:
         while True:
-            while text[i:i + 1].isspace():
+            while text[i : i + 1].isspace():
                 i += 1
             if text.startswith("]", i):
                 return lines
@@ -138,7 +155,7 @@ def _array_lines(text: str) -> list[int]:
             counted = i
             lines.append(line)
             _value, i = decoder.raw_decode(text, i)
-            while text[i:i + 1].isspace():
+            while text[i : i + 1].isspace():
                 i += 1
             if text.startswith(",", i):
                 i += 1
@@ -239,46 +256,71 @@ def _article(item: Any, ctx: SourceContext, line: int, problems: list[Problem]) 
     url = absolute_url(_string(_field(item, "url", ctx)), ctx.base_url)
     published = _date(item, "published", ctx, line, problems, title)
     updated = _date(item, "updated", ctx, line, problems, title)
-    section = ctx.section or clean_text(_string(_field(item, "section", ctx))) or str(
-        ctx.options.get("default_section", "News"))
+    section = (
+        ctx.section
+        or clean_text(_string(_field(item, "section", ctx)))
+        or str(ctx.options.get("default_section", "News"))
+    )
     body_raw = _string(_field(item, "body", ctx))
     body_html = sanitize_html(body_raw, base_url=url or ctx.base_url) if body_raw else ""
     summary_raw = _string(_field(item, "summary", ctx))
     summary = clean_text(_strip_tags(summary_raw)) if summary_raw else None
     tags = tuple(dict.fromkeys(_names(_field(item, "tags", ctx) or [])))
     image_raw = _field(item, "image", ctx)
-    image = absolute_url(_string(image_raw.get("url") if isinstance(image_raw, dict) else image_raw),
-                         url or ctx.base_url)
+    image = absolute_url(
+        _string(image_raw.get("url") if isinstance(image_raw, dict) else image_raw),
+        url or ctx.base_url,
+    )
     enclosures, notes = read_enclosures(item, url or ctx.base_url)
     problems.extend(Problem(path=ctx.path, line=line, severity="warning", message=n) for n in notes)
     try:
         return Article(
             origin=SourceSpan(path=ctx.path, line=line),
-            section=section, title=title,
+            section=section,
+            title=title,
             body=(Html(html=body_html),) if body_html else (),
-            published=published, updated=updated,
-            authors=tuple(Author(name=n) for n in dict.fromkeys(_names(_field(item, "authors", ctx) or []))),
-            url=url, summary=summary or None, tags=tags, image=image, enclosures=enclosures,
+            published=published,
+            updated=updated,
+            authors=tuple(
+                Author(name=n) for n in dict.fromkeys(_names(_field(item, "authors", ctx) or []))
+            ),
+            url=url,
+            summary=summary or None,
+            tags=tags,
+            image=image,
+            enclosures=enclosures,
         )
     except ValueError as err:
         problems.append(Problem(path=ctx.path, line=line, message=f"entry skipped: {err}"))
         return None
 
 
-def _date(item: dict[str, Any], name: str, ctx: SourceContext, line: int,
-          problems: list[Problem], title: str) -> datetime | None:
+def _date(
+    item: dict[str, Any],
+    name: str,
+    ctx: SourceContext,
+    line: int,
+    problems: list[Problem],
+    title: str,
+) -> datetime | None:
     raw = _field(item, name, ctx)
     if raw is None:
         return None
     if isinstance(raw, (int, float)) and not isinstance(raw, bool):
-        try:   # Unix seconds, or milliseconds as JavaScript exports print them
+        try:  # Unix seconds, or milliseconds as JavaScript exports print them
             return datetime.fromtimestamp(raw / 1000 if raw > 1e11 else raw, tz=UTC)
         except (OverflowError, OSError, ValueError):
             raw = str(raw)
     found = parse_date(_string(raw), tz=ctx.tz, now=ctx.captured_at)
     if found is None:
-        problems.append(Problem(path=ctx.path, line=line, severity="warning",
-                                message=f"{name} date {_string(raw)[:40]!r} of {title!r} not understood"))
+        problems.append(
+            Problem(
+                path=ctx.path,
+                line=line,
+                severity="warning",
+                message=f"{name} date {_string(raw)[:40]!r} of {title!r} not understood",
+            )
+        )
     return found
 
 

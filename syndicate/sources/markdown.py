@@ -41,25 +41,37 @@ def parse(text: str, ctx: SourceContext) -> ParseResult:
     if front is None:
         return ParseResult(problems=tuple(problems))
     if "draft" in front and front["draft"] is True:
-        return ParseResult(problems=(Problem(path=ctx.path, line=1, severity="warning",
-                                             message="skipped: draft = true"),))
+        return ParseResult(
+            problems=(
+                Problem(path=ctx.path, line=1, severity="warning", message="skipped: draft = true"),
+            )
+        )
     title = clean_text(_str(front.get("title")))
     if not title:
         title, body = _title_from_heading(body)
     elif title_key(_title_from_heading(body)[0]) == title_key(title):
-        body = _title_from_heading(body)[1]    # a leading "# Title" repeating the front matter's (issue 11)
+        body = _title_from_heading(body)[
+            1
+        ]  # a leading "# Title" repeating the front matter's (issue 11)
     if not title:
-        problems.append(Problem(path=ctx.path, line=1, message="skipped: no title in front matter or # heading"))
+        problems.append(
+            Problem(path=ctx.path, line=1, message="skipped: no title in front matter or # heading")
+        )
         return ParseResult(problems=tuple(problems))
     url = _url(front, ctx)
     html = sanitize_html(_MD.render(body), base_url=url or ctx.base_url) if body.strip() else ""
     published = _date(front, ("date", "published", "pubDate"), ctx, problems)
     updated = _date(front, ("updated", "lastmod", "modified"), ctx, problems)
-    section = ctx.section or clean_text(_str(_first(front, "section", "category", "categories"))) or str(
-        ctx.options.get("default_section", "News"))
+    section = (
+        ctx.section
+        or clean_text(_str(_first(front, "section", "category", "categories")))
+        or str(ctx.options.get("default_section", "News"))
+    )
     authors_raw = _first(front, "authors", "author")
     authors = tuple(Author(name=clean_text(_str(a))) for a in _list(authors_raw) if _str(a).strip())
-    tags = tuple(dict.fromkeys(clean_text(_str(t)) for t in _list(front.get("tags")) if _str(t).strip()))
+    tags = tuple(
+        dict.fromkeys(clean_text(_str(t)) for t in _list(front.get("tags")) if _str(t).strip())
+    )
     summary = clean_text(_str(_first(front, "summary", "description", "excerpt"))) or None
     image_raw = _str(front.get("image"))
     image = absolute_url(image_raw, url or ctx.base_url) if image_raw else None
@@ -67,9 +79,18 @@ def parse(text: str, ctx: SourceContext) -> ParseResult:
     problems.extend(Problem(path=ctx.path, line=1, severity="warning", message=n) for n in notes)
     try:
         article = Article(
-            origin=SourceSpan(path=ctx.path, line=1), section=section, title=title,
-            body=(Html(html=html),) if html else (), published=published, updated=updated,
-            authors=authors, url=url, summary=summary, tags=tags, image=image, enclosures=enclosures,
+            origin=SourceSpan(path=ctx.path, line=1),
+            section=section,
+            title=title,
+            body=(Html(html=html),) if html else (),
+            published=published,
+            updated=updated,
+            authors=authors,
+            url=url,
+            summary=summary,
+            tags=tags,
+            image=image,
+            enclosures=enclosures,
         )
     except ValueError as err:
         problems.append(Problem(path=ctx.path, line=body_line, message=f"skipped: {err}"))
@@ -77,7 +98,9 @@ def parse(text: str, ctx: SourceContext) -> ParseResult:
     return ParseResult(articles=(article,), problems=tuple(problems))
 
 
-def _split(text: str, ctx: SourceContext, problems: list[Problem]) -> tuple[dict[str, Any] | None, str, int]:
+def _split(
+    text: str, ctx: SourceContext, problems: list[Problem]
+) -> tuple[dict[str, Any] | None, str, int]:
     lines = text.splitlines(keepends=True)
     if not lines or lines[0].strip() not in _FENCES:
         return {}, text, 1
@@ -85,7 +108,7 @@ def _split(text: str, ctx: SourceContext, problems: list[Problem]) -> tuple[dict
     for index in range(1, len(lines)):
         if lines[index].strip() == fence:
             raw = "".join(lines[1:index])
-            body = "".join(lines[index + 1:])
+            body = "".join(lines[index + 1 :])
             try:
                 if _FENCES[fence] == "yaml":
                     loaded = yaml.safe_load(raw) if raw.strip() else {}
@@ -93,21 +116,41 @@ def _split(text: str, ctx: SourceContext, problems: list[Problem]) -> tuple[dict
                     loaded = tomllib.loads(raw)
             except (yaml.YAMLError, tomllib.TOMLDecodeError, RecursionError) as err:
                 line = getattr(getattr(err, "problem_mark", None), "line", 0) + 2
-                problems.append(Problem(path=ctx.path, line=line,
-                                        message=f"skipped: front matter is not valid {_FENCES[fence].upper()}: "
-                                                f"{str(err).splitlines()[0]}"))
+                problems.append(
+                    Problem(
+                        path=ctx.path,
+                        line=line,
+                        message=f"skipped: front matter is not valid {_FENCES[fence].upper()}: "
+                        f"{str(err).splitlines()[0]}",
+                    )
+                )
                 return None, "", 0
             if not isinstance(loaded, dict):
-                problems.append(Problem(path=ctx.path, line=2,
-                                        message="skipped: front matter is not a table of keys"))
+                problems.append(
+                    Problem(
+                        path=ctx.path,
+                        line=2,
+                        message="skipped: front matter is not a table of keys",
+                    )
+                )
                 return None, "", 0
             loaded, scrubbed = scrub_surrogates(loaded)
             if scrubbed:
-                problems.append(Problem(path=ctx.path, line=2, severity="warning",
-                                        message=f"{scrubbed} lone UTF-16 surrogate escape{'s' if scrubbed > 1 else ''}"
-                                                " in the front matter replaced by U+FFFD"))
+                problems.append(
+                    Problem(
+                        path=ctx.path,
+                        line=2,
+                        severity="warning",
+                        message=f"{scrubbed} lone UTF-16 surrogate escape{'s' if scrubbed > 1 else ''}"
+                        " in the front matter replaced by U+FFFD",
+                    )
+                )
             return loaded, body, index + 2
-    problems.append(Problem(path=ctx.path, line=1, message=f"skipped: front matter opened with {fence} never closes"))
+    problems.append(
+        Problem(
+            path=ctx.path, line=1, message=f"skipped: front matter opened with {fence} never closes"
+        )
+    )
     return None, "", 0
 
 
@@ -116,7 +159,7 @@ def _title_from_heading(body: str) -> tuple[str, str]:
     for index, line in enumerate(lines):
         if line.strip():
             if line.startswith("# "):
-                return clean_text(line[2:].strip().strip("#").strip()), "".join(lines[index + 1:])
+                return clean_text(line[2:].strip().strip("#").strip()), "".join(lines[index + 1 :])
             break
     return "", body
 
@@ -132,8 +175,9 @@ def _url(front: dict[str, Any], ctx: SourceContext) -> str | None:
     return None
 
 
-def _date(front: dict[str, Any], keys: tuple[str, ...], ctx: SourceContext,
-          problems: list[Problem]) -> datetime | None:
+def _date(
+    front: dict[str, Any], keys: tuple[str, ...], ctx: SourceContext, problems: list[Problem]
+) -> datetime | None:
     raw = _first(front, *keys)
     if raw is None or raw == "":
         return None
@@ -145,8 +189,14 @@ def _date(front: dict[str, Any], keys: tuple[str, ...], ctx: SourceContext,
         return datetime.combine(raw, time(), tzinfo=ctx.tz).astimezone(UTC)
     found = parse_date(_str(raw), tz=ctx.tz, now=ctx.captured_at)
     if found is None:
-        problems.append(Problem(path=ctx.path, line=1, severity="warning",
-                                message=f"{keys[0]} {_str(raw)[:40]!r} is not a date I can read"))
+        problems.append(
+            Problem(
+                path=ctx.path,
+                line=1,
+                severity="warning",
+                message=f"{keys[0]} {_str(raw)[:40]!r} is not a date I can read",
+            )
+        )
     return found
 
 

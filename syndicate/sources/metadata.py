@@ -19,12 +19,24 @@ from lxml.html import HtmlElement
 
 __all__ = ["ARTICLE_TYPES", "PageMeta", "clean_text", "read_metadata"]
 
-ARTICLE_TYPES = frozenset({
-    "article", "newsarticle", "blogposting", "reportagenewsarticle", "analysisnewsarticle",
-    "opinionnewsarticle", "reviewnewsarticle", "backgroundnewsarticle",
-    "liveblogposting", "techarticle", "scholarlyarticle", "report", "socialmediaposting",
-    "posting",
-})
+ARTICLE_TYPES = frozenset(
+    {
+        "article",
+        "newsarticle",
+        "blogposting",
+        "reportagenewsarticle",
+        "analysisnewsarticle",
+        "opinionnewsarticle",
+        "reviewnewsarticle",
+        "backgroundnewsarticle",
+        "liveblogposting",
+        "techarticle",
+        "scholarlyarticle",
+        "report",
+        "socialmediaposting",
+        "posting",
+    }
+)
 
 _PAGE_TYPES = frozenset({"webpage", "itempage", "collectionpage", "aboutpage", "profilepage"})
 
@@ -37,10 +49,10 @@ _MAX_NODES = 2_000
 class PageMeta:
     """Candidates per field, best first. Mutable while being collected, then read."""
 
-    titles: list[str] = field(default_factory=list)          # declared headlines
-    page_title: str | None = None                            # <title>
+    titles: list[str] = field(default_factory=list)  # declared headlines
+    page_title: str | None = None  # <title>
     site_names: list[str] = field(default_factory=list)
-    urls: list[str] = field(default_factory=list)            # canonical first
+    urls: list[str] = field(default_factory=list)  # canonical first
     sections: list[str] = field(default_factory=list)
     authors: list[str] = field(default_factory=list)
     published: list[str] = field(default_factory=list)
@@ -48,7 +60,7 @@ class PageMeta:
     tags: list[str] = field(default_factory=list)
     images: list[str] = field(default_factory=list)
     descriptions: list[str] = field(default_factory=list)
-    page_published: list[str] = field(default_factory=list)   # WebPage node dates: fallbacks
+    page_published: list[str] = field(default_factory=list)  # WebPage node dates: fallbacks
     page_modified: list[str] = field(default_factory=list)
     is_article: bool = False
     language: str | None = None
@@ -62,7 +74,7 @@ def clean_text(value: str) -> str:
     """Whitespace folded, invisible characters dropped and HTML entities undone,
     twice if the CMS escaped twice."""
     text = " ".join(value.split())
-    for _ in range(2):   # "&amp;amp;" and "&amp;#8217;" are common CMS double escapes
+    for _ in range(2):  # "&amp;amp;" and "&amp;#8217;" are common CMS double escapes
         if "&" not in text:
             break
         text = htmllib.unescape(text)
@@ -86,6 +98,7 @@ def read_metadata(root: HtmlElement) -> PageMeta:
 
 
 # --- JSON-LD ---------------------------------------------------------------------------
+
 
 def _jsonld_nodes(root: HtmlElement) -> Iterator[dict[str, Any]]:
     """Every object in every ld+json script, @graph and nested lists flattened."""
@@ -140,7 +153,10 @@ def _take_jsonld(node: dict[str, Any], meta: PageMeta) -> None:
         return
     if types & _PAGE_TYPES and not types & ARTICLE_TYPES:
         # Some CMSs date only the WebPage node: a fallback after every article date.
-        for key, target in (("datePublished", meta.page_published), ("dateModified", meta.page_modified)):
+        for key, target in (
+            ("datePublished", meta.page_published),
+            ("dateModified", meta.page_modified),
+        ):
             text = _text(node.get(key))
             if text:
                 target.append(text)
@@ -170,8 +186,11 @@ def _take_jsonld(node: dict[str, Any], meta: PageMeta) -> None:
         name = _text(person.get("name") if isinstance(person, dict) else person)
         if name and name not in meta.authors:
             meta.authors.append(name)
-    for key, target in (("datePublished", meta.published), ("dateCreated", meta.published),
-                        ("dateModified", meta.modified)):
+    for key, target in (
+        ("datePublished", meta.published),
+        ("dateCreated", meta.published),
+        ("dateModified", meta.modified),
+    ):
         text = _text(node.get(key))
         if text:
             target.append(text)
@@ -262,8 +281,12 @@ def _take_meta_tags(root: HtmlElement, meta: PageMeta) -> None:
             if "canonical" in (element.get("rel") or "").lower().split() and element.get("href"):
                 meta.urls.insert(0, element.get("href", "").strip())
             continue
-        key = (element.get("property") or element.get("name") or element.get("itemprop") or "").lower()
-        content = element.get("content") or element.get("value")   # some CMSs (and archived copies) say value=
+        key = (
+            element.get("property") or element.get("name") or element.get("itemprop") or ""
+        ).lower()
+        content = element.get("content") or element.get(
+            "value"
+        )  # some CMSs (and archived copies) say value=
         if key == "og:type" and content and content.strip().lower() == "article":
             meta.is_article = True
         if key in _META_RANK and content and content.strip():
@@ -277,12 +300,13 @@ def _take_meta_tags(root: HtmlElement, meta: PageMeta) -> None:
             continue
         value = clean_text(content)
         if _META_FIELD[key] == "authors" and value.startswith("http"):
-            continue   # article:author is often a profile URL, not a name
+            continue  # article:author is often a profile URL, not a name
         if value not in target:
             target.append(value)
 
 
 # --- microdata ---------------------------------------------------------------------------
+
 
 def _take_microdata(root: HtmlElement, meta: PageMeta) -> None:
     seen = 0
@@ -311,7 +335,12 @@ def _take_microdata(root: HtmlElement, meta: PageMeta) -> None:
             meta.modified.append(value)
         elif prop == "articlesection":
             meta.sections.append(value)
-        elif prop == "name" and _inside_itemprop(element, "author") or prop == "author" and element.get("itemscope") is None:
+        elif (
+            prop == "name"
+            and _inside_itemprop(element, "author")
+            or prop == "author"
+            and element.get("itemscope") is None
+        ):
             if value not in meta.authors:
                 meta.authors.append(value)
 
@@ -327,4 +356,3 @@ def _inside_itemprop(element: HtmlElement, name: str) -> bool:
         parent = parent.getparent()
         depth += 1
     return False
-

@@ -41,20 +41,32 @@ class TeaserRule:
 @dataclass(frozen=True, slots=True, kw_only=True)
 class SiteRule:
     name: str
-    article: Selector | None = None      # the main article's container
+    article: Selector | None = None  # the main article's container
     title: Selector | None = None
-    date: Selector | None = None         # element; its datetime/content attribute wins over text
-    date_format: str | None = None       # strptime format for the date text, if not generic
+    date: Selector | None = None  # element; its datetime/content attribute wins over text
+    date_format: str | None = None  # strptime format for the date text, if not generic
     dayfirst: bool = True
     section: Selector | None = None
     author: Selector | None = None
     body: Selector | None = None
-    drop: tuple[Selector, ...] = ()      # removed from the body before sanitizing
+    drop: tuple[Selector, ...] = ()  # removed from the body before sanitizing
     teaser: TeaserRule | None = None
 
 
-_TOP_KEYS = {"name", "description", "article", "title", "date", "date_format", "dayfirst",
-             "section", "author", "body", "drop", "teaser"}
+_TOP_KEYS = {
+    "name",
+    "description",
+    "article",
+    "title",
+    "date",
+    "date_format",
+    "dayfirst",
+    "section",
+    "author",
+    "body",
+    "drop",
+    "teaser",
+}
 _TEASER_KEYS = {"container", "title", "link", "summary", "date", "section"}
 
 
@@ -67,7 +79,11 @@ def compile_selector(text: str) -> Selector:
 
             def select(root: HtmlElement) -> list[HtmlElement]:
                 found = xpath(root)
-                return [e for e in found if isinstance(e, etree._Element)] if isinstance(found, list) else []
+                return (
+                    [e for e in found if isinstance(e, etree._Element)]
+                    if isinstance(found, list)
+                    else []
+                )
 
             return select
         css = CSSSelector(text, translator="html")
@@ -105,8 +121,12 @@ def compile_rule(table: Mapping[str, Any]) -> SiteRule:
         container = opt("container", raw)
         assert container is not None
         teaser = TeaserRule(
-            container=container, title=opt("title", raw), link=opt("link", raw),
-            summary=opt("summary", raw), date=opt("date", raw), section=opt("section", raw),
+            container=container,
+            title=opt("title", raw),
+            link=opt("link", raw),
+            summary=opt("summary", raw),
+            date=opt("date", raw),
+            section=opt("section", raw),
         )
     drop = table.get("drop", [])
     if isinstance(drop, str):
@@ -114,10 +134,14 @@ def compile_rule(table: Mapping[str, Any]) -> SiteRule:
     date_format = table.get("date_format")
     return SiteRule(
         name=str(table.get("name", "rule")),
-        article=opt("article"), title=opt("title"), date=opt("date"),
+        article=opt("article"),
+        title=opt("title"),
+        date=opt("date"),
         date_format=str(date_format) if date_format else None,
         dayfirst=bool(table.get("dayfirst", True)),
-        section=opt("section"), author=opt("author"), body=opt("body"),
+        section=opt("section"),
+        author=opt("author"),
+        body=opt("body"),
         drop=tuple(compile_selector(str(s)) for s in drop),
         teaser=teaser,
     )

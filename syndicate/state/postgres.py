@@ -35,8 +35,9 @@ def _psycopg() -> Any:
     try:
         import psycopg
     except ImportError as err:  # pragma: no cover - the extra is part of `test`
-        raise StateError("cannot open state: postgresql: psycopg is not installed;"
-                         " install syndicate[postgres]") from err
+        raise StateError(
+            "cannot open state: postgresql: psycopg is not installed; install syndicate[postgres]"
+        ) from err
     return psycopg
 
 
@@ -73,7 +74,7 @@ class PgStore(SqlStore):
     dialect = "postgresql"
 
     def __init__(self, conn: PgConn, url: str):
-        super().__init__(conn, redact(url))   # type: ignore[arg-type]
+        super().__init__(conn, redact(url))  # type: ignore[arg-type]
         self.url = url
 
     @contextmanager
@@ -83,12 +84,15 @@ class PgStore(SqlStore):
             with self.conn.raw.transaction():
                 yield self.conn
         except psycopg.OperationalError as err:
-            raise StateError(f"cannot write state: {self.path}: {err}; check that PostgreSQL is up and"
-                             " run again (the last committed run is kept)") from err
+            raise StateError(
+                f"cannot write state: {self.path}: {err}; check that PostgreSQL is up and"
+                " run again (the last committed run is kept)"
+            ) from err
 
     def start_run(self, kind: str, now: datetime) -> int:
-        row = self.conn.execute("INSERT INTO runs (kind, started) VALUES (?, ?) RETURNING id",
-                                (kind, iso(now))).fetchone()
+        row = self.conn.execute(
+            "INSERT INTO runs (kind, started) VALUES (?, ?) RETURNING id", (kind, iso(now))
+        ).fetchone()
         return int(row[0])
 
     def schema_version(self) -> int:
@@ -103,8 +107,10 @@ def connect(url: str, *, read_only: bool = False) -> PgConn:
     try:
         raw = psycopg.connect(url, autocommit=True, connect_timeout=10)
     except psycopg.Error as err:
-        raise StateError(f"cannot open state: {redact(url)}: {str(err).strip()}; check state.url, that"
-                         " PostgreSQL is up and the role may connect") from err
+        raise StateError(
+            f"cannot open state: {redact(url)}: {str(err).strip()}; check state.url, that"
+            " PostgreSQL is up and the role may connect"
+        ) from err
     if read_only:
         raw.execute("SET default_transaction_read_only = on")
     return PgConn(raw)
@@ -125,8 +131,10 @@ def migrate(conn: PgConn, url: str) -> None:
         conn.execute("CREATE TABLE IF NOT EXISTS syndicate_schema (version BIGINT NOT NULL)")
         version = _version(conn)
         if version > SCHEMA_VERSION:
-            raise StateError(f"cannot use state: {redact(url)}: written by a newer syndicate (schema {version},"
-                             f" this one knows {SCHEMA_VERSION}); upgrade syndicate")
+            raise StateError(
+                f"cannot use state: {redact(url)}: written by a newer syndicate (schema {version},"
+                f" this one knows {SCHEMA_VERSION}); upgrade syndicate"
+            )
         for step in range(version, SCHEMA_VERSION):
             conn.execute(for_postgres(MIGRATIONS[step]))
         conn.execute("DELETE FROM syndicate_schema")
@@ -138,19 +146,25 @@ def take_lock(conn: PgConn, key: int, *, wait: bool, timeout: float | None, busy
     deadline = None if timeout is None else time.monotonic() + timeout
     while not conn.execute("SELECT pg_try_advisory_lock(?)", (key,)).fetchone()[0]:
         if not wait or (deadline is not None and time.monotonic() >= deadline):
-            row = conn.execute("SELECT pid FROM pg_locks WHERE locktype = 'advisory' AND granted"
-                               " AND (classid::bigint << 32) | objid::bigint = ? LIMIT 1", (key,)).fetchone()
+            row = conn.execute(
+                "SELECT pid FROM pg_locks WHERE locktype = 'advisory' AND granted"
+                " AND (classid::bigint << 32) | objid::bigint = ? LIMIT 1",
+                (key,),
+            ).fetchone()
             raise BusyError(busy.format(path="postgresql", pid=f"backend {row[0]}" if row else "?"))
         time.sleep(0.05)
 
 
-BUSY = ("state is busy: {path}: another syndicate process ({pid}) is writing this state;"
-        " wait for it, or pass --wait")
+BUSY = (
+    "state is busy: {path}: another syndicate process ({pid}) is writing this state;"
+    " wait for it, or pass --wait"
+)
 
 
 @contextmanager
-def open_postgres(url: str, *, lock: bool = True, wait: bool = False,
-                  wait_timeout: float | None = None) -> Iterator[PgStore]:
+def open_postgres(
+    url: str, *, lock: bool = True, wait: bool = False, wait_timeout: float | None = None
+) -> Iterator[PgStore]:
     """Open (creating and migrating) the state database; with ``lock``, as the only writer."""
     conn = connect(url)
     try:
@@ -159,7 +173,7 @@ def open_postgres(url: str, *, lock: bool = True, wait: bool = False,
         migrate(conn, url)
         yield PgStore(conn, url)
     finally:
-        conn.close()      # also releases the advisory lock
+        conn.close()  # also releases the advisory lock
 
 
 def read_only_postgres(url: str) -> PgStore | None:
@@ -171,5 +185,14 @@ def read_only_postgres(url: str) -> PgStore | None:
     return PgStore(conn, url)
 
 
-__all__ = ["LEADER_LOCK", "PUBLISH_LOCK", "PgConn", "PgStore", "connect", "open_postgres",
-           "read_only_postgres", "redact", "take_lock"]
+__all__ = [
+    "LEADER_LOCK",
+    "PUBLISH_LOCK",
+    "PgConn",
+    "PgStore",
+    "connect",
+    "open_postgres",
+    "read_only_postgres",
+    "redact",
+    "take_lock",
+]

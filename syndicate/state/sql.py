@@ -38,14 +38,25 @@ class LedgerRecord:
     withdrawn: bool
 
 
-_FEW = 1000    # all_entries: up to this many rows left after `skip` are read one by one
-_RECORD_COLUMNS = "key, guid, section_slug, slug, first_seen, published, updated, content_hash, seq, withdrawn"
+_FEW = 1000  # all_entries: up to this many rows left after `skip` are read one by one
+_RECORD_COLUMNS = (
+    "key, guid, section_slug, slug, first_seen, published, updated, content_hash, seq, withdrawn"
+)
 
 
 def _record(row: Sequence[Any]) -> LedgerRecord:
-    return LedgerRecord(key=row[0], guid=row[1], section_slug=row[2], slug=row[3],
-                        first_seen=from_iso(row[4]), published=from_iso(row[5]), updated=from_iso(row[6]),
-                        content_hash=row[7], seq=row[8], withdrawn=bool(row[9]))
+    return LedgerRecord(
+        key=row[0],
+        guid=row[1],
+        section_slug=row[2],
+        slug=row[3],
+        first_seen=from_iso(row[4]),
+        published=from_iso(row[5]),
+        updated=from_iso(row[6]),
+        content_hash=row[7],
+        seq=row[8],
+        withdrawn=bool(row[9]),
+    )
 
 
 class SqlStore:
@@ -69,27 +80,39 @@ class SqlStore:
         return row[0] if row else None
 
     def set_meta(self, key: str, value: str) -> None:
-        self.conn.execute("INSERT INTO meta (key, value) VALUES (?, ?) "
-                          "ON CONFLICT (key) DO UPDATE SET value = excluded.value", (key, value))
+        self.conn.execute(
+            "INSERT INTO meta (key, value) VALUES (?, ?) "
+            "ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+            (key, value),
+        )
 
     # --- inputs ---------------------------------------------------------------
     def input_fingerprints(self) -> dict[str, tuple[int, int, str]]:
-        return {r[0]: (r[1], r[2], r[3]) for r in self.conn.execute("SELECT path, size, mtime_ns, sha256 FROM inputs")}
+        return {
+            r[0]: (r[1], r[2], r[3])
+            for r in self.conn.execute("SELECT path, size, mtime_ns, sha256 FROM inputs")
+        }
 
     def record_inputs(self, rows: Iterable[tuple[str, int, int, str]]) -> None:
         self.conn.executemany(
             "INSERT INTO inputs (path, size, mtime_ns, sha256) VALUES (?, ?, ?, ?) ON CONFLICT (path) DO UPDATE "
-            "SET size = excluded.size, mtime_ns = excluded.mtime_ns, sha256 = excluded.sha256", rows)
+            "SET size = excluded.size, mtime_ns = excluded.mtime_ns, sha256 = excluded.sha256",
+            rows,
+        )
 
     # --- ledger ---------------------------------------------------------------
-    def records_with_base(self, bases: Iterable[str]) -> dict[str, list[tuple[LedgerRecord, dict[str, Any]]]]:
+    def records_with_base(
+        self, bases: Iterable[str]
+    ) -> dict[str, list[tuple[LedgerRecord, dict[str, Any]]]]:
         """Records whose key starts with each base (text keys: every dated capture of a title),
         or whose alias (section + title key) is the base."""
         out: dict[str, list[tuple[LedgerRecord, dict[str, Any]]]] = {}
         for base in set(bases):
-            rows = self.conn.execute(f"SELECT {_RECORD_COLUMNS}, data FROM articles WHERE key >= ? AND key < ?"
-                                     f" UNION SELECT {_RECORD_COLUMNS}, data FROM articles WHERE alias = ?",
-                                     (base, base + "\U0010ffff", base)).fetchall()
+            rows = self.conn.execute(
+                f"SELECT {_RECORD_COLUMNS}, data FROM articles WHERE key >= ? AND key < ?"
+                f" UNION SELECT {_RECORD_COLUMNS}, data FROM articles WHERE alias = ?",
+                (base, base + "\U0010ffff", base),
+            ).fetchall()
             out[base] = [(_record(r), loads(r[10])) for r in rows]
         return out
 
@@ -97,18 +120,27 @@ class SqlStore:
         """Slugs in a section equal to a base or starting with ``base-``."""
         out: set[str] = set()
         for base in bases:
-            rows = self.conn.execute("SELECT slug FROM articles WHERE section_slug = ? AND slug >= ? AND slug < ?",
-                                     (section_slug, base, base + "\U0010ffff")).fetchall()
+            rows = self.conn.execute(
+                "SELECT slug FROM articles WHERE section_slug = ? AND slug >= ? AND slug < ?",
+                (section_slug, base, base + "\U0010ffff"),
+            ).fetchall()
             out.update(r[0] for r in rows if r[0] == base or r[0].startswith(base + "-"))
         return out
 
     def section_slugs(self, section_slug: str) -> set[str]:
-        return {r[0] for r in self.conn.execute("SELECT slug FROM articles WHERE section_slug = ?", (section_slug,))}
+        return {
+            r[0]
+            for r in self.conn.execute(
+                "SELECT slug FROM articles WHERE section_slug = ?", (section_slug,)
+            )
+        }
 
     def rows_by_keys(self, keys: Iterable[str]) -> list[tuple[LedgerRecord, dict[str, Any]]]:
         out = []
         for key in keys:
-            row = self.conn.execute(f"SELECT {_RECORD_COLUMNS}, data FROM articles WHERE key = ?", (key,)).fetchone()
+            row = self.conn.execute(
+                f"SELECT {_RECORD_COLUMNS}, data FROM articles WHERE key = ?", (key,)
+            ).fetchone()
             if row is not None:
                 out.append((_record(row), loads(row[10])))
         return out
@@ -123,36 +155,67 @@ class SqlStore:
             " data, alias) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (key) DO UPDATE SET"
             " updated = excluded.updated, content_hash = excluded.content_hash, data = excluded.data,"
             " alias = excluded.alias",
-            [(e.key, e.guid, e.section_slug, e.slug, iso(e.first_seen), iso(e.published), iso(e.updated),
-              e.content_hash, e.seq, dumps(article_to_dict(e.article)), title_base(e.section_slug, e.article.title))
-             for e in entries])
+            [
+                (
+                    e.key,
+                    e.guid,
+                    e.section_slug,
+                    e.slug,
+                    iso(e.first_seen),
+                    iso(e.published),
+                    iso(e.updated),
+                    e.content_hash,
+                    e.seq,
+                    dumps(article_to_dict(e.article)),
+                    title_base(e.section_slug, e.article.title),
+                )
+                for e in entries
+            ],
+        )
 
     def record_sections(self, sections: Iterable[tuple[str, str]]) -> None:
-        self.conn.executemany("INSERT INTO sections (slug, name) VALUES (?, ?) ON CONFLICT (slug) DO NOTHING",
-                              list(sections))
+        self.conn.executemany(
+            "INSERT INTO sections (slug, name) VALUES (?, ?) ON CONFLICT (slug) DO NOTHING",
+            list(sections),
+        )
 
     def sections(self) -> dict[str, str]:
         """slug -> name of every section that has (or had) an article."""
         return dict(self.conn.execute("SELECT slug, name FROM sections ORDER BY slug").fetchall())
 
     def set_withdrawn(self, guid_or_key: str, withdrawn: bool = True) -> LedgerRecord | None:
-        row = self.conn.execute(f"SELECT {_RECORD_COLUMNS} FROM articles WHERE guid = ? OR key = ?",
-                                (guid_or_key, guid_or_key)).fetchone()
+        row = self.conn.execute(
+            f"SELECT {_RECORD_COLUMNS} FROM articles WHERE guid = ? OR key = ?",
+            (guid_or_key, guid_or_key),
+        ).fetchone()
         if row is None:
             return None
-        self.conn.execute("UPDATE articles SET withdrawn = ? WHERE key = ?", (int(withdrawn), row[0]))
+        self.conn.execute(
+            "UPDATE articles SET withdrawn = ? WHERE key = ?", (int(withdrawn), row[0])
+        )
         return _record(row)
 
-    def top_entries(self, section_slug: str | None, limit: int) -> list[tuple[LedgerRecord, dict[str, Any]]]:
+    def top_entries(
+        self, section_slug: str | None, limit: int
+    ) -> list[tuple[LedgerRecord, dict[str, Any]]]:
         """The newest ``limit`` live entries of a section (or of all, for None)."""
         return list(self.iter_top_entries(section_slug, limit))
 
     def _top(self, columns: str, section_slug: str | None, limit: int) -> Any:
-        where, args = ("", (limit,)) if section_slug is None else ("section_slug = ? AND ", (section_slug, limit))
-        return self.conn.execute(f"SELECT {columns} FROM articles WHERE {where}withdrawn = 0"
-                                 " ORDER BY published DESC, seq ASC LIMIT ?", args)
+        where, args = (
+            ("", (limit,))
+            if section_slug is None
+            else ("section_slug = ? AND ", (section_slug, limit))
+        )
+        return self.conn.execute(
+            f"SELECT {columns} FROM articles WHERE {where}withdrawn = 0"
+            " ORDER BY published DESC, seq ASC LIMIT ?",
+            args,
+        )
 
-    def iter_top_entries(self, section_slug: str | None, limit: int) -> Iterator[tuple[LedgerRecord, dict[str, Any]]]:
+    def iter_top_entries(
+        self, section_slug: str | None, limit: int
+    ) -> Iterator[tuple[LedgerRecord, dict[str, Any]]]:
         """:meth:`top_entries`, read as it is consumed (a feed of every article is not held whole)."""
         for r in self._top(f"{_RECORD_COLUMNS}, data", section_slug, limit):
             yield _record(r), loads(r[10])
@@ -164,18 +227,23 @@ class SqlStore:
 
     def top_updated(self, section_slug: str | None, limit: int) -> datetime | None:
         """The newest ``updated`` among :meth:`top_entries` (a feed's own updated), data not read."""
-        return max((from_iso(r[0]) for r in self._top("updated", section_slug, limit)), default=None)
+        return max(
+            (from_iso(r[0]) for r in self._top("updated", section_slug, limit)), default=None
+        )
 
-    def all_entries(self, *, include_withdrawn: bool = False,
-                    skip: frozenset[str] | set[str] = frozenset()) -> Iterator[tuple[LedgerRecord, dict[str, Any]]]:
+    def all_entries(
+        self, *, include_withdrawn: bool = False, skip: frozenset[str] | set[str] = frozenset()
+    ) -> Iterator[tuple[LedgerRecord, dict[str, Any]]]:
         """Every entry in ledger order, but those whose key is in ``skip`` (not decoded)."""
         q = f"SELECT {_RECORD_COLUMNS}, data FROM articles"
         if not include_withdrawn:
             q += " WHERE withdrawn = 0"
         if skip:
             # keys first: when few rows are left (a cold run has written them all), read only those
-            where = q[q.index(" FROM "):]
-            left = [k for (k,) in self.conn.execute(f"SELECT key{where} ORDER BY seq") if k not in skip]
+            where = q[q.index(" FROM ") :]
+            left = [
+                k for (k,) in self.conn.execute(f"SELECT key{where} ORDER BY seq") if k not in skip
+            ]
             if len(left) <= _FEW:
                 yield from self.rows_by_keys(left)
                 return
@@ -184,7 +252,9 @@ class SqlStore:
                 yield _record(r), loads(r[10])
 
     def count_articles(self) -> int:
-        return int(self.conn.execute("SELECT COUNT(*) FROM articles WHERE withdrawn = 0").fetchone()[0])
+        return int(
+            self.conn.execute("SELECT COUNT(*) FROM articles WHERE withdrawn = 0").fetchone()[0]
+        )
 
     # --- feeds ----------------------------------------------------------------
     def feed_hashes(self) -> dict[str, str]:
@@ -194,14 +264,19 @@ class SqlStore:
         self.conn.executemany(
             "INSERT INTO feeds (path, url, sha256, written) VALUES (?, ?, ?, ?) ON CONFLICT (path) DO UPDATE "
             "SET url = excluded.url, sha256 = excluded.sha256, written = excluded.written",
-            [(p, u, h, iso(w)) for p, u, h, w in rows])
+            [(p, u, h, iso(w)) for p, u, h, w in rows],
+        )
 
     # --- announcements (what the outbox still has to turn into messages) ----------
-    def record_announcements(self, rows: Iterable[tuple[str, str, dict[str, Any]]], now: datetime) -> None:
+    def record_announcements(
+        self, rows: Iterable[tuple[str, str, dict[str, Any]]], now: datetime
+    ) -> None:
         """(guid, kind, item) rows, in announcement order; call in the ledger change's transaction."""
         at = iso(now)
-        self.conn.executemany("INSERT INTO announcements (guid, kind, item, created) VALUES (?, ?, ?, ?)",
-                              [(guid, kind, dumps(item), at) for guid, kind, item in rows])
+        self.conn.executemany(
+            "INSERT INTO announcements (guid, kind, item, created) VALUES (?, ?, ?, ?)",
+            [(guid, kind, dumps(item), at) for guid, kind, item in rows],
+        )
 
     def take_announcements(self) -> list[tuple[str, dict[str, Any]]]:
         """Every recorded (kind, item), oldest first, deleting them: call inside the
@@ -216,7 +291,9 @@ class SqlStore:
 
     # --- files in place (feeds, section pages, index, OPML) ------------------------
     def recorded_files(self) -> dict[str, tuple[int, int]]:
-        return {r[0]: (r[1], r[2]) for r in self.conn.execute("SELECT path, size, mtime_ns FROM files")}
+        return {
+            r[0]: (r[1], r[2]) for r in self.conn.execute("SELECT path, size, mtime_ns FROM files")
+        }
 
     def record_files(self, rows: Iterable[tuple[str, int, int]], *, replace: bool = False) -> None:
         """Record files in place; ``replace``: these are all of them (forget the others)."""
@@ -224,12 +301,16 @@ class SqlStore:
             self.conn.execute("DELETE FROM files")
         self.conn.executemany(
             "INSERT INTO files (path, size, mtime_ns) VALUES (?, ?, ?) ON CONFLICT (path) DO UPDATE"
-            " SET size = excluded.size, mtime_ns = excluded.mtime_ns", list(rows))
+            " SET size = excluded.size, mtime_ns = excluded.mtime_ns",
+            list(rows),
+        )
 
     # --- runs (heartbeat) -----------------------------------------------------
     def finish_run(self, run_id: int, now: datetime, status: str, summary: dict[str, Any]) -> None:
-        self.conn.execute("UPDATE runs SET finished = ?, status = ?, summary = ? WHERE id = ?",
-                          (iso(now), status, dumps(summary), run_id))
+        self.conn.execute(
+            "UPDATE runs SET finished = ?, status = ?, summary = ? WHERE id = ?",
+            (iso(now), status, dumps(summary), run_id),
+        )
         # keep the heartbeat table small: the last 1,000 runs are plenty for status
         self.conn.execute("DELETE FROM runs WHERE id <= ? - 1000", (run_id,))
 
@@ -240,8 +321,13 @@ class SqlStore:
         row = self.conn.execute(q + " ORDER BY id DESC LIMIT 1", (kind,)).fetchone()
         if row is None:
             return None
-        return {"id": row[0], "started": row[1], "finished": row[2], "status": row[3],
-                "summary": loads(row[4]) if row[4] else {}}
+        return {
+            "id": row[0],
+            "started": row[1],
+            "finished": row[2],
+            "status": row[3],
+            "summary": loads(row[4]) if row[4] else {},
+        }
 
     def close(self) -> None:
         self.conn.close()

@@ -35,10 +35,14 @@ def is_storage_error(err: sqlite3.Error) -> bool:
 def storage_error(path: Path, err: sqlite3.Error) -> StateError:
     """One clean message for a write the state's disk refused; nothing committed is lost."""
     if getattr(err, "sqlite_errorname", "") == "SQLITE_FULL":
-        return StateError(f"state: disk full: {path}: {err}; free space on that disk and run again"
-                          " (the last committed run is kept, nothing is lost)")
-    return StateError(f"cannot write state: {path}: {err}; check the disk and run again"
-                      " (the last committed run is kept)")
+        return StateError(
+            f"state: disk full: {path}: {err}; free space on that disk and run again"
+            " (the last committed run is kept, nothing is lost)"
+        )
+    return StateError(
+        f"cannot write state: {path}: {err}; check the disk and run again"
+        " (the last committed run is kept)"
+    )
 
 
 class SqliteStore(SqlStore):
@@ -80,13 +84,14 @@ class SqliteStore(SqlStore):
 
     def start_run(self, kind: str, now: datetime) -> int:
         try:
-            cur = self.conn.execute("INSERT INTO runs (kind, started) VALUES (?, ?)", (kind, iso(now)))
+            cur = self.conn.execute(
+                "INSERT INTO runs (kind, started) VALUES (?, ?)", (kind, iso(now))
+            )
         except sqlite3.Error as err:
             if is_storage_error(err):
                 raise storage_error(self.path, err) from err
             raise
         return int(cur.lastrowid or 0)
-
 
 
 def _connect(path: Path) -> sqlite3.Connection:
@@ -97,7 +102,9 @@ def _connect(path: Path) -> sqlite3.Connection:
     # without article pages: 3.5 s instead of 4.3 s.
     conn.execute("PRAGMA page_size = 16384")
     conn.execute("PRAGMA journal_mode = WAL")
-    conn.execute("PRAGMA synchronous = NORMAL")   # WAL + NORMAL: durable at checkpoints, never corrupt
+    conn.execute(
+        "PRAGMA synchronous = NORMAL"
+    )  # WAL + NORMAL: durable at checkpoints, never corrupt
     conn.execute("PRAGMA foreign_keys = ON")
     return conn
 
@@ -105,8 +112,10 @@ def _connect(path: Path) -> sqlite3.Connection:
 def _migrate(conn: sqlite3.Connection, path: Path) -> None:
     version = int(conn.execute("PRAGMA user_version").fetchone()[0])
     if version > SCHEMA_VERSION:
-        raise StateError(f"cannot use state: {path}: written by a newer syndicate (schema {version},"
-                         f" this one knows {SCHEMA_VERSION}); upgrade syndicate")
+        raise StateError(
+            f"cannot use state: {path}: written by a newer syndicate (schema {version},"
+            f" this one knows {SCHEMA_VERSION}); upgrade syndicate"
+        )
     for step in range(version, SCHEMA_VERSION):
         conn.execute("BEGIN IMMEDIATE")
         try:
@@ -128,7 +137,10 @@ FULL_CHECK_BELOW_BYTES = 8 << 20
 
 def _full_check_due(conn: sqlite3.Connection) -> bool:
     try:
-        pages = conn.execute("PRAGMA page_count").fetchone()[0] * conn.execute("PRAGMA page_size").fetchone()[0]
+        pages = (
+            conn.execute("PRAGMA page_count").fetchone()[0]
+            * conn.execute("PRAGMA page_size").fetchone()[0]
+        )
         if pages < FULL_CHECK_BELOW_BYTES:
             return True
         row = conn.execute("SELECT value FROM meta WHERE key = 'integrity_checked'").fetchone()
@@ -145,27 +157,36 @@ def check_state(conn: sqlite3.Connection, path: Path, *, full: bool = True) -> N
             return
         row = conn.execute("PRAGMA quick_check").fetchone()
     except sqlite3.DatabaseError as err:
-        raise StateError(f"cannot use state: {path}: {err} (restore a backup, or move the file away and run"
-                         " `syndicate recover`)") from err
+        raise StateError(
+            f"cannot use state: {path}: {err} (restore a backup, or move the file away and run"
+            " `syndicate recover`)"
+        ) from err
     if row is None or row[0] != "ok":
-        raise StateError(f"cannot use state: {path}: integrity check failed: {row[0] if row else '?'}"
-                         " (restore a backup, or move the file away and run `syndicate recover`)")
+        raise StateError(
+            f"cannot use state: {path}: integrity check failed: {row[0] if row else '?'}"
+            " (restore a backup, or move the file away and run `syndicate recover`)"
+        )
     try:
-        conn.execute("INSERT INTO meta (key, value) VALUES ('integrity_checked', ?) "
-                     "ON CONFLICT (key) DO UPDATE SET value = excluded.value", (str(time.time()),))
+        conn.execute(
+            "INSERT INTO meta (key, value) VALUES ('integrity_checked', ?) "
+            "ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+            (str(time.time()),),
+        )
     except sqlite3.Error:
-        pass     # a new file has no meta table until it is migrated; checked again next time
+        pass  # a new file has no meta table until it is migrated; checked again next time
 
 
 class StateLock:
     """An exclusive flock on ``<state>.lock``; the kernel drops it when the process dies."""
 
-    BUSY = ("state is busy: {path}: another syndicate process (pid {pid}) is writing this state;"
-            " wait for it, or pass --wait")
+    BUSY = (
+        "state is busy: {path}: another syndicate process (pid {pid}) is writing this state;"
+        " wait for it, or pass --wait"
+    )
 
     def __init__(self, path: Path, *, busy: str | None = None):
         self.path = path
-        self.busy = busy or self.BUSY      # the BusyError message, with {path} and {pid}
+        self.busy = busy or self.BUSY  # the BusyError message, with {path} and {pid}
         self.fd: int | None = None
 
     def acquire(self, *, wait: bool = False, timeout: float | None = None) -> None:
@@ -186,7 +207,7 @@ class StateLock:
             os.ftruncate(fd, 0)
             os.pwrite(fd, str(os.getpid()).encode(), 0)
         except OSError:
-            pass        # the pid is only for the busy message; the flock is what guards (disk full)
+            pass  # the pid is only for the busy message; the flock is what guards (disk full)
         self.fd = fd
 
     def release(self) -> None:
@@ -204,8 +225,9 @@ def lock_path(state_path: Path) -> Path:
 
 
 @contextmanager
-def open_sqlite(path: Path, *, lock: bool = True, wait: bool = False,
-               wait_timeout: float | None = None) -> Iterator[SqliteStore]:
+def open_sqlite(
+    path: Path, *, lock: bool = True, wait: bool = False, wait_timeout: float | None = None
+) -> Iterator[SqliteStore]:
     """Open (creating and migrating) the state file; with ``lock``, as the only writer."""
     guard = StateLock(lock_path(path)) if lock else None
     if guard is not None:
@@ -215,8 +237,10 @@ def open_sqlite(path: Path, *, lock: bool = True, wait: bool = False,
             path.parent.mkdir(parents=True, exist_ok=True)
             conn = _connect(path)
         except (OSError, sqlite3.Error) as err:
-            raise StateError(f"cannot open state: {path}: {err} (check the path and permissions; if the file is"
-                             " damaged, restore a backup, or move the file away and run `syndicate recover`)") from err
+            raise StateError(
+                f"cannot open state: {path}: {err} (check the path and permissions; if the file is"
+                " damaged, restore a backup, or move the file away and run `syndicate recover`)"
+            ) from err
         try:
             check_state(conn, path, full=_full_check_due(conn))
             try:
@@ -236,17 +260,29 @@ def read_only_sqlite(path: Path) -> SqliteStore | None:
     if not path.exists():
         return None
     try:
-        conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True, isolation_level=None, timeout=5.0,
-                               check_same_thread=False)
+        conn = sqlite3.connect(
+            f"file:{path}?mode=ro",
+            uri=True,
+            isolation_level=None,
+            timeout=5.0,
+            check_same_thread=False,
+        )
         conn.execute("PRAGMA query_only = ON")
     except sqlite3.Error as err:
         raise StateError(f"cannot open state: {path}: {err}") from err
     try:
-        check_state(conn, path, full=False)    # garbage is one clean error, not a traceback later
+        check_state(conn, path, full=False)  # garbage is one clean error, not a traceback later
     except StateError:
         conn.close()
         raise
     return SqliteStore(conn, path)
 
 
-__all__ = ["SqliteStore", "StateLock", "check_state", "lock_path", "open_sqlite", "read_only_sqlite"]
+__all__ = [
+    "SqliteStore",
+    "StateLock",
+    "check_state",
+    "lock_path",
+    "open_sqlite",
+    "read_only_sqlite",
+]

@@ -70,11 +70,20 @@ def test_new_page_reaches_the_feed_and_the_hub(tmp_path: Path, httpserver: HTTPS
         pings_before = len(httpserver.log)
 
         # the waits bound a hang; how fast it goes is measured in bench/, not asserted here
-        (tmp_path / "pages" / "late.txt").write_text(page_text("Night ferry timetable extended into winter"))
-        wait_until(lambda: "Night ferry timetable extended" in feed_text(tmp_path), 10, "the new item in feed.xml")
+        (tmp_path / "pages" / "late.txt").write_text(
+            page_text("Night ferry timetable extended into winter")
+        )
+        wait_until(
+            lambda: "Night ferry timetable extended" in feed_text(tmp_path),
+            10,
+            "the new item in feed.xml",
+        )
         wanted = {BASE + "feed.xml", BASE + "business/feed.xml"}
-        wait_until(lambda: wanted <= set(hub_topics(httpserver)[pings_before:]), 10,
-                   "hub pings for the changed feeds after the new page")
+        wait_until(
+            lambda: wanted <= set(hub_topics(httpserver)[pings_before:]),
+            10,
+            "hub pings for the changed feeds after the new page",
+        )
 
         code, _ = daemon.stop()
         assert code == 0
@@ -91,9 +100,10 @@ def test_new_page_reaches_the_feed_and_the_hub(tmp_path: Path, httpserver: HTTPS
 
 def test_sigterm_mid_run_finishes_the_write_and_exits_0(tmp_path: Path) -> None:
     config = make_site(tmp_path)
-    for i in range(800):   # a cold publish of ~2 s, long enough to signal in the middle of it
+    for i in range(800):  # a cold publish of ~2 s, long enough to signal in the middle of it
         (tmp_path / "pages" / f"bulk-{i:03}.txt").write_text(
-            page_text(f"Harbour report number {i} on the tides", body="Tide tables and more. " * 60))
+            page_text(f"Harbour report number {i} on the tides", body="Tide tables and more. " * 60)
+        )
     lock = tmp_path / "state" / "site.db.lock"
     daemon = Proc(["daemon", "--config", str(config)], cwd=tmp_path, name="daemon")
     try:
@@ -102,7 +112,10 @@ def test_sigterm_mid_run_finishes_the_write_and_exits_0(tmp_path: Path) -> None:
         def publishing() -> bool:
             # held by the daemon for 150 ms on end: the publish, not a heartbeat (~10 ms)
             try:
-                held = lock.read_text().strip() == str(daemon.pid) and "run job=publish" not in daemon.log()
+                held = (
+                    lock.read_text().strip() == str(daemon.pid)
+                    and "run job=publish" not in daemon.log()
+                )
             except FileNotFoundError:
                 held = False
             if not held:
@@ -110,6 +123,7 @@ def test_sigterm_mid_run_finishes_the_write_and_exits_0(tmp_path: Path) -> None:
                 return False
             held_since.append(time.monotonic())
             return held_since[-1] - held_since[0] >= 0.15
+
         wait_until(publishing, 10, "the catch-up publish to hold the state lock", interval=0.005)
         assert "run job=publish" not in daemon.log()
         code, seconds = daemon.stop()
@@ -131,15 +145,29 @@ def test_second_daemon_on_the_same_state_refuses_with_exit_4(tmp_path: Path) -> 
     first = Proc(["daemon", "--config", str(config)], cwd=tmp_path, name="first")
     try:
         first.wait_log(r"daemon started")
-        second = subprocess.run([sys.executable, "-m", "syndicate", "daemon", "--config", str(config)],
-                                cwd=tmp_path, capture_output=True, text=True, timeout=20, check=False)
+        second = subprocess.run(
+            [sys.executable, "-m", "syndicate", "daemon", "--config", str(config)],
+            cwd=tmp_path,
+            capture_output=True,
+            text=True,
+            timeout=20,
+            check=False,
+        )
         assert second.returncode == 4
-        assert f"daemon already running: {tmp_path / 'state' / 'site.db.daemon.lock'}: held by pid {first.pid}" \
+        assert (
+            f"daemon already running: {tmp_path / 'state' / 'site.db.daemon.lock'}: held by pid {first.pid}"
             in second.stderr
+        )
         assert first.popen.poll() is None
         # a manual publish meanwhile shares the state lock: it waits, it never writes alongside
-        manual = subprocess.run([sys.executable, "-m", "syndicate", "publish", "--config", str(config), "--wait"],
-                                cwd=tmp_path, capture_output=True, text=True, timeout=30, check=False)
+        manual = subprocess.run(
+            [sys.executable, "-m", "syndicate", "publish", "--config", str(config), "--wait"],
+            cwd=tmp_path,
+            capture_output=True,
+            text=True,
+            timeout=30,
+            check=False,
+        )
         assert manual.returncode == 0, manual.stderr
         code, _ = first.stop()
         assert code == 0
@@ -154,21 +182,33 @@ def test_sighup_with_a_broken_config_keeps_the_old_one(tmp_path: Path) -> None:
     try:
         daemon.wait_log(r"run job=publish status=ok new=5 ")
         good = config.read_text()
-        config.write_text(good.replace("[site]", "[site\n"))          # not TOML any more
+        config.write_text(good.replace("[site]", "[site\n"))  # not TOML any more
         daemon.signal(signal.SIGHUP)
         daemon.wait_log(r"reload failed, keeping the old config: invalid config: .*not valid TOML")
-        config.write_text(good.replace('interval = "1s"', 'interval = "0s"', 1))   # TOML, but invalid
+        config.write_text(
+            good.replace('interval = "1s"', 'interval = "0s"', 1)
+        )  # TOML, but invalid
         daemon.signal(signal.SIGHUP)
-        daemon.wait_log(r"reload failed, keeping the old config: invalid config: .*schedule.interval: must be positive")
+        daemon.wait_log(
+            r"reload failed, keeping the old config: invalid config: .*schedule.interval: must be positive"
+        )
         assert daemon.popen.poll() is None
         # still publishing on the old schedule
-        (tmp_path / "pages" / "after-hup.txt").write_text(page_text("Lifeboat crew honoured after storm rescue"))
-        wait_until(lambda: "Lifeboat crew honoured" in feed_text(tmp_path), 5, "a publish after the failed reload")
+        (tmp_path / "pages" / "after-hup.txt").write_text(
+            page_text("Lifeboat crew honoured after storm rescue")
+        )
+        wait_until(
+            lambda: "Lifeboat crew honoured" in feed_text(tmp_path),
+            5,
+            "a publish after the failed reload",
+        )
         # a valid config is taken: the site title changes in the feed
         write_config(tmp_path, title="Renamed Courier")
         daemon.signal(signal.SIGHUP)
         daemon.wait_log(r"config reloaded")
-        wait_until(lambda: "<title>Renamed Courier</title>" in feed_text(tmp_path), 5, "the reloaded title")
+        wait_until(
+            lambda: "<title>Renamed Courier</title>" in feed_text(tmp_path), 5, "the reloaded title"
+        )
         code, _ = daemon.stop()
         assert code == 0
     finally:
@@ -180,10 +220,14 @@ def _set_last_run_finished(db: Path, ago: timedelta) -> None:
     conn = sqlite3.connect(db)
     try:
         with conn:
-            (run_id,) = conn.execute("SELECT MAX(id) FROM runs WHERE kind = 'publish'"
-                                     " AND status IN ('ok', 'problems')").fetchone()
+            (run_id,) = conn.execute(
+                "SELECT MAX(id) FROM runs WHERE kind = 'publish' AND status IN ('ok', 'problems')"
+            ).fetchone()
             finished = (datetime.now(UTC) - ago).isoformat(timespec="microseconds")
-            conn.execute("UPDATE runs SET started = ?, finished = ? WHERE id = ?", (finished, finished, run_id))
+            conn.execute(
+                "UPDATE runs SET started = ?, finished = ? WHERE id = ?",
+                (finished, finished, run_id),
+            )
     finally:
         conn.close()
 
@@ -219,8 +263,9 @@ def test_catch_up_runs_only_when_the_last_run_is_older_than_the_interval(tmp_pat
         assert recent.stop()[0] == 0
         log = recent.log()
         assert "catch-up publish" not in log and "run job=publish" not in log, log
-        assert "stopped" in json.loads(sqlite3.connect(db).execute(
-            "SELECT value FROM meta WHERE key = 'daemon'").fetchone()[0])
+        assert "stopped" in json.loads(
+            sqlite3.connect(db).execute("SELECT value FROM meta WHERE key = 'daemon'").fetchone()[0]
+        )
     finally:
         recent.close()
 
@@ -237,7 +282,9 @@ def test_catch_up_runs_only_when_the_last_run_is_older_than_the_interval(tmp_pat
         late.close()
     conn = sqlite3.connect(db)
     try:
-        ages = conn.execute("SELECT finished FROM runs WHERE kind = 'publish' ORDER BY id").fetchall()
+        ages = conn.execute(
+            "SELECT finished FROM runs WHERE kind = 'publish' ORDER BY id"
+        ).fetchall()
     finally:
         conn.close()
     assert len(ages) == 2 and ages[1][0] > ages[0][0]
@@ -246,20 +293,31 @@ def test_catch_up_runs_only_when_the_last_run_is_older_than_the_interval(tmp_pat
 def test_daemon_without_a_schedule_is_a_usage_error(tmp_path: Path) -> None:
     config = make_site(tmp_path)
     config.write_text(config.read_text().replace('[schedule]\ninterval = "1s"\n', ""))
-    result = subprocess.run([sys.executable, "-m", "syndicate", "daemon", "--config", str(config)],
-                            cwd=tmp_path, capture_output=True, text=True, timeout=20, check=False)
+    result = subprocess.run(
+        [sys.executable, "-m", "syndicate", "daemon", "--config", str(config)],
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        timeout=20,
+        check=False,
+    )
     assert result.returncode == 2
     assert "the daemon needs a schedule" in result.stderr
 
 
 def test_daemon_serves_output_with_serve_option(tmp_path: Path) -> None:
     config = make_site(tmp_path, interval="1h")
-    daemon = Proc(["daemon", "--config", str(config), "--serve", "--port", "0"], cwd=tmp_path, name="daemon")
+    daemon = Proc(
+        ["daemon", "--config", str(config), "--serve", "--port", "0"], cwd=tmp_path, name="daemon"
+    )
     try:
         url = daemon.wait_log(r"serving dir=\S+ url=(http://\S+)").group(1)
         daemon.wait_log(r"run job=publish status=ok")
         resp = requests.get(url + "feed.xml", timeout=(2, 5))
-        assert resp.status_code == 200 and resp.headers["Content-Type"] == "application/rss+xml; charset=utf-8"
+        assert (
+            resp.status_code == 200
+            and resp.headers["Content-Type"] == "application/rss+xml; charset=utf-8"
+        )
         health = requests.get(url + "healthz", timeout=(2, 5)).json()
         assert health["status"] == "ok" and health["daemon"]["pid"] == daemon.pid
         assert health["last_run"]["summary"]["new"] == 5

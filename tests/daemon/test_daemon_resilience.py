@@ -19,18 +19,26 @@ def test_a_failed_publish_is_logged_and_the_next_run_publishes(tmp_path: Path) -
     daemon = Proc(["daemon", "--config", str(config)], cwd=tmp_path, name="daemon")
     try:
         daemon.wait_log(r"run job=publish status=failed seconds=\S+ error=\S+")
-        assert "a bug: please report it" not in daemon.log()       # a SyndicateError, not a traceback
-        daemon.wait_log(r"run job=publish status=failed[^\n]*\n(?:.*\n)*?.*run job=publish status=failed")
+        assert "a bug: please report it" not in daemon.log()  # a SyndicateError, not a traceback
+        daemon.wait_log(
+            r"run job=publish status=failed[^\n]*\n(?:.*\n)*?.*run job=publish status=failed"
+        )
         assert daemon.popen.poll() is None
         (tmp_path / "output").unlink()
         # the next run writes the whole site: the example page's five articles are in it
-        daemon.wait_log(r"run job=publish status=ok new=\d+ updated=0 unchanged=0 withdrawn=0 inputs_read=\d+"
-                        r" files=[1-9]")
+        daemon.wait_log(
+            r"run job=publish status=ok new=\d+ updated=0 unchanged=0 withdrawn=0 inputs_read=\d+"
+            r" files=[1-9]"
+        )
         feed = (tmp_path / "output" / "feed.xml").read_text("utf-8")
         assert feed.count("<item>") == 5
-        (tmp_path / "pages" / "later.txt").write_text(page_text("Harbour wall repairs finished early"))
+        (tmp_path / "pages" / "later.txt").write_text(
+            page_text("Harbour wall repairs finished early")
+        )
         daemon.wait_log(r"run job=publish status=ok new=1 ")
-        assert "Harbour wall repairs finished early" in (tmp_path / "output" / "feed.xml").read_text("utf-8")
+        assert "Harbour wall repairs finished early" in (
+            tmp_path / "output" / "feed.xml"
+        ).read_text("utf-8")
         code, _ = daemon.stop()
         assert code == 0
         assert "Traceback" not in daemon.log()
@@ -38,13 +46,15 @@ def test_a_failed_publish_is_logged_and_the_next_run_publishes(tmp_path: Path) -
         daemon.close()
 
 
-def test_a_failed_delivery_is_retried_and_the_daemon_stays_up(tmp_path: Path, httpserver: HTTPServer) -> None:
+def test_a_failed_delivery_is_retried_and_the_daemon_stays_up(
+    tmp_path: Path, httpserver: HTTPServer
+) -> None:
     answers: list[int] = []
     lock = threading.Lock()
 
     def hub(request: Request) -> Response:
         with lock:
-            status = 500 if len(answers) < 2 else 204      # down for two attempts, then up
+            status = 500 if len(answers) < 2 else 204  # down for two attempts, then up
             answers.append(status)
         return Response("", status=status)
 

@@ -23,7 +23,9 @@ def test_cron_period_is_the_gap_between_fire_times() -> None:
 
 def test_group_schedules_and_drain_become_jobs(tmp_path: Path) -> None:
     path = make_site(tmp_path, hubs=["http://127.0.0.1:9/"], delivery_interval="20s")
-    text = path.read_text().replace('format = "scraped"\n', 'format = "scraped"\nschedule = { cron = "*/5 * * * *" }\n', 1)
+    text = path.read_text().replace(
+        'format = "scraped"\n', 'format = "scraped"\nschedule = { cron = "*/5 * * * *" }\n', 1
+    )
     path.write_text(text)
     specs = {s.id: s for s in job_specs(load_config(path))}
     assert set(specs) == {"publish", "publish:pages", "drain"}

@@ -51,14 +51,23 @@ class NotifyListener:
 def test_daemon_sends_ready_watchdog_status_and_stopping(tmp_path: Path) -> None:
     listener = NotifyListener(tmp_path / "notify.sock")
     config = make_site(tmp_path)
-    daemon = Proc(["daemon", "--config", str(config)], cwd=tmp_path, name="daemon",
-                  extra_env={"NOTIFY_SOCKET": str(tmp_path / "notify.sock"), "WATCHDOG_USEC": "600000"})
+    daemon = Proc(
+        ["daemon", "--config", str(config)],
+        cwd=tmp_path,
+        name="daemon",
+        extra_env={"NOTIFY_SOCKET": str(tmp_path / "notify.sock"), "WATCHDOG_USEC": "600000"},
+    )
     try:
         wait_until(lambda: "READY=1" in listener.lines(), 15, "READY=1 from the daemon")
         assert f"MAINPID={daemon.pid}" in listener.lines()
         daemon.wait_log(r"run job=publish status=ok new=5 ")
-        wait_until(lambda: any(line.startswith("STATUS=last run publish: ok, 5 new") for line in listener.lines()),
-                   10, "a STATUS line after the first run")
+        wait_until(
+            lambda: any(
+                line.startswith("STATUS=last run publish: ok, 5 new") for line in listener.lines()
+            ),
+            10,
+            "a STATUS line after the first run",
+        )
         # interval 0.3 s: several pings while we wait for five of them
         wait_until(lambda: listener.lines().count("WATCHDOG=1") >= 5, 15, "five WATCHDOG=1 pings")
         assert "STOPPING=1" not in listener.lines()
@@ -76,8 +85,12 @@ def test_daemon_sends_ready_watchdog_status_and_stopping(tmp_path: Path) -> None
 def test_no_watchdog_pings_without_watchdog_usec(tmp_path: Path) -> None:
     listener = NotifyListener(tmp_path / "notify.sock")
     config = make_site(tmp_path)
-    daemon = Proc(["daemon", "--config", str(config)], cwd=tmp_path, name="daemon",
-                  extra_env={"NOTIFY_SOCKET": str(tmp_path / "notify.sock")})
+    daemon = Proc(
+        ["daemon", "--config", str(config)],
+        cwd=tmp_path,
+        name="daemon",
+        extra_env={"NOTIFY_SOCKET": str(tmp_path / "notify.sock")},
+    )
     try:
         wait_until(lambda: "READY=1" in listener.lines(), 15, "READY=1 from the daemon")
         daemon.wait_log(r"run job=publish status=ok")
@@ -104,7 +117,9 @@ def test_unreachable_socket_is_not_an_error(tmp_path: Path) -> None:
 
 def test_watchdog_interval_is_half_the_period_and_only_for_this_pid() -> None:
     assert watchdog_interval({"WATCHDOG_USEC": "30000000"}) == 15.0
-    assert watchdog_interval({"WATCHDOG_USEC": "30000000", "WATCHDOG_PID": str(os.getpid())}) == 15.0
+    assert (
+        watchdog_interval({"WATCHDOG_USEC": "30000000", "WATCHDOG_PID": str(os.getpid())}) == 15.0
+    )
     assert watchdog_interval({"WATCHDOG_USEC": "30000000", "WATCHDOG_PID": "1"}) is None
     assert watchdog_interval({"WATCHDOG_USEC": "0"}) is None
     assert watchdog_interval({}) is None
@@ -113,13 +128,16 @@ def test_watchdog_interval_is_half_the_period_and_only_for_this_pid() -> None:
 def test_watchdog_pings_at_most_once_per_interval(tmp_path: Path) -> None:
     listener = NotifyListener(tmp_path / "n.sock")
     now = [100.0]
-    dog = Watchdog({"NOTIFY_SOCKET": str(tmp_path / "n.sock"), "WATCHDOG_USEC": "2000000"}, clock=lambda: now[0])
+    dog = Watchdog(
+        {"NOTIFY_SOCKET": str(tmp_path / "n.sock"), "WATCHDOG_USEC": "2000000"},
+        clock=lambda: now[0],
+    )
     try:
         for t in (100.0, 100.5, 100.9, 101.0, 101.5, 102.1):
             now[0] = t
             dog.tick()
         wait_until(lambda: listener.lines().count("WATCHDOG=1") == 3, 5, "three pings")
-        assert listener.lines().count("WATCHDOG=1") == 3    # at 100.0, 101.0, 102.1
+        assert listener.lines().count("WATCHDOG=1") == 3  # at 100.0, 101.0, 102.1
     finally:
         listener.close()
 
@@ -143,12 +161,22 @@ def test_unit_files_verify_offline(unit: str, tmp_path: Path) -> None:
     units.mkdir()
     for name in UNITS:
         other = (REPO / "config" / name).read_text(encoding="utf-8")
-        (units / name).write_text(other.replace("/srv/syndicate", str(tmp_path / "srv" / "syndicate")))
+        (units / name).write_text(
+            other.replace("/srv/syndicate", str(tmp_path / "srv" / "syndicate"))
+        )
     (units / unit).write_text(text)
-    result = subprocess.run([analyze, "verify", "--man=no", str(units / unit)], capture_output=True,
-                            text=True, timeout=60, env={**os.environ, "SYSTEMD_LOG_LEVEL": "warning"})
-    problems = [line for line in (result.stdout + result.stderr).splitlines()
-                if unit in line or "syndicate" in line]
+    result = subprocess.run(
+        [analyze, "verify", "--man=no", str(units / unit)],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        env={**os.environ, "SYSTEMD_LOG_LEVEL": "warning"},
+    )
+    problems = [
+        line
+        for line in (result.stdout + result.stderr).splitlines()
+        if unit in line or "syndicate" in line
+    ]
     assert result.returncode == 0 and not problems, result.stdout + result.stderr
 
 
@@ -157,8 +185,12 @@ def test_units_are_hardened(unit: str) -> None:
     analyze = shutil.which("systemd-analyze")
     if analyze is None:
         pytest.skip("systemd-analyze is not installed (Debian package systemd)")
-    result = subprocess.run([analyze, "security", "--offline=yes", "--no-pager", str(REPO / "config" / unit)],
-                            capture_output=True, text=True, timeout=60)
+    result = subprocess.run(
+        [analyze, "security", "--offline=yes", "--no-pager", str(REPO / "config" / unit)],
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
     match = [line for line in result.stdout.splitlines() if "Overall exposure level" in line]
     assert match, result.stdout + result.stderr
     # systemd rates 0-10; below 2 is "OK" (the default unit is 9.6 "UNSAFE")

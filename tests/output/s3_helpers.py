@@ -34,9 +34,14 @@ class S3Server:
 
     def client(self) -> Any:
         import boto3
-        return boto3.client("s3", endpoint_url=self.url, region_name="us-east-1",
-                            aws_access_key_id=CREDENTIALS[KEY_ENV],
-                            aws_secret_access_key=CREDENTIALS[SECRET_ENV])
+
+        return boto3.client(
+            "s3",
+            endpoint_url=self.url,
+            region_name="us-east-1",
+            aws_access_key_id=CREDENTIALS[KEY_ENV],
+            aws_secret_access_key=CREDENTIALS[SECRET_ENV],
+        )
 
     def new_bucket(self) -> str:
         name = f"b-{uuid.uuid4().hex[:12]}"
@@ -47,7 +52,8 @@ class S3Server:
 @pytest.fixture(scope="session")
 def s3_server() -> Iterator[S3Server]:
     from moto.server import ThreadedMotoServer
-    logging.getLogger("werkzeug").setLevel(logging.WARNING)     # a line per request otherwise
+
+    logging.getLogger("werkzeug").setLevel(logging.WARNING)  # a line per request otherwise
     port = free_port()
     server = ThreadedMotoServer(ip_address="127.0.0.1", port=port, verbose=False)
     server.start()
@@ -71,7 +77,7 @@ class Proxy:
     target: str
     port: int = 0
     hits: list[tuple[str, str]] = field(default_factory=list)
-    strip_conditions: bool = False      # act as a store that ignores If-Match / If-None-Match
+    strip_conditions: bool = False  # act as a store that ignores If-Match / If-None-Match
     _server: http.server.ThreadingHTTPServer | None = None
 
     @property
@@ -96,7 +102,9 @@ class Proxy:
                 body = self.rfile.read(length) if length else None
                 proxy.hits.append((self.command, self.path))
                 conn = http.client.HTTPConnection(host, int(port), timeout=30)
-                dropped = {"connection"} | ({"if-match", "if-none-match"} if proxy.strip_conditions else set())
+                dropped = {"connection"} | (
+                    {"if-match", "if-none-match"} if proxy.strip_conditions else set()
+                )
                 headers = {k: v for k, v in self.headers.items() if k.lower() not in dropped}
                 conn.request(self.command, self.path, body=body, headers=headers)
                 resp = conn.getresponse()
@@ -119,7 +127,9 @@ class Proxy:
         server.daemon_threads = True
         self.port = server.server_address[1]
         self._server = server
-        threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True).start()
+        threading.Thread(
+            target=server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True
+        ).start()
 
     def stop(self) -> None:
         """The server goes down: the port refuses connections until start()."""

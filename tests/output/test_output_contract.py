@@ -31,9 +31,9 @@ PAGE = b"<!doctype html><title>A page</title><p>Harbour opens at dawn.</p>"
 @dataclass
 class Harness:
     out: Output
-    reopen: Callable[[], Output]                       # the next run's Output over the same place
-    read: Callable[[str], bytes | None]                # what a reader gets (None: absent)
-    headers: Callable[[str], Mapping[str, str]]        # Content-Type, Cache-Control as served
+    reopen: Callable[[], Output]  # the next run's Output over the same place
+    read: Callable[[str], bytes | None]  # what a reader gets (None: absent)
+    headers: Callable[[str], Mapping[str, str]]  # Content-Type, Cache-Control as served
     fail_write: Callable[[Mapping[str, bytes]], None]  # a write that fails half way (raises)
     has_cache_control: bool
 
@@ -41,8 +41,11 @@ class Harness:
 def _local(tmp_path: Path) -> Harness:
     root = tmp_path / "out"
     root.mkdir()
-    raw = {"site": {"title": "T", "base_url": "https://news.example.org/"},
-           "inputs": [{"paths": ["*.txt"]}], "output": {"dir": "out"}}
+    raw = {
+        "site": {"title": "T", "base_url": "https://news.example.org/"},
+        "inputs": [{"paths": ["*.txt"]}],
+        "output": {"dir": "out"},
+    }
     client = Client(build_app(parse_config(raw, path=tmp_path / "site.toml")))
 
     def read(rel: str) -> bytes | None:
@@ -58,14 +61,26 @@ def _local(tmp_path: Path) -> Harness:
         (root / "blocked").write_bytes(b"a file where a folder must go")
         LocalOutput(root).write({**files, "blocked/page.html": PAGE})
 
-    return Harness(out=LocalOutput(root), reopen=lambda: LocalOutput(root), read=read, headers=headers,
-                   fail_write=fail_write, has_cache_control=False)
+    return Harness(
+        out=LocalOutput(root),
+        reopen=lambda: LocalOutput(root),
+        read=read,
+        headers=headers,
+        fail_write=fail_write,
+        has_cache_control=False,
+    )
 
 
 def _s3(store: StateStore, server: S3Server) -> Harness:
     bucket = server.new_bucket()
-    cfg = S3Config(bucket=bucket, prefix="site/", endpoint_url=server.url, region="us-east-1",
-                   access_key_id_env=KEY_ENV, secret_access_key_env=SECRET_ENV)
+    cfg = S3Config(
+        bucket=bucket,
+        prefix="site/",
+        endpoint_url=server.url,
+        region="us-east-1",
+        access_key_id_env=KEY_ENV,
+        secret_access_key_env=SECRET_ENV,
+    )
     client = server.client()
 
     def make(c: S3Config = cfg) -> S3Output:
@@ -85,17 +100,32 @@ def _s3(store: StateStore, server: S3Server) -> Harness:
 
     def fail_write(files: Mapping[str, bytes]) -> None:
         out = make()
-        out.client = S3Output(S3Config(bucket=bucket, prefix="site/", endpoint_url=f"http://127.0.0.1:{free_port()}",
-                                       access_key_id_env=KEY_ENV, secret_access_key_env=SECRET_ENV),
-                              MetaRecords(store, cfg.url)).client          # the server is down for this one
+        out.client = S3Output(
+            S3Config(
+                bucket=bucket,
+                prefix="site/",
+                endpoint_url=f"http://127.0.0.1:{free_port()}",
+                access_key_id_env=KEY_ENV,
+                secret_access_key_env=SECRET_ENV,
+            ),
+            MetaRecords(store, cfg.url),
+        ).client  # the server is down for this one
         out.write(files)
 
-    return Harness(out=make(), reopen=make, read=read, headers=headers, fail_write=fail_write,
-                   has_cache_control=True)
+    return Harness(
+        out=make(),
+        reopen=make,
+        read=read,
+        headers=headers,
+        fail_write=fail_write,
+        has_cache_control=True,
+    )
 
 
 @pytest.fixture(params=["local", "s3"])
-def harness(request: pytest.FixtureRequest, tmp_path: Path, s3_env: dict[str, str]) -> Iterator[Harness]:
+def harness(
+    request: pytest.FixtureRequest, tmp_path: Path, s3_env: dict[str, str]
+) -> Iterator[Harness]:
     if request.param == "local":
         yield _local(tmp_path)
         return
@@ -131,22 +161,38 @@ def test_removed_files_are_gone(harness: Harness) -> None:
     harness.out.write({"news/a.html": PAGE, "news/b.html": PAGE})
     assert harness.out.remove(["news/a.html", "news/never.html"]) == ["news/a.html"]
     assert harness.read("news/a.html") is None and harness.read("news/b.html") == PAGE
-    assert harness.reopen().changed({"news/a.html": PAGE}) == ["news/a.html"]   # written again if asked
+    assert harness.reopen().changed({"news/a.html": PAGE}) == [
+        "news/a.html"
+    ]  # written again if asked
 
 
 def test_each_file_carries_its_content_type_and_cache_control(harness: Harness) -> None:
-    files = {"news/feed.xml": OLD, "news/atom.xml": OLD, "news/feed.json": b"{}", "feeds.opml": b"<opml/>",
-             "index.html": PAGE, "news/index.html": PAGE, "news/p-1.html": PAGE}
+    files = {
+        "news/feed.xml": OLD,
+        "news/atom.xml": OLD,
+        "news/feed.json": b"{}",
+        "feeds.opml": b"<opml/>",
+        "index.html": PAGE,
+        "news/index.html": PAGE,
+        "news/p-1.html": PAGE,
+    }
     harness.out.write(files)
     types = {rel: harness.headers(rel)["Content-Type"] for rel in files}
-    assert types == {"news/feed.xml": "application/rss+xml; charset=utf-8",
-                     "news/atom.xml": "application/atom+xml; charset=utf-8",
-                     "news/feed.json": "application/feed+json", "feeds.opml": "text/x-opml; charset=utf-8",
-                     "index.html": "text/html; charset=utf-8", "news/index.html": "text/html; charset=utf-8",
-                     "news/p-1.html": "text/html; charset=utf-8"}
+    assert types == {
+        "news/feed.xml": "application/rss+xml; charset=utf-8",
+        "news/atom.xml": "application/atom+xml; charset=utf-8",
+        "news/feed.json": "application/feed+json",
+        "feeds.opml": "text/x-opml; charset=utf-8",
+        "index.html": "text/html; charset=utf-8",
+        "news/index.html": "text/html; charset=utf-8",
+        "news/p-1.html": "text/html; charset=utf-8",
+    }
     if harness.has_cache_control:
         cache = {rel: harness.headers(rel)["Cache-Control"] for rel in files}
-        assert cache == {**{rel: FEED_CACHE_CONTROL for rel in files}, "news/p-1.html": PAGE_CACHE_CONTROL}
+        assert cache == {
+            **{rel: FEED_CACHE_CONTROL for rel in files},
+            "news/p-1.html": PAGE_CACHE_CONTROL,
+        }
 
 
 def test_a_failed_write_leaves_every_file_at_its_old_version(harness: Harness) -> None:
@@ -155,4 +201,7 @@ def test_a_failed_write_leaves_every_file_at_its_old_version(harness: Harness) -
         harness.fail_write({"feed.xml": NEW, "news/feed.xml": NEW})
     assert harness.read("feed.xml") == OLD and harness.read("news/feed.xml") == OLD
     # and the next run still sees them as changed: nothing recorded as written that is not
-    assert sorted(harness.reopen().changed({"feed.xml": NEW, "news/feed.xml": NEW})) == ["feed.xml", "news/feed.xml"]
+    assert sorted(harness.reopen().changed({"feed.xml": NEW, "news/feed.xml": NEW})) == [
+        "feed.xml",
+        "news/feed.xml",
+    ]

@@ -40,9 +40,9 @@ class Hit:
     path: str
     headers: dict[str, str]
     body: bytes
-    at: float                      # time.monotonic() when the request arrived
-    status: int = 0                # what we answered (0: the client left first)
-    wall: float = field(default_factory=time.time)   # time.time() on arrival (webhook timestamps)
+    at: float  # time.monotonic() when the request arrived
+    status: int = 0  # what we answered (0: the client left first)
+    wall: float = field(default_factory=time.time)  # time.time() on arrival (webhook timestamps)
 
 
 # A behaviour: an int status, (status, headers), "hang", or a callable(hit) -> (status, headers, body)
@@ -80,7 +80,11 @@ class Receiver:
 
     def for_path(self, path: str, *, ok_only: bool = False) -> list[Hit]:
         with self.lock:
-            return [h for h in self.hits if h.path.split("?")[0] == path and (not ok_only or 200 <= h.status < 300)]
+            return [
+                h
+                for h in self.hits
+                if h.path.split("?")[0] == path and (not ok_only or 200 <= h.status < 300)
+            ]
 
     def stop(self) -> None:
         self.release.set()
@@ -90,17 +94,22 @@ class Receiver:
 
 class _Handler(http.server.BaseHTTPRequestHandler):
     protocol_version = "HTTP/1.1"
-    disable_nagle_algorithm = True   # else headers and body writes meet delayed ACK: 40 ms each
+    disable_nagle_algorithm = True  # else headers and body writes meet delayed ACK: 40 ms each
     receiver: Receiver
 
-    def log_message(self, format: str, *args: Any) -> None:   # quiet
+    def log_message(self, format: str, *args: Any) -> None:  # quiet
         pass
 
     def _handle(self) -> None:
         length = int(self.headers.get("Content-Length") or 0)
         body = self.rfile.read(length) if length else b""
-        hit = Hit(method=self.command, path=self.path, headers={k.lower(): v for k, v in self.headers.items()},
-                  body=body, at=time.monotonic())
+        hit = Hit(
+            method=self.command,
+            path=self.path,
+            headers={k.lower(): v for k, v in self.headers.items()},
+            body=body,
+            at=time.monotonic(),
+        )
         rec = self.receiver
         with rec.lock:
             rec.hits.append(hit)
@@ -117,7 +126,7 @@ class _Handler(http.server.BaseHTTPRequestHandler):
         else:
             status = int(behaviour)
         if status in (204, 304):
-            payload = b""   # no body allowed: one would poison the kept-alive connection
+            payload = b""  # no body allowed: one would poison the kept-alive connection
         try:
             self.send_response(status)
             for k, v in headers.items():
@@ -128,14 +137,14 @@ class _Handler(http.server.BaseHTTPRequestHandler):
             self.wfile.flush()
             hit.status = status
         except OSError:
-            pass   # the client timed out and left
+            pass  # the client timed out and left
 
     do_POST = do_GET = _handle
 
 
 class _Server(http.server.ThreadingHTTPServer):
     daemon_threads = True
-    request_queue_size = 512   # the default backlog of 5 drops SYNs when 16+ workers connect at once
+    request_queue_size = 512  # the default backlog of 5 drops SYNs when 16+ workers connect at once
 
 
 def start_receiver(port: int = 0) -> Receiver:
@@ -143,7 +152,9 @@ def start_receiver(port: int = 0) -> Receiver:
     server = _Server(("127.0.0.1", port), handler)
     rec = Receiver(server=server)
     handler.receiver = rec
-    threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True).start()
+    threading.Thread(
+        target=server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True
+    ).start()
     return rec
 
 
@@ -164,39 +175,71 @@ def free_port() -> int:
 def serve_dir(path: Path) -> tuple[http.server.ThreadingHTTPServer, str]:
     """A tiny static server for the output folder (what a hub fetches)."""
     handler = functools.partial(http.server.SimpleHTTPRequestHandler, directory=str(path))
-    handler.log_message = lambda *a, **k: None   # type: ignore[attr-defined]
+    handler.log_message = lambda *a, **k: None  # type: ignore[attr-defined]
     server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
     server.daemon_threads = True
-    threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True).start()
+    threading.Thread(
+        target=server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True
+    ).start()
     return server, f"http://127.0.0.1:{server.server_address[1]}/"
 
 
 # --- builders ----------------------------------------------------------------------
 
-def make_config(tmp_path: Path, *, hubs: tuple[HubConfig, ...] = (), webhooks: tuple[WebhookConfig, ...] = (),
-                pings: tuple[PingConfig, ...] = (), base_url: str = "https://news.example.com/",
-                **delivery: Any) -> Config:
+
+def make_config(
+    tmp_path: Path,
+    *,
+    hubs: tuple[HubConfig, ...] = (),
+    webhooks: tuple[WebhookConfig, ...] = (),
+    pings: tuple[PingConfig, ...] = (),
+    base_url: str = "https://news.example.com/",
+    **delivery: Any,
+) -> Config:
     delivery.setdefault("connect_timeout", 1.0)
     delivery.setdefault("read_timeout", 1.0)
-    return Config(path=tmp_path / "syndicate.toml", site=SiteConfig(title="Example News", base_url=base_url),
-                  inputs=(), output=OutputConfig(dir=tmp_path / "output"), state_path=tmp_path / "s.db",
-                  hubs=hubs, webhooks=webhooks, pings=pings, delivery=DeliveryConfig(**delivery))
+    return Config(
+        path=tmp_path / "syndicate.toml",
+        site=SiteConfig(title="Example News", base_url=base_url),
+        inputs=(),
+        output=OutputConfig(dir=tmp_path / "output"),
+        state_path=tmp_path / "s.db",
+        hubs=hubs,
+        webhooks=webhooks,
+        pings=pings,
+        delivery=DeliveryConfig(**delivery),
+    )
 
 
 def item(n: int, *, when: datetime = T0, summary: str = "") -> ItemNotice:
-    return ItemNotice(id=f"tag:news.example.com,2024:{n}", title=f"Story {n}",
-                      link=f"https://news.example.com/world/story-{n}.html", section="World",
-                      published=when, updated=when, summary=summary or f"Summary of story {n}.")
+    return ItemNotice(
+        id=f"tag:news.example.com,2024:{n}",
+        title=f"Story {n}",
+        link=f"https://news.example.com/world/story-{n}.html",
+        section="World",
+        published=when,
+        updated=when,
+        summary=summary or f"Summary of story {n}.",
+    )
 
 
-def feed(key: str = "world", fmt: FeedFormat = FeedFormat.RSS, base: str = "https://news.example.com/") -> FeedChange:
-    ext = {FeedFormat.RSS: "rss.xml", FeedFormat.ATOM: "atom.xml", FeedFormat.JSON: "feed.json"}[fmt]
+def feed(
+    key: str = "world", fmt: FeedFormat = FeedFormat.RSS, base: str = "https://news.example.com/"
+) -> FeedChange:
+    ext = {FeedFormat.RSS: "rss.xml", FeedFormat.ATOM: "atom.xml", FeedFormat.JSON: "feed.json"}[
+        fmt
+    ]
     path = f"{key}/{ext}" if key else ext
-    return FeedChange(feed_key=key, title=f"Example News: {key or 'all'}", format=fmt, url=base + path, path=path)
+    return FeedChange(
+        feed_key=key, title=f"Example News: {key or 'all'}", format=fmt, url=base + path, path=path
+    )
 
 
-def changes(*items: ItemNotice, feeds: tuple[FeedChange, ...] | None = None,
-            updated: tuple[ItemNotice, ...] = ()) -> RunChanges:
+def changes(
+    *items: ItemNotice,
+    feeds: tuple[FeedChange, ...] | None = None,
+    updated: tuple[ItemNotice, ...] = (),
+) -> RunChanges:
     return RunChanges(feeds=feeds if feeds is not None else (feed(),), new=items, updated=updated)
 
 
@@ -233,6 +276,7 @@ def rows(store: StateStore, endpoint: str | None = None) -> list[dict[str, Any]]
     cur = store.conn.execute(
         "SELECT msg_id, endpoint, kind, topic, payload, status, attempts, next_attempt, last_error, last_status"
         " FROM notices" + (" WHERE endpoint = ?" if endpoint else "") + " ORDER BY id",
-        (endpoint,) if endpoint else ())
+        (endpoint,) if endpoint else (),
+    )
     names = [d[0] for d in cur.description]
     return [dict(zip(names, r)) for r in cur.fetchall()]

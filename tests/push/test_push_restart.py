@@ -22,7 +22,7 @@ SECRET = "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw"
 
 # A stand-in for publish: records a feed version and enqueues its notices in ONE
 # transaction, optionally delivers, then waits to be killed.
-WORKER = textwrap.dedent('''
+WORKER = textwrap.dedent("""
     import json, sys, time
     from datetime import datetime, timezone
     from syndicate.config import load_config
@@ -48,14 +48,15 @@ WORKER = textwrap.dedent('''
             print("report", deliver_due(store, config), flush=True)
         else:
             time.sleep(60)          # killed here, before any delivery
-''')
+""")
 
 
 def write_config(tmp: Path, port: int) -> Path:
     (tmp / "in").mkdir()
     (tmp / "in" / "a.txt").write_text("placeholder\n")
     config = tmp / "syndicate.toml"
-    config.write_text(textwrap.dedent(f'''
+    config.write_text(
+        textwrap.dedent(f"""
         [site]
         title = "Restart News"
         base_url = "https://news.example.com/"
@@ -73,17 +74,30 @@ def write_config(tmp: Path, port: int) -> Path:
         connect_timeout = 1
         read_timeout = 5
         retry_schedule = [0, 0, 0, 0, 0, 0]
-    '''))
+    """)
+    )
     return config
 
 
-def run_worker(tmp: Path, config: Path, mode: str, items: list[int], *, kill_after: str | None = None,
-               before_kill: threading.Event | None = None) -> str:
+def run_worker(
+    tmp: Path,
+    config: Path,
+    mode: str,
+    items: list[int],
+    *,
+    kill_after: str | None = None,
+    before_kill: threading.Event | None = None,
+) -> str:
     script = tmp / "worker.py"
     script.write_text(WORKER)
     env = {**os.environ, "SHOP_SECRET": SECRET, "PYTHONPATH": str(REPO)}
-    proc = subprocess.Popen([sys.executable, str(script), str(config), mode, json.dumps(items)],
-                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env)
+    proc = subprocess.Popen(
+        [sys.executable, str(script), str(config), mode, json.dumps(items)],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        env=env,
+    )
     out = []
     try:
         assert proc.stdout is not None
@@ -147,25 +161,37 @@ def test_sigkill_between_enqueue_and_delivery_loses_nothing(tmp_path: Path) -> N
     by_id: dict[str, dict[str, Any]] = {}
     for hit in hooks:
         by_id.setdefault(hit.headers["webhook-id"], verifier.verify(hit.body, hit.headers))
-    assert len(hooks) == 2 and len(by_id) == 1      # sent twice (at least once), once after dedup
+    assert len(hooks) == 2 and len(by_id) == 1  # sent twice (at least once), once after dedup
     items = {i["id"] for payload in by_id.values() for i in payload["data"]["new"]}
-    assert items == {"item-1", "item-2", "item-3"}  # nothing lost; runs 1 and 2 merged into one message
-    assert [h.status for h in rec.for_path("/hub")].count(204) == 1   # one answered ping for the feed
+    assert items == {
+        "item-1",
+        "item-2",
+        "item-3",
+    }  # nothing lost; runs 1 and 2 merged into one message
+    assert [h.status for h in rec.for_path("/hub")].count(
+        204
+    ) == 1  # one answered ping for the feed
 
     import sqlite3
+
     with sqlite3.connect(tmp_path / "state" / "s.db") as conn:
-        statuses = dict(conn.execute("SELECT status, COUNT(*) FROM notices GROUP BY status").fetchall())
+        statuses = dict(
+            conn.execute("SELECT status, COUNT(*) FROM notices GROUP BY status").fetchall()
+        )
     assert statuses.get("pending", 0) == 0 and statuses.get("dead", 0) == 0
     assert statuses["delivered"] == 2
 
 
-@pytest.mark.skipif(not (REPO / "config" / "example" / "pages").is_dir(), reason="example site not present")
+@pytest.mark.skipif(
+    not (REPO / "config" / "example" / "pages").is_dir(), reason="example site not present"
+)
 def test_publish_cli_with_endpoint_down_then_deliver_and_status(tmp_path: Path) -> None:
     """The real `syndicate publish`, `status`, `deliver`, `replay` commands as subprocesses."""
     shutil.copytree(REPO / "config" / "example" / "pages", tmp_path / "pages")
     port = free_port()
     config = tmp_path / "site.toml"
-    config.write_text(textwrap.dedent(f'''
+    config.write_text(
+        textwrap.dedent(f"""
         [site]
         title = "CLI News"
         base_url = "http://127.0.0.1:8080/"
@@ -185,12 +211,20 @@ def test_publish_cli_with_endpoint_down_then_deliver_and_status(tmp_path: Path) 
         connect_timeout = 1
         read_timeout = 2
         retry_schedule = [0, 0]
-    '''))
+    """)
+    )
     env = {**os.environ, "SHOP_SECRET": SECRET, "PYTHONPATH": str(REPO)}
 
     def cli(*args: str) -> subprocess.CompletedProcess[str]:
-        return subprocess.run([sys.executable, "-m", "syndicate", *args, "--config", str(config)],
-                              capture_output=True, text=True, env=env, timeout=60, cwd=tmp_path, check=False)
+        return subprocess.run(
+            [sys.executable, "-m", "syndicate", *args, "--config", str(config)],
+            capture_output=True,
+            text=True,
+            env=env,
+            timeout=60,
+            cwd=tmp_path,
+            check=False,
+        )
 
     published = cli("publish")
     # the pages are clean, so exit 0: a webhook that is down is a retry, not a failed publish
@@ -200,8 +234,8 @@ def test_publish_cli_with_endpoint_down_then_deliver_and_status(tmp_path: Path) 
     status = cli("status")
     assert "webhook:shop" in status.stdout and "last publish: #" in status.stdout
     assert "s3cr3t" not in status.stdout + status.stderr + published.stdout + published.stderr
-    assert cli("deliver").returncode == 5           # second failure: the schedule [0, 0] is used up
-    assert cli("status").returncode == 5            # dead -> exit 5
+    assert cli("deliver").returncode == 5  # second failure: the schedule [0, 0] is used up
+    assert cli("status").returncode == 5  # dead -> exit 5
 
     rec = start_receiver(port)
     try:

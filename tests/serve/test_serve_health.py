@@ -43,6 +43,7 @@ def server() -> Iterator[callable]:  # type: ignore[valid-type]
         threading.Thread(target=srv.run, daemon=True).start()
         started.append(srv)
         return server_url(srv).rstrip("/")
+
     yield start
     for srv in started:
         srv.close()
@@ -62,13 +63,17 @@ def test_before_the_first_publish_live_and_ready(tmp_path: Path, server) -> None
     live, ready, metrics = get(base + "/livez"), get(base + "/readyz"), get(base + "/metrics")
     assert (live.status_code, live.text) == (200, "ok\n")
     assert (ready.status_code, ready.text) == (200, "ready\n")
-    assert metrics.status_code == 200 and metrics.headers["Content-Type"].startswith("text/plain; version=0.0.4")
+    assert metrics.status_code == 200 and metrics.headers["Content-Type"].startswith(
+        "text/plain; version=0.0.4"
+    )
     assert samples(metrics.text)[("syndicate_state_readable", ())] == 1.0
     for r in (live, ready, metrics):
         assert r.headers["Cache-Control"] == "no-store"
 
 
-def test_metrics_after_a_publish_with_a_failing_hub(tmp_path: Path, httpserver: HTTPServer, server) -> None:  # type: ignore[no-untyped-def]
+def test_metrics_after_a_publish_with_a_failing_hub(
+    tmp_path: Path, httpserver: HTTPServer, server
+) -> None:  # type: ignore[no-untyped-def]
     config = load_config(make_site(tmp_path, hubs=[down_hub(httpserver)]))
     publish(config, deliver=True)
     base = server(config)
@@ -81,7 +86,7 @@ def test_metrics_after_a_publish_with_a_failing_hub(tmp_path: Path, httpserver: 
     assert got[("syndicate_delivery_attempts", (("kind", "hub"), ("result", "failure")))] >= 1
     assert got[("syndicate_input_problems", (("severity", "error"),))] == 0
     assert got[("syndicate_publish_duration_seconds", ())] > 0
-    assert SECRET not in text and "127.0.0.1" not in text      # no endpoint URL in any label
+    assert SECRET not in text and "127.0.0.1" not in text  # no endpoint URL in any label
     # retrying is not overdue yet: still ready
     assert get(base + "/readyz").status_code == 200
 
@@ -99,9 +104,10 @@ def test_a_failed_publish_makes_it_unready_and_is_counted(tmp_path: Path, server
     publish(config, deliver=False)
     # output/ replaced by a file: the next publish fails
     import shutil
+
     shutil.rmtree(config.output.dir)
     config.output.dir.write_text("not a folder")
-    with pytest.raises(Exception):      # noqa: B017 - which error is publish's business, tested elsewhere
+    with pytest.raises(Exception):  # noqa: B017 - which error is publish's business, tested elsewhere
         publish(config, deliver=False)
     base = server(config)
     ready = get(base + "/readyz")
@@ -122,7 +128,9 @@ def test_unreadable_state_is_reported_not_raised(tmp_path: Path, server) -> None
     assert samples(get(base + "/metrics").text)[("syndicate_state_readable", ())] == 0.0
 
 
-def test_health_page_lists_sections_and_endpoints_redacted(tmp_path: Path, httpserver: HTTPServer, server) -> None:  # type: ignore[no-untyped-def]
+def test_health_page_lists_sections_and_endpoints_redacted(
+    tmp_path: Path, httpserver: HTTPServer, server
+) -> None:  # type: ignore[no-untyped-def]
     config = load_config(make_site(tmp_path, hubs=[down_hub(httpserver)]))
     publish(config, deliver=True)
     page = get(server(config) + "/health")
@@ -138,22 +146,33 @@ def test_health_page_lists_sections_and_endpoints_redacted(tmp_path: Path, https
 
 
 def run_cli(*args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run([sys.executable, "-m", "syndicate", *args], capture_output=True, text=True, timeout=120)
+    return subprocess.run(
+        [sys.executable, "-m", "syndicate", *args], capture_output=True, text=True, timeout=120
+    )
 
 
 def test_publish_writes_metrics_and_health_files_even_when_it_fails(tmp_path: Path) -> None:
     config_path = make_site(tmp_path)
     prom, page = tmp_path / "textfile" / "syndicate.prom", tmp_path / "health.html"
     prom.parent.mkdir()
-    ok = run_cli("publish", "--config", str(config_path), "--metrics-file", str(prom), "--health-file", str(page))
+    ok = run_cli(
+        "publish",
+        "--config",
+        str(config_path),
+        "--metrics-file",
+        str(prom),
+        "--health-file",
+        str(page),
+    )
     assert ok.returncode == 0, ok.stderr
     assert samples(prom.read_text())[("syndicate_publish_runs_total", (("result", "ok"),))] == 1
     assert "Business" in page.read_text()
     out = tmp_path / "output"
     import shutil
+
     shutil.rmtree(out)
     out.write_text("not a folder")
     failed = run_cli("publish", "--config", str(config_path), "--metrics-file", str(prom))
     assert failed.returncode == 1
     assert samples(prom.read_text())[("syndicate_publish_runs_total", (("result", "failed"),))] == 1
-    assert not list(prom.parent.glob("*.tmp*"))     # written by rename, no temp left
+    assert not list(prom.parent.glob("*.tmp*"))  # written by rename, no temp left

@@ -23,7 +23,7 @@ from syndicate.config import Config, load_config
 from syndicate.publish import publish
 from syndicate.serve import build_app, make_server, server_url
 
-HUB = "http://127.0.0.1:9/hub"     # never contacted: publish runs with deliver=False
+HUB = "http://127.0.0.1:9/hub"  # never contacted: publish runs with deliver=False
 FEEDS = {
     "feed.xml": "application/rss+xml; charset=utf-8",
     "atom.xml": "application/atom+xml; charset=utf-8",
@@ -55,7 +55,9 @@ def get(url: str, **headers: str) -> requests.Response:
 
 
 @pytest.mark.parametrize("rel", sorted(FEEDS))
-def test_feed_served_with_type_validators_cache_and_websub_links(site: tuple[Config, str], rel: str) -> None:
+def test_feed_served_with_type_validators_cache_and_websub_links(
+    site: tuple[Config, str], rel: str
+) -> None:
     config, base = site
     resp = get(f"{base}/{rel}", **{"Accept-Encoding": "identity"})
     assert resp.status_code == 200
@@ -64,8 +66,9 @@ def test_feed_served_with_type_validators_cache_and_websub_links(site: tuple[Con
     etag = resp.headers["ETag"]
     assert etag.startswith('"') and not etag.startswith("W/")
     mtime = (config.output.dir / rel).stat().st_mtime
-    assert resp.headers["Last-Modified"] == format_datetime(datetime.fromtimestamp(int(mtime), UTC),
-                                                            usegmt=True)
+    assert resp.headers["Last-Modified"] == format_datetime(
+        datetime.fromtimestamp(int(mtime), UTC), usegmt=True
+    )
     assert resp.headers["Cache-Control"] == "public, max-age=60"
     assert resp.headers["Vary"] == "Accept-Encoding"
     assert "Content-Encoding" not in resp.headers
@@ -91,32 +94,43 @@ def test_feed_served_with_type_validators_cache_and_websub_links(site: tuple[Con
 def test_revalidation_answers_304_on_either_validator(site: tuple[Config, str], rel: str) -> None:
     _, base = site
     first = get(f"{base}/{rel}", **{"Accept-Encoding": "identity"})
-    by_etag = get(f"{base}/{rel}", **{"If-None-Match": first.headers["ETag"], "Accept-Encoding": "identity"})
+    by_etag = get(
+        f"{base}/{rel}", **{"If-None-Match": first.headers["ETag"], "Accept-Encoding": "identity"}
+    )
     assert by_etag.status_code == 304 and by_etag.content == b""
     assert by_etag.headers["ETag"] == first.headers["ETag"]
     assert by_etag.links["self"]["url"].endswith(rel)
     by_date = get(f"{base}/{rel}", **{"If-Modified-Since": first.headers["Last-Modified"]})
     assert by_date.status_code == 304
-    stale = get(f"{base}/{rel}", **{"If-None-Match": '"not-the-etag"', "Accept-Encoding": "identity"})
+    stale = get(
+        f"{base}/{rel}", **{"If-None-Match": '"not-the-etag"', "Accept-Encoding": "identity"}
+    )
     assert stale.status_code == 200 and stale.content == first.content
     older = get(f"{base}/{rel}", **{"If-Modified-Since": "Mon, 01 Jan 2001 00:00:00 GMT"})
     assert older.status_code == 200
     # If-None-Match wins over If-Modified-Since (RFC 9110 section 13.2.2)
-    both = get(f"{base}/{rel}", **{"If-None-Match": '"other"', "If-Modified-Since": first.headers["Last-Modified"]})
+    both = get(
+        f"{base}/{rel}",
+        **{"If-None-Match": '"other"', "If-Modified-Since": first.headers["Last-Modified"]},
+    )
     assert both.status_code == 200
 
 
 def test_gzip_when_asked_with_its_own_etag(site: tuple[Config, str]) -> None:
     config, base = site
     plain = get(f"{base}/feed.xml", **{"Accept-Encoding": "identity"})
-    raw = requests.get(f"{base}/feed.xml", headers={"Accept-Encoding": "gzip"}, timeout=(2, 5), stream=True)
+    raw = requests.get(
+        f"{base}/feed.xml", headers={"Accept-Encoding": "gzip"}, timeout=(2, 5), stream=True
+    )
     body = raw.raw.read(decode_content=False)
     assert raw.headers["Content-Encoding"] == "gzip"
     assert raw.headers["Vary"] == "Accept-Encoding"
     assert int(raw.headers["Content-Length"]) == len(body) < len(plain.content)
     assert gzip.decompress(body) == (config.output.dir / "feed.xml").read_bytes()
     assert raw.headers["ETag"] != plain.headers["ETag"]
-    revalidated = get(f"{base}/feed.xml", **{"Accept-Encoding": "gzip", "If-None-Match": raw.headers["ETag"]})
+    revalidated = get(
+        f"{base}/feed.xml", **{"Accept-Encoding": "gzip", "If-None-Match": raw.headers["ETag"]}
+    )
     assert revalidated.status_code == 304
     refused = get(f"{base}/feed.xml", **{"Accept-Encoding": "gzip;q=0, br"})
     assert "Content-Encoding" not in refused.headers
@@ -125,9 +139,18 @@ def test_gzip_when_asked_with_its_own_etag(site: tuple[Config, str]) -> None:
 def test_head_has_the_headers_and_no_body(site: tuple[Config, str]) -> None:
     _, base = site
     full = get(f"{base}/atom.xml", **{"Accept-Encoding": "identity"})
-    head = requests.head(f"{base}/atom.xml", headers={"Accept-Encoding": "identity"}, timeout=(2, 5))
+    head = requests.head(
+        f"{base}/atom.xml", headers={"Accept-Encoding": "identity"}, timeout=(2, 5)
+    )
     assert head.status_code == 200 and head.content == b""
-    for name in ("ETag", "Last-Modified", "Content-Type", "Content-Length", "Link", "Cache-Control"):
+    for name in (
+        "ETag",
+        "Last-Modified",
+        "Content-Type",
+        "Content-Length",
+        "Link",
+        "Cache-Control",
+    ):
         assert head.headers[name] == full.headers[name], name
 
 
@@ -135,7 +158,7 @@ def test_opml_and_html_types_and_directory_index(site: tuple[Config, str]) -> No
     config, base = site
     opml = get(f"{base}/feeds.opml")
     assert opml.headers["Content-Type"] == "text/x-opml; charset=utf-8"
-    assert "Link" not in opml.headers        # discovery headers are for feeds only
+    assert "Link" not in opml.headers  # discovery headers are for feeds only
     root = get(f"{base}/")
     assert root.headers["Content-Type"] == "text/html; charset=utf-8"
     assert root.content == (config.output.dir / "index.html").read_bytes()
@@ -159,12 +182,24 @@ def raw_get(base: str, path: str) -> tuple[int, bytes]:
         conn.close()
 
 
-@pytest.mark.parametrize("path", [
-    "/../secret.txt", "/%2e%2e/secret.txt", "/business/../../secret.txt", "/..%2fsecret.txt",
-    "/business%2f..%2f..%2fsecret.txt", "/%2E%2E%2Fsecret.txt", "/business/%2e%2e/%2e%2e/secret.txt",
-    "/leak.txt", "/up/secret.txt", "/feed.xml%00", "/..\\secret.txt", "/.syndicate-tmp-abc",
-    "/%2esyndicate-tmp-abc",
-])
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/../secret.txt",
+        "/%2e%2e/secret.txt",
+        "/business/../../secret.txt",
+        "/..%2fsecret.txt",
+        "/business%2f..%2f..%2fsecret.txt",
+        "/%2E%2E%2Fsecret.txt",
+        "/business/%2e%2e/%2e%2e/secret.txt",
+        "/leak.txt",
+        "/up/secret.txt",
+        "/feed.xml%00",
+        "/..\\secret.txt",
+        "/.syndicate-tmp-abc",
+        "/%2esyndicate-tmp-abc",
+    ],
+)
 def test_paths_outside_output_are_refused(site: tuple[Config, str], path: str) -> None:
     _, base = site
     status, body = raw_get(base, path)
@@ -210,28 +245,43 @@ def test_serve_command_runs_and_stops_on_sigterm(tmp_path: Path) -> None:
         proc.close()
 
 
-
 def test_each_encoding_revalidates_only_with_its_own_etag(site: tuple[Config, str]) -> None:
     _, base = site
     plain = get(f"{base}/feed.xml", **{"Accept-Encoding": "identity"})
-    zipped = requests.get(f"{base}/feed.xml", headers={"Accept-Encoding": "gzip"}, timeout=(2, 5), stream=True)
+    zipped = requests.get(
+        f"{base}/feed.xml", headers={"Accept-Encoding": "gzip"}, timeout=(2, 5), stream=True
+    )
     assert zipped.headers["Content-Encoding"] == "gzip"
     # the identity ETag does not validate the gzip representation, nor the reverse
-    cross = requests.get(f"{base}/feed.xml", headers={"Accept-Encoding": "gzip", "If-None-Match": plain.headers["ETag"]},
-                         timeout=(2, 5), stream=True)
+    cross = requests.get(
+        f"{base}/feed.xml",
+        headers={"Accept-Encoding": "gzip", "If-None-Match": plain.headers["ETag"]},
+        timeout=(2, 5),
+        stream=True,
+    )
     assert cross.status_code == 200 and cross.headers["Content-Encoding"] == "gzip"
-    back = get(f"{base}/feed.xml", **{"Accept-Encoding": "identity", "If-None-Match": zipped.headers["ETag"]})
+    back = get(
+        f"{base}/feed.xml",
+        **{"Accept-Encoding": "identity", "If-None-Match": zipped.headers["ETag"]},
+    )
     assert back.status_code == 200 and back.content == plain.content
-    same = requests.get(f"{base}/feed.xml", headers={"Accept-Encoding": "gzip", "If-None-Match": zipped.headers["ETag"]},
-                        timeout=(2, 5))
+    same = requests.get(
+        f"{base}/feed.xml",
+        headers={"Accept-Encoding": "gzip", "If-None-Match": zipped.headers["ETag"]},
+        timeout=(2, 5),
+    )
     assert same.status_code == 304
 
 
-def test_small_files_are_sent_uncompressed_and_unknown_types_as_octet_stream(site: tuple[Config, str]) -> None:
+def test_small_files_are_sent_uncompressed_and_unknown_types_as_octet_stream(
+    site: tuple[Config, str],
+) -> None:
     config, base = site
     (config.output.dir / "tiny.txt").write_text("short", encoding="utf-8")
     (config.output.dir / "blob.unknownext").write_bytes(b"\x00\x01" * 400)
-    tiny = requests.get(f"{base}/tiny.txt", headers={"Accept-Encoding": "gzip"}, timeout=(2, 5), stream=True)
+    tiny = requests.get(
+        f"{base}/tiny.txt", headers={"Accept-Encoding": "gzip"}, timeout=(2, 5), stream=True
+    )
     assert tiny.status_code == 200 and "Content-Encoding" not in tiny.headers
     assert tiny.raw.read(decode_content=False) == b"short"
     blob = get(f"{base}/blob.unknownext", **{"Accept-Encoding": "gzip"})

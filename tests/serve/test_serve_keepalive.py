@@ -46,7 +46,7 @@ def test_304_answers_keep_the_connection_open(port: int) -> None:
         assert resp.status == 304
         assert resp.getheader("Connection") is None
         assert resp.getheader("ETag") == etag
-        assert _sockname(conn) == local     # http.client would reconnect after a close
+        assert _sockname(conn) == local  # http.client would reconnect after a close
     conn.close()
 
 
@@ -80,6 +80,7 @@ def test_client_asking_to_close_still_gets_connection_close(port: int) -> None:
 def _raw(port: int, data: bytes) -> bytes:
     """Send raw bytes, read until the server closes (or 2 s of silence)."""
     import socket
+
     with socket.create_connection(("127.0.0.1", port), timeout=2) as sock:
         sock.sendall(data)
         chunks = []
@@ -92,9 +93,12 @@ def _raw(port: int, data: bytes) -> bytes:
 
 
 def test_pipelined_requests_are_answered_in_order_on_one_connection(port: int) -> None:
-    out = _raw(port, b"HEAD /feed.xml HTTP/1.1\r\nHost: x\r\n\r\n"
-                     b"GET /nope.xml HTTP/1.1\r\nHost: x\r\n\r\n"
-                     b"GET /atom.xml HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n")
+    out = _raw(
+        port,
+        b"HEAD /feed.xml HTTP/1.1\r\nHost: x\r\n\r\n"
+        b"GET /nope.xml HTTP/1.1\r\nHost: x\r\n\r\n"
+        b"GET /atom.xml HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n",
+    )
     statuses = re.findall(rb"HTTP/1\.1 (\d{3}) ", out)
     assert statuses == [b"200", b"404", b"200"]
     assert out.count(b"Connection: close") == 1 and out.rstrip().endswith(b"</feed>")
@@ -103,24 +107,33 @@ def test_pipelined_requests_are_answered_in_order_on_one_connection(port: int) -
 def test_http10_closes_unless_keep_alive_is_asked(port: int) -> None:
     out = _raw(port, b"GET /feed.xml HTTP/1.0\r\n\r\n")
     assert out.startswith(b"HTTP/1.0 200 OK") and b"Connection: close" in out
-    out = _raw(port, b"HEAD /feed.xml HTTP/1.0\r\nConnection: keep-alive\r\n\r\nHEAD /feed.xml HTTP/1.0\r\n\r\n")
+    out = _raw(
+        port,
+        b"HEAD /feed.xml HTTP/1.0\r\nConnection: keep-alive\r\n\r\nHEAD /feed.xml HTTP/1.0\r\n\r\n",
+    )
     assert out.count(b"HTTP/1.0 200 OK") == 2 and b"Connection: keep-alive" in out
 
 
 def test_a_request_body_is_skipped_and_the_method_refused(port: int) -> None:
-    out = _raw(port, b"POST /feed.xml HTTP/1.1\r\nContent-Length: 5\r\n\r\nhello"
-                     b"GET /feed.json HTTP/1.1\r\nConnection: close\r\n\r\n")
+    out = _raw(
+        port,
+        b"POST /feed.xml HTTP/1.1\r\nContent-Length: 5\r\n\r\nhello"
+        b"GET /feed.json HTTP/1.1\r\nConnection: close\r\n\r\n",
+    )
     assert out.startswith(b"HTTP/1.1 405 Method Not Allowed") and b"HTTP/1.1 200 OK" in out
 
 
-@pytest.mark.parametrize(("data", "status"), [
-    (b"GET /feed.xml HTTP/1.1\r\nX: " + b"a" * 40_000 + b"\r\n\r\n", b"431"),
-    (b"GET /feed.xml HTTP/1.1\r\nTransfer-Encoding: chunked\r\n\r\n0\r\n\r\n", b"501"),
-    (b"GET /feed.xml\r\n\r\n", b"400"),
-    (b"GET /feed.xml HTTP/2.0\r\n\r\n", b"400"),
-    (b"GET /feed.xml HTTP/1.1\r\nBad Header: x\r\n\r\n", b"400"),
-    (b"GET /feed.xml HTTP/1.1\r\nContent-Length: -1\r\n\r\n", b"400"),
-])
+@pytest.mark.parametrize(
+    ("data", "status"),
+    [
+        (b"GET /feed.xml HTTP/1.1\r\nX: " + b"a" * 40_000 + b"\r\n\r\n", b"431"),
+        (b"GET /feed.xml HTTP/1.1\r\nTransfer-Encoding: chunked\r\n\r\n0\r\n\r\n", b"501"),
+        (b"GET /feed.xml\r\n\r\n", b"400"),
+        (b"GET /feed.xml HTTP/2.0\r\n\r\n", b"400"),
+        (b"GET /feed.xml HTTP/1.1\r\nBad Header: x\r\n\r\n", b"400"),
+        (b"GET /feed.xml HTTP/1.1\r\nContent-Length: -1\r\n\r\n", b"400"),
+    ],
+)
 def test_malformed_requests_get_a_status_and_a_close(port: int, data: bytes, status: bytes) -> None:
     out = _raw(port, data)
     assert out.split(b" ", 2)[1] == status and b"Connection: close" in out

@@ -25,7 +25,10 @@ from typing import Any
 
 import pytest
 
-pytest.importorskip("flask_websub", reason="the WebSub end-to-end test needs flask-websub (pip install flask-websub celery)")
+pytest.importorskip(
+    "flask_websub",
+    reason="the WebSub end-to-end test needs flask-websub (pip install flask-websub celery)",
+)
 pytest.importorskip("celery", reason="flask-websub's hub runs on Celery (pip install celery)")
 
 from celery import Celery
@@ -59,7 +62,9 @@ def hub(tmp_path: Path) -> Iterator[str]:
     celery = Celery("websub-hub", broker="memory://", backend="cache+memory://")
     celery.conf.task_always_eager = True
     app = Flask("websub-hub")
-    app.config["PUBLISH_SUPPORTED"] = True     # accept hub.mode=publish pings (section 7 leaves it open)
+    app.config["PUBLISH_SUPPORTED"] = (
+        True  # accept hub.mode=publish pings (section 7 leaves it open)
+    )
     websub_hub = Hub(SQLite3HubStorage(str(tmp_path / "hub.db")), celery, REQUEST_TIMEOUT=5)
     app.register_blueprint(websub_hub.build_blueprint(url_prefix="/hub"))
     server = Background(app)
@@ -77,8 +82,11 @@ class Received:
 @pytest.fixture
 def subscriber(tmp_path: Path) -> Iterator[tuple[Flask, Subscriber, Received]]:
     app = Flask("websub-subscriber")
-    sub = Subscriber(SQLite3SubscriberStorage(str(tmp_path / "sub.db")),
-                     SQLite3TempSubscriberStorage(str(tmp_path / "sub-temp.db")), REQUEST_TIMEOUT=5)
+    sub = Subscriber(
+        SQLite3SubscriberStorage(str(tmp_path / "sub.db")),
+        SQLite3TempSubscriberStorage(str(tmp_path / "sub-temp.db")),
+        REQUEST_TIMEOUT=5,
+    )
     app.register_blueprint(sub.build_blueprint(url_prefix="/callbacks"))
     got = Received()
     sub.add_listener(lambda topic, callback_id, body: got.bodies.append(body))
@@ -91,20 +99,26 @@ def subscriber(tmp_path: Path) -> Iterator[tuple[Flask, Subscriber, Received]]:
 
 
 def test_subscriber_receives_new_content_through_a_real_hub(
-        tmp_path: Path, hub: str, subscriber: tuple[Flask, Subscriber, Received]) -> None:
+    tmp_path: Path, hub: str, subscriber: tuple[Flask, Subscriber, Received]
+) -> None:
     app, sub, got = subscriber
     # the daemon binds port 0 and logs the URL; the config then takes that URL as its
     # base (feed self URLs and WebSub topics derive from it) through a SIGHUP reload
     config = make_site(tmp_path, base_url="http://127.0.0.1:9/")
-    daemon = Proc(["daemon", "--config", str(config), "--serve", "--port", "0"], cwd=tmp_path, name="daemon")
+    daemon = Proc(
+        ["daemon", "--config", str(config), "--serve", "--port", "0"], cwd=tmp_path, name="daemon"
+    )
     try:
         base = daemon.wait_log(r"serving dir=\S+ url=(http://127\.0\.0\.1:\d+/)").group(1)
         daemon.wait_log(r"run job=publish status=ok new=5 ")
         write_config(tmp_path, base_url=base, hubs=[hub], hub_param="hub.topic")
         daemon.signal(signal.SIGHUP)
         daemon.wait_log(r"config reloaded")
-        wait_until(lambda: base + "feed.xml" in (tmp_path / "output" / "feed.xml").read_text("utf-8"), 10,
-                   "the feeds rebuilt with the served base URL")
+        wait_until(
+            lambda: base + "feed.xml" in (tmp_path / "output" / "feed.xml").read_text("utf-8"),
+            10,
+            "the feeds rebuilt with the served base URL",
+        )
 
         # section 4: discovery through our Link headers
         found: dict[str, Any] = discover(base + "feed.xml", timeout=5)
@@ -115,10 +129,15 @@ def test_subscriber_receives_new_content_through_a_real_hub(
         wait_until(lambda: got.confirmed, 5, "the hub to verify the subscription")
         assert got.confirmed == [base + "feed.xml"] and not got.errors
 
-        (tmp_path / "pages" / "late.txt").write_text(page_text("Harbour bridge reopens after repairs"))
+        (tmp_path / "pages" / "late.txt").write_text(
+            page_text("Harbour bridge reopens after repairs")
+        )
         # section 7: publish ping -> hub fetches feed.xml from our server -> POST to the subscriber
-        wait_until(lambda: any(b"Harbour bridge reopens after repairs" in b for b in got.bodies), 10,
-                   "the subscriber to receive the new item")
+        wait_until(
+            lambda: any(b"Harbour bridge reopens after repairs" in b for b in got.bodies),
+            10,
+            "the subscriber to receive the new item",
+        )
         assert daemon.stop()[0] == 0
     finally:
         daemon.close()

@@ -16,11 +16,19 @@ from syndicate.serve import build_app, make_server, server_url
 
 def test_withdrawn_page_is_410_gone_and_restored_page_200(tmp_path: Path) -> None:
     site = make_site(tmp_path)
-    site.write_page("a.txt", page(article("Harbour gala cancelled", "The gala will not go ahead."),
-                                  article("Quay clock restored", "The clock strikes again.")))
+    site.write_page(
+        "a.txt",
+        page(
+            article("Harbour gala cancelled", "The gala will not go ahead."),
+            article("Quay clock restored", "The clock strikes again."),
+        ),
+    )
     publish(site.config(), deliver=False)
-    guid = next(i.findtext("guid") for i in etree.fromstring((site.output / "feed.xml").read_bytes()).iter("item")
-                if i.findtext("title") == "Harbour gala cancelled")
+    guid = next(
+        i.findtext("guid")
+        for i in etree.fromstring((site.output / "feed.xml").read_bytes()).iter("item")
+        if i.findtext("title") == "Harbour gala cancelled"
+    )
     publish(site.config(), deliver=False, withdraw=[guid])
     server = make_server(build_app(site.config()), "127.0.0.1", 0)
     threading.Thread(target=server.run, daemon=True).start()
@@ -32,11 +40,16 @@ def test_withdrawn_page_is_410_gone_and_restored_page_200(tmp_path: Path) -> Non
         assert gone.headers["Content-Type"] == "text/html; charset=utf-8"
         head = requests.head(base + "harbour/harbour-gala-cancelled.html", timeout=5)
         assert head.status_code == 410
-        cond = requests.get(base + "harbour/harbour-gala-cancelled.html", timeout=5,
-                            headers={"If-None-Match": gone.headers["ETag"]})
-        assert cond.status_code == 410                     # never a 304 for a gone page
+        cond = requests.get(
+            base + "harbour/harbour-gala-cancelled.html",
+            timeout=5,
+            headers={"If-None-Match": gone.headers["ETag"]},
+        )
+        assert cond.status_code == 410  # never a 304 for a gone page
         assert requests.get(base + "harbour/quay-clock-restored.html", timeout=5).status_code == 200
         publish(site.config(), deliver=False, withdraw=[guid], restore=True)
-        assert requests.get(base + "harbour/harbour-gala-cancelled.html", timeout=5).status_code == 200
+        assert (
+            requests.get(base + "harbour/harbour-gala-cancelled.html", timeout=5).status_code == 200
+        )
     finally:
         server.close()

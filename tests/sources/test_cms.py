@@ -15,14 +15,21 @@ NOW = datetime(2026, 11, 25, tzinfo=UTC)
 
 
 def ctx(name: str, **options: object) -> SourceContext:
-    return SourceContext(path=f"input/{name}", captured_at=NOW, tz=ZoneInfo("Europe/Dublin"), options=dict(options))
+    return SourceContext(
+        path=f"input/{name}", captured_at=NOW, tz=ZoneInfo("Europe/Dublin"), options=dict(options)
+    )
 
 
 def test_a_wordpress_rest_export_reads_with_default_field_names() -> None:
-    result = parse_json((DATA / "wordpress-rest.json").read_text("utf-8"), ctx("wordpress-rest.json"))
+    result = parse_json(
+        (DATA / "wordpress-rest.json").read_text("utf-8"), ctx("wordpress-rest.json")
+    )
     first = result.articles[0]
     assert first.title == "Mayor outlines budget priorities for 2027"
-    assert first.url == "https://harbourvalley.example/2026/11/24/mayor-outlines-budget-priorities-for-2027/"
+    assert (
+        first.url
+        == "https://harbourvalley.example/2026/11/24/mayor-outlines-budget-priorities-for-2027/"
+    )
     assert first.published == datetime(2026, 11, 24, 18, 40, 12, tzinfo=UTC)
     assert first.updated == datetime(2026, 11, 25, 8, 2, 40, tzinfo=UTC)
     assert first.section == "City Council"
@@ -33,18 +40,28 @@ def test_a_wordpress_rest_export_reads_with_default_field_names() -> None:
 
 
 def test_bad_entries_are_problems_with_their_line_and_the_rest_is_kept() -> None:
-    result = parse_json((DATA / "wordpress-rest.json").read_text("utf-8"), ctx("wordpress-rest.json"))
-    assert [a.title for a in result.articles] == ["Mayor outlines budget priorities for 2027",
-                                                  "Council to trial free evening buses"]
+    result = parse_json(
+        (DATA / "wordpress-rest.json").read_text("utf-8"), ctx("wordpress-rest.json")
+    )
+    assert [a.title for a in result.articles] == [
+        "Mayor outlines budget priorities for 2027",
+        "Council to trial free evening buses",
+    ]
     assert result.articles[1].published is None
     messages = {(p.line, p.severity, p.message.split(":")[0]) for p in result.problems}
-    assert (14, "warning", "published date 'not a date' of 'Council to trial free evening buses' not understood") in messages
+    assert (
+        14,
+        "warning",
+        "published date 'not a date' of 'Council to trial free evening buses' not understood",
+    ) in messages
     assert (21, "error", "entry skipped") in messages
 
 
 def test_json_lines_read_line_by_line_with_field_mapping() -> None:
     text = (DATA / "ghost-export.jsonl").read_text("utf-8")
-    result = parse_jsonl(text, ctx("ghost.jsonl", fields={"title": "headline", "published": "meta.first"}))
+    result = parse_jsonl(
+        text, ctx("ghost.jsonl", fields={"title": "headline", "published": "meta.first"})
+    )
     # Mapped fields replace the defaults, so the Ghost line (title, not headline) is skipped.
     assert [a.title for a in result.articles] == ["Mapped headline field"]
     assert result.articles[0].published == datetime(2024, 11, 24, 8, tzinfo=UTC)
@@ -54,8 +71,10 @@ def test_json_lines_read_line_by_line_with_field_mapping() -> None:
 
 def test_a_ghost_export_line_keeps_authors_tags_and_image() -> None:
     text = (DATA / "ghost-export.jsonl").read_text("utf-8")
-    result = parse_jsonl(text, SourceContext(path="g.jsonl", captured_at=NOW,
-                                             base_url="https://harbourvalley.example/"))
+    result = parse_jsonl(
+        text,
+        SourceContext(path="g.jsonl", captured_at=NOW, base_url="https://harbourvalley.example/"),
+    )
     storm = result.articles[0]
     assert storm.section == "Environment"
     assert [a.name for a in storm.authors] == ["Ciarán Moloney", "Ruth Adeyemi"]

@@ -28,26 +28,36 @@ NAMES = sorted(p.name.removesuffix(".expected.json") for p in DATA.glob("*.expec
 KNOWN: dict[str, dict[str, str]] = {
     "body": {
         "nyt-teaser-ogtitle": "the print-edition note ('A version of this article appears in print ...') "
-                              "sits in the article after the body section; trafilatura keeps it",
+        "sits in the article after the body section; trafilatura keeps it",
         "spiegel-h2-nojsonld": "the lead is an unmarked <div><strong> in the article header, "
-                               "which is removed with the header",
+        "which is removed with the header",
     },
 }
 
 
 def _run(name: str) -> tuple[dict[str, Any], Any]:
     from zoneinfo import ZoneInfo
+
     expected = json.loads((DATA / f"{name}.expected.json").read_text("utf-8"))
-    ctx = SourceContext(path=f"{name}.html", captured_at=CAPTURED, tz=ZoneInfo(expected["tz"]),
-                        base_url=expected.get("base_url"), options=dict(expected.get("options", {})))
+    ctx = SourceContext(
+        path=f"{name}.html",
+        captured_at=CAPTURED,
+        tz=ZoneInfo(expected["tz"]),
+        base_url=expected.get("base_url"),
+        options=dict(expected.get("options", {})),
+    )
     result = parse((DATA / f"{name}.html").read_text("utf-8"), ctx)
     assert result.articles, result.problems
     return expected["articles"][0], result.articles[0]
 
 
 def _cases(field: str) -> list[Any]:
-    return [pytest.param(n, marks=pytest.mark.xfail(reason=KNOWN[field][n], strict=True))
-            if n in KNOWN.get(field, {}) else n for n in NAMES]
+    return [
+        pytest.param(n, marks=pytest.mark.xfail(reason=KNOWN[field][n], strict=True))
+        if n in KNOWN.get(field, {})
+        else n
+        for n in NAMES
+    ]
 
 
 def test_the_heldout_set_is_there() -> None:
@@ -64,7 +74,9 @@ def test_heldout_title(name: str) -> None:
 def test_heldout_published_to_the_minute_with_zone(name: str) -> None:
     want, got = _run(name)
     assert got.published is not None
-    assert got.published.replace(second=0, microsecond=0) == datetime.fromisoformat(want["published"])
+    assert got.published.replace(second=0, microsecond=0) == datetime.fromisoformat(
+        want["published"]
+    )
 
 
 @pytest.mark.parametrize("name", _cases("url"))

@@ -53,7 +53,13 @@ def test_a_50_mb_page_is_refused_with_the_file_named() -> None:
 
 
 def test_deep_nesting_is_cut_by_the_parser_and_reported() -> None:
-    deep = "<html><body><h1>Deep page title</h1>" + "<div>" * 100_000 + "<p>x</p>" + "</div>" * 100_000 + "</body></html>"
+    deep = (
+        "<html><body><h1>Deep page title</h1>"
+        + "<div>" * 100_000
+        + "<p>x</p>"
+        + "</div>" * 100_000
+        + "</body></html>"
+    )
     result = parse(deep, CTX)
     assert any("nested deeper" in p.message for p in result.problems)
 
@@ -66,20 +72,31 @@ def test_binary_junk_is_refused_as_not_html() -> None:
 
 
 def test_a_wrong_charset_declaration_does_not_stop_the_parse() -> None:
-    page = ('<?xml version="1.0" encoding="Shift_JIS"?><html><head><meta charset="koi8-r">'
-            "<title>Café prices rise</title></head><body><h1>Café prices rise in town</h1>"
-            "<p>" + "Über alles, naïve café text that is long enough. " * 5 + "</p></body></html>")
+    page = (
+        '<?xml version="1.0" encoding="Shift_JIS"?><html><head><meta charset="koi8-r">'
+        "<title>Café prices rise</title></head><body><h1>Café prices rise in town</h1>"
+        "<p>" + "Über alles, naïve café text that is long enough. " * 5 + "</p></body></html>"
+    )
     result = parse(page, CTX)
     assert result.articles[0].title == "Café prices rise in town"
 
 
 def test_scripts_and_event_handlers_never_reach_a_body() -> None:
-    page = ('<html><body><article><h1>Harmless looking headline</h1>'
-            + '<p onclick="steal()">' + "Text of the article goes on for a while here. " * 6
-            + '<a href="javascript:alert(1)">click</a><img src="x.png" onerror="steal()"></p>'
-            + "<script>steal()</script><iframe src='https://evil.example/'></iframe>"
-            + "<p>" + "More text of the article to keep extraction happy. " * 6 + "</p></article></body></html>")
-    body = parse(page, SourceContext(path="p.html", captured_at=NOW, base_url="https://ok.example/")).articles[0].body
+    page = (
+        "<html><body><article><h1>Harmless looking headline</h1>"
+        + '<p onclick="steal()">'
+        + "Text of the article goes on for a while here. " * 6
+        + '<a href="javascript:alert(1)">click</a><img src="x.png" onerror="steal()"></p>'
+        + "<script>steal()</script><iframe src='https://evil.example/'></iframe>"
+        + "<p>"
+        + "More text of the article to keep extraction happy. " * 6
+        + "</p></article></body></html>"
+    )
+    body = (
+        parse(page, SourceContext(path="p.html", captured_at=NOW, base_url="https://ok.example/"))
+        .articles[0]
+        .body
+    )
     html = body[0].html  # type: ignore[union-attr]
     for bad in ("steal", "javascript:", "<script", "<iframe", "onclick", "onerror"):
         assert bad not in html
@@ -99,10 +116,29 @@ def test_no_text_crashes_the_html_source(text: str) -> None:
 
 
 @settings(max_examples=100, deadline=None)
-@given(st.lists(st.sampled_from(["<div>", "</div>", "<p>", "<h1>", "</h1>", "<article>", "<time datetime='2024-13-45'>",
-                                 "<script type='application/ld+json'>", "</script>", '{"@graph":[{"@type":"NewsArticle"}]}',
-                                 "word ", "&amp;amp;", "<a href='javascript:x'>", "<meta property='og:title' content='x'>"]),
-                max_size=80).map("".join))
+@given(
+    st.lists(
+        st.sampled_from(
+            [
+                "<div>",
+                "</div>",
+                "<p>",
+                "<h1>",
+                "</h1>",
+                "<article>",
+                "<time datetime='2024-13-45'>",
+                "<script type='application/ld+json'>",
+                "</script>",
+                '{"@graph":[{"@type":"NewsArticle"}]}',
+                "word ",
+                "&amp;amp;",
+                "<a href='javascript:x'>",
+                "<meta property='og:title' content='x'>",
+            ]
+        ),
+        max_size=80,
+    ).map("".join)
+)
 def test_no_tag_soup_crashes_the_html_source(text: str) -> None:
     result = parse(text, CTX)
     # every problem names the file; every article has a title and section; no body or

@@ -33,18 +33,25 @@ def _run(name: str, expected: dict[str, Any]) -> Any:
     options = dict(expected.get("options", {}))
     if expected.get("rule"):
         options["rule"] = load_rule_file(str(RULES / f"{expected['rule']}.toml"))
-    ctx = SourceContext(path=f"{name}.html", captured_at=CAPTURED, tz=ZoneInfo(expected["tz"]),
-                        base_url=expected.get("base_url"), options=options)
+    ctx = SourceContext(
+        path=f"{name}.html",
+        captured_at=CAPTURED,
+        tz=ZoneInfo(expected["tz"]),
+        base_url=expected.get("base_url"),
+        options=options,
+    )
     return parse((DATA / f"{name}.html").read_text("utf-8"), ctx)
 
 
 def _tokens(text: str) -> list[str]:
     import re
+
     return re.findall(r"\w+", text.casefold())
 
 
 def _f1(got: str, want: str) -> float:
     from collections import Counter
+
     g, w = Counter(_tokens(got)), Counter(_tokens(want))
     common = sum((g & w).values())
     return 0.0 if not common else 2 * common / (sum(g.values()) + sum(w.values()))
@@ -52,8 +59,12 @@ def _f1(got: str, want: str) -> float:
 
 def _body_text(article: Any) -> str:
     from lxml.html import fragment_fromstring
-    return " ".join(fragment_fromstring(b.html, create_parent="div").text_content()
-                    for b in article.body if isinstance(b, Html))
+
+    return " ".join(
+        fragment_fromstring(b.html, create_parent="div").text_content()
+        for b in article.body
+        if isinstance(b, Html)
+    )
 
 
 CASES = _fixtures()
@@ -61,13 +72,17 @@ IDS = [f"{name}-{i}" for name, _, i in CASES]
 
 
 @pytest.mark.parametrize(("name", "expected", "index"), CASES, ids=IDS)
-def test_every_fixture_article_has_the_expected_fields(name: str, expected: dict[str, Any], index: int) -> None:
+def test_every_fixture_article_has_the_expected_fields(
+    name: str, expected: dict[str, Any], index: int
+) -> None:
     want = expected["articles"][index]
     result = _run(name, expected)
     got = {a.url: a for a in result.articles}[want["url"]]
     assert got.title == want["title"]
     assert got.published == datetime.fromisoformat(want["published"]).replace(second=0) or (
-        got.published is not None and got.published.replace(second=0) == datetime.fromisoformat(want["published"]))
+        got.published is not None
+        and got.published.replace(second=0) == datetime.fromisoformat(want["published"])
+    )
     assert got.section == want["section"]
     if "authors" in want:
         assert [a.name for a in got.authors] == want["authors"]
@@ -100,8 +115,13 @@ def _page(head: str, body: str) -> str:
 
 
 def _parse(text: str, **options: Any) -> Any:
-    ctx = SourceContext(path="page.html", captured_at=CAPTURED, tz=ZoneInfo("Europe/Berlin"),
-                        base_url="https://news.example/a/1", options=options)
+    ctx = SourceContext(
+        path="page.html",
+        captured_at=CAPTURED,
+        tz=ZoneInfo("Europe/Berlin"),
+        base_url="https://news.example/a/1",
+        options=options,
+    )
     return parse(text, ctx)
 
 
@@ -111,11 +131,19 @@ PARAS = "<p>" + "A paragraph of article text that is long enough to count as bod
 @pytest.mark.parametrize(
     ("head", "title"),
     [
-        ('<title>Rates rise again | Sport</title><meta property="og:site_name" content="Sport">',
-         "Rates rise again"),
-        ('<meta property="og:title" content="Bread &amp;amp; butter budget">', "Bread & butter budget"),
-        ('<meta property="og:title" content="Ports &amp;#8217; new rules | Daily Example">'
-         '<meta property="og:site_name" content="Daily Example">', "Ports ’ new rules"),
+        (
+            '<title>Rates rise again | Sport</title><meta property="og:site_name" content="Sport">',
+            "Rates rise again",
+        ),
+        (
+            '<meta property="og:title" content="Bread &amp;amp; butter budget">',
+            "Bread & butter budget",
+        ),
+        (
+            '<meta property="og:title" content="Ports &amp;#8217; new rules | Daily Example">'
+            '<meta property="og:site_name" content="Daily Example">',
+            "Ports ’ new rules",
+        ),
     ],
 )
 def test_declared_titles_lose_the_site_suffix_and_double_escapes(head: str, title: str) -> None:
@@ -125,21 +153,28 @@ def test_declared_titles_lose_the_site_suffix_and_double_escapes(head: str, titl
 
 def test_golem_style_suffix_is_recognised_from_the_host() -> None:
     page = _page("<title>Neue Grafikkarten im Test - Golem.de</title>", PARAS)
-    ctx = SourceContext(path="p.html", captured_at=CAPTURED, base_url="https://www.golem.de/news/x.html")
+    ctx = SourceContext(
+        path="p.html", captured_at=CAPTURED, base_url="https://www.golem.de/news/x.html"
+    )
     assert parse(page, ctx).articles[0].title == "Neue Grafikkarten im Test"
 
 
 def test_the_visible_headline_wins_over_a_teaser_og_title() -> None:
-    page = _page('<meta property="og:title" content="You will not believe this vote">',
-                 "<article><h1>Council approves new harbour budget</h1>" + PARAS + "</article>")
+    page = _page(
+        '<meta property="og:title" content="You will not believe this vote">',
+        "<article><h1>Council approves new harbour budget</h1>" + PARAS + "</article>",
+    )
     assert _parse(page).articles[0].title == "Council approves new harbour budget"
 
 
 def test_a_day_only_declared_date_takes_the_minute_from_a_time_element() -> None:
-    page = _page('<script type="application/ld+json">{"@type":"NewsArticle","headline":"Tide tables",'
-                 '"datePublished":"2026-03-02"}</script>',
-                 '<article><h1>Tide tables</h1><time datetime="2026-03-02T07:45:00+01:00">2 March</time>'
-                 + PARAS + "</article>")
+    page = _page(
+        '<script type="application/ld+json">{"@type":"NewsArticle","headline":"Tide tables",'
+        '"datePublished":"2026-03-02"}</script>',
+        '<article><h1>Tide tables</h1><time datetime="2026-03-02T07:45:00+01:00">2 March</time>'
+        + PARAS
+        + "</article>",
+    )
     assert _parse(page).articles[0].published == datetime(2026, 3, 2, 6, 45, tzinfo=UTC)
 
 
@@ -150,20 +185,35 @@ def test_a_page_without_a_date_is_read_with_a_warning() -> None:
 
 
 def _parse_with_rule(rule: dict[str, Any]) -> Any:
-    ctx = SourceContext(path="page.html", captured_at=CAPTURED, base_url="https://news.example/a/1",
-                        options={"rule": rule})
+    ctx = SourceContext(
+        path="page.html",
+        captured_at=CAPTURED,
+        base_url="https://news.example/a/1",
+        options={"rule": rule},
+    )
     return parse_text(_page("", "<h1>Generic still works here</h1>" + PARAS), ctx, format="html")
 
 
-@pytest.mark.parametrize(("rule", "why"), [
-    ({"title": "h1["}, "selector 'h1[' does not compile"),                        # CSS
-    ({"title": "h1.ok", "body": "div >> p"}, "selector 'div >> p' does not compile"),  # CSS, 2nd key
-    ({"title": "//h1[@class="}, "selector '//h1[@class=' does not compile"),      # XPath
-    ({"drop": ["./div[("]}, "selector './div[(' does not compile"),              # XPath in a list
-    ({"teaser": {"container": "article", "title": "(//h3"}}, "selector '(//h3' does not compile"),
-    ({"title": "h1", "nope": 1}, "unknown rule keys: nope"),
-])
-def test_a_bad_site_rule_is_one_problem_and_the_generic_path_still_reads(rule: dict[str, Any], why: str) -> None:
+@pytest.mark.parametrize(
+    ("rule", "why"),
+    [
+        ({"title": "h1["}, "selector 'h1[' does not compile"),  # CSS
+        (
+            {"title": "h1.ok", "body": "div >> p"},
+            "selector 'div >> p' does not compile",
+        ),  # CSS, 2nd key
+        ({"title": "//h1[@class="}, "selector '//h1[@class=' does not compile"),  # XPath
+        ({"drop": ["./div[("]}, "selector './div[(' does not compile"),  # XPath in a list
+        (
+            {"teaser": {"container": "article", "title": "(//h3"}},
+            "selector '(//h3' does not compile",
+        ),
+        ({"title": "h1", "nope": 1}, "unknown rule keys: nope"),
+    ],
+)
+def test_a_bad_site_rule_is_one_problem_and_the_generic_path_still_reads(
+    rule: dict[str, Any], why: str
+) -> None:
     result = _parse_with_rule(rule)
     assert [a.title for a in result.articles] == ["Generic still works here"]
     [problem] = [p for p in result.problems if "site rule" in p.message]
@@ -178,9 +228,18 @@ def test_html_is_picked_by_suffix_and_by_sniffing() -> None:
 
 
 def test_a_related_stories_rail_does_not_turn_an_undeclared_article_into_a_listing() -> None:
-    rail = "<aside>" + "".join(f"<div class='card'><h3><a href='/s/{i}'>Related story {i}</a></h3>"
-                               f"<p>Standfirst of related story number {i}.</p></div>" for i in range(5)) + "</aside>"
-    page = _page("<title>Plain page</title>", "<h1>An undeclared article headline</h1>" + PARAS * 3 + rail)
+    rail = (
+        "<aside>"
+        + "".join(
+            f"<div class='card'><h3><a href='/s/{i}'>Related story {i}</a></h3>"
+            f"<p>Standfirst of related story number {i}.</p></div>"
+            for i in range(5)
+        )
+        + "</aside>"
+    )
+    page = _page(
+        "<title>Plain page</title>", "<h1>An undeclared article headline</h1>" + PARAS * 3 + rail
+    )
     result = _parse(page)
     assert [a.title for a in result.articles] == ["An undeclared article headline"]
 
@@ -188,8 +247,10 @@ def test_a_related_stories_rail_does_not_turn_an_undeclared_article_into_a_listi
 def test_a_teaser_and_its_full_page_share_the_url_that_identifies_them() -> None:
     listing = json.loads((DATA / "section-listing.expected.json").read_text("utf-8"))
     card = next(a for a in _run("section-listing", listing).articles if "bakery" in (a.url or ""))
-    page = _page('<link rel="canonical" href="https://harbourvalley.example/2026/11/22/bakery-expands/">'
-                 '<meta property="og:type" content="article">',
-                 "<article><h1>Family bakery opens second shop on Quay Street</h1>" + PARAS + "</article>")
+    page = _page(
+        '<link rel="canonical" href="https://harbourvalley.example/2026/11/22/bakery-expands/">'
+        '<meta property="og:type" content="article">',
+        "<article><h1>Family bakery opens second shop on Quay Street</h1>" + PARAS + "</article>",
+    )
     full = _parse(page).articles[0]
     assert card.url == full.url and card.body == () and full.body != ()

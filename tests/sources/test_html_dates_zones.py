@@ -12,27 +12,48 @@ from syndicate.sources import SourceContext
 from syndicate.sources.html import parse
 
 CAPTURED = datetime(2026, 11, 25, 0, 30, tzinfo=UTC)
-PROSE = "".join(f"<p>Sentence {i} of a story long enough to be an article page.</p>" for i in range(12))
+PROSE = "".join(
+    f"<p>Sentence {i} of a story long enough to be an article page.</p>" for i in range(12)
+)
 
 
-@pytest.mark.parametrize(("shown", "want"), [
-    ("Dec. 22, 2016 5:00 a.m. PT", datetime(2016, 12, 22, 13, 0, tzinfo=UTC)),     # PST, -8
-    ("July 4, 2016 5:00 p.m. PT", datetime(2016, 7, 5, 0, 0, tzinfo=UTC)),         # PDT, -7
-    ("December 16, 2016, 4:19 PM ET", datetime(2016, 12, 16, 21, 19, tzinfo=UTC)),  # EST, -5
-    ("June 1, 2019 8:34 PM ET", datetime(2019, 6, 2, 0, 34, tzinfo=UTC)),           # EDT, -4
-    ("March 3, 2020 10:15 a.m. CT", datetime(2020, 3, 3, 16, 15, tzinfo=UTC)),      # CST, -6
-])
-def test_a_visible_date_with_a_generic_us_zone_is_read_in_that_zone(shown: str, want: datetime) -> None:
-    page = (f'<html><head><title>Story</title></head><body><article><h1>A story about the harbour wall</h1>'
-            f'<span class="byline-date">{shown}</span>{PROSE}</article></body></html>')
-    ctx = SourceContext(path="p.html", captured_at=CAPTURED, tz=ZoneInfo("Europe/London"),
-                        base_url="https://paper.example/a")
+@pytest.mark.parametrize(
+    ("shown", "want"),
+    [
+        ("Dec. 22, 2016 5:00 a.m. PT", datetime(2016, 12, 22, 13, 0, tzinfo=UTC)),  # PST, -8
+        ("July 4, 2016 5:00 p.m. PT", datetime(2016, 7, 5, 0, 0, tzinfo=UTC)),  # PDT, -7
+        ("December 16, 2016, 4:19 PM ET", datetime(2016, 12, 16, 21, 19, tzinfo=UTC)),  # EST, -5
+        ("June 1, 2019 8:34 PM ET", datetime(2019, 6, 2, 0, 34, tzinfo=UTC)),  # EDT, -4
+        ("March 3, 2020 10:15 a.m. CT", datetime(2020, 3, 3, 16, 15, tzinfo=UTC)),  # CST, -6
+    ],
+)
+def test_a_visible_date_with_a_generic_us_zone_is_read_in_that_zone(
+    shown: str, want: datetime
+) -> None:
+    page = (
+        f"<html><head><title>Story</title></head><body><article><h1>A story about the harbour wall</h1>"
+        f'<span class="byline-date">{shown}</span>{PROSE}</article></body></html>'
+    )
+    ctx = SourceContext(
+        path="p.html",
+        captured_at=CAPTURED,
+        tz=ZoneInfo("Europe/London"),
+        base_url="https://paper.example/a",
+    )
     assert parse(page, ctx).articles[0].published == want
 
 
 def test_a_visible_date_without_a_zone_is_read_in_the_input_zone() -> None:
-    page = ('<html><head><title>Story</title></head><body><article><h1>A story about the harbour wall</h1>'
-            f'<span class="date">12 March 2024 14:05</span>{PROSE}</article></body></html>')
-    ctx = SourceContext(path="p.html", captured_at=CAPTURED, tz=ZoneInfo("Europe/London"),
-                        base_url="https://paper.example/a")
-    assert parse(page, ctx).articles[0].published == datetime(2024, 3, 12, 14, 5, tzinfo=ZoneInfo("Europe/London"))
+    page = (
+        "<html><head><title>Story</title></head><body><article><h1>A story about the harbour wall</h1>"
+        f'<span class="date">12 March 2024 14:05</span>{PROSE}</article></body></html>'
+    )
+    ctx = SourceContext(
+        path="p.html",
+        captured_at=CAPTURED,
+        tz=ZoneInfo("Europe/London"),
+        base_url="https://paper.example/a",
+    )
+    assert parse(page, ctx).articles[0].published == datetime(
+        2024, 3, 12, 14, 5, tzinfo=ZoneInfo("Europe/London")
+    )

@@ -22,8 +22,13 @@ CAPTURED = datetime(2026, 11, 25, 0, 30, tzinfo=UTC)
 
 
 def _parse(text: str, base_url: str = "https://news.example/", **options: Any) -> Any:
-    ctx = SourceContext(path="page.html", captured_at=CAPTURED, tz=ZoneInfo("UTC"),
-                        base_url=base_url, options=options)
+    ctx = SourceContext(
+        path="page.html",
+        captured_at=CAPTURED,
+        tz=ZoneInfo("UTC"),
+        base_url=base_url,
+        options=options,
+    )
     return parse(text, ctx)
 
 
@@ -39,13 +44,17 @@ def _cards(result: Any) -> list[tuple[str, str, str, datetime | None]]:
 
 
 def _want(expected: dict[str, Any]) -> list[tuple[str, str, str, datetime | None]]:
-    return [(a["title"], a["url"], a["section"], datetime.fromisoformat(a["published"]))
-            for a in expected["articles"]]
+    return [
+        (a["title"], a["url"], a["section"], datetime.fromisoformat(a["published"]))
+        for a in expected["articles"]
+    ]
 
 
 @pytest.mark.parametrize("rule", [False, True], ids=["generic", "zox-rule"])
 @pytest.mark.parametrize("name", ["zox-news-home", "zox-news-category"])
-def test_zox_listing_gives_every_card_with_title_link_section_and_date(name: str, rule: bool) -> None:
+def test_zox_listing_gives_every_card_with_title_link_section_and_date(
+    name: str, rule: bool
+) -> None:
     result, expected = _fixture(name, rule=rule)
     assert _cards(result) == _want(expected)
     assert all(a.body == () for a in result.articles)
@@ -55,9 +64,13 @@ def test_zox_listing_gives_every_card_with_title_link_section_and_date(name: str
 def test_zox_homepage_cards_keep_their_excerpt_and_image_with_the_rule() -> None:
     result, _ = _fixture("zox-news-home", rule=True)
     latest = result.articles[-1]
-    assert latest.summary is not None and latest.summary.startswith("The models, built over fifty years")
-    assert latest.image == ("https://harbourvalley.example/wp-content/uploads/2026/11/"
-                            "museum-receives-donated-ship-models-590x354.jpg")
+    assert latest.summary is not None and latest.summary.startswith(
+        "The models, built over fifty years"
+    )
+    assert latest.image == (
+        "https://harbourvalley.example/wp-content/uploads/2026/11/"
+        "museum-receives-donated-ship-models-590x354.jpg"
+    )
 
 
 def test_zox_single_post_is_still_one_post_plus_its_teasers_with_the_rule() -> None:
@@ -67,37 +80,55 @@ def test_zox_single_post_is_still_one_post_plus_its_teasers_with_the_rule() -> N
 
 
 def _card(href: str, title: str, label: str, when: str) -> str:
-    return (f'<li class="item"><a href="{href}"><div class="pic"><img src="/i.jpg" alt=""></div>'
-            f'<div class="text"><div class="meta"><span class="story-label">{label}</span>'
-            f'<span class="when">{when}</span></div><div class="t"><h2>{title}</h2></div>'
-            '<p>A line of teaser text under the headline.</p></div></a></li>')
+    return (
+        f'<li class="item"><a href="{href}"><div class="pic"><img src="/i.jpg" alt=""></div>'
+        f'<div class="text"><div class="meta"><span class="story-label">{label}</span>'
+        f'<span class="when">{when}</span></div><div class="t"><h2>{title}</h2></div>'
+        "<p>A line of teaser text under the headline.</p></div></a></li>"
+    )
 
 
 def test_cards_whose_link_wraps_the_heading_several_elements_deep_are_found() -> None:
-    cards = "".join(_card(f"/story/{i}", f"Story number {i} of the day", "Sport", f"{i} días ago")
-                    for i in (1, 2, 3))
+    cards = "".join(
+        _card(f"/story/{i}", f"Story number {i} of the day", "Sport", f"{i} días ago")
+        for i in (1, 2, 3)
+    )
     page = f'<html><head><title>Front page</title></head><body><main><ul class="list">{cards}</ul></main></body></html>'
     result = _parse(page)
     assert [(a.title, a.url, a.section) for a in result.articles] == [
-        (f"Story number {i} of the day", f"https://news.example/story/{i}", "Sport") for i in (1, 2, 3)]
-    assert [a.published for a in result.articles] == [CAPTURED - timedelta(days=i) for i in (1, 2, 3)]
+        (f"Story number {i} of the day", f"https://news.example/story/{i}", "Sport")
+        for i in (1, 2, 3)
+    ]
+    assert [a.published for a in result.articles] == [
+        CAPTURED - timedelta(days=i) for i in (1, 2, 3)
+    ]
 
 
-def test_an_article_page_without_an_article_declaration_is_one_article_not_its_related_cards() -> None:
-    related = "".join(_card(f"/story/{i}", f"Related story {i}", "News", "2 hours ago") for i in (1, 2, 3, 4))
-    prose = "".join(f"<p>Paragraph {i} of the article, long enough to read as the body of a real story.</p>"
-                    for i in range(12))
-    page = (f'<html><head><title>The article headline - Site</title></head><body><main>'
-            f'<div class="story"><h1>The article headline</h1>{prose}</div>'
-            f'<div class="more"><h3>More stories</h3><ul>{related}</ul></div></main></body></html>')
+def test_an_article_page_without_an_article_declaration_is_one_article_not_its_related_cards() -> (
+    None
+):
+    related = "".join(
+        _card(f"/story/{i}", f"Related story {i}", "News", "2 hours ago") for i in (1, 2, 3, 4)
+    )
+    prose = "".join(
+        f"<p>Paragraph {i} of the article, long enough to read as the body of a real story.</p>"
+        for i in range(12)
+    )
+    page = (
+        f"<html><head><title>The article headline - Site</title></head><body><main>"
+        f'<div class="story"><h1>The article headline</h1>{prose}</div>'
+        f'<div class="more"><h3>More stories</h3><ul>{related}</ul></div></main></body></html>'
+    )
     result = _parse(page, "https://news.example/a/1")
     assert [a.title for a in result.articles] == ["The article headline"]
     assert "Paragraph 11" in result.articles[0].body[0].html
 
 
 def test_one_linked_heading_is_not_a_listing() -> None:
-    page = ('<html><body><div class="promo"><a href="/x"><div><h2>Subscribe to our paper</h2></div></a></div>'
-            '<div class="post"><h1>A short note</h1><p>Only a few words here.</p></div></body></html>')
+    page = (
+        '<html><body><div class="promo"><a href="/x"><div><h2>Subscribe to our paper</h2></div></a></div>'
+        '<div class="post"><h1>A short note</h1><p>Only a few words here.</p></div></body></html>'
+    )
     result = _parse(page, "https://news.example/note")
     assert [a.title for a in result.articles] == ["A short note"]
 

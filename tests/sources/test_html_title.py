@@ -15,47 +15,66 @@ from syndicate.sources.html import parse
 from syndicate.sources.html.title import choose_title, strip_unknown_site, word_count
 
 CAPTURED = datetime(2026, 11, 25, 0, 30, tzinfo=UTC)
-PROSE = "".join(f"<p>Sentence {i} of a story long enough to be an article and not a listing card.</p>"
-                for i in range(10))
+PROSE = "".join(
+    f"<p>Sentence {i} of a story long enough to be an article and not a listing card.</p>"
+    for i in range(10)
+)
 
 
 def _title(head: str, body: str) -> str:
     page = f"<!doctype html><html><head>{head}</head><body>{body}</body></html>"
-    ctx = SourceContext(path="page.html", captured_at=CAPTURED, tz=ZoneInfo("UTC"),
-                        base_url="https://paper.example/2026/11/story")
+    ctx = SourceContext(
+        path="page.html",
+        captured_at=CAPTURED,
+        tz=ZoneInfo("UTC"),
+        base_url="https://paper.example/2026/11/story",
+    )
     result: Any = parse(page, ctx)
     assert len(result.articles) == 1
     return str(result.articles[0].title)
 
 
-@pytest.mark.parametrize(("page_title", "site", "want"), [
-    ("港の防波堤、春に修理開始｜ハーバー新聞", "ハーバー新聞", "港の防波堤、春に修理開始"),
-    ("港の防波堤、春に修理開始：ハーバー新聞", "ハーバー新聞", "港の防波堤、春に修理開始"),
-    ("港湾防波堤春季开始修理_本地_港湾日报", "港湾日报", "港湾防波堤春季开始修理"),
-])
-def test_full_width_and_underscore_separators_lose_the_declared_site(page_title: str, site: str, want: str) -> None:
+@pytest.mark.parametrize(
+    ("page_title", "site", "want"),
+    [
+        ("港の防波堤、春に修理開始｜ハーバー新聞", "ハーバー新聞", "港の防波堤、春に修理開始"),
+        ("港の防波堤、春に修理開始：ハーバー新聞", "ハーバー新聞", "港の防波堤、春に修理開始"),
+        ("港湾防波堤春季开始修理_本地_港湾日报", "港湾日报", "港湾防波堤春季开始修理"),
+    ],
+)
+def test_full_width_and_underscore_separators_lose_the_declared_site(
+    page_title: str, site: str, want: str
+) -> None:
     head = f'<title>{page_title}</title><meta property="og:site_name" content="{site}">'
     assert _title(head, f"<article>{PROSE}</article>") == want
 
 
 def test_an_h1_that_the_declared_title_repeats_before_a_site_suffix_is_kept() -> None:
-    head = ('<title>港の防波堤、春に修理開始 ｜ ハーバー新聞 ローカル</title>'
-            '<meta property="og:title" content="港の防波堤、春に修理開始 ｜ ハーバー新聞 ローカル">')
+    head = (
+        "<title>港の防波堤、春に修理開始 ｜ ハーバー新聞 ローカル</title>"
+        '<meta property="og:title" content="港の防波堤、春に修理開始 ｜ ハーバー新聞 ローカル">'
+    )
     got = _title(head, f"<article><h1>港の防波堤、春に修理開始</h1>{PROSE}</article>")
     assert got == "港の防波堤、春に修理開始"
 
 
 def test_a_title_with_a_colon_glued_to_the_script_loses_an_unknown_blog_name() -> None:
-    assert strip_unknown_site("ツリーを描画できる新しいライブラリ「Leafy」:ハーバー開発日誌") == \
-        "ツリーを描画できる新しいライブラリ「Leafy」"
-    assert strip_unknown_site("Ratio 10:30 in the final match of the season - Harbour") == \
-        "Ratio 10:30 in the final match of the season"
+    assert (
+        strip_unknown_site("ツリーを描画できる新しいライブラリ「Leafy」:ハーバー開発日誌")
+        == "ツリーを描画できる新しいライブラリ「Leafy」"
+    )
+    assert (
+        strip_unknown_site("Ratio 10:30 in the final match of the season - Harbour")
+        == "Ratio 10:30 in the final match of the season"
+    )
 
 
 def test_a_brand_h1_that_is_the_short_segment_of_the_page_title_is_not_the_headline() -> None:
     head = "<title>The Quayside Notebook - Ferry timetable changes for the winter months</title>"
-    body = (f'<h1>The Quayside Notebook</h1><div class="entry"><h2>Ferry timetable changes for the winter months</h2>'
-            f"{PROSE}</div>")
+    body = (
+        f'<h1>The Quayside Notebook</h1><div class="entry"><h2>Ferry timetable changes for the winter months</h2>'
+        f"{PROSE}</div>"
+    )
     assert _title(head, body) == "Ferry timetable changes for the winter months"
 
 
@@ -67,13 +86,21 @@ def test_a_one_word_label_h1_yields_to_a_page_title_that_says_more() -> None:
 
 def test_a_short_h1_that_the_page_title_contains_stays() -> None:
     assert choose_title("Hermit crabs", [], "Hermit crabs", "Hermit crabs") == "Hermit crabs"
-    assert choose_title("Transport", [], "Transport news and timetables", "Transport news and timetables") \
+    assert (
+        choose_title(
+            "Transport", [], "Transport news and timetables", "Transport news and timetables"
+        )
         == "Transport"
+    )
 
 
 def test_the_h1_still_wins_over_a_declared_teaser_that_is_not_a_site_suffix() -> None:
-    assert choose_title("Council approves harbour wall repairs", ["Why the wall matters: a long read"],
-                        "", "") == "Council approves harbour wall repairs"
+    assert (
+        choose_title(
+            "Council approves harbour wall repairs", ["Why the wall matters: a long read"], "", ""
+        )
+        == "Council approves harbour wall repairs"
+    )
 
 
 def test_words_in_chinese_japanese_and_korean_count_two_characters_each() -> None:
@@ -83,25 +110,37 @@ def test_words_in_chinese_japanese_and_korean_count_two_characters_each() -> Non
 
 
 def test_a_one_word_declared_label_does_not_outrank_the_headline_that_contains_it() -> None:
-    assert choose_title("We are fighting for fair work", ["Work"], "Work", "Work - Harbour Party") == \
-        "We are fighting for fair work"
+    assert (
+        choose_title("We are fighting for fair work", ["Work"], "Work", "Work - Harbour Party")
+        == "We are fighting for fair work"
+    )
 
 
 def test_a_short_section_before_the_site_suffix_goes_with_it() -> None:
-    head = ('<title>这个约会软件想用相似的好恶帮你找对象_智能_好奇心港报</title>'
-            '<meta property="og:site_name" content="好奇心港报">')
+    head = (
+        "<title>这个约会软件想用相似的好恶帮你找对象_智能_好奇心港报</title>"
+        '<meta property="og:site_name" content="好奇心港报">'
+    )
     assert _title(head, f"<article>{PROSE}</article>") == "这个约会软件想用相似的好恶帮你找对象"
 
 
 def test_an_h1_that_loses_to_the_declared_title_stays_in_the_body_and_gives_no_date() -> None:
-    head = ("<title>Quay traders ask for a covered market - Harbour Paper</title>"
-            '<meta property="og:title" content="Quay traders ask for a covered market">')
-    body = ('<div class="post"><h2 class="postitle">Quay traders ask for a covered market</h2>'
-            '<span class="date">24.11.2026 09:30</span>'
-            f"<h1>Why the market matters</h1>{PROSE}</div>")
+    head = (
+        "<title>Quay traders ask for a covered market - Harbour Paper</title>"
+        '<meta property="og:title" content="Quay traders ask for a covered market">'
+    )
+    body = (
+        '<div class="post"><h2 class="postitle">Quay traders ask for a covered market</h2>'
+        '<span class="date">24.11.2026 09:30</span>'
+        f"<h1>Why the market matters</h1>{PROSE}</div>"
+    )
     page = f"<!doctype html><html><head>{head}</head><body>{body}</body></html>"
-    ctx = SourceContext(path="page.html", captured_at=CAPTURED, tz=ZoneInfo("UTC"),
-                        base_url="https://paper.example/2026/11/market")
+    ctx = SourceContext(
+        path="page.html",
+        captured_at=CAPTURED,
+        tz=ZoneInfo("UTC"),
+        base_url="https://paper.example/2026/11/market",
+    )
     article = parse(page, ctx).articles[0]
     assert article.title == "Quay traders ask for a covered market"
     assert article.published == datetime(2026, 11, 24, 9, 30, tzinfo=UTC)

@@ -15,12 +15,16 @@ NOW = datetime(2026, 11, 25, tzinfo=UTC)
 
 
 def ctx(name: str, **options: object) -> SourceContext:
-    return SourceContext(path=f"posts/{name}", captured_at=NOW, tz=ZoneInfo("Europe/Dublin"), options=dict(options))
+    return SourceContext(
+        path=f"posts/{name}", captured_at=NOW, tz=ZoneInfo("Europe/Dublin"), options=dict(options)
+    )
 
 
 def test_yaml_front_matter_gives_every_field_and_a_clean_body() -> None:
-    result = parse((DATA / "yaml-post.md").read_text("utf-8"),
-                   ctx("yaml-post.md", base_url="https://harbourvalley.example/news/"))
+    result = parse(
+        (DATA / "yaml-post.md").read_text("utf-8"),
+        ctx("yaml-post.md", base_url="https://harbourvalley.example/news/"),
+    )
     article = result.articles[0]
     assert article.title == "Library extends opening hours for the winter"
     assert article.published == datetime(2026, 11, 21, 9, 30, tzinfo=UTC)
@@ -35,7 +39,9 @@ def test_yaml_front_matter_gives_every_field_and_a_clean_body() -> None:
 
 
 def test_toml_front_matter_reads_dates_lists_and_urls() -> None:
-    article = parse_text((DATA / "toml-post.md").read_text("utf-8"), ctx("toml-post.md")).articles[0]
+    article = parse_text((DATA / "toml-post.md").read_text("utf-8"), ctx("toml-post.md")).articles[
+        0
+    ]
     assert article.published == datetime(2026, 11, 20, 14, tzinfo=UTC)
     assert article.section == "City Council"
     assert [a.name for a in article.authors] == ["Barra Ketteridge", "Jude Marwick"]
@@ -56,4 +62,6 @@ def test_broken_front_matter_is_a_problem_with_its_line() -> None:
 
 def test_unclosed_front_matter_and_drafts_are_skipped_with_a_reason() -> None:
     assert "never closes" in parse("---\ntitle: x\n", ctx("a.md")).problems[0].message
-    assert "draft" in parse("---\ntitle: x\ndraft: true\n---\nbody", ctx("b.md")).problems[0].message
+    assert (
+        "draft" in parse("---\ntitle: x\ndraft: true\n---\nbody", ctx("b.md")).problems[0].message
+    )

@@ -37,12 +37,15 @@ def article(title: str, *body: str, section: str = "Harbour", date: str | None =
 @pytest.fixture(scope="module")
 def seed_text() -> str:
     if not SEED.exists():
-        pytest.skip("the seed page ../shared/seeds/000_47e4df431e32f14d.txt is not beside this checkout")
+        pytest.skip(
+            "the seed page ../shared/seeds/000_47e4df431e32f14d.txt is not beside this checkout"
+        )
     return SEED.read_text(encoding="utf-8")
 
 
 # The seed's own sentences stay in the seed: expectations are read from the file with
 # rules simpler than the parser's (and counts checked by reading the page by hand).
+
 
 def _seed_lines(text: str) -> list[str]:
     return [line.strip() for line in text.splitlines() if line.strip()]
@@ -64,36 +67,57 @@ def test_seed_gives_nine_articles_in_page_order(seed_text: str) -> None:
     assert len(result.articles) == 9
     assert [a.title for a in result.articles] == _seed_titles(seed_text)
     assert {a.section for a in result.articles} == {_seed_label(seed_text)}
-    assert all(a.published is None for a in result.articles)   # the sample prints no dates
+    assert all(a.published is None for a in result.articles)  # the sample prints no dates
     assert result.problems == ()
 
 
 def test_seed_bullets_become_one_list_of_four(seed_text: str) -> None:
-    bullets = [line.strip()[1:].strip() for line in seed_text.splitlines() if line.strip().startswith("\u2022")]
+    bullets = [
+        line.strip()[1:].strip()
+        for line in seed_text.splitlines()
+        if line.strip().startswith("\u2022")
+    ]
     assert len(bullets) == 4
     articles = parse(seed_text, ctx()).articles
     lists = [(a.title, b) for a in articles for b in a.body if isinstance(b, BulletList)]
     assert len(lists) == 1
     title, the_list = lists[0]
-    assert title == _seed_titles(seed_text)[2]            # the third article's
+    assert title == _seed_titles(seed_text)[2]  # the third article's
     assert the_list.items == tuple(bullets)
 
 
 def test_seed_subheadings_become_headings(seed_text: str) -> None:
     articles = parse(seed_text, ctx()).articles
     # counted by reading the page: 2, 6, 5 and 3 interior subheadings, none elsewhere
-    assert [sum(isinstance(b, Heading) for b in a.body) for a in articles] == [0, 2, 0, 0, 6, 0, 5, 3, 0]
+    assert [sum(isinstance(b, Heading) for b in a.body) for a in articles] == [
+        0,
+        2,
+        0,
+        0,
+        6,
+        0,
+        5,
+        3,
+        0,
+    ]
     lines = set(_seed_lines(seed_text))
     for a in articles:
         for b in a.body:
             if isinstance(b, Heading):
                 assert b.text in lines and len(b.text.split()) <= 15 and not b.text.endswith(".")
     question = [b.text for b in articles[6].body if isinstance(b, Heading) and b.text.endswith("?")]
-    assert len(question) == 1        # a subheading may end in a question mark
+    assert len(question) == 1  # a subheading may end in a question mark
 
 
 def test_seed_bodies_carry_no_chrome(seed_text: str) -> None:
-    chrome = {"Connect with us", "Continue Reading", "Most Viewed", "Published", "on", _seed_label(seed_text)}
+    chrome = {
+        "Connect with us",
+        "Continue Reading",
+        "Most Viewed",
+        "Published",
+        "on",
+        _seed_label(seed_text),
+    }
     for a in parse(seed_text, ctx()).articles:
         texts = [b.text for b in a.body if isinstance(b, (Paragraph, Heading))]
         assert not chrome & set(texts), a.title
@@ -104,18 +128,26 @@ def test_seed_every_line_is_accounted_for(seed_text: str) -> None:
     roles = classify(seed_text)
     non_blank = [n for n, line in enumerate(seed_text.splitlines(), 1) if line.strip()]
     assert sorted(roles) == non_blank
-    assert roles[1] == "chrome"                      # "Connect with us"
+    assert roles[1] == "chrome"  # "Connect with us"
     assert list(roles.values()).count("title") == 9
 
 
-@pytest.mark.parametrize("printed, expected", [
-    ("November 24, 2024", datetime(2024, 11, 24, 0, 0, tzinfo=ZoneInfo("Europe/London"))),
-    ("Nov 24, 2024 at 10:15 am", datetime(2024, 11, 24, 10, 15, tzinfo=ZoneInfo("Europe/London"))),
-    ("24/11/2024", datetime(2024, 11, 24, 0, 0, tzinfo=ZoneInfo("Europe/London"))),
-    ("2 hours ago", CAPTURED.replace(hour=10)),
-])
+@pytest.mark.parametrize(
+    "printed, expected",
+    [
+        ("November 24, 2024", datetime(2024, 11, 24, 0, 0, tzinfo=ZoneInfo("Europe/London"))),
+        (
+            "Nov 24, 2024 at 10:15 am",
+            datetime(2024, 11, 24, 10, 15, tzinfo=ZoneInfo("Europe/London")),
+        ),
+        ("24/11/2024", datetime(2024, 11, 24, 0, 0, tzinfo=ZoneInfo("Europe/London"))),
+        ("2 hours ago", CAPTURED.replace(hour=10)),
+    ],
+)
 def test_date_line_in_the_forms_news_sites_print(printed: str, expected: datetime) -> None:
-    text = page(article("Ferry timetable changes", "The winter timetable starts on Monday.", date=printed))
+    text = page(
+        article("Ferry timetable changes", "The winter timetable starts on Monday.", date=printed)
+    )
     [a] = parse(text, ctx(tz=ZoneInfo("Europe/London"))).articles
     assert a.published == expected.astimezone(UTC)
     assert all(printed not in getattr(b, "text", "") for b in a.body)
@@ -129,34 +161,44 @@ def test_published_on_one_line_with_inline_date() -> None:
 
 
 def test_several_sections_on_one_page_keep_their_labels() -> None:
-    text = page(article("Budget agreed", "Councillors agreed the budget.", section="Council"),
-                article("Seals return", "Seals were seen on the sandbank.", section="Nature"))
+    text = page(
+        article("Budget agreed", "Councillors agreed the budget.", section="Council"),
+        article("Seals return", "Seals were seen on the sandbank.", section="Nature"),
+    )
     assert [a.section for a in parse(text, ctx()).articles] == ["Council", "Nature"]
 
 
 def test_bom_crlf_and_controls_are_handled() -> None:
-    text = "\ufeff" + page(article("Night market\x07 opens", "Stalls open at\x00 six.")).replace("\n", "\r\n")
+    text = "\ufeff" + page(article("Night market\x07 opens", "Stalls open at\x00 six.")).replace(
+        "\n", "\r\n"
+    )
     [a] = parse(text, ctx()).articles
     assert a.title == "Night market opens"
     assert a.body == (Paragraph(text="Stalls open at six."),)
 
 
 def test_byline_becomes_author() -> None:
-    text = page(article("Orchard saved", "By Maren Oakes", "The orchard will stay, the trust said."))
+    text = page(
+        article("Orchard saved", "By Maren Oakes", "The orchard will stay, the trust said.")
+    )
     [a] = parse(text, ctx()).articles
     assert [x.name for x in a.authors] == ["Maren Oakes"]
     assert a.body == (Paragraph(text="The orchard will stay, the trust said."),)
 
 
 def test_most_viewed_block_is_chrome() -> None:
-    text = page(article("Pier lights", "The pier lights were switched on."),
-                end="\n\nMost Viewed\n\nSome other headline\n\nAnother headline\n")
+    text = page(
+        article("Pier lights", "The pier lights were switched on."),
+        end="\n\nMost Viewed\n\nSome other headline\n\nAnother headline\n",
+    )
     [a] = parse(text, ctx()).articles
     assert a.body == (Paragraph(text="The pier lights were switched on."),)
 
 
 def test_truncated_article_is_reported_and_the_rest_kept() -> None:
-    text = page(article("Complete story", "It has a body."), "Harbour\n\nCut off story\n\nPublished\n\non\n")
+    text = page(
+        article("Complete story", "It has a body."), "Harbour\n\nCut off story\n\nPublished\n\non\n"
+    )
     result = parse(text, ctx("cut.txt"))
     assert [a.title for a in result.articles] == ["Complete story"]
     [problem] = result.problems
@@ -181,19 +223,34 @@ def test_page_without_articles_is_one_problem() -> None:
 
 
 lines = st.one_of(
-    st.sampled_from(["Published", "on", "Continue Reading", "Most Viewed", "Connect with us", "  \u2022 item",
-                     "November 24, 2024", "2 hours ago", "", "Section", "A Title", "By Someone"]),
+    st.sampled_from(
+        [
+            "Published",
+            "on",
+            "Continue Reading",
+            "Most Viewed",
+            "Connect with us",
+            "  \u2022 item",
+            "November 24, 2024",
+            "2 hours ago",
+            "",
+            "Section",
+            "A Title",
+            "By Someone",
+        ]
+    ),
     st.text(min_size=0, max_size=60),
 )
 
 
 # an article header as the theme prints it (label, title, Published, on, maybe a date), so
 # that the generated pages hold articles and not only chrome
-headers = st.tuples(st.sampled_from(["Harbour", "City Council", "Section"]),
-                    st.sampled_from(["A Title", "Ferry fares frozen again", "Council meets"]),
-                    st.sampled_from([["Published", "on"], ["Published on November 24, 2024"]]),
-                    st.sampled_from([[], ["November 24, 2024"], ["2 hours ago"], ["Not a date at all"]]),
-                    ).map(lambda t: [t[0], t[1], *t[2], *t[3]])
+headers = st.tuples(
+    st.sampled_from(["Harbour", "City Council", "Section"]),
+    st.sampled_from(["A Title", "Ferry fares frozen again", "Council meets"]),
+    st.sampled_from([["Published", "on"], ["Published on November 24, 2024"]]),
+    st.sampled_from([[], ["November 24, 2024"], ["2 hours ago"], ["Not a date at all"]]),
+).map(lambda t: [t[0], t[1], *t[2], *t[3]])
 chunks = st.one_of(lines.map(lambda line: [line]), headers)
 
 
@@ -204,6 +261,7 @@ def test_parser_never_crashes_and_accounts_for_every_line(raw: list[str]) -> Non
     result = parse(text, ctx())
     roles = classify(text)
     from syndicate.sources.scraped import _elements
+
     assert sorted(roles) == [e.number for e in _elements(text)]
     assert set(roles.values()) <= {"label", "title", "meta", "date", "byline", "body", "chrome"}
     for a in result.articles:
@@ -212,7 +270,7 @@ def test_parser_never_crashes_and_accounts_for_every_line(raw: list[str]) -> Non
     # or list item, or is skipped with a problem at its label or title line
     by_label = {a.origin.line: a for a in result.articles}
     problem_lines = {p.line for p in result.problems if p.severity == "error"}
-    groups: list[tuple[int, int, int]] = []            # (label line, title line, body lines)
+    groups: list[tuple[int, int, int]] = []  # (label line, title line, body lines)
     for number in sorted(roles):
         if roles[number] == "label":
             groups.append((number, 0, 0))
@@ -223,15 +281,21 @@ def test_parser_never_crashes_and_accounts_for_every_line(raw: list[str]) -> Non
     assert set(by_label) <= {label for label, _, _ in groups}
     for label, title_line, body_lines in groups:
         if label in by_label:
-            kept = sum(len(b.items) if isinstance(b, BulletList) else 1 for b in by_label[label].body)
+            kept = sum(
+                len(b.items) if isinstance(b, BulletList) else 1 for b in by_label[label].body
+            )
             assert kept == body_lines, (label, kept, body_lines)
         else:
-            assert {label, title_line} & problem_lines, f"article at line {label} vanished without a problem"
+            assert {label, title_line} & problem_lines, (
+                f"article at line {label} vanished without a problem"
+            )
 
 
 def test_a_second_date_line_is_a_warning_and_stays_out_of_the_body() -> None:
-    text = ("Harbour\n\nFog closes the bay\n\nPublished\n\non\n\nNovember 20, 2026\n\nNovember 21, 2026\n\n"
-            "Ships waited outside until noon.\n")
+    text = (
+        "Harbour\n\nFog closes the bay\n\nPublished\n\non\n\nNovember 20, 2026\n\nNovember 21, 2026\n\n"
+        "Ships waited outside until noon.\n"
+    )
     result = parse(text, ctx())
     [a] = result.articles
     assert a.published == datetime(2026, 11, 20, tzinfo=UTC)
@@ -239,8 +303,10 @@ def test_a_second_date_line_is_a_warning_and_stays_out_of_the_body() -> None:
     assert [(p.line, p.severity) for p in result.problems] == [(11, "warning")]
 
 
-@pytest.mark.parametrize("first_body_line", ["In 2026 the quay was rebuilt twice.", "Crews worked 24 hours a day",
-                                             "Tuesday was calm."])
+@pytest.mark.parametrize(
+    "first_body_line",
+    ["In 2026 the quay was rebuilt twice.", "Crews worked 24 hours a day", "Tuesday was calm."],
+)
 def test_a_body_line_with_a_number_is_not_a_second_date(first_body_line: str) -> None:
     text = f"Harbour\n\nQuay rebuilt\n\nPublished\n\non\n\nNovember 20, 2026\n\n{first_body_line}\n\nThe end.\n"
     result = parse(text, ctx())
@@ -249,19 +315,30 @@ def test_a_body_line_with_a_number_is_not_a_second_date(first_body_line: str) ->
     assert result.problems == ()
 
 
-@pytest.mark.parametrize(("last", "warned"), [
-    ("The first barge brought two hundred stones and the", True),
-    ("It ended well.", False), ("Who pays?", False), ("\u201cWe are done,\u201d she said.", False),
-    ("\u2022 a list item without a full stop", False),
-])
-def test_only_a_last_article_cut_mid_sentence_is_reported_as_truncated(last: str, warned: bool) -> None:
+@pytest.mark.parametrize(
+    ("last", "warned"),
+    [
+        ("The first barge brought two hundred stones and the", True),
+        ("It ended well.", False),
+        ("Who pays?", False),
+        ("\u201cWe are done,\u201d she said.", False),
+        ("\u2022 a list item without a full stop", False),
+    ],
+)
+def test_only_a_last_article_cut_mid_sentence_is_reported_as_truncated(
+    last: str, warned: bool
+) -> None:
     text = f"Harbour\n\nStones delivered\n\nPublished\n\non\n\nNovember 20, 2026\n\nA first paragraph.\n\n{last}\n"
     result = parse(text, ctx())
     assert len(result.articles) == 1
-    assert [p.line for p in result.problems if "mid-sentence" in p.message] == ([13] if warned else [])
+    assert [p.line for p in result.problems if "mid-sentence" in p.message] == (
+        [13] if warned else []
+    )
 
 
 def test_an_article_followed_by_continue_reading_is_not_truncated() -> None:
-    text = ("Harbour\n\nStones delivered\n\nPublished\n\non\n\nNovember 20, 2026\n\nThe barge brought the\n\n"
-            "Continue Reading\n")
+    text = (
+        "Harbour\n\nStones delivered\n\nPublished\n\non\n\nNovember 20, 2026\n\nThe barge brought the\n\n"
+        "Continue Reading\n"
+    )
     assert parse(text, ctx()).problems == ()

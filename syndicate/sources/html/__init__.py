@@ -65,8 +65,15 @@ def parse(text: str, ctx: SourceContext) -> ParseResult:
             problems.append(Problem(path=ctx.path, line=0, message=f"site rule ignored: {err}"))
     meta = read_metadata(root)
     base_url = _base_url(root, meta, ctx)
-    page = Page(root=root, ctx=ctx, rule=rule, problems=problems, meta=meta, base_url=base_url,
-                site_names=find_site_names(root, meta, ctx))
+    page = Page(
+        root=root,
+        ctx=ctx,
+        rule=rule,
+        problems=problems,
+        meta=meta,
+        base_url=base_url,
+        site_names=find_site_names(root, meta, ctx),
+    )
     articles = read_page(page)
     return ParseResult(articles=tuple(articles), problems=tuple(problems))
 
@@ -100,14 +107,26 @@ def _base_url(root: HtmlElement, meta: PageMeta, ctx: SourceContext) -> str | No
 def _load(text: str, ctx: SourceContext, problems: list[Problem]) -> HtmlElement | None:
     limit = int(ctx.options.get("max_chars", DEFAULT_MAX_CHARS))
     if len(text) > limit:
-        problems.append(Problem(path=ctx.path, line=0, message=(
-            f"page refused: {len(text):,} characters is over the limit of {limit:,} "
-            "(raise [inputs.options] max_chars if the page is real)")))
+        problems.append(
+            Problem(
+                path=ctx.path,
+                line=0,
+                message=(
+                    f"page refused: {len(text):,} characters is over the limit of {limit:,} "
+                    "(raise [inputs.options] max_chars if the page is real)"
+                ),
+            )
+        )
         return None
     sample = text[:100_000]
     if sample and len(_BINARY.findall(sample)) > max(8, len(sample) // 100):
-        problems.append(Problem(path=ctx.path, line=0,
-                                message="page refused: binary data, not HTML text (wrong file or charset?)"))
+        problems.append(
+            Problem(
+                path=ctx.path,
+                line=0,
+                message="page refused: binary data, not HTML text (wrong file or charset?)",
+            )
+        )
         return None
     text = _XML_DECL.sub("", text.replace("\x00", ""), count=1)
     if not text.strip():
@@ -116,14 +135,34 @@ def _load(text: str, ctx: SourceContext, problems: list[Problem]) -> HtmlElement
     try:
         root = document_fromstring(text, parser=PARSER)
     except (etree.ParserError, etree.XMLSyntaxError, ValueError) as err:
-        problems.append(Problem(path=ctx.path, line=0, message=f"page cannot be parsed as HTML: {err}"))
+        problems.append(
+            Problem(path=ctx.path, line=0, message=f"page cannot be parsed as HTML: {err}")
+        )
         return None
     if root is None or not isinstance(root.tag, str):
         problems.append(Problem(path=ctx.path, line=0, message="page cannot be parsed as HTML"))
         return None
-    deepest = max((len(e.xpath("ancestor::*")) for e in root.iter("p", "div")
-                   if e.getparent() is not None and not len(e)), default=0) if len(text) < 2_000_000 else 0
+    deepest = (
+        max(
+            (
+                len(e.xpath("ancestor::*"))
+                for e in root.iter("p", "div")
+                if e.getparent() is not None and not len(e)
+            ),
+            default=0,
+        )
+        if len(text) < 2_000_000
+        else 0
+    )
     if deepest >= _PARSER_DEPTH_CAP - 1:
-        problems.append(Problem(path=ctx.path, line=0, severity="warning", message=(
-            f"elements nested deeper than {_PARSER_DEPTH_CAP} levels; the parser dropped what was below")))
+        problems.append(
+            Problem(
+                path=ctx.path,
+                line=0,
+                severity="warning",
+                message=(
+                    f"elements nested deeper than {_PARSER_DEPTH_CAP} levels; the parser dropped what was below"
+                ),
+            )
+        )
     return root

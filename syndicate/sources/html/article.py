@@ -27,7 +27,8 @@ def read_page(page: Page) -> list[Article]:
     # rule's cards: a listing of the same site (homepage, category archive).
     listing_by_rule = bool(rule and rule.article and container is None and teasers)
     is_article = container is not None or (
-        mode != "always" and not listing_by_rule and looks_like_article(page))
+        mode != "always" and not listing_by_rule and looks_like_article(page)
+    )
     articles: list[Article] = []
     if is_article:
         main = read_article(page, container)
@@ -46,9 +47,16 @@ def read_page(page: Page) -> list[Article]:
         if teaser.url:
             seen.add(teaser.url)
         articles.append(teaser)
-    if not articles and not any(p.severity == "error" for p in page.problems):   # one error per empty page
-        page.problems.append(Problem(path=page.ctx.path, line=0,
-                                     message="no article found on the page (no title or heading)"))
+    if not articles and not any(
+        p.severity == "error" for p in page.problems
+    ):  # one error per empty page
+        page.problems.append(
+            Problem(
+                path=page.ctx.path,
+                line=0,
+                message="no article found on the page (no title or heading)",
+            )
+        )
     return articles
 
 
@@ -61,20 +69,28 @@ def looks_like_article(page: Page) -> bool:
     if len(cards) < 2:
         return True
     in_cards = set(cards)
-    prose = sum(len(text_of(p)) for p in page.root.iter("p")
-                if not in_rail(p) and not any(a in in_cards for a in p.iterancestors()))
+    prose = sum(
+        len(text_of(p))
+        for p in page.root.iter("p")
+        if not in_rail(p) and not any(a in in_cards for a in p.iterancestors())
+    )
     if prose <= 600:
         return False
     # The story's headline may be an h2 under a logo h1; then the prose outweighs the cards.
-    return bool(visible_headline(page, page.root)[0]) or prose > 2 * sum(len(text_of(c)) for c in cards)
+    return bool(visible_headline(page, page.root)[0]) or prose > 2 * sum(
+        len(text_of(c)) for c in cards
+    )
 
 
 def read_article(page: Page, container: HtmlElement | None) -> Article | None:
     scope = container if container is not None else main_scope(page.root)
     title, title_el = find_title(page, scope)
     if not title:
-        page.problems.append(Problem(path=page.ctx.path, line=line_of(scope),
-                                     message="article skipped: no title found"))
+        page.problems.append(
+            Problem(
+                path=page.ctx.path, line=line_of(scope), message="article skipped: no title found"
+            )
+        )
         return None
     line = line_of(title_el) or line_of(scope)
     published = find_published(page, scope, title_el)

@@ -18,33 +18,76 @@ from .dom import PARSER, first, remove, text_of
 from .page import Page
 
 _BOILERPLATE = (
-    "//nav", "//footer", "//aside", "//form", "//script", "//style", "//noscript",
+    "//nav",
+    "//footer",
+    "//aside",
+    "//form",
+    "//script",
+    "//style",
+    "//noscript",
     "//*[@role='navigation' or @role='complementary']",
-    ("//*[contains(concat(' ', normalize-space(@class), ' '), ' share') or "
-     "contains(@class, 'social') or contains(@class, 'related') or contains(@class, 'comments') or "
-     "contains(@class, 'advert') or contains(@class, 'newsletter') or contains(@id, 'comments')]"),
+    (
+        "//*[contains(concat(' ', normalize-space(@class), ' '), ' share') or "
+        "contains(@class, 'social') or contains(@class, 'related') or contains(@class, 'comments') or "
+        "contains(@class, 'advert') or contains(@class, 'newsletter') or contains(@id, 'comments')]"
+    ),
 )
 _BOILERPLATE_XPATH = etree.XPath(" | ".join(_BOILERPLATE))
 _LEAD_XPATH = etree.XPath(
     ".//p[contains(@class, 'teaser') or contains(@class, 'intro') or contains(@class, 'lead') "
-    "or contains(@class, 'standfirst')]")
+    "or contains(@class, 'standfirst')]"
+)
 # Class, id and data-* words that mark page furniture inside an article: share bars,
 # bylines, related links, comments, newsletter and sign-up boxes, ads.
-_FURNITURE = frozenset({
-    "share", "sharing", "sharedaddy", "social", "byline", "related", "relatedposts", "comments",
-    "newsletter", "signup", "subscribe", "subscription", "advert", "advertisement", "ad", "ads",
-    "adv", "adsbygoogle", "recirculation", "interstitial", "outbrain", "taboola", "promo",
-    # rails set inside the article: most-read and trending lists, recommendations, "more
-    # stories", "read more" boxes (two words are also matched joined: "most-read")
-    "mostread", "mostpopular", "mostviewed", "trending", "recommended", "recommendations",
-    "morestories", "readmore", "alsoread", "promos", "promotion", "sponsored", "partner",
-})
+_FURNITURE = frozenset(
+    {
+        "share",
+        "sharing",
+        "sharedaddy",
+        "social",
+        "byline",
+        "related",
+        "relatedposts",
+        "comments",
+        "newsletter",
+        "signup",
+        "subscribe",
+        "subscription",
+        "advert",
+        "advertisement",
+        "ad",
+        "ads",
+        "adv",
+        "adsbygoogle",
+        "recirculation",
+        "interstitial",
+        "outbrain",
+        "taboola",
+        "promo",
+        # rails set inside the article: most-read and trending lists, recommendations, "more
+        # stories", "read more" boxes (two words are also matched joined: "most-read")
+        "mostread",
+        "mostpopular",
+        "mostviewed",
+        "trending",
+        "recommended",
+        "recommendations",
+        "morestories",
+        "readmore",
+        "alsoread",
+        "promos",
+        "promotion",
+        "sponsored",
+        "partner",
+    }
+)
 _WORDS = re.compile(r"[a-z]+")
 _FURNITURE_ATTRS = ("class", "id", "data-component", "data-qa", "data-area", "data-testid")
 
 
-def find_body(page: Page, container: HtmlElement | None, scope: HtmlElement,
-              title_el: HtmlElement | None) -> str:
+def find_body(
+    page: Page, container: HtmlElement | None, scope: HtmlElement, title_el: HtmlElement | None
+) -> str:
     """Sanitized body HTML. Changes the tree (removes the header): call it last."""
     rule = page.rule
     if rule and rule.body:
@@ -61,17 +104,27 @@ def find_body(page: Page, container: HtmlElement | None, scope: HtmlElement,
     target = container if container is not None else page.root
     if container is not None:
         target = document_fromstring(tostring(container, encoding="unicode"), parser=PARSER)
-    extracted = extract_body(target, page.base_url, bool(page.ctx.options.get("favor_precision", False)))
+    extracted = extract_body(
+        target, page.base_url, bool(page.ctx.options.get("favor_precision", False))
+    )
     if not extracted:
         return ""
     return sanitize_html(_unwrap(extracted), base_url=page.base_url)
 
 
-def _remove_header(title_el: HtmlElement, scope: HtmlElement, container: HtmlElement | None) -> None:
+def _remove_header(
+    title_el: HtmlElement, scope: HtmlElement, container: HtmlElement | None
+) -> None:
     """The article's own header (kicker, headline, byline, date) is not body text;
     trafilatura keeps it when it sits inside the article element."""
-    header = next((a for a in title_el.iterancestors("header")
-                   if container is None or container in set(a.iterancestors())), None)
+    header = next(
+        (
+            a
+            for a in title_el.iterancestors("header")
+            if container is None or container in set(a.iterancestors())
+        ),
+        None,
+    )
     if header is None or len(text_of(header)) >= 1500:
         header = head_block(title_el, scope)
     # A lead paragraph the CMS marks as one is article text, even in the header.
@@ -91,12 +144,14 @@ def clean_fragment(page: Page, element: HtmlElement, drop: Iterable[Selector]) -
     for junk in _BOILERPLATE_XPATH(fragment):
         if isinstance(junk, etree._Element):
             remove(junk)
-    for img in fragment.iter("img"):   # lazy-loading themes keep the real URL aside
+    for img in fragment.iter("img"):  # lazy-loading themes keep the real URL aside
         lazy = img.get("data-src") or img.get("data-lazy-src")
         if lazy:
             img.set("src", lazy)
     body = fragment.find("body")
-    inner = "".join(tostring(child, encoding="unicode") for child in (body if body is not None else fragment))
+    inner = "".join(
+        tostring(child, encoding="unicode") for child in (body if body is not None else fragment)
+    )
     return sanitize_html(inner, base_url=page.base_url)
 
 
@@ -107,7 +162,8 @@ def _furniture_words(element: HtmlElement) -> bool:
             continue
         words = _WORDS.findall(value.lower())
         if not _FURNITURE.isdisjoint(words) or not _FURNITURE.isdisjoint(
-                a + b for a, b in zip(words, words[1:], strict=False)):
+            a + b for a, b in zip(words, words[1:], strict=False)
+        ):
             return True
     return False
 
@@ -121,15 +177,25 @@ def drop_boilerplate(scope: HtmlElement) -> None:
     doomed: list[HtmlElement] = []
     gone: set[HtmlElement] = set()
     for element in scope.iterdescendants():
-        if not isinstance(element.tag, str) or element.tag in ("p", "a", "span", "b", "strong", "em", "i"):
+        if not isinstance(element.tag, str) or element.tag in (
+            "p",
+            "a",
+            "span",
+            "b",
+            "strong",
+            "em",
+            "i",
+        ):
             continue
         if gone and any(a in gone for a in element.iterancestors()):
             continue
         size = len(element.text_content())
         if size > total // 2:
             continue
-        if (_furniture_words(element) or (element.tag == "article" and card_heading(element) is not None)) \
-                and sum(len(text_of(p)) > 120 for p in element.iter("p")) < 2:
+        if (
+            _furniture_words(element)
+            or (element.tag == "article" and card_heading(element) is not None)
+        ) and sum(len(text_of(p)) > 120 for p in element.iter("p")) < 2:
             # (two paragraphs of prose are article text whatever the wrapper is called:
             # NYT-style ids name the ad slot a column follows, "after-story-ad-1")
             doomed.append(element)
@@ -152,7 +218,9 @@ def head_block(title_el: HtmlElement, scope: HtmlElement) -> HtmlElement:
     for ancestor in title_el.iterancestors():
         if ancestor is scope or ancestor.tag in ("body", "html", "main", "article"):
             break
-        if len(ancestor.text_content()) > 600 or any(len(text_of(p)) >= 100 for p in ancestor.iter("p")):
+        if len(ancestor.text_content()) > 600 or any(
+            len(text_of(p)) >= 100 for p in ancestor.iter("p")
+        ):
             break
         block = ancestor
     return block
@@ -172,8 +240,15 @@ def extract_body(tree: HtmlElement, url: str | None, favor_precision: bool) -> s
     1.94x). The lead image stays on the article from the page's metadata.
     """
     document = trafilatura.bare_extraction(
-        tree, url=url, fast=False, favor_precision=favor_precision, include_comments=False,
-        include_tables=True, include_images=False, include_links=True, include_formatting=True,
+        tree,
+        url=url,
+        fast=False,
+        favor_precision=favor_precision,
+        include_comments=False,
+        include_tables=True,
+        include_images=False,
+        include_links=True,
+        include_formatting=True,
         output_format="html",
     )
     if document is None or isinstance(document, dict) or document.body is None:

@@ -18,7 +18,9 @@ from .section import default_section, find_section
 
 # A card's category label: span.mvp-cd-cat, .card__kicker, .post-category, .section-label.
 # A class word that ends in the label's name (not "mvp-cat-date-wrap", which holds it).
-_LABEL_CLASS = re.compile(r"(?:^|[\s_-])(?:cat|category|categories|kicker|section|rubric|label)(?:$|\s)")
+_LABEL_CLASS = re.compile(
+    r"(?:^|[\s_-])(?:cat|category|categories|kicker|section|rubric|label)(?:$|\s)"
+)
 _MAX_LABEL_WORDS = 4
 _MAX_DATE_CHARS = 40
 
@@ -38,8 +40,11 @@ def card_elements(root: HtmlElement) -> list[HtmlElement]:
     """Repeated blocks with a linked heading, outside the page's rails (aside, nav,
     footer, "related" blocks): <article> elements when there are several, else the
     blocks found by structure (:func:`structural_cards`) at any depth."""
-    found = [e for e in root.iter("article") if card_heading(e) is not None and not in_rail(e)
-             and not _is_story(e)]
+    found = [
+        e
+        for e in root.iter("article")
+        if card_heading(e) is not None and not in_rail(e) and not _is_story(e)
+    ]
     if len(found) >= 2:
         return found
     return structural_cards(root)
@@ -65,13 +70,15 @@ def structural_cards(root: HtmlElement) -> list[HtmlElement]:
     that holds no other linked heading and stays card-sized. Such a block is a card
     when the next element up holds another linked heading (it sits beside other
     cards), or when another block has its tag and class."""
-    headings = [h for h in root.iter("h2", "h3", "h4") if heading_link(h) is not None][:_MAX_HEADINGS]
+    headings = [h for h in root.iter("h2", "h3", "h4") if heading_link(h) is not None][
+        :_MAX_HEADINGS
+    ]
     counts: dict[HtmlElement, int] = {}
     for heading in headings:
         for ancestor in heading.iterancestors():
             counts[ancestor] = counts.get(ancestor, 0) + 1
     blocks: list[HtmlElement] = []
-    beside: set[HtmlElement] = set()   # blocks that stopped where a neighbour card begins
+    beside: set[HtmlElement] = set()  # blocks that stopped where a neighbour card begins
     for heading in headings:
         block = heading
         for ancestor in heading.iterancestors():
@@ -81,7 +88,7 @@ def structural_cards(root: HtmlElement) -> list[HtmlElement]:
             if ancestor.tag in ("body", "html", "main") or len(text_of(ancestor)) > _MAX_CARD_CHARS:
                 break
             block = ancestor
-        if not in_rail(heading):   # the block may have grown into the rail itself
+        if not in_rail(heading):  # the block may have grown into the rail itself
             blocks.append(block)
     shapes = Counter((b.tag, b.get("class") or "") for b in blocks)
     return [b for b in blocks if b in beside or shapes[(b.tag, b.get("class") or "")] >= 2]
@@ -126,15 +133,18 @@ def read_card(page: Page, block: HtmlElement, rule: TeaserRule | None) -> Articl
 
 
 def _card_date(page: Page, block: HtmlElement, selector: Selector | None) -> datetime | None:
-    elements = selector(block) if selector else list(block.iter("time")) + block.xpath(
-        ".//*[contains(@class, 'date')][not(*)]")
+    elements = (
+        selector(block)
+        if selector
+        else list(block.iter("time")) + block.xpath(".//*[contains(@class, 'date')][not(*)]")
+    )
     fmt = page.rule.date_format if page.rule else None
     for element in elements:
         value = date_value(element)
         found = read_date(page, value, fmt) if value else None
         if found is not None:
             return found
-    if selector is None:   # an unnamed span beside the headline: "3 hours ago", "12.03.2024"
+    if selector is None:  # an unnamed span beside the headline: "3 hours ago", "12.03.2024"
         for element in block.iter("span", "div", "p", "small", "li"):
             if len(element) == 0 and element.text and len(element.text) <= _MAX_DATE_CHARS:
                 found = read_date(page, element.text.strip(), fmt)

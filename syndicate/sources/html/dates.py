@@ -18,7 +18,9 @@ from .relative import parse_relative
 HAS_TIME = re.compile(r"\d{1,2}[:h]\d{2}|\d\s*[ap]\.?m\b", re.IGNORECASE)
 
 
-def find_published(page: Page, scope: HtmlElement, title_el: HtmlElement | None = None) -> datetime | None:
+def find_published(
+    page: Page, scope: HtmlElement, title_el: HtmlElement | None = None
+) -> datetime | None:
     candidates: list[str] = []
     rule = page.rule
     if rule and rule.date:
@@ -46,10 +48,11 @@ def find_published(page: Page, scope: HtmlElement, title_el: HtmlElement | None 
         value = time_el.get("datetime") or text_of(time_el)
         if value:
             candidates.append(value)
-    for element in scope.xpath(".//*[contains(@class, 'date') or contains(@class, 'time')]"
-                               "[not(*) or count(*) < 3]")[:10]:
+    for element in scope.xpath(
+        ".//*[contains(@class, 'date') or contains(@class, 'time')][not(*) or count(*) < 3]"
+    )[:10]:
         if in_rail(element):
-            continue   # a related-article block's date is another article's
+            continue  # a related-article block's date is another article's
         value = text_of(element)
         if value:
             candidates.append(value)
@@ -87,7 +90,7 @@ def date_from(page: Page, candidates: Iterable[str]) -> datetime | None:
         if first is None:
             first = found
             if HAS_TIME.search(raw):
-                return _zoned_twin(raw, candidates[index + 1:], page) or found
+                return _zoned_twin(raw, candidates[index + 1 :], page) or found
             continue
         local_first = first.astimezone(page.ctx.tz).date()
         if HAS_TIME.search(raw) and found.astimezone(page.ctx.tz).date() == local_first:
@@ -99,11 +102,11 @@ def _zoned_twin(raw: str, candidates: list[str], page: Page) -> datetime | None:
     """A later candidate with the same wall-clock time as a zoneless ``raw`` and a zone:
     the same instant, told fully (the zoneless one was read in the site's zone, a guess)."""
     wall = _WALL.search(raw)
-    if wall is None or _ZONE.search(raw[wall.end():]):
+    if wall is None or _ZONE.search(raw[wall.end() :]):
         return None
     for other in candidates:
         twin = _WALL.search(other)
-        if twin and twin.group(1, 2) == wall.group(1, 2) and _ZONE.search(other[twin.end():]):
+        if twin and twin.group(1, 2) == wall.group(1, 2) and _ZONE.search(other[twin.end() :]):
             return read_date(page, other, None)
     return None
 
@@ -114,8 +117,12 @@ _ZONE = re.compile(r"^\s*(?:Z|[+-]\d{2}:?\d{2}|UTC|GMT)", re.IGNORECASE)
 
 # US newsrooms print the zone without the season ("5:00 a.m. PT", "4:19 PM ET"): the
 # zone's own rules say whether that was standard or daylight time.
-_GENERIC_ZONES = {"ET": "America/New_York", "CT": "America/Chicago", "MT": "America/Denver",
-                  "PT": "America/Los_Angeles"}
+_GENERIC_ZONES = {
+    "ET": "America/New_York",
+    "CT": "America/Chicago",
+    "MT": "America/Denver",
+    "PT": "America/Los_Angeles",
+}
 _GENERIC_ZONE = re.compile(r"(?<=\d|[MmPp]|\.)\s*\b(ET|CT|MT|PT)\b\.?")
 
 
@@ -128,7 +135,7 @@ def read_date(page: Page, raw: str, fmt: str | None) -> datetime | None:
     tz = page.ctx.tz
     zone = _GENERIC_ZONE.search(raw)
     if zone is not None:
-        raw, tz = raw[:zone.start()] + raw[zone.end():], ZoneInfo(_GENERIC_ZONES[zone.group(1)])
+        raw, tz = raw[: zone.start()] + raw[zone.end() :], ZoneInfo(_GENERIC_ZONES[zone.group(1)])
     found = parse_date(raw, tz=tz, now=page.ctx.captured_at, dayfirst=dayfirst)
     return found if found is not None else parse_relative(raw, page.ctx.captured_at)
 

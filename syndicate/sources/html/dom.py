@@ -12,8 +12,13 @@ from ..metadata import clean_text
 from ..rules import Selector
 
 PARSER = HTMLParser(
-    no_network=True, huge_tree=False, remove_comments=True, remove_pis=True,
-    remove_blank_text=False, recover=True, default_doctype=False,
+    no_network=True,
+    huge_tree=False,
+    remove_comments=True,
+    remove_pis=True,
+    remove_blank_text=False,
+    recover=True,
+    default_doctype=False,
 )
 
 
@@ -60,8 +65,10 @@ def host_matches(part: str, base_url: str | None) -> bool:
 
 # A sidebar column: id "sidebar", class "sidebar-primary", Zox News' #mvp-side-wrap and
 # section.mvp-side-widget; not "content-sidebar-wrap", which holds the article too.
-_SIDE_CLASS = re.compile(r"(?:^|\s)(?:sidebar|(?:[a-z]+-)?side-?(?:wrap|widget|col|column|rail))(?:[-_\w]*)?(?:$|\s)",
-                         re.IGNORECASE)
+_SIDE_CLASS = re.compile(
+    r"(?:^|\s)(?:sidebar|(?:[a-z]+-)?side-?(?:wrap|widget|col|column|rail))(?:[-_\w]*)?(?:$|\s)",
+    re.IGNORECASE,
+)
 
 
 def in_rail(element: HtmlElement) -> bool:
@@ -71,8 +78,12 @@ def in_rail(element: HtmlElement) -> bool:
             return True
         if ancestor.tag in ("body", "html"):
             break
-        if "related" in (ancestor.get("class") or "") or "sidebar" in (ancestor.get("id") or "") \
-                or _SIDE_CLASS.search(ancestor.get("class") or "") or _SIDE_CLASS.search(ancestor.get("id") or ""):
+        if (
+            "related" in (ancestor.get("class") or "")
+            or "sidebar" in (ancestor.get("id") or "")
+            or _SIDE_CLASS.search(ancestor.get("class") or "")
+            or _SIDE_CLASS.search(ancestor.get("id") or "")
+        ):
             return True
     return False
 

@@ -25,4 +25,6 @@ class Page:
     site_names: tuple[str, ...]
 
     def warn(self, line: int, message: str) -> None:
-        self.problems.append(Problem(path=self.ctx.path, line=line, severity="warning", message=message))
+        self.problems.append(
+            Problem(path=self.ctx.path, line=line, severity="warning", message=message)
+        )

@@ -31,13 +31,16 @@ from .page import Page
 # ":" against the script ("…「Treeviz」:phpspot開発日誌", "…_科技_腾讯网").
 _SEPARATORS = re.compile(
     r"\s*(?:\||::|｜|：|_)\s*|\s+(?:-|–|—|:|·|»|•|/)\s+|\s+[–—](?=\w)|(?<=\w)[–—]\s+"
-    r"|(?<=[^\x00-\x7f]):\s*|\s*:(?=[^\x00-\x7f\s])")
+    r"|(?<=[^\x00-\x7f]):\s*|\s*:(?=[^\x00-\x7f\s])"
+)
 _CJK = re.compile(r"[\u3040-\u30ff\u3400-\u9fff\uac00-\ud7af]")
 _HEADING_XPATH = etree.XPath(
-    ".//*[self::h1 or self::h2 or self::h3 or contains(@class, 'title') or contains(@class, 'headline')]")
+    ".//*[self::h1 or self::h2 or self::h3 or contains(@class, 'title') or contains(@class, 'headline')]"
+)
 _LOGO_XPATH = etree.XPath(
     "//h1[a[@href='/']] | //*[contains(@class, 'logo') or contains(@id, 'logo') or "
-    "contains(@id, 'site-title') or contains(@class, 'site-title') or contains(@class, 'site-name')]")
+    "contains(@id, 'site-title') or contains(@class, 'site-title') or contains(@class, 'site-name')]"
+)
 
 
 def find_title(page: Page, scope: HtmlElement) -> tuple[str, HtmlElement | None]:
@@ -48,8 +51,11 @@ def find_title(page: Page, scope: HtmlElement) -> tuple[str, HtmlElement | None]
             return heading_text(element), element
     headline, element = visible_headline(page, scope)
     descriptions = {fold(d) for d in page.meta.descriptions}
-    declared = [t for t in (strip_site(page, t) for t in page.meta.titles)
-                if t and fold(t) not in descriptions and len(t.split()) <= _MAX_DECLARED_WORDS]
+    declared = [
+        t
+        for t in (strip_site(page, t) for t in page.meta.titles)
+        if t and fold(t) not in descriptions and len(t.split()) <= _MAX_DECLARED_WORDS
+    ]
     page_title = strip_site(page, page.meta.page_title) if page.meta.page_title else ""
     chosen = choose_title(headline, declared, page_title, page.meta.page_title or "")
     if chosen == headline and headline:
@@ -94,7 +100,9 @@ def choose_title(headline: str, declared: list[str], page_title: str, raw_page_t
         if _kicker_only(headline, candidate):
             return candidate
     # (a one- or two-word label never outranks a headline that contains it: "Arbeit")
-    repeated = [d for d in declared if fold(d) in in_title and h not in fold(d) and word_count(d) > 2]
+    repeated = [
+        d for d in declared if fold(d) in in_title and h not in fold(d) and word_count(d) > 2
+    ]
     if repeated and (h not in in_title or len(fold(repeated[0])) > len(h)):
         return repeated[0]
     if word_count(headline) > 2:
@@ -129,7 +137,11 @@ def _kicker_only(headline: str, declared: str) -> bool:
         longer, shorter, fits = headline, declared, h.endswith(d) or h.startswith(d)
     else:
         longer, shorter, fits = declared, headline, d.endswith(h)
-    return fits and len(shorter.split()) >= 3 and len(longer.split()) - len(shorter.split()) <= _KICKER_WORDS
+    return (
+        fits
+        and len(shorter.split()) >= 3
+        and len(longer.split()) - len(shorter.split()) <= _KICKER_WORDS
+    )
 
 
 def word_count(text: str) -> int:
@@ -143,7 +155,7 @@ def strip_unknown_site(title: str) -> str:
     matches = list(_SEPARATORS.finditer(title))
     if not matches:
         return title
-    head, tail = title[:matches[-1].start()], title[matches[-1].end():]
+    head, tail = title[: matches[-1].start()], title[matches[-1].end() :]
     if word_count(tail) <= 4 and word_count(head) >= 4:
         return head.strip()
     return title
@@ -177,7 +189,7 @@ def heading_text(element: HtmlElement) -> str:
 def _word_break(left: str, right: str) -> bool:
     """Two texts that meet at an element boundary are separate words when a lower-case
     letter or a closing punctuation mark is followed by a capital."""
-    return right.isupper() and (left.islower() or left in ":.!?»\"”’)")
+    return right.isupper() and (left.islower() or left in ':.!?»"”’)')
 
 
 def locate(title: str, scope: HtmlElement) -> HtmlElement | None:
@@ -190,9 +202,13 @@ def locate(title: str, scope: HtmlElement) -> HtmlElement | None:
         text = text_of(element)
         if same(text, title):
             return element
-        if nearly is None and element.tag in ("h1", "h2") and fold(title) in fold(text) \
-                and len(text) <= len(title) + 40:
-            nearly = element   # the headline with its kicker ("Wirtschaft Bahn streicht ...")
+        if (
+            nearly is None
+            and element.tag in ("h1", "h2")
+            and fold(title) in fold(text)
+            and len(text) <= len(title) + 40
+        ):
+            nearly = element  # the headline with its kicker ("Wirtschaft Bahn streicht ...")
     return nearly
 
 
@@ -203,12 +219,17 @@ def visible_headline(page: Page, scope: HtmlElement) -> tuple[str, HtmlElement |
         if not text or len(text) > 400:
             continue
         if any(same(text, name) for name in page.site_names):
-            continue   # the site's logo set in an h1
-        if any(a.tag in ("header", "nav") and a.get("id") != "mvp-post-head"
-               and "post" not in (a.get("class") or "") and "entry" not in (a.get("class") or "")
-               and a.getparent() is not None and a.getparent().tag == "body"
-               for a in h1.iterancestors()):
-            continue   # site header, not an article header
+            continue  # the site's logo set in an h1
+        if any(
+            a.tag in ("header", "nav")
+            and a.get("id") != "mvp-post-head"
+            and "post" not in (a.get("class") or "")
+            and "entry" not in (a.get("class") or "")
+            and a.getparent() is not None
+            and a.getparent().tag == "body"
+            for a in h1.iterancestors()
+        ):
+            continue  # site header, not an article header
         return text, h1
     return "", None
 
@@ -226,8 +247,12 @@ def strip_site(page: Page, title: str) -> str:
             title = parts[0] if len(parts) == 2 else _rsplit_sep(title)
         elif any(same(parts[0], n) for n in names) or host_matches(parts[0], page.base_url):
             title = _lsplit_sep(title)
-        elif stripped and word_count(parts[-1]) <= 2 and word_count(title) - word_count(parts[-1]) >= 4:
-            title = _rsplit_sep(title)   # "Headline_Section" once "_Site" has gone
+        elif (
+            stripped
+            and word_count(parts[-1]) <= 2
+            and word_count(title) - word_count(parts[-1]) >= 4
+        ):
+            title = _rsplit_sep(title)  # "Headline_Section" once "_Site" has gone
         else:
             break
         stripped = True
@@ -257,9 +282,9 @@ def find_site_names(root: HtmlElement, meta: PageMeta, ctx: SourceContext) -> tu
 
 def _rsplit_sep(title: str) -> str:
     matches = list(_SEPARATORS.finditer(title))
-    return title[:matches[-1].start()] if matches else title
+    return title[: matches[-1].start()] if matches else title
 
 
 def _lsplit_sep(title: str) -> str:
     match = _SEPARATORS.search(title)
-    return title[match.end():] if match else title
+    return title[match.end() :] if match else title
