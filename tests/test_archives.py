@@ -230,11 +230,17 @@ def test_no_archive_links_or_pages_when_switched_off(tmp_path: Path) -> None:
 )
 def test_w3c_validator_accepts_subscription_and_archive_documents(site: Path) -> None:
     out = site.parent / "output"
+    # a section with exactly one full page: its page has no neighbour page to link to
+    _add(site.parent, "culture", "Culture", [f"Culture story {n}" for n in range(5)], 3)
+    _publish(site)
+    assert not (out / "culture/archive/2").exists()
     rels = [
         "world/feed.xml",
         "world/atom.xml",
         "world/archive/1/feed.xml",
         "world/archive/2/atom.xml",
+        "culture/archive/1/atom.xml",
+        "culture/archive/1/feed.xml",
     ]
     run = subprocess.run(
         [
@@ -253,6 +259,18 @@ def test_w3c_validator_accepts_subscription_and_archive_documents(site: Path) ->
     if run.returncode == 2:
         pytest.skip(f"validate-feed is not set up here: {(run.stderr or run.stdout).strip()[:300]}")
     assert run.returncode == 0, run.stdout + run.stderr
+    assert "warning" not in run.stdout.lower().replace("0 warnings", ""), run.stdout
+
+
+def test_the_newest_page_links_on_to_the_subscription_document(site: Path) -> None:
+    out = site.parent / "output"
+    for fmt in ("atom.xml", "feed.xml"):
+        newest = feedparser.parse((out / "world/archive/2" / fmt).read_bytes())
+        nexts = [x.href for x in newest.feed.links if x.rel == "next-archive"]
+        assert nexts == [BASE + "world/" + fmt]
+        older = feedparser.parse((out / "world/archive/1" / fmt).read_bytes())
+        nexts = [x.href for x in older.feed.links if x.rel == "next-archive"]
+        assert nexts == [BASE + "world/archive/2/" + fmt]
 
 
 def test_serve_gives_archive_pages_a_long_cache_lifetime_and_feeds_a_short_one(site: Path) -> None:

@@ -8,8 +8,10 @@ Paging (docs/feeds.md, "Full history"):
   its page), so withdrawing or editing an item changes its own page and no other.
 - Archive page *n* is ``<feed>/archive/<n>/<feed file>`` (``world/archive/3/atom.xml``):
   ``fh:archive``, ``rel=current`` to the subscription document, ``prev-archive`` to
-  page n-1 (from page 2 on), ``next-archive`` to page n+1 once that page exists (so
-  the newest page changes exactly once more, when the next one fills).
+  page n-1 (from page 2 on), ``next-archive`` to page n+1 once that page exists and,
+  on the newest page, to the subscription document, where the entries after it are (so
+  the newest page changes exactly once more, when the next one fills, and a lone first
+  page still links somewhere: the W3C validator warns of an archive page with neither).
 - The subscription document (the usual feed, newest items by date) gets a
   ``prev-archive`` link to the newest page; JSON Feed has no archive links and uses
   ``next_url`` (its pagination: "the next n items") on the subscription document and
@@ -93,7 +95,9 @@ def page_history(info: FeedInfo, number: int, pages: int, base_url: str) -> Hist
         archive=True,
         current=dict(info.self_urls),
         prev_archive=_urls(base_url, info.key, number - 1, fmts) if number > 1 else {},
-        next_archive=_urls(base_url, info.key, number + 1, fmts) if number < pages else {},
+        next_archive=(
+            _urls(base_url, info.key, number + 1, fmts) if number < pages else dict(fmts)
+        ),
     )
 
 
