@@ -20,15 +20,14 @@ from __future__ import annotations
 
 import bisect
 import hashlib
-import json
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
+from email.utils import parsedate_to_datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from lxml import etree
-
+from .docscan import Doc, Unreadable, json_parts, scan_xml
 from .errors import ChurnError
 from .model import Entry, FeedFormat, FeedInfo
 from .render.body import body_html
@@ -127,30 +126,27 @@ class OldItem:
     published: datetime | None
 
 
-def published_items(data: bytes, fmt: FeedFormat) -> list[OldItem]:
-    """The items of a feed document as it is published now (ids and dates)."""
+def published_items(data: Doc, fmt: FeedFormat) -> list[OldItem]:
+    """The items of a feed document (ids and publication dates), read as a stream."""
     if fmt is FeedFormat.JSON:
-        doc = json.loads(data)
         return [
-            OldItem(id=str(i["id"]), published=_iso(i.get("date_published")))
-            for i in doc.get("items", [])
+            OldItem(id=str(value["id"]), published=_iso(value.get("date_published")))
+            for part, value in json_parts(data)
+            if part == "item"
         ]
-    root = etree.fromstring(data, etree.XMLParser(resolve_entities=False, no_network=True))
-    if fmt is FeedFormat.RSS:
-        from email.utils import parsedate_to_datetime
-
-        return [
-            OldItem(
-                id=item.findtext("guid") or "",
-                published=parsedate_to_datetime(d) if (d := item.findtext("pubDate")) else None,
-            )
-            for item in root.iterfind("channel/item")
-        ]
-    ns = "{http://www.w3.org/2005/Atom}"
+    parse = _rfc822 if fmt is FeedFormat.RSS else _iso
+    wanted = "pubDate" if fmt is FeedFormat.RSS else "published"
     return [
-        OldItem(id=e.findtext(f"{ns}id") or "", published=_iso(e.findtext(f"{ns}published")))
-        for e in root.iterfind(f"{ns}entry")
+        OldItem(
+            id=item.id or "",
+            published=next((parse(text) for name, text in item.dates if name == wanted), None),
+        )
+        for item in scan_xml(data, fmt).items
     ]
+
+
+def _rfc822(text: str | None) -> datetime | None:
+    return parsedate_to_datetime(text) if text else None
 
 
 def _iso(text: str | None) -> datetime | None:
@@ -182,8 +178,8 @@ def lost(
 
 def check_loss(
     feeds: Mapping[str, tuple[str, FeedFormat]],
-    new_files: Mapping[str, bytes],
-    old_file: Callable[[str], bytes | None],
+    new_files: Mapping[str, Doc],
+    old_file: Callable[[str], Doc | None],
     *,
     limit: int,
     live: Callable[[str], bool],
@@ -198,7 +194,7 @@ def check_loss(
             continue
         try:
             old = published_items(before, fmt)
-        except (ValueError, KeyError, etree.XMLSyntaxError):
+        except (OSError, ValueError, KeyError, TypeError, Unreadable):
             continue  # a damaged file on disk: nothing a subscriber can lose
         gone = lost(old, published_items(new_files[rel], fmt), limit=limit, live=live)
         if _trips(len(gone), len(old), share):
@@ -253,7 +249,7 @@ class Guard:
 
     def check_loss(
         self,
-        files: Mapping[str, bytes],
+        files: Mapping[str, Doc],
         feeds: Mapping[str, tuple[FeedInfo, FeedFormat]],
         out_dir: Path,
     ) -> None:
@@ -272,11 +268,9 @@ class Guard:
                 is not None
             )
 
-        def old_file(rel: str) -> bytes | None:
-            try:
-                return (out_dir / rel).read_bytes()
-            except OSError:
-                return None
+        def old_file(rel: str) -> Path | None:
+            path = out_dir / rel
+            return path if path.is_file() else None
 
         refuse(check_loss(one, files, old_file, limit=self.limit, live=live, share=self.share))
 

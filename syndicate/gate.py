@@ -35,6 +35,7 @@ from typing import Any
 
 from lxml import etree
 
+from .docscan import Doc, Unreadable, json_parts, scan_xml
 from .errors import RenderError
 from .model import FeedFormat, FeedInfo, Problem
 
@@ -63,9 +64,10 @@ class Failure:
 
 
 def check_documents(
-    files: Mapping[str, bytes], expected: Mapping[str, Expected], *, now: datetime
+    files: Mapping[str, Doc], expected: Mapping[str, Expected], *, now: datetime
 ) -> list[Failure]:
-    """Every failure of every document in ``expected`` (paths into ``files``)."""
+    """Every failure of every document in ``expected`` (paths into ``files``: bytes, or
+    the files holding them, read as a stream: syndicate/docscan.py)."""
     failures: list[Failure] = []
     for rel in sorted(expected):
         failures += [
@@ -75,80 +77,62 @@ def check_documents(
     return failures
 
 
-def check_document(data: bytes, expected: Expected, *, now: datetime) -> list[str]:
+def check_document(data: Doc, expected: Expected, *, now: datetime) -> list[str]:
     try:
         if expected.format is FeedFormat.JSON:
             return _check_json(data, expected, now)
         return _check_xml(data, expected, now)
-    except _Unreadable as err:
+    except Unreadable as err:
         return [str(err)]
 
 
-class _Unreadable(Exception):
-    pass
-
-
-def _check_xml(data: bytes, expected: Expected, now: datetime) -> list[str]:
-    try:
-        root = etree.fromstring(data, _PARSER)
-    except etree.XMLSyntaxError as err:
-        raise _Unreadable(f"not well-formed XML: line {err.lineno}: {err.msg}") from err
-    if expected.format is FeedFormat.RSS:
-        channel = root.find("channel")
-        if root.tag != "rss" or channel is None:
-            raise _Unreadable(f"not an RSS 2.0 document (root element {root.tag!r})")
-        links = channel.findall(f"{ATOM}link")
-        ids = [el.text or "" for el in channel.iterfind("item/guid")]
-        dates = [
-            (el.tag, el.text or "")
-            for el in (*channel.findall("lastBuildDate"), *channel.iterfind("item/pubDate"))
-        ]
-        parse = _rfc822
-    else:
-        if root.tag != f"{ATOM}feed":
-            raise _Unreadable(f"not an Atom 1.0 document (root element {root.tag!r})")
-        links = root.findall(f"{ATOM}link")
-        ids = [el.text or "" for el in root.iterfind(f"{ATOM}entry/{ATOM}id")]
-        dates = [
-            (etree.QName(el).localname, el.text or "")
-            for el in (
-                *root.findall(f"{ATOM}updated"),
-                *root.iterfind(f"{ATOM}entry/{ATOM}published"),
-                *root.iterfind(f"{ATOM}entry/{ATOM}updated"),
-            )
-        ]
-        parse = _rfc3339
-    selfs = [link.get("href", "") for link in links if link.get("rel") == "self"]
-    hubs = [link.get("href", "") for link in links if link.get("rel") == "hub"]
+def _check_xml(data: Doc, expected: Expected, now: datetime) -> list[str]:
+    scan = scan_xml(data, expected.format)
+    selfs = [href for rel, href in scan.links if rel == "self"]
+    hubs = [href for rel, href in scan.links if rel == "hub"]
+    dates = [*scan.dates, *(d for item in scan.items for d in item.dates)]
+    parse = _rfc822 if expected.format is FeedFormat.RSS else _rfc3339
     return [
         *_self(selfs, expected),
         *_hubs(hubs, expected),
-        *_unique(ids),
+        *_unique(scan.ids()),
         *_future(dates, parse, now),
     ]
 
 
-def _check_json(data: bytes, expected: Expected, now: datetime) -> list[str]:
-    try:
-        doc = json.loads(data)
-    except ValueError as err:
-        raise _Unreadable(f"not valid JSON: {err}") from err
-    problems = [
-        f"JSON Feed schema: {'/'.join(str(p) for p in e.absolute_path) or '(top)'}: {e.message}"
-        for e in sorted(_jsonfeed_validator().iter_errors(doc), key=lambda e: list(e.absolute_path))
-    ]
+def _check_json(data: Doc, expected: Expected, now: datetime) -> list[str]:
+    """The top of the document and each item against the JSON Feed schema (the items
+    one at a time: a schema error inside one is named by its place, items/N/...)."""
+    problems: list[str] = []
+    ids: list[str] = []
+    dates: list[tuple[str, str]] = []
+    n = 0
+    for part, value in json_parts(data):
+        if part == "item":
+            problems += _schema_errors(_item_validator(), value, ("items", n))
+            if isinstance(value, dict):
+                ids.append(str(value.get("id", "")))
+                dates += [(k, value[k]) for k in ("date_published", "date_modified") if k in value]
+            n += 1
+            continue
+        doc = value
+        problems = _schema_errors(_jsonfeed_validator(), doc, ()) + problems
     if problems or not isinstance(doc, dict):
         return problems or ["JSON Feed schema: not an object"]
-    items = doc.get("items", [])
     hubs = [h.get("url", "") for h in doc.get("hubs", []) if isinstance(h, dict)]
-    dates = [
-        (k, item[k]) for item in items for k in ("date_published", "date_modified") if k in item
-    ]
     return [
         *_self([doc["feed_url"]] if "feed_url" in doc else [], expected),
         *_hubs(hubs, expected),
-        *_unique([str(i.get("id", "")) for i in items]),
+        *_unique(ids),
         *_future(dates, _rfc3339, now),
+    ]
+
+
+def _schema_errors(validator: Any, value: Any, where: tuple[str | int, ...]) -> list[str]:
+    return [
+        f"JSON Feed schema: {'/'.join(str(p) for p in (*where, *e.absolute_path)) or '(top)'}:"
+        f" {e.message}"
+        for e in sorted(validator.iter_errors(value), key=lambda e: list(e.absolute_path))
     ]
 
 
@@ -204,15 +188,32 @@ def _rfc3339(text: str) -> datetime:
 
 
 @functools.cache
-def _jsonfeed_validator() -> Any:
-    import jsonschema  # imported on first use: ~0.1 s
-
-    schema = json.loads(
+def _jsonfeed_schema() -> dict[str, Any]:
+    schema: dict[str, Any] = json.loads(
         resources.files("syndicate")
         .joinpath("schemas/jsonfeed-1.1.schema.json")
         .read_text(encoding="utf-8")
     )
-    return jsonschema.Draft202012Validator(schema)
+    return schema
+
+
+@functools.cache
+def _jsonfeed_validator() -> Any:
+    import jsonschema  # imported on first use: ~0.1 s
+
+    return jsonschema.Draft202012Validator(_jsonfeed_schema())
+
+
+@functools.cache
+def _item_validator() -> Any:
+    """The schema's rule for one member of ``items``, with the definitions it refers to."""
+    import jsonschema
+
+    schema = _jsonfeed_schema()
+    rule = schema["properties"]["items"]["items"]
+    return jsonschema.Draft202012Validator(
+        {"$schema": schema["$schema"], "$defs": schema["$defs"], **rule}
+    )
 
 
 def failure_message(failures: list[Failure]) -> str:
@@ -225,7 +226,7 @@ def failure_message(failures: list[Failure]) -> str:
 
 
 def gate_run(
-    files: Mapping[str, bytes],
+    files: Mapping[str, Doc],
     feeds: Mapping[str, tuple[FeedInfo, FeedFormat]],
     archive_paths: Iterable[str],
     *,

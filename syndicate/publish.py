@@ -39,6 +39,7 @@ from typing import Any
 from .churn import Guard
 from .codec import article_from_dict
 from .config import Config
+from .docscan import Doc
 from .errors import StateError
 from .faults import crash_point
 from .gate import gate_run
@@ -332,16 +333,16 @@ def _kept(pieces: Iterable[bytes], into: list[bytes]) -> Iterator[bytes]:
         yield piece
 
 
-class _Lazy(Mapping[str, bytes]):
-    """rel -> a document's bytes, read when asked (a staged temp file, or a dry run's
-    pieces): one feed in memory at a time."""
+class _Lazy(Mapping[str, Doc]):
+    """rel -> a document: its staged temp file (read as a stream by the gate and the churn
+    guard, syndicate/docscan.py), or a dry run's pieces joined."""
 
     def __init__(self, sources: Mapping[str, Path | list[bytes]]):
         self.sources = sources
 
-    def __getitem__(self, rel: str) -> bytes:
+    def __getitem__(self, rel: str) -> Doc:
         src = self.sources[rel]
-        return src.read_bytes() if isinstance(src, Path) else b"".join(src)
+        return src if isinstance(src, Path) else b"".join(src)
 
     def __iter__(self) -> Iterator[str]:
         return iter(self.sources)
@@ -742,7 +743,7 @@ class _Run:
         any replaces a published one (raises ChurnError or RenderError)."""
         if not changed:
             return
-        docs: Mapping[str, bytes]
+        docs: Mapping[str, Doc]
         if self.dry_run:
             docs = _Lazy({rel: self.dry_feeds[rel] for rel in changed})
         else:
