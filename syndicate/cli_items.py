@@ -7,6 +7,7 @@ sections have it) or its URL (the article page's, or the canonical one the input
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import sys
 from collections.abc import Iterator
@@ -250,14 +251,22 @@ def status_command(config_path: str, as_json: bool) -> None:
         beat = store.get_meta(HEARTBEAT_KEY)
         status = outbox_status(store, config, now)
         from .churn import stale_lines
+        from .health import RUNS_READ, stale_inputs
 
         stale_feeds = list(stale_lines(store))
+        stale_files = stale_inputs(store.recent_runs("publish", limit=RUNS_READ))
     finally:
         store.close()
     stale = max(3 * config.delivery.interval, 90.0)
     if as_json:
         for obj in _status_objects(run, beat, status, now, stale):
             click.echo(json.dumps(obj, default=str, ensure_ascii=False))
+        for line in stale_feeds:
+            click.echo(json.dumps({"kind": "stale", "line": line}, ensure_ascii=False))
+        for item in stale_files:
+            click.echo(
+                json.dumps({"kind": "stale_input", **dataclasses.asdict(item)}, ensure_ascii=False)
+            )
     else:
         click.echo(
             "last publish: never"
@@ -266,6 +275,12 @@ def status_command(config_path: str, as_json: bool) -> None:
         )
         for line in stale_feeds:
             click.echo(line)
+        for item in stale_files:
+            before = f" (none at {item.since})" if item.since else ""
+            click.echo(
+                f"stale input: {item.path}: errors in the last {item.runs} publish(es){before};"
+                " its feeds keep the last good items (`syndicate check` names the errors)"
+            )
         if beat is not None:
             click.echo(heartbeat_words(beat, now, stale_after=stale))
         for line in status.lines():

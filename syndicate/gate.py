@@ -41,6 +41,7 @@ from .model import FeedFormat, FeedInfo, Problem
 
 ATOM = "{http://www.w3.org/2005/Atom}"
 FUTURE = "is in the future"
+GATE = "publish gate"  # how its problems and its refusal begin
 _PARSER = etree.XMLParser(resolve_entities=False, no_network=True, recover=False, huge_tree=False)
 
 
@@ -220,7 +221,7 @@ def failure_message(failures: list[Failure]) -> str:
     """One message for the run: a line per failure, and what was (not) done."""
     lines = "\n".join(f"  {f}" for f in failures)
     return (
-        f"publish gate: {len(failures)} check(s) failed; no feed was replaced, the files already"
+        f"{GATE}: {len(failures)} check(s) failed; no feed was replaced, the files already"
         f" published stay as they were:\n{lines}"
     )
 
@@ -249,6 +250,6 @@ def gate_run(
     if failures:
         raise RenderError(failure_message(failures))
     return [
-        Problem(path=f.path, line=0, message=f"publish gate: {f.message}", severity="warning")
+        Problem(path=f.path, line=0, message=f"{GATE}: {f.message}", severity="warning")
         for f in found
     ]

@@ -10,14 +10,19 @@ figures survive restarts.
 from __future__ import annotations
 
 import json
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
 from .config import Config
 from .errors import SyndicateError
+from .gate import GATE
 from .push.status import EndpointStatus, outbox_status
 from .state import StateStore, from_iso, read_only_state, state_location
+
+CHURN = "churn guard"  # how the churn guard's refusal begins (syndicate/churn.py)
+RUNS_READ = 200  # publishes read back for "since when" an input is stale
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -26,6 +31,59 @@ class SectionHealth:
     name: str
     items: int  # published, not withdrawn
     newest: datetime | None  # the newest item's date
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class StaleInput:
+    """An input file with errors in the last publish: its feeds keep the last good items."""
+
+    path: str
+    runs: int  # publishes in a row that read it with errors
+    since: str | None  # when the last publish that read it cleanly finished; None: none kept
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class GateResult:
+    """What the publish gate and the churn guard said of the last publish."""
+
+    refused: str | None = None  # the refusal, when the last publish was refused
+    warnings: tuple[str, ...] = ()
+
+    @property
+    def words(self) -> str:
+        if self.refused:
+            return f"refused: {self.refused.splitlines()[0]}"
+        if self.warnings:
+            return f"passed with {len(self.warnings)} warning(s)"
+        return "passed"
+
+
+def stale_inputs(runs: Sequence[dict[str, Any]]) -> tuple[StaleInput, ...]:
+    """The input files with errors in the newest publish that read inputs, and since when
+    (``runs`` newest first; failed runs read no inputs to the end and are passed over)."""
+    read = [r for r in runs if r.get("status") in ("ok", "problems")]
+    if not read:
+        return ()
+    out = []
+    for path in sorted(read[0]["summary"].get("problem_files", ())):
+        streak = 0
+        for run in read:
+            if path not in run["summary"].get("problem_files", ()):
+                break
+            streak += 1
+        since = read[streak]["finished"] if streak < len(read) else None
+        out.append(StaleInput(path=path, runs=streak, since=since))
+    return tuple(out)
+
+
+def gate_result(last_run: dict[str, Any] | None) -> GateResult:
+    if last_run is None:
+        return GateResult()
+    summary = last_run.get("summary") or {}
+    error = str(summary.get("error", ""))
+    if last_run.get("status") == "failed" and error.startswith((GATE, CHURN)):
+        return GateResult(refused=error)
+    return GateResult(warnings=tuple(summary.get("gate", ())))
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -43,6 +101,13 @@ class HealthSnapshot:
         tuple[str, str, int], ...
     ] = ()  # (hub|webhook|ping, result, attempts), kept notices
     daemon: dict[str, Any] | None = None
+    stale: tuple[StaleInput, ...] = ()
+    gate: GateResult = GateResult()
+
+    def feed_changed(self, section_slug: str) -> datetime | None:
+        """When a section's feeds (any format; "" the combined feed) last changed."""
+        times = [t for path, t in self.feeds if path.rpartition("/")[0] == section_slug]
+        return max(times, default=None)
 
     @property
     def last_failed(self) -> bool:
@@ -125,6 +190,7 @@ def _snapshot(store: StateStore, config: Config, now: datetime) -> HealthSnapsho
             int(tries or 0) - ok, 0
         )
     beat = store.get_meta("daemon")
+    recent = store.recent_runs("publish", limit=RUNS_READ)
     return HealthSnapshot(
         now=now,
         state_ok=True,
@@ -136,4 +202,6 @@ def _snapshot(store: StateStore, config: Config, now: datetime) -> HealthSnapsho
         endpoints=outbox_status(store, config, now).endpoints,
         attempts=tuple((k, r, n) for (k, r), n in sorted(attempts.items())),
         daemon=json.loads(beat) if beat else None,
+        stale=stale_inputs(recent),
+        gate=gate_result(recent[0] if recent else None),
     )

@@ -85,9 +85,20 @@ class SnapshotCollector(Collector):
                 problems.add_metric([severity], n)
         if s.last_success is not None and s.last_success.get("finished"):
             success.add_metric([], from_iso(s.last_success["finished"]).timestamp())
+        stale = GaugeMetricFamily(
+            "syndicate_stale_inputs", "Input files with errors in the last publish that read inputs"
+        )
+        stale.add_metric([], len(s.stale))
+        refused = GaugeMetricFamily(
+            "syndicate_publish_refused",
+            "1 when the publish gate or the churn guard refused the last publish",
+        )
+        refused.add_metric([], 1.0 if s.gate.refused else 0.0)
         yield duration
         yield success
         yield problems
+        yield stale
+        yield refused
         if s.daemon and s.daemon.get("beat"):
             beat = GaugeMetricFamily(
                 "syndicate_daemon_heartbeat_timestamp_seconds", "The daemon's last heartbeat"

@@ -42,7 +42,7 @@ from .config import Config
 from .docscan import Doc
 from .errors import StateError
 from .faults import crash_point
-from .gate import gate_run
+from .gate import GATE, gate_run
 from .history import Archives, build_archives
 from .inputs import InputFile, iter_batches
 from .model import (
@@ -99,6 +99,7 @@ EXIT_PROBLEMS = 3  # published, but some inputs or articles were skipped
 EXIT_BUSY = 4  # another process holds the state lock
 EXIT_DEAD = 5  # (status) notifications are dead or stuck
 
+MAX_LISTED = 50  # files / gate warnings kept in a run's summary
 OPML_PATH = "feeds.opml"
 INDEX_PATH = "index.html"
 INDEX_LATEST = 30
@@ -153,6 +154,9 @@ class Report:
             "errors": len(self.errors),
             "warnings": len(self.problems) - len(self.errors),
             "seconds": round(self.seconds, 3),
+            # for status and the health page: which inputs are stale, what the gate said
+            "problem_files": sorted({p.path for p in self.errors})[:MAX_LISTED],
+            "gate": [p.message for p in self.problems if p.message.startswith(GATE)][:MAX_LISTED],
         }
 
 

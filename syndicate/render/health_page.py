@@ -1,6 +1,8 @@
 """The health page for people (`/health` in serve, `health.html` beside the feeds):
-per section the item count and the age of the newest item, the last publish, and the
-outbox per endpoint (labels redacted). Pure: snapshot in, bytes out."""
+per section the item count, the age of the newest item and when its feeds last changed;
+the last publish and what the publish gate said of it; the stale inputs (errors in the
+last publish: their feeds keep the last good items) and since when; the outbox per
+endpoint (labels redacted). Pure: snapshot in, bytes out."""
 
 from __future__ import annotations
 
@@ -31,6 +33,10 @@ def age(then: datetime | None, now: datetime) -> str:
     return f"{minutes} min"
 
 
+def _ago(then: datetime | None, now: datetime) -> str:
+    return "-" if then is None else f"{age(then, now)} ago"
+
+
 def _when(text: str | None) -> str:
     return escape(text) if text else "-"
 
@@ -57,7 +63,33 @@ def render_health_page(snapshot: HealthSnapshot, *, title: str) -> bytes:
         f"Last success: {_when((s.last_success or {}).get('finished'))}.</p>"
     )
     sections = "".join(
-        _row(escape(sec.name), str(sec.items), age(sec.newest, s.now)) for sec in s.sections
+        _row(
+            escape(sec.name),
+            str(sec.items),
+            age(sec.newest, s.now),
+            _ago(s.feed_changed(sec.slug), s.now),
+        )
+        for sec in s.sections
+    )
+    gate_cls = ' class="bad"' if s.gate.refused else ""
+    gate = f"<p{gate_cls}>Publish gate: {escape(s.gate.words)}</p>"
+    if s.gate.refused or s.gate.warnings:
+        lines = s.gate.refused.splitlines()[1:] if s.gate.refused else list(s.gate.warnings)
+        gate += "<ul>" + "".join(f"<li>{escape(x.strip())}</li>" for x in lines) + "</ul>"
+    stale = (
+        "<table><tr><th>input</th><th>publishes with errors</th><th>last read cleanly</th></tr>"
+        + "".join(
+            _row(
+                escape(i.path),
+                str(i.runs),
+                _when(i.since) if i.since else "not in the last runs",
+                bad=True,
+            )
+            for i in s.stale
+        )
+        + "</table>"
+        if s.stale
+        else "<p>None: every input read cleanly in the last publish.</p>"
     )
     endpoints = "".join(
         _row(
@@ -79,8 +111,11 @@ def render_health_page(snapshot: HealthSnapshot, *, title: str) -> bytes:
 <p>As of {escape(s.now.isoformat(timespec="seconds"))}.</p>
 {verdict if s.state_ok else f'<p class="bad">State unreadable: {escape(s.error or "")}</p>'}
 {run}
+{gate}
 <h2>Sections</h2>
-<table><tr><th>section</th><th>items</th><th>newest item</th></tr>{sections}</table>
+<table><tr><th>section</th><th>items</th><th>newest item</th><th>feeds changed</th></tr>{sections}</table>
+<h2>Stale inputs</h2>
+{stale}
 <h2>Notifications</h2>
 <table><tr><th>endpoint</th><th>pending</th><th>dead</th><th>overdue</th><th>last error</th><th></th></tr>{endpoints}</table>
 </body></html>

@@ -315,19 +315,27 @@ class SqlStore:
         self.conn.execute("DELETE FROM runs WHERE id <= ? - 1000", (run_id,))
 
     def last_run(self, kind: str = "publish", *, ok_only: bool = True) -> dict[str, Any] | None:
+        runs = self.recent_runs(kind, limit=1, ok_only=ok_only)
+        return runs[0] if runs else None
+
+    def recent_runs(
+        self, kind: str = "publish", *, limit: int = 50, ok_only: bool = False
+    ) -> list[dict[str, Any]]:
+        """The newest finished runs of ``kind``, newest first."""
         q = "SELECT id, started, finished, status, summary FROM runs WHERE kind = ? AND finished IS NOT NULL"
         if ok_only:
             q += " AND status IN ('ok', 'problems')"
-        row = self.conn.execute(q + " ORDER BY id DESC LIMIT 1", (kind,)).fetchone()
-        if row is None:
-            return None
-        return {
-            "id": row[0],
-            "started": row[1],
-            "finished": row[2],
-            "status": row[3],
-            "summary": loads(row[4]) if row[4] else {},
-        }
+        rows = self.conn.execute(q + " ORDER BY id DESC LIMIT ?", (kind, limit)).fetchall()
+        return [
+            {
+                "id": row[0],
+                "started": row[1],
+                "finished": row[2],
+                "status": row[3],
+                "summary": loads(row[4]) if row[4] else {},
+            }
+            for row in rows
+        ]
 
     def close(self) -> None:
         self.conn.close()
