@@ -162,3 +162,24 @@ def test_future_dates_warn_by_default_and_refuse_with_future_dates_error(out: Pa
 def _days_ahead(days: int) -> str:
     """A date that is in the future by the clock, as the scraped pages print dates."""
     return (datetime.now(UTC) + timedelta(days=days)).strftime("%B %d, %Y").replace(" 0", " ")
+
+
+def test_the_fast_schema_check_agrees_with_jsonschema_on_every_mutation(out: Path) -> None:
+    import jsonschema
+
+    from syndicate.gate import _rule, _schema_errors
+
+    full = jsonschema.Draft202012Validator(_rule("item"))
+    item = json.loads((out / "world/feed.json").read_bytes())["items"][0]
+    item["authors"] = [{"name": "A. Writer"}]
+    mutations: list[object] = [item, {k: v for k, v in item.items() if k != "id"}]
+    for key in [*item, "image", "attachments", "tags", "language", "banner_image"]:
+        for bad in (7, "", None, [], {"x": 1}, "not a url", [{"url": 3}], True):
+            mutations.append({**item, key: bad})
+    mutations += [{**item, "authors": [{}]}, {**item, "authors": [{"name": 1}]}, "x", 3, []]
+    disagree = [
+        m
+        for m in mutations
+        if bool(list(full.iter_errors(m))) != bool(_schema_errors("item", m, ()))
+    ]
+    assert len(mutations) > 100 and disagree == []
