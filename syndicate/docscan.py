@@ -23,6 +23,8 @@ from lxml import etree
 from .model import FeedFormat
 
 Doc = bytes | Path
+WHOLE_MAX = 4 << 20  # bytes: an XML document up to this size is parsed whole
+_PARSER = etree.XMLParser(resolve_entities=False, no_network=True, recover=False, huge_tree=False)
 ATOM = "{http://www.w3.org/2005/Atom}"
 # item-level elements read per format: element tag -> the name a message gives it
 _ITEM = {
@@ -69,7 +71,48 @@ def read_bytes(doc: Doc) -> bytes:
 
 def scan_xml(doc: Doc, fmt: FeedFormat) -> DocScan:
     """Links, dates and items of an RSS 2.0 or Atom 1.0 document; raises
-    :class:`Unreadable` for one that is not well formed or has the wrong root."""
+    :class:`Unreadable` for one that is not well formed or has the wrong root. A document
+    up to :data:`WHOLE_MAX` bytes is parsed whole (twice as fast as ``iterparse``; a
+    subscription document at limit 50, an archive page), a larger one as a stream."""
+    size = len(doc) if isinstance(doc, bytes) else doc.stat().st_size
+    if size > WHOLE_MAX:
+        return _scan_stream(doc, fmt)
+    try:
+        root = etree.fromstring(read_bytes(doc), _PARSER)
+    except etree.XMLSyntaxError as err:
+        raise Unreadable(f"not well-formed XML: line {err.lineno}: {err.msg}") from err
+    return _scan_tree(root, fmt)
+
+
+def _scan_tree(root: Any, fmt: FeedFormat) -> DocScan:
+    item_tag, item_fields = _ITEM[fmt]
+    feed_dates = _FEED_DATES[fmt]
+    _check_root(root, fmt)
+    container = root if fmt is FeedFormat.ATOM else root.find("channel")
+    if container is None:
+        raise Unreadable(_wrong_root(fmt, root))
+    items = []
+    for item in container.iterchildren(item_tag):
+        item_id, item_dates = None, []
+        for el in item.iterchildren(*item_fields):
+            name = item_fields[el.tag]
+            if name == "id":
+                item_id = el.text or ""
+            else:
+                item_dates.append((name, el.text or ""))
+        items.append(ItemScan(id=item_id, dates=tuple(item_dates)))
+    return DocScan(
+        links=tuple(
+            (el.get("rel", ""), el.get("href", "")) for el in container.iterchildren(f"{ATOM}link")
+        ),
+        dates=tuple(
+            (feed_dates[el.tag], el.text or "") for el in container.iterchildren(*feed_dates)
+        ),
+        items=tuple(items),
+    )
+
+
+def _scan_stream(doc: Doc, fmt: FeedFormat) -> DocScan:
     item_tag, item_fields = _ITEM[fmt]
     feed_dates = _FEED_DATES[fmt]
     links: list[tuple[str, str]] = []
@@ -78,12 +121,19 @@ def scan_xml(doc: Doc, fmt: FeedFormat) -> DocScan:
     item_id: str | None = None
     item_dates: list[tuple[str, str]] = []
     container: Any = None  # RSS: the channel; Atom: the feed element
+    root_checked = False
+    # events for these elements only (the rest of an item is built, then dropped with it)
+    tags = [item_tag, f"{ATOM}link", *item_fields, *feed_dates]
+    tags.append("channel" if fmt is FeedFormat.RSS else f"{ATOM}feed")
     with open_doc(doc) as fp:
         context = etree.iterparse(
-            fp, events=("start", "end"), resolve_entities=False, no_network=True
+            fp, events=("start", "end"), tag=tags, resolve_entities=False, no_network=True
         )
         try:
             for event, el in context:
+                if not root_checked:
+                    _check_root(el.getroottree().getroot(), fmt)
+                    root_checked = True
                 if event == "start":
                     if container is None:
                         container = _container(el, fmt)
@@ -109,24 +159,26 @@ def scan_xml(doc: Doc, fmt: FeedFormat) -> DocScan:
                         item_dates.append((name, el.text or ""))
         except etree.XMLSyntaxError as err:
             raise Unreadable(f"not well-formed XML: line {err.lineno}: {err.msg}") from err
+    if not root_checked:
+        _check_root(context.root, fmt)
     if container is None:
         raise Unreadable(_wrong_root(fmt, context.root))
     return DocScan(links=tuple(links), dates=tuple(dates), items=tuple(items))
 
 
+def _check_root(root: Any, fmt: FeedFormat) -> None:
+    want = "rss" if fmt is FeedFormat.RSS else f"{ATOM}feed"
+    if getattr(root, "tag", None) != want:
+        raise Unreadable(_wrong_root(fmt, root))
+
+
 def _container(el: Any, fmt: FeedFormat) -> Any:
-    """The element holding feed-level links and items, once it starts (else None);
-    raises Unreadable at a root element of another format."""
+    """The element holding feed-level links and items, when ``el`` is it (else None):
+    the root ``feed`` (Atom), or a ``channel`` child of the root (RSS)."""
     parent = el.getparent()
     if fmt is FeedFormat.ATOM:
-        if el.tag != f"{ATOM}feed":
-            raise Unreadable(_wrong_root(fmt, el))
-        return el
-    if parent is None:
-        if el.tag != "rss":
-            raise Unreadable(_wrong_root(fmt, el))
-        return None
-    return el if el.tag == "channel" and parent.getparent() is None else None
+        return el if parent is None and el.tag == f"{ATOM}feed" else None
+    return el if el.tag == "channel" and parent is not None and parent.getparent() is None else None
 
 
 def _wrong_root(fmt: FeedFormat, root: Any) -> str:

@@ -11,6 +11,7 @@ import pytest
 from lxml import etree
 from test_archives import BASE, _add, _publish, _site
 
+from syndicate import docscan
 from syndicate.churn import published_items
 from syndicate.docscan import Unreadable, json_parts, scan_xml
 from syndicate.gate import Expected, check_document
@@ -50,10 +51,18 @@ def _whole_atom(data: bytes) -> tuple[list[tuple[str, str]], list[str], list[str
     )
 
 
+@pytest.fixture(params=["whole", "stream"])
+def mode(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> str:
+    """Each test twice: documents parsed whole (small ones), and as a stream (large)."""
+    if request.param == "stream":
+        monkeypatch.setattr(docscan, "WHOLE_MAX", 0)
+    return str(request.param)
+
+
 @pytest.mark.parametrize(
     "rel", ["feed.xml", "atom.xml", "world/feed.xml", "world/archive/1/atom.xml"]
 )
-def test_a_streamed_scan_finds_what_the_whole_tree_holds(out: Path, rel: str) -> None:
+def test_a_scan_finds_what_the_whole_tree_holds(out: Path, rel: str, mode: str) -> None:
     data = (out / rel).read_bytes()
     fmt = FeedFormat.RSS if rel.endswith("feed.xml") else FeedFormat.ATOM
     links, ids, published = (_whole_rss if fmt is FeedFormat.RSS else _whole_atom)(data)
@@ -73,7 +82,7 @@ def test_json_parts_give_each_item_then_the_rest_of_the_document(out: Path) -> N
     assert parts[-1] == ("top", {**whole, "items": []})
 
 
-def test_item_level_links_and_ids_are_not_taken_for_the_feeds_own() -> None:
+def test_item_level_links_and_ids_are_not_taken_for_the_feeds_own(mode: str) -> None:
     doc = (
         b'<feed xmlns="http://www.w3.org/2005/Atom"><id>urn:f</id>'
         b'<link rel="self" href="https://x.example/atom.xml"/>'
@@ -85,7 +94,7 @@ def test_item_level_links_and_ids_are_not_taken_for_the_feeds_own() -> None:
     assert scan.ids() == ["urn:a"]
 
 
-def test_a_document_broken_half_way_is_unreadable_with_its_line(out: Path) -> None:
+def test_a_document_broken_half_way_is_unreadable_with_its_line(out: Path, mode: str) -> None:
     data = (out / "world/feed.xml").read_bytes()
     broken = data.replace(b"</item>", b"</itemx>", 3)
     with pytest.raises(Unreadable, match=r"not well-formed XML: line \d+"):
@@ -109,7 +118,7 @@ def test_a_schema_error_inside_an_item_is_named_by_its_place(out: Path) -> None:
 
 @pytest.mark.parametrize("rel", ["world/feed.xml", "world/atom.xml", "world/feed.json"])
 def test_the_churn_guard_reads_the_same_items_from_a_file_as_from_bytes(
-    out: Path, rel: str
+    out: Path, rel: str, mode: str
 ) -> None:
     fmt = next(f for f in FeedFormat if rel.endswith(f.filename))
     from_file = published_items(out / rel, fmt)

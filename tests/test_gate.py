@@ -65,7 +65,12 @@ def _fails(
     return check_document(data.replace(edit[0], edit[1], 1), exp, now=NOW)
 
 
-def test_each_check_refuses_what_it_should(out: Path) -> None:
+@pytest.mark.parametrize("whole_max", [None, 0], ids=["whole", "stream"])
+def test_each_check_refuses_what_it_should(
+    out: Path, whole_max: int | None, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    if whole_max is not None:
+        monkeypatch.setattr("syndicate.docscan.WHOLE_MAX", whole_max)
     assert "not well-formed XML" in _fails(out, "world/feed.xml", (b"</channel>", b""))[0]
     assert (
         "exactly one rel=self"
