@@ -12,6 +12,7 @@ at a time.
 from __future__ import annotations
 
 import io
+import json
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -72,7 +73,7 @@ def read_bytes(doc: Doc) -> bytes:
 def scan_xml(doc: Doc, fmt: FeedFormat) -> DocScan:
     """Links, dates and items of an RSS 2.0 or Atom 1.0 document; raises
     :class:`Unreadable` for one that is not well formed or has the wrong root. A document
-    up to :data:`WHOLE_MAX` bytes is parsed whole (twice as fast as ``iterparse``; a
+    up to :data:`WHOLE_MAX` bytes is parsed whole (twice as fast as ``iterparse``: a
     subscription document at limit 50, an archive page), a larger one as a stream."""
     size = len(doc) if isinstance(doc, bytes) else doc.stat().st_size
     if size > WHOLE_MAX:
@@ -191,7 +192,24 @@ def _wrong_root(fmt: FeedFormat, root: Any) -> str:
 def json_parts(doc: Doc) -> Iterator[tuple[str, Any]]:
     """A JSON Feed document in parts: ``("item", object)`` for each member of ``items``
     as it ends, then ``("top", object)``: the document with ``items`` left empty (when it
-    is an object). Raises :class:`Unreadable` for invalid JSON."""
+    is an object). Raises :class:`Unreadable` for invalid JSON. Up to :data:`WHOLE_MAX`
+    bytes, the document is parsed whole by the json module (C), else item by item."""
+    size = len(doc) if isinstance(doc, bytes) else doc.stat().st_size
+    if size > WHOLE_MAX:
+        yield from _json_stream(doc)
+        return
+    try:
+        whole = json.loads(read_bytes(doc))
+    except ValueError as err:  # UnicodeDecodeError included
+        raise Unreadable(f"not valid JSON: {err}") from err
+    if isinstance(whole, dict) and isinstance(whole.get("items"), list):
+        for item in whole["items"]:
+            yield "item", item
+        whole = {**whole, "items": []}
+    yield "top", whole
+
+
+def _json_stream(doc: Doc) -> Iterator[tuple[str, Any]]:
     top = ijson.ObjectBuilder()
     item: Any = None
     with open_doc(doc) as fp:

@@ -74,7 +74,7 @@ def test_a_scan_finds_what_the_whole_tree_holds(out: Path, rel: str, mode: str) 
     assert len(ids) >= 4 and any(r == "self" for r, _ in links)
 
 
-def test_json_parts_give_each_item_then_the_rest_of_the_document(out: Path) -> None:
+def test_json_parts_give_each_item_then_the_rest_of_the_document(out: Path, mode: str) -> None:
     data = (out / "world/feed.json").read_bytes()
     whole = json.loads(data)
     parts = list(json_parts(out / "world/feed.json"))
@@ -105,7 +105,7 @@ def test_a_document_broken_half_way_is_unreadable_with_its_line(out: Path, mode:
         list(json_parts(b'{"items": [{"id": "1"}'))
 
 
-def test_a_schema_error_inside_an_item_is_named_by_its_place(out: Path) -> None:
+def test_a_schema_error_inside_an_item_is_named_by_its_place(out: Path, mode: str) -> None:
     doc = json.loads((out / "world/feed.json").read_bytes())
     doc["items"][2]["url"] = 7
     expected = Expected(format=FeedFormat.JSON, url=BASE + "world/feed.json")
