@@ -11,7 +11,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from test_archives import _add, _publish, _site
-from test_churn import BODIES, _write
+from test_churn import BODIES, _cli, _write
 
 from syndicate.config import load_config
 from syndicate.health import read_health, stale_inputs
@@ -74,13 +74,7 @@ def test_a_refusal_by_the_churn_guard_shows_on_the_health_page(tmp_path: Path) -
     _publish(config)
     # a changed rule renames every item: the same bodies under new ids
     _write(tmp_path, [f"UPDATE: Pier plan {n}" for n in range(5)], BODIES)
-    run = subprocess.run(
-        [sys.executable, "-m", "syndicate", "publish", "--config", str(config), "--no-push"],
-        capture_output=True,
-        text=True,
-        timeout=120,
-        check=False,
-    )
+    run = _cli(config)
     assert run.returncode == 3, run.stderr
     page = _page(config)
     assert 'class="bad">Publish gate: refused: churn guard:' in page
