@@ -61,6 +61,7 @@ from .config import Config, Schedule, load_config
 from .errors import BusyError, ConfigError, SyndicateError
 from .faults import crash_point
 from .publish import EXIT_OK, publish
+from .push.lease import worker_name
 from .state import StateLock, from_iso, iso, open_state, read_only_state, state_location
 from .systemd import Watchdog, notify
 
@@ -219,6 +220,7 @@ class Daemon:
         self._server_thread: threading.Thread | None = None
         self._app: Any = None
         self._watchdog = Watchdog()
+        self.worker = worker_name()  # who holds the leases of this daemon's drains
 
     # --- lifecycle -------------------------------------------------------------------
     def run(self) -> int:
@@ -456,8 +458,10 @@ class Daemon:
             from .push.outbox import deliver_due
 
             try:
-                with open_state(state_location(config), wait=True) as store:
-                    report = deliver_due(store, config)
+                # no publish lock: claims with a lease (push/lease.py) let this drain run
+                # beside a publish and beside `syndicate worker` processes on any host
+                with open_state(state_location(config), lock=False) as store:
+                    report = deliver_due(store, config, worker=self.worker)
                     _write_beat(store, self._beat_doc())
             except SyndicateError as err:
                 log.error("drain failed error=%s", err)

@@ -584,9 +584,9 @@ def _record(
     conn.execute(
         "INSERT INTO endpoints (endpoint, last_attempt, last_success, last_error, last_status)"
         " VALUES (?, ?, ?, ?, ?) ON CONFLICT (endpoint) DO UPDATE SET last_attempt = excluded.last_attempt,"
-        " last_success = COALESCE(excluded.last_success, last_success),"
+        " last_success = COALESCE(excluded.last_success, endpoints.last_success),"
         " last_error = CASE WHEN excluded.last_error IS NOT NULL THEN excluded.last_error"
-        " WHEN excluded.last_success IS NOT NULL THEN NULL ELSE last_error END,"
+        " WHEN excluded.last_success IS NOT NULL THEN NULL ELSE endpoints.last_error END,"
         " last_status = excluded.last_status",
         (
             endpoint,
