@@ -2,8 +2,9 @@
 
 Same tables as the SQLite store (one migration list, :mod:`.migrations`), same queries
 (:mod:`.sql`; ``?`` placeholders are rewritten to psycopg's ``%s`` here). One writer at a
-time: a publish holds a session-level advisory lock on its own connection in place of the
-flock, so PostgreSQL drops it when the process dies or its connection breaks.
+time: a publish holds a transaction-level advisory lock (:class:`XactLock`, an open
+transaction on a connection of its own) in place of the flock, so PostgreSQL drops it
+when the process dies or its connection breaks.
 """
 
 from __future__ import annotations
@@ -146,12 +147,7 @@ def take_lock(conn: PgConn, key: int, *, wait: bool, timeout: float | None, busy
     deadline = None if timeout is None else time.monotonic() + timeout
     while not conn.execute("SELECT pg_try_advisory_lock(?)", (key,)).fetchone()[0]:
         if not wait or (deadline is not None and time.monotonic() >= deadline):
-            row = conn.execute(
-                "SELECT pid FROM pg_locks WHERE locktype = 'advisory' AND granted"
-                " AND (classid::bigint << 32) | objid::bigint = ? LIMIT 1",
-                (key,),
-            ).fetchone()
-            raise BusyError(busy.format(path="postgresql", pid=f"backend {row[0]}" if row else "?"))
+            raise BusyError(busy.format(path="postgresql", pid=_holder(conn, key)))
         time.sleep(0.05)
 
 
@@ -161,19 +157,72 @@ BUSY = (
 )
 
 
+class XactLock:
+    """A transaction-level advisory lock, held by an open transaction on a connection of
+    its own for as long as the writer runs (the store's connection commits batch by batch,
+    which would drop a transaction lock at the first commit). PostgreSQL ends that
+    transaction, and so the lock, when the process dies or the connection breaks; it also
+    works behind a transaction-pooling PgBouncer, where a session lock would not."""
+
+    def __init__(self, url: str, key: int):
+        self.url, self.key = url, key
+        self.conn: PgConn | None = None
+
+    def acquire(self, *, wait: bool, timeout: float | None, busy: str) -> None:
+        conn = connect(self.url)
+        try:
+            conn.execute("SET idle_in_transaction_session_timeout = 0")
+            conn.execute("BEGIN")
+            deadline = None if timeout is None else time.monotonic() + timeout
+            while not conn.execute("SELECT pg_try_advisory_xact_lock(?)", (self.key,)).fetchone()[
+                0
+            ]:
+                if not wait or (deadline is not None and time.monotonic() >= deadline):
+                    raise BusyError(busy.format(path="postgresql", pid=_holder(conn, self.key)))
+                time.sleep(0.05)
+        except BaseException:
+            conn.close()
+            raise
+        self.conn = conn
+
+    def release(self) -> None:
+        if self.conn is not None:
+            try:
+                self.conn.execute("ROLLBACK")  # ends the transaction: the lock goes with it
+            except Exception:  # noqa: BLE001 - a broken connection has dropped it already
+                pass
+            finally:
+                self.conn.close()
+                self.conn = None
+
+
+def _holder(conn: PgConn, key: int) -> str:
+    row = conn.execute(
+        "SELECT pid FROM pg_locks WHERE locktype = 'advisory' AND granted"
+        " AND (classid::bigint << 32) | objid::bigint = ? LIMIT 1",
+        (key,),
+    ).fetchone()
+    return f"backend {row[0]}" if row else "?"
+
+
 @contextmanager
 def open_postgres(
     url: str, *, lock: bool = True, wait: bool = False, wait_timeout: float | None = None
 ) -> Iterator[PgStore]:
     """Open (creating and migrating) the state database; with ``lock``, as the only writer."""
-    conn = connect(url)
+    guard = XactLock(url, PUBLISH_LOCK) if lock else None
+    if guard is not None:
+        guard.acquire(wait=wait, timeout=wait_timeout, busy=BUSY)
     try:
-        if lock:
-            take_lock(conn, PUBLISH_LOCK, wait=wait, timeout=wait_timeout, busy=BUSY)
-        migrate(conn, url)
-        yield PgStore(conn, url)
+        conn = connect(url)
+        try:
+            migrate(conn, url)
+            yield PgStore(conn, url)
+        finally:
+            conn.close()
     finally:
-        conn.close()  # also releases the advisory lock
+        if guard is not None:
+            guard.release()
 
 
 def read_only_postgres(url: str) -> PgStore | None:
@@ -190,6 +239,7 @@ __all__ = [
     "PUBLISH_LOCK",
     "PgConn",
     "PgStore",
+    "XactLock",
     "connect",
     "open_postgres",
     "read_only_postgres",
