@@ -6,7 +6,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from pg import pg_url  # noqa: F401 - session fixture
+from pg import pg_server, pg_url  # noqa: F401 - session fixtures
 
 BACKENDS = ["sqlite", "postgresql"]
 

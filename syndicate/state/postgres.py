@@ -48,22 +48,39 @@ def _pg_sql(sql: str) -> str:
 
 
 class PgConn:
-    """A psycopg connection that takes the shared ``?``-style SQL."""
+    """A psycopg connection that takes the shared ``?``-style SQL. A connection that
+    broke (PostgreSQL restarted, the network cut) raises StateError, as a full disk does
+    on SQLite: callers report it and run again on a new connection."""
 
-    def __init__(self, raw: Any):
+    def __init__(self, raw: Any, where: str = "postgresql"):
         self.raw = raw
+        self.where = where
 
     def execute(self, sql: str, params: Sequence[Any] | None = None) -> Any:
-        if params is None:
-            return self.raw.execute(sql)
-        return self.raw.execute(_pg_sql(sql), tuple(params))
+        psycopg = _psycopg()
+        try:
+            if params is None:
+                return self.raw.execute(sql)
+            return self.raw.execute(_pg_sql(sql), tuple(params))
+        except (psycopg.OperationalError, psycopg.InterfaceError) as err:
+            raise self._lost(err) from err
 
     def executemany(self, sql: str, rows: Iterable[Sequence[Any]]) -> Any:
+        psycopg = _psycopg()
         cur = self.raw.cursor()
         rows = [tuple(r) for r in rows]
-        if rows:
-            cur.executemany(_pg_sql(sql), rows)
+        try:
+            if rows:
+                cur.executemany(_pg_sql(sql), rows)
+        except (psycopg.OperationalError, psycopg.InterfaceError) as err:
+            raise self._lost(err) from err
         return cur
+
+    def _lost(self, err: Exception) -> StateError:
+        return StateError(
+            f"cannot use state: {self.where}: {str(err).strip()}; check that PostgreSQL is up"
+            " and run again (the last committed run is kept)"
+        )
 
     def close(self) -> None:
         self.raw.close()
@@ -103,10 +120,11 @@ class PgStore(SqlStore):
         self.conn.close()
 
 
-def connect(url: str, *, read_only: bool = False) -> PgConn:
+def connect(url: str, *, read_only: bool = False, options: dict[str, Any] | None = None) -> PgConn:
+    """``options``: more libpq connection parameters (keepalives, ...)."""
     psycopg = _psycopg()
     try:
-        raw = psycopg.connect(url, autocommit=True, connect_timeout=10)
+        raw = psycopg.connect(url, autocommit=True, connect_timeout=10, **(options or {}))
     except psycopg.Error as err:
         raise StateError(
             f"cannot open state: {redact(url)}: {str(err).strip()}; check state.url, that"
@@ -114,7 +132,7 @@ def connect(url: str, *, read_only: bool = False) -> PgConn:
         ) from err
     if read_only:
         raw.execute("SET default_transaction_read_only = on")
-    return PgConn(raw)
+    return PgConn(raw, redact(url))
 
 
 def _version(conn: PgConn) -> int:
@@ -216,7 +234,10 @@ def open_postgres(
     try:
         conn = connect(url)
         try:
-            migrate(conn, url)
+            try:
+                migrate(conn, url)
+            except _psycopg().OperationalError as err:
+                raise conn._lost(err) from err
             yield PgStore(conn, url)
         finally:
             conn.close()
