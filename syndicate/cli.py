@@ -16,7 +16,7 @@ from . import __version__
 from .cli_common import config_option, handle_errors, load, print_problems, verbosity_options
 from .cli_items import items_command, status_command, withdraw_command
 from .cli_publish import check_command, publish_command
-from .cli_scale import worker_command
+from .cli_scale import migrate_state_command, worker_command
 from .log import setup_logging
 from .publish import EXIT_BUSY, EXIT_FAILED, EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE
 
@@ -184,6 +184,7 @@ for _command in (
     items_command,
     status_command,
     worker_command,
+    migrate_state_command,
 ):
     cli.add_command(_command)
 

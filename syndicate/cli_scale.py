@@ -36,4 +36,43 @@ def worker_command(
     sys.exit(EXIT_OK)
 
 
-__all__ = ["worker_command"]
+@click.command("migrate-state")
+@config_option
+@click.option(
+    "--to",
+    "target",
+    required=True,
+    metavar="URL",
+    help="The PostgreSQL database to copy the state into (postgresql://...; must be empty).",
+)
+@verbosity_options
+@handle_errors
+def migrate_state_command(config_path: str, target: str, verbose: int, quiet: bool) -> None:
+    """Copy the config's SQLite state (ledger, outbox, heartbeat) to PostgreSQL, ids kept."""
+    from .errors import ConfigError
+    from .state import is_postgres, open_state
+    from .state.copy import copy_state
+    from .state.postgres import redact
+
+    setup_logging(verbose, quiet=quiet)
+    config = load(config_path)
+    if not is_postgres(target):
+        raise ConfigError(
+            f"--to must be a postgresql:// URL, got {redact(target)!r}", path=str(config.path)
+        )
+    if config.state_url:
+        raise ConfigError(
+            "the state is already on PostgreSQL (state.url); migrate-state copies a SQLite state",
+            path=str(config.path),
+            key="state.url",
+        )
+    # both locked: no publish, worker claim or daemon writes either side meanwhile
+    with open_state(config.state_path) as source, open_state(target) as dest:
+        report = copy_state(source, dest)
+    if not quiet:
+        click.echo(f"{report.line()} into {redact(target)}")
+        click.echo(f"now point [state] url at that database in {config.path} (and drop path)")
+    sys.exit(EXIT_OK)
+
+
+__all__ = ["migrate_state_command", "worker_command"]
