@@ -16,6 +16,7 @@ from . import __version__
 from .cli_common import config_option, handle_errors, load, print_problems, verbosity_options
 from .cli_items import items_command, status_command, withdraw_command
 from .cli_publish import check_command, publish_command
+from .cli_scale import migrate_state_command, worker_command
 from .log import setup_logging
 from .publish import EXIT_BUSY, EXIT_FAILED, EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE
 
@@ -176,7 +177,15 @@ def recover_command(config_path: str, unpublished: str, verbose: int, quiet: boo
         click.echo(report.line())
 
 
-for _command in (publish_command, check_command, withdraw_command, items_command, status_command):
+for _command in (
+    publish_command,
+    check_command,
+    withdraw_command,
+    items_command,
+    status_command,
+    worker_command,
+    migrate_state_command,
+):
     cli.add_command(_command)
 
 

@@ -152,6 +152,7 @@ class DeliveryConfig:
     concurrency: int = 32
     retry_schedule: tuple[float, ...] = DEFAULT_RETRY_SCHEDULE  # seconds after the previous try
     interval: float = 30.0  # daemon: how often the outbox is drained
+    lease: float = 300.0  # how long a worker's claim on notices holds (push/lease.py)
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -527,7 +528,7 @@ def _pings(tables: list[Table]) -> list[PingConfig]:
 
 
 def _delivery(d: Table) -> DeliveryConfig:
-    retry, interval = d.get("retry_schedule"), d.get("interval")
+    retry, interval, lease = d.get("retry_schedule"), d.get("interval"), d.get("lease")
     retry_schedule: tuple[float, ...] = DEFAULT_RETRY_SCHEDULE
     try:
         if retry is not None:
@@ -541,12 +542,20 @@ def _delivery(d: Table) -> DeliveryConfig:
     except ValueError as err:
         d.fail("interval", str(err))
         seconds = 30.0
+    try:
+        lease_seconds = parse_duration(lease)
+    except ValueError as err:
+        d.fail("lease", str(err))
+        lease_seconds = 300.0
+    if lease_seconds <= 0:
+        d.fail("lease", "must be longer than 0s (how long a worker's claim holds)")
     delivery = DeliveryConfig(
         connect_timeout=d.get("connect_timeout"),
         read_timeout=d.get("read_timeout"),
         concurrency=d.get("concurrency"),
         retry_schedule=retry_schedule or (0.0,),
         interval=seconds,
+        lease=lease_seconds,
     )
     d.finish()
     return delivery

@@ -169,6 +169,7 @@ KEYS: dict[str, dict[str, Key]] = {
         "concurrency": Key(kind=int, default=32, minimum=1),
         "retry_schedule": Key(kind=list, items=DURATION),
         "interval": Key(kind=DURATION, default=30.0),
+        "lease": Key(kind=DURATION, default=300.0),
     },
     "serve": {
         "host": Key(kind=str, default="127.0.0.1"),

@@ -60,8 +60,18 @@ from typing import Any
 from .config import Config, Schedule, load_config
 from .errors import BusyError, ConfigError, SyndicateError
 from .faults import crash_point
+from .leader import Leadership
 from .publish import EXIT_OK, publish
-from .state import StateLock, from_iso, iso, open_state, read_only_state, state_location
+from .push.lease import worker_name
+from .state import (
+    StateLock,
+    from_iso,
+    is_postgres,
+    iso,
+    open_state,
+    read_only_state,
+    state_location,
+)
 from .systemd import Watchdog, notify
 
 log = logging.getLogger(__name__)
@@ -208,6 +218,13 @@ class Daemon:
         self.host = host
         self.port = port
         self.lock = DaemonLock(daemon_lock_path(config.state_path))
+        where = state_location(config)
+        # PostgreSQL: daemons on any number of hosts, one leader schedules (leader.py);
+        # SQLite: one daemon per state, the flock above
+        self.leadership: Leadership | None = (
+            Leadership(str(where), lease=config.delivery.lease) if is_postgres(where) else None
+        )
+        self._next_try = 0.0
         self.started = _utcnow()
         self._wake = threading.Event()
         self._stop = False
@@ -219,6 +236,7 @@ class Daemon:
         self._server_thread: threading.Thread | None = None
         self._app: Any = None
         self._watchdog = Watchdog()
+        self.worker = worker_name()  # who holds the leases of this daemon's drains
 
     # --- lifecycle -------------------------------------------------------------------
     def run(self) -> int:
@@ -228,24 +246,25 @@ class Daemon:
         if logging.getLogger("syndicate").getEffectiveLevel() > logging.DEBUG:
             # our "run job=..." line carries publish()'s counts and more: one line per run
             logging.getLogger("syndicate.publish").setLevel(logging.WARNING)
-        self.lock.acquire()
+        if self.leadership is None:
+            self.lock.acquire()
         try:
             self._install_signals()
             if self.serve:
                 self._start_server()
-            self._start_scheduler(specs, catch_up=True)
-            log.info(
-                "daemon started pid=%d jobs=%s",
-                os.getpid(),
-                ",".join(f"{s.id}({_describe(s.schedule)})" for s in specs),
-            )
-            # the first beat runs in a worker: the main thread never waits on the state
-            # lock, or a signal would wait for the running publish to end
-            self._scheduler.add_job(self._beat, id="beat", name="beat")
+            if self.leadership is None:
+                self._lead(specs)
+            else:
+                log.info(
+                    "daemon started pid=%d as standby (PostgreSQL leader election)", os.getpid()
+                )
             notify("READY=1", f"STATUS=scheduling {len(specs)} job(s)", f"MAINPID={os.getpid()}")
             tick = min(TICK, self._watchdog.interval or TICK)
+            if self.leadership is not None:
+                tick = min(tick, self.leadership.poll)
             while not self._stop:
                 self._watchdog.tick()
+                self._follow()
                 self._wake.wait(tick)
                 self._wake.clear()
                 if self._hup and not self._stop:
@@ -254,13 +273,48 @@ class Daemon:
             notify("STOPPING=1", "STATUS=stopping: waiting for the running job")
             log.info("daemon stopping: waiting for the running job")
             started = time.monotonic()
-            self._scheduler.shutdown(wait=True)
+            if self._scheduler is not None:
+                self._scheduler.shutdown(wait=True)
             self._stop_server()
-            self._beat(stopped=True, wait=STOP_BEAT_WAIT)
+            if self._scheduler is not None:
+                self._beat(stopped=True, wait=STOP_BEAT_WAIT)
             log.info("daemon stopped seconds=%.2f", time.monotonic() - started)
             return EXIT_OK
         finally:
-            self.lock.release()
+            if self.leadership is not None:
+                self.leadership.release()
+            else:
+                self.lock.release()
+
+    def _lead(self, specs: list[JobSpec]) -> None:
+        """Start scheduling (with the catch-up) and the first beat."""
+        self._start_scheduler(specs, catch_up=True)
+        log.info(
+            "daemon started pid=%d jobs=%s",
+            os.getpid(),
+            ",".join(f"{s.id}({_describe(s.schedule)})" for s in specs),
+        )
+        # the first beat runs in a worker: the main thread never waits on the state
+        # lock, or a signal would wait for the running publish to end
+        self._scheduler.add_job(self._beat, id="beat", name="beat")
+
+    def _follow(self) -> None:
+        """PostgreSQL: take the lead when the leader lock is free, stand by when it is lost."""
+        lead = self.leadership
+        if lead is None or self._stop or time.monotonic() < self._next_try:
+            return
+        self._next_try = time.monotonic() + lead.poll
+        if self._scheduler is not None:
+            if not lead.check():
+                log.warning("daemon lost the lead: standing by (a running job finishes)")
+                notify("STATUS=standby: lost the leader lock")
+                self._scheduler.shutdown(wait=False)
+                self._scheduler = None
+            return
+        if lead.try_lead():
+            log.info("daemon took the lead pid=%d", os.getpid())
+            notify("STATUS=leader")
+            self._lead(job_specs(self.config))
 
     def _install_signals(self) -> None:
         signal.signal(signal.SIGTERM, self._on_stop)
@@ -379,6 +433,9 @@ class Daemon:
             if (new.serve.host, new.serve.port) != (self.config.serve.host, self.config.serve.port):
                 log.warning("serve host/port changed: takes effect at the next restart")
         self.config = new
+        if self._scheduler is None:  # a standby: the new config applies when it leads
+            log.info("config reloaded path=%s (standby)", path)
+            return
         self._scheduler.remove_all_jobs()
         self._add_jobs(specs, catch_up=False)
         log.info("config reloaded path=%s jobs=%s", path, ",".join(s.id for s in specs))
@@ -456,8 +513,10 @@ class Daemon:
             from .push.outbox import deliver_due
 
             try:
-                with open_state(state_location(config), wait=True) as store:
-                    report = deliver_due(store, config)
+                # no publish lock: claims with a lease (push/lease.py) let this drain run
+                # beside a publish and beside `syndicate worker` processes on any host
+                with open_state(state_location(config), lock=False) as store:
+                    report = deliver_due(store, config, worker=self.worker)
                     _write_beat(store, self._beat_doc())
             except SyndicateError as err:
                 log.error("drain failed error=%s", err)

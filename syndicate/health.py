@@ -153,42 +153,24 @@ def read_health(config: Config, now: datetime) -> HealthSnapshot:
 
 
 def _snapshot(store: StateStore, config: Config, now: datetime) -> HealthSnapshot:
-    conn = store.conn
-    runs = tuple(
-        (str(s), int(n))
-        for s, n in conn.execute(
-            "SELECT status, COUNT(*) FROM runs WHERE kind = 'publish' AND finished IS NOT NULL"
-            " GROUP BY status ORDER BY status"
-        )
-    )
+    runs = tuple(store.run_counts("publish"))
     names = store.sections()
     sections = tuple(
         SectionHealth(
             slug=slug,
             name=names.get(slug, slug),
-            items=int(n),
+            items=n,
             newest=from_iso(newest) if newest else None,
         )
-        for slug, n, newest in conn.execute(
-            "SELECT section_slug, COUNT(*), MAX(published) FROM articles WHERE withdrawn = 0"
-            " GROUP BY section_slug ORDER BY section_slug"
-        )
+        for slug, n, newest in store.section_counts()
     )
-    feeds = tuple(
-        (str(path), from_iso(written))
-        for path, written in conn.execute("SELECT path, written FROM feeds ORDER BY path")
-    )
+    feeds = tuple((path, from_iso(written)) for path, written in store.feeds_written())
     attempts: dict[tuple[str, str], int] = {}
     # portable SQL (SQLite and PostgreSQL): the target kind is the endpoint's prefix
-    for endpoint, delivered, tries in conn.execute(
-        "SELECT endpoint, SUM(CASE WHEN status = 'delivered' THEN 1 ELSE 0 END), SUM(attempts)"
-        " FROM notices GROUP BY endpoint"
-    ):
-        kind, ok = str(endpoint).partition(":")[0], int(delivered or 0)
+    for endpoint, ok, tries in store.delivery_attempts():
+        kind = endpoint.partition(":")[0]
         attempts[(kind, "success")] = attempts.get((kind, "success"), 0) + ok
-        attempts[(kind, "failure")] = attempts.get((kind, "failure"), 0) + max(
-            int(tries or 0) - ok, 0
-        )
+        attempts[(kind, "failure")] = attempts.get((kind, "failure"), 0) + max(tries - ok, 0)
     beat = store.get_meta("daemon")
     recent = store.recent_runs("publish", limit=RUNS_READ)
     return HealthSnapshot(

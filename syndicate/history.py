@@ -72,8 +72,7 @@ class Archives:
 def ledger_slots(store: StateStore) -> dict[str, list[Slot]]:
     """Every feed's slots in ledger order: per section slug, and "" for the combined feed."""
     out: dict[str, list[Slot]] = {"": []}
-    rows = store.conn.execute("SELECT key, section_slug, withdrawn FROM articles ORDER BY seq")
-    for key, section_slug, withdrawn in rows:
+    for key, section_slug, withdrawn in store.ledger_slots():
         slot = Slot(key=key, live=not withdrawn)
         out[""].append(slot)
         out.setdefault(section_slug, []).append(slot)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+from backends import pg_server, pg_url, state_where  # noqa: F401 - every StateStore backend
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:

@@ -11,6 +11,7 @@ import shutil
 import subprocess
 import tempfile
 from collections.abc import Iterator
+from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
@@ -30,8 +31,48 @@ def _missing(why: str) -> None:
     pytest.skip(f"no PostgreSQL: {why} (apt-get install postgresql)")
 
 
+@dataclass(frozen=True, slots=True, kw_only=True)
+class PgServer:
+    """The running test server; ``restart()`` stops it fast and starts it again."""
+
+    url: str
+    data: Path
+    pg_ctl: str
+    pre: tuple[str, ...]
+    log: Path
+    options: str
+
+    def restart(self) -> None:
+        subprocess.run(
+            [*self.pre, self.pg_ctl, "-D", str(self.data), "-m", "fast", "-w", "stop"],
+            check=True,
+            capture_output=True,
+        )
+        subprocess.run(
+            [
+                *self.pre,
+                self.pg_ctl,
+                "-D",
+                str(self.data),
+                "-w",
+                "-l",
+                str(self.log),
+                "-o",
+                self.options,
+                "start",
+            ],
+            check=True,
+            capture_output=True,
+        )
+
+
 @pytest.fixture(scope="session")
-def pg_url() -> Iterator[str]:
+def pg_url(pg_server: PgServer) -> str:
+    return pg_server.url
+
+
+@pytest.fixture(scope="session")
+def pg_server() -> Iterator[PgServer]:
     initdb, pg_ctl = _bin("initdb"), _bin("pg_ctl")
     if not initdb or not pg_ctl:
         _missing("initdb/pg_ctl not on PATH nor in /usr/lib/postgresql/*/bin")
@@ -39,6 +80,7 @@ def pg_url() -> Iterator[str]:
     root = Path(tempfile.mkdtemp(prefix="syndicate-pg-"))
     data, sock = root / "data", root / "sock"
     sock.mkdir()
+    options = f"-k {sock} -c listen_addresses='' -c fsync=off"
     pre: list[str] = []
     if os.geteuid() == 0:
         shutil.chown(root, "nobody")
@@ -71,14 +113,21 @@ def pg_url() -> Iterator[str]:
             "-l",
             str(root / "log"),
             "-o",
-            f"-k {sock} -c listen_addresses='' -c fsync=off",
+            options,
             "start",
         ],
         check=True,
         capture_output=True,
     )
     try:
-        yield f"postgresql:///postgres?host={sock}&user=syndicate"
+        yield PgServer(
+            url=f"postgresql:///postgres?host={sock}&user=syndicate",
+            data=data,
+            pg_ctl=pg_ctl,
+            pre=tuple(pre),
+            log=root / "log",
+            options=options,
+        )
     finally:
         subprocess.run(
             [*pre, pg_ctl, "-D", str(data), "-m", "immediate", "stop"], capture_output=True

@@ -6,7 +6,6 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
-from pg import pg_url  # noqa: F401 - session fixture
 
 from syndicate.errors import BusyError
 from syndicate.state import SCHEMA_VERSION, open_state
@@ -14,17 +13,9 @@ from syndicate.state import SCHEMA_VERSION, open_state
 NOW = datetime(2026, 1, 2, 3, 4, 5, tzinfo=UTC)
 
 
-@pytest.fixture(params=["sqlite", "postgresql"])
-def where(request: pytest.FixtureRequest, tmp_path: Path) -> Path | str:
-    if request.param == "sqlite":
-        return tmp_path / "state.db"
-    url: str = request.getfixturevalue("pg_url")
-    import psycopg
-
-    with psycopg.connect(url, autocommit=True) as c:  # a fresh database per test
-        c.execute("DROP SCHEMA public CASCADE")
-        c.execute("CREATE SCHEMA public")
-    return url
+@pytest.fixture
+def where(state_where: Path | str) -> Path | str:
+    return state_where
 
 
 def test_a_new_store_is_migrated_to_the_current_schema(where: Path | str) -> None:

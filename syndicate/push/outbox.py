@@ -37,7 +37,7 @@ import random
 import time
 import uuid
 from collections.abc import Callable, Sequence
-from concurrent.futures import FIRST_COMPLETED, ThreadPoolExecutor, wait
+from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any, Protocol
@@ -52,6 +52,7 @@ from ..faults import crash_point
 from ..model import RunChanges
 from ..state import StateStore, iso
 from .base import Notice, Target, endpoint_label
+from .lease import claim_due, release, worker_name
 from .payload import (
     MAX_MERGED_ITEMS,
     MAX_MESSAGE_ITEMS,
@@ -123,8 +124,8 @@ def enqueue(store: StateStore, config: Config, changes: RunChanges, now: datetim
     if not changes.feeds and not announced:
         return 0
     check_endpoints(config)
-    conn = store.conn
-    disabled = {r[0] for r in conn.execute("SELECT endpoint FROM endpoints WHERE disabled = 1")}
+    conn = store.conn  # inside the caller's transaction
+    disabled = store.disabled_endpoints()
     feeds = unique_feeds(changes.feeds)
     created = 0
 
@@ -284,112 +285,146 @@ def deliver_due(
     session: requests.Session | None = None,
     limit: int | None = None,
     rng: Random | None = None,
+    worker: str | None = None,
 ) -> DeliveryReport:
-    """Send every pending notice that is due, and record the outcomes."""
+    """Send every pending notice that is due, and record the outcomes.
+
+    Safe to run in any number of processes at once (push/lease.py): each claims endpoints
+    under a lease as its threads free up, so an endpoint is drained by one of them at a
+    time, in order. ``limit``: at most this many notices in this pass."""
     clock = now or _utcnow
     rng = rng or random.Random()
+    worker = worker or worker_name()
     started = time.monotonic()
-    at = clock()
-    schedule = config.delivery.retry_schedule
     with store.transaction() as conn:
         conn.execute(
             "DELETE FROM notices WHERE status IN ('delivered', 'superseded', 'discarded') AND done_at < ?",
-            (iso(at - KEEP_DONE),),
+            (iso(clock() - KEEP_DONE),),
         )
-    # Due, and not queued behind an older pending notice of the same endpoint that is
-    # waiting for its retry: a newer message must never overtake an older one (a receiver
-    # would then end with the older version of an item; seen in the outage run, issue 8).
-    q = (
-        "SELECT id, msg_id, endpoint, kind, topic, payload, attempts FROM notices"
-        " WHERE status = 'pending' AND next_attempt <= ? AND NOT EXISTS (SELECT 1 FROM notices AS older"
-        " WHERE older.endpoint = notices.endpoint AND older.status = 'pending' AND older.id < notices.id"
-        " AND older.next_attempt > ?) ORDER BY endpoint, id"
-    )
-    args: list[Any] = [iso(at), iso(at)]
-    if limit is not None:
-        q = q.replace("ORDER BY endpoint, id", "ORDER BY next_attempt, id LIMIT ?")
-        args.append(limit)
-    rows = store.conn.execute(q, args).fetchall()
-    if not rows:
-        return DeliveryReport(seconds=time.monotonic() - started)
-
     own_session = session is None
     http = session if session is not None else make_session(config.delivery)
-    targets = build_targets(config, http)
-    disabled = {
-        r[0] for r in store.conn.execute("SELECT endpoint FROM endpoints WHERE disabled = 1")
-    }
-    groups: dict[str, list[Notice]] = {}
-    orphans: list[tuple[int, str]] = []
-    ids: dict[str, int] = {}
-    for row_id, msg_id, endpoint, kind, topic, payload, attempts in rows:
-        if endpoint not in targets or endpoint in disabled:
-            why = (
-                "endpoint is disabled (it answered 410)"
-                if endpoint in disabled
-                else "endpoint is no longer in the config"
-            )
-            orphans.append((row_id, why))
-            continue
-        ids[msg_id] = row_id
-        groups.setdefault(endpoint, []).append(
-            Notice(
-                msg_id=msg_id,
-                endpoint=endpoint,
-                kind=kind,
-                topic=topic,
-                payload=payload,
-                attempts=attempts,
-            )
-        )
-
-    for notices in groups.values():  # creation order within an endpoint, whatever the query order
-        notices.sort(key=lambda n: ids[n.msg_id])
-    tally = _Tally(due=len(rows))
-    with store.transaction() as conn:
-        conn.executemany(
-            "UPDATE notices SET status = 'dead', done_at = ?, last_error = ? WHERE id = ?",
-            [(iso(at), why, i) for i, why in orphans],
-        )
-        # In flight from here until the outcome is recorded: a process killed meanwhile may
-        # have sent it, so a later run must not merge it away under a new webhook-id.
-        conn.executemany(
-            "UPDATE notices SET offered = 1 WHERE id = ?", [(i,) for i in ids.values()]
-        )
-    tally.dead += len(orphans)
-
+    pass_ = _Pass(store, config, clock, rng, worker, build_targets(config, http))
     try:
-        if groups:
-            workers = min(config.delivery.concurrency, len(groups))
-            with ThreadPoolExecutor(
-                max_workers=workers, thread_name_prefix="syndicate-push"
-            ) as pool:
-                futures = {
-                    pool.submit(_drain, targets[ep], notices): ep for ep, notices in groups.items()
-                }
-                waiting = set(futures)
-                while waiting:
-                    # Write whatever has finished in one transaction: a commit per endpoint
-                    # made SQLite 75% of the time at 1,000 endpoints (bench/bench_push.py).
-                    done, waiting = wait(waiting, return_when=FIRST_COMPLETED)
-                    at = clock()
-                    with store.transaction() as conn:
-                        for fut in done:
-                            _record(conn, futures[fut], fut.result(), ids, at, schedule, rng, tally)
+        with ThreadPoolExecutor(
+            max_workers=config.delivery.concurrency, thread_name_prefix="syndicate-push"
+        ) as pool:
+            pass_.run(pool, limit)
     finally:
         if own_session:
             http.close()
-    report = tally.report(time.monotonic() - started)
-    log.info(
-        "delivered due=%d delivered=%d retrying=%d dead=%d held=%d seconds=%.2f",
-        report.due,
-        report.delivered,
-        report.retrying,
-        report.dead,
-        report.held,
-        report.seconds,
-    )
+    report = pass_.tally.report(time.monotonic() - started)
+    if report.due:
+        log.info(
+            "delivered due=%d delivered=%d retrying=%d dead=%d held=%d seconds=%.2f",
+            report.due,
+            report.delivered,
+            report.retrying,
+            report.dead,
+            report.held,
+            report.seconds,
+        )
     return report
+
+
+class _Pass:
+    """One deliver_due pass: claim endpoints as threads free up, record as they finish.
+    Each endpoint is claimed at most once per pass (a retry waits for the next pass)."""
+
+    def __init__(
+        self,
+        store: StateStore,
+        config: Config,
+        clock: Callable[[], datetime],
+        rng: Random,
+        worker: str,
+        targets: dict[str, Target],
+    ):
+        self.store, self.config, self.clock, self.rng = store, config, clock, rng
+        self.worker, self.targets = worker, targets
+        self.tally = _Tally(due=0)
+        self.seen: set[str] = set()
+        self.ids: dict[str, int] = {}
+        self.disabled = store.disabled_endpoints()
+
+    def run(self, pool: ThreadPoolExecutor, limit: int | None) -> None:
+        slots = self.config.delivery.concurrency
+        running: dict[Future[list[_Outcome]], str] = {}
+        exhausted = False
+        while True:
+            if not exhausted and len(running) < slots and (limit is None or limit > 0):
+                groups = self._claim(slots - len(running), limit)
+                exhausted = not groups
+                for endpoint, notices in groups.items():
+                    running[pool.submit(_drain, self.targets[endpoint], notices)] = endpoint
+                if limit is not None:
+                    limit -= sum(len(n) for n in groups.values())
+            if not running:
+                return
+            # Write whatever has finished in one transaction: a commit per endpoint
+            # made SQLite 75% of the time at 1,000 endpoints (bench/bench_push.py).
+            done, _ = wait(set(running), return_when=FIRST_COMPLETED)
+            at = self.clock()
+            with self.store.transaction() as conn:
+                for fut in done:
+                    endpoint = running.pop(fut)
+                    outcomes = fut.result()
+                    _record(
+                        conn,
+                        endpoint,
+                        outcomes,
+                        self.ids,
+                        at,
+                        self.config.delivery.retry_schedule,
+                        self.rng,
+                        self.tally,
+                        self.worker,
+                    )
+                    release(conn, self.worker, [self.ids[o.notice.msg_id] for o in outcomes])
+
+    def _claim(self, endpoints: int, limit: int | None) -> dict[str, list[Notice]]:
+        at = self.clock()
+        claimed = claim_due(
+            self.store,
+            worker=self.worker,
+            at=at,
+            lease=self.config.delivery.lease,
+            endpoints=endpoints,
+            skip=self.seen,
+            limit=limit,
+        )
+        self.tally.due += len(claimed)
+        groups: dict[str, list[Notice]] = {}
+        orphans: list[tuple[int, str]] = []
+        for c in claimed:  # creation order within an endpoint
+            self.seen.add(c.endpoint)
+            if c.endpoint not in self.targets or c.endpoint in self.disabled:
+                why = (
+                    "endpoint is disabled (it answered 410)"
+                    if c.endpoint in self.disabled
+                    else "endpoint is no longer in the config"
+                )
+                orphans.append((c.id, why))
+                continue
+            self.ids[c.msg_id] = c.id
+            groups.setdefault(c.endpoint, []).append(
+                Notice(
+                    msg_id=c.msg_id,
+                    endpoint=c.endpoint,
+                    kind=c.kind,
+                    topic=c.topic,
+                    payload=c.payload,
+                    attempts=c.attempts,
+                )
+            )
+        if orphans:
+            with self.store.transaction() as conn:
+                conn.executemany(
+                    "UPDATE notices SET status = 'dead', done_at = ?, last_error = ?,"
+                    " claimed_by = NULL, lease_until = NULL WHERE id = ?",
+                    [(iso(at), why, i) for i, why in orphans],
+                )
+            self.tally.dead += len(orphans)
+        return groups
 
 
 def _drain(target: Target, notices: list[Notice]) -> list[_Outcome]:
@@ -448,16 +483,22 @@ def _record(
     schedule: Sequence[float],
     rng: Random,
     tally: _Tally,
+    worker: str,
 ) -> None:
     """Write one endpoint's outcomes (calling thread, inside a transaction). Only rows
-    still pending change: a publish may have superseded one while it was in flight."""
+    still pending change (a publish may have superseded one while it was in flight), and
+    still claimed by this worker (when the lease ran out, another one owns them now)."""
     label = endpoint_label(endpoint)
     # Outcome known: a held notice, or one that surely never reached the endpoint, may be
     # merged into a later message again; one the endpoint may have seen (it answered, or
     # the answer was lost) keeps offered = 1, so it is resent as it is, same webhook-id.
     conn.executemany(
-        "UPDATE notices SET offered = 0 WHERE id = ?",
-        [(ids[o.notice.msg_id],) for o in outcomes if o.held or (o.error and not o.error.reached)],
+        "UPDATE notices SET offered = 0 WHERE id = ? AND claimed_by = ?",
+        [
+            (ids[o.notice.msg_id], worker)
+            for o in outcomes
+            if o.held or (o.error and not o.error.reached)
+        ],
     )
     hold_until: datetime | None = None
     last_error: PushError | None = None
@@ -469,8 +510,8 @@ def _record(
             if hold_until is not None:
                 conn.execute(
                     "UPDATE notices SET next_attempt = CASE WHEN next_attempt > ? THEN next_attempt ELSE ? END WHERE id = ?"
-                    " AND status = 'pending'",
-                    (iso(hold_until), iso(hold_until), row_id),
+                    " AND status = 'pending' AND claimed_by = ?",
+                    (iso(hold_until), iso(hold_until), row_id, worker),
                 )
             continue
         attempts = o.notice.attempts + 1
@@ -480,8 +521,8 @@ def _record(
             tally.delivered += 1
             conn.execute(
                 "UPDATE notices SET status = 'delivered', attempts = ?, done_at = ?, last_error = NULL,"
-                " last_status = NULL WHERE id = ? AND status = 'pending'",
-                (attempts, iso(at), row_id),
+                " last_status = NULL WHERE id = ? AND status = 'pending' AND claimed_by = ?",
+                (attempts, iso(at), row_id, worker),
             )
             log.debug("pushed target=%s msg=%s attempt=%d", label, o.notice.msg_id, attempts)
             continue
@@ -493,8 +534,8 @@ def _record(
             tally.dead += 1
             conn.execute(
                 "UPDATE notices SET status = 'dead', attempts = ?, done_at = ?, last_error = ?,"
-                " last_status = ? WHERE id = ? AND status = 'pending'",
-                (attempts, iso(at), message, err.status, row_id),
+                " last_status = ? WHERE id = ? AND status = 'pending' AND claimed_by = ?",
+                (attempts, iso(at), message, err.status, row_id, worker),
             )
             log.warning(
                 "push gave up target=%s msg=%s attempts=%d error=%s",
@@ -508,8 +549,8 @@ def _record(
             hold_until = when
             conn.execute(
                 "UPDATE notices SET attempts = ?, next_attempt = ?, last_error = ?, last_status = ?"
-                " WHERE id = ? AND status = 'pending'",
-                (attempts, iso(when), message, err.status, row_id),
+                " WHERE id = ? AND status = 'pending' AND claimed_by = ?",
+                (attempts, iso(when), message, err.status, row_id, worker),
             )
             log.info(
                 "push failed, will retry target=%s msg=%s attempt=%d retry_at=%s error=%s",
@@ -543,9 +584,9 @@ def _record(
     conn.execute(
         "INSERT INTO endpoints (endpoint, last_attempt, last_success, last_error, last_status)"
         " VALUES (?, ?, ?, ?, ?) ON CONFLICT (endpoint) DO UPDATE SET last_attempt = excluded.last_attempt,"
-        " last_success = COALESCE(excluded.last_success, last_success),"
+        " last_success = COALESCE(excluded.last_success, endpoints.last_success),"
         " last_error = CASE WHEN excluded.last_error IS NOT NULL THEN excluded.last_error"
-        " WHEN excluded.last_success IS NOT NULL THEN NULL ELSE last_error END,"
+        " WHEN excluded.last_success IS NOT NULL THEN NULL ELSE endpoints.last_error END,"
         " last_status = excluded.last_status",
         (
             endpoint,

@@ -122,26 +122,11 @@ def _dt(text: str | None) -> datetime | None:
 def outbox_status(store: StateStore, config: Config, now: datetime) -> OutboxStatus:
     """Counts, last error and next attempt per endpoint. Only reads: works on a
     read-only store."""
-    counts: dict[str, dict[str, int]] = {}
-    nexts: dict[str, str] = {}
-    stuck: dict[str, int] = {}
-    for endpoint, status, n in store.conn.execute(
-        "SELECT endpoint, status, COUNT(*) FROM notices GROUP BY endpoint, status"
-    ):
-        counts.setdefault(endpoint, {})[status] = n
-    for endpoint, first, late in store.conn.execute(
-        "SELECT endpoint, MIN(next_attempt), SUM(next_attempt < ?) FROM notices WHERE status = 'pending'"
-        " GROUP BY endpoint",
-        (iso(now - STUCK_AFTER),),
-    ):
-        nexts[endpoint] = first
-        stuck[endpoint] = int(late or 0)
-    health = {
-        r[0]: r[1:]
-        for r in store.conn.execute(
-            "SELECT endpoint, disabled, reason, last_attempt, last_success, last_error FROM endpoints"
-        )
-    }
+    counts = store.notice_counts()
+    pending = store.pending_by_endpoint(iso(now - STUCK_AFTER))
+    nexts = {endpoint: first for endpoint, (first, _) in pending.items()}
+    stuck = {endpoint: late for endpoint, (_, late) in pending.items()}
+    health = store.endpoint_health()
     configured = _configured(config)
     keys = list(dict.fromkeys([*configured, *sorted(set(counts) | set(health))]))
     out = []
@@ -172,12 +157,7 @@ def outbox_status(store: StateStore, config: Config, now: datetime) -> OutboxSta
 
 def _match(store: StateStore, endpoint: str) -> list[str]:
     """Endpoint keys a user's argument names: the key, its label, or a webhook/ping name."""
-    known = {
-        r[0]
-        for r in store.conn.execute(
-            "SELECT DISTINCT endpoint FROM notices UNION SELECT endpoint FROM endpoints"
-        )
-    }
+    known = store.known_endpoints()
     return sorted(
         k
         for k in known

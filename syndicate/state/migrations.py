@@ -115,6 +115,14 @@ MIGRATIONS: tuple[str, ...] = (
     -- 1 while a notice is handed to a target and its outcome not yet recorded
     ALTER TABLE notices ADD COLUMN offered INTEGER NOT NULL DEFAULT 0;
     """,
+    # 5: delivery by any number of workers (issue 10): a worker claims an endpoint's due
+    # notices with a lease (who, until when); a worker that dies leaves them to be claimed
+    # again when the lease ends. The index serves "the oldest pending notice per endpoint".
+    """
+    ALTER TABLE notices ADD COLUMN claimed_by TEXT;
+    ALTER TABLE notices ADD COLUMN lease_until TEXT;
+    CREATE INDEX notices_queue ON notices (status, endpoint, id);
+    """,
 )
 SCHEMA_VERSION = len(MIGRATIONS)
 

@@ -2,8 +2,9 @@
 
 Same tables as the SQLite store (one migration list, :mod:`.migrations`), same queries
 (:mod:`.sql`; ``?`` placeholders are rewritten to psycopg's ``%s`` here). One writer at a
-time: a publish holds a session-level advisory lock on its own connection in place of the
-flock, so PostgreSQL drops it when the process dies or its connection breaks.
+time: a publish holds a transaction-level advisory lock (:class:`XactLock`, an open
+transaction on a connection of its own) in place of the flock, so PostgreSQL drops it
+when the process dies or its connection breaks.
 """
 
 from __future__ import annotations
@@ -47,22 +48,39 @@ def _pg_sql(sql: str) -> str:
 
 
 class PgConn:
-    """A psycopg connection that takes the shared ``?``-style SQL."""
+    """A psycopg connection that takes the shared ``?``-style SQL. A connection that
+    broke (PostgreSQL restarted, the network cut) raises StateError, as a full disk does
+    on SQLite: callers report it and run again on a new connection."""
 
-    def __init__(self, raw: Any):
+    def __init__(self, raw: Any, where: str = "postgresql"):
         self.raw = raw
+        self.where = where
 
     def execute(self, sql: str, params: Sequence[Any] | None = None) -> Any:
-        if params is None:
-            return self.raw.execute(sql)
-        return self.raw.execute(_pg_sql(sql), tuple(params))
+        psycopg = _psycopg()
+        try:
+            if params is None:
+                return self.raw.execute(sql)
+            return self.raw.execute(_pg_sql(sql), tuple(params))
+        except (psycopg.OperationalError, psycopg.InterfaceError) as err:
+            raise self._lost(err) from err
 
     def executemany(self, sql: str, rows: Iterable[Sequence[Any]]) -> Any:
+        psycopg = _psycopg()
         cur = self.raw.cursor()
         rows = [tuple(r) for r in rows]
-        if rows:
-            cur.executemany(_pg_sql(sql), rows)
+        try:
+            if rows:
+                cur.executemany(_pg_sql(sql), rows)
+        except (psycopg.OperationalError, psycopg.InterfaceError) as err:
+            raise self._lost(err) from err
         return cur
+
+    def _lost(self, err: Exception) -> StateError:
+        return StateError(
+            f"cannot use state: {self.where}: {str(err).strip()}; check that PostgreSQL is up"
+            " and run again (the last committed run is kept)"
+        )
 
     def close(self) -> None:
         self.raw.close()
@@ -102,10 +120,11 @@ class PgStore(SqlStore):
         self.conn.close()
 
 
-def connect(url: str, *, read_only: bool = False) -> PgConn:
+def connect(url: str, *, read_only: bool = False, options: dict[str, Any] | None = None) -> PgConn:
+    """``options``: more libpq connection parameters (keepalives, ...)."""
     psycopg = _psycopg()
     try:
-        raw = psycopg.connect(url, autocommit=True, connect_timeout=10)
+        raw = psycopg.connect(url, autocommit=True, connect_timeout=10, **(options or {}))
     except psycopg.Error as err:
         raise StateError(
             f"cannot open state: {redact(url)}: {str(err).strip()}; check state.url, that"
@@ -113,7 +132,7 @@ def connect(url: str, *, read_only: bool = False) -> PgConn:
         ) from err
     if read_only:
         raw.execute("SET default_transaction_read_only = on")
-    return PgConn(raw)
+    return PgConn(raw, redact(url))
 
 
 def _version(conn: PgConn) -> int:
@@ -146,12 +165,7 @@ def take_lock(conn: PgConn, key: int, *, wait: bool, timeout: float | None, busy
     deadline = None if timeout is None else time.monotonic() + timeout
     while not conn.execute("SELECT pg_try_advisory_lock(?)", (key,)).fetchone()[0]:
         if not wait or (deadline is not None and time.monotonic() >= deadline):
-            row = conn.execute(
-                "SELECT pid FROM pg_locks WHERE locktype = 'advisory' AND granted"
-                " AND (classid::bigint << 32) | objid::bigint = ? LIMIT 1",
-                (key,),
-            ).fetchone()
-            raise BusyError(busy.format(path="postgresql", pid=f"backend {row[0]}" if row else "?"))
+            raise BusyError(busy.format(path="postgresql", pid=_holder(conn, key)))
         time.sleep(0.05)
 
 
@@ -161,19 +175,75 @@ BUSY = (
 )
 
 
+class XactLock:
+    """A transaction-level advisory lock, held by an open transaction on a connection of
+    its own for as long as the writer runs (the store's connection commits batch by batch,
+    which would drop a transaction lock at the first commit). PostgreSQL ends that
+    transaction, and so the lock, when the process dies or the connection breaks; it also
+    works behind a transaction-pooling PgBouncer, where a session lock would not."""
+
+    def __init__(self, url: str, key: int):
+        self.url, self.key = url, key
+        self.conn: PgConn | None = None
+
+    def acquire(self, *, wait: bool, timeout: float | None, busy: str) -> None:
+        conn = connect(self.url)
+        try:
+            conn.execute("SET idle_in_transaction_session_timeout = 0")
+            conn.execute("BEGIN")
+            deadline = None if timeout is None else time.monotonic() + timeout
+            while not conn.execute("SELECT pg_try_advisory_xact_lock(?)", (self.key,)).fetchone()[
+                0
+            ]:
+                if not wait or (deadline is not None and time.monotonic() >= deadline):
+                    raise BusyError(busy.format(path="postgresql", pid=_holder(conn, self.key)))
+                time.sleep(0.05)
+        except BaseException:
+            conn.close()
+            raise
+        self.conn = conn
+
+    def release(self) -> None:
+        if self.conn is not None:
+            try:
+                self.conn.execute("ROLLBACK")  # ends the transaction: the lock goes with it
+            except Exception:  # noqa: BLE001 - a broken connection has dropped it already
+                pass
+            finally:
+                self.conn.close()
+                self.conn = None
+
+
+def _holder(conn: PgConn, key: int) -> str:
+    row = conn.execute(
+        "SELECT pid FROM pg_locks WHERE locktype = 'advisory' AND granted"
+        " AND (classid::bigint << 32) | objid::bigint = ? LIMIT 1",
+        (key,),
+    ).fetchone()
+    return f"backend {row[0]}" if row else "?"
+
+
 @contextmanager
 def open_postgres(
     url: str, *, lock: bool = True, wait: bool = False, wait_timeout: float | None = None
 ) -> Iterator[PgStore]:
     """Open (creating and migrating) the state database; with ``lock``, as the only writer."""
-    conn = connect(url)
+    guard = XactLock(url, PUBLISH_LOCK) if lock else None
+    if guard is not None:
+        guard.acquire(wait=wait, timeout=wait_timeout, busy=BUSY)
     try:
-        if lock:
-            take_lock(conn, PUBLISH_LOCK, wait=wait, timeout=wait_timeout, busy=BUSY)
-        migrate(conn, url)
-        yield PgStore(conn, url)
+        conn = connect(url)
+        try:
+            try:
+                migrate(conn, url)
+            except _psycopg().OperationalError as err:
+                raise conn._lost(err) from err
+            yield PgStore(conn, url)
+        finally:
+            conn.close()
     finally:
-        conn.close()  # also releases the advisory lock
+        if guard is not None:
+            guard.release()
 
 
 def read_only_postgres(url: str) -> PgStore | None:
@@ -190,6 +260,7 @@ __all__ = [
     "PUBLISH_LOCK",
     "PgConn",
     "PgStore",
+    "XactLock",
     "connect",
     "open_postgres",
     "read_only_postgres",

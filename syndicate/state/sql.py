@@ -11,6 +11,7 @@ from typing import Any
 from ..codec import article_to_dict, dumps, loads
 from ..identity import title_base
 from ..model import Entry
+from .sql_outbox import OutboxQueries
 
 
 def iso(dt: datetime) -> str:
@@ -59,7 +60,7 @@ def _record(row: Sequence[Any]) -> LedgerRecord:
     )
 
 
-class SqlStore:
+class SqlStore(OutboxQueries):
     """The ledger, outbox and heartbeat queries both backends share (``?`` placeholders).
 
     A backend gives ``conn`` (``execute``/``executemany`` returning a cursor), its own

@@ -244,8 +244,9 @@ def changes(
 
 
 @pytest.fixture
-def store(tmp_path: Path) -> Iterator[StateStore]:
-    with open_state(tmp_path / "s.db") as s:
+def store(state_where: Path | str) -> Iterator[StateStore]:
+    """The outbox tests run on every backend (tests/backends.py)."""
+    with open_state(state_where) as s:
         yield s
 
 
@@ -280,3 +281,29 @@ def rows(store: StateStore, endpoint: str | None = None) -> list[dict[str, Any]]
     )
     names = [d[0] for d in cur.description]
     return [dict(zip(names, r)) for r in cur.fetchall()]
+
+
+def queue_notices(store: StateStore, endpoints: int, each: int, at: datetime) -> None:
+    """``each`` pending webhook notices for ``webhook:hook-0..endpoints-1``, due at ``at``,
+    interleaved in creation order (as many publishes would leave them); the payload
+    names the endpoint and the notice's place in the endpoint's order."""
+    when = at.isoformat(timespec="microseconds")
+    rows_ = [
+        (f"msg_{e}_{n}", f"webhook:hook-{e}", f'{{"endpoint":{e},"n":{n}}}', when, when)
+        for n in range(each)
+        for e in range(endpoints)
+    ]
+    with store.transaction() as conn:
+        conn.executemany(
+            "INSERT INTO notices (msg_id, endpoint, kind, topic, payload, created, status,"
+            " attempts, next_attempt) VALUES (?, ?, 'webhook', 'run', ?, ?, 'pending', 0, ?)",
+            rows_,
+        )
+
+
+def hook_config(tmp_path: Path, receiver: Receiver, endpoints: int, **delivery: Any) -> Config:
+    """Webhooks ``hook-i`` posting to ``/h/i`` of the receiver."""
+    hooks = tuple(
+        WebhookConfig(url=receiver.url(f"/h/{i}"), name=f"hook-{i}") for i in range(endpoints)
+    )
+    return make_config(tmp_path, webhooks=hooks, **delivery)

@@ -10,6 +10,7 @@ import subprocess
 import sys
 import textwrap
 import threading
+import time
 from pathlib import Path
 from typing import Any
 
@@ -19,6 +20,7 @@ from standardwebhooks import Webhook
 
 REPO = Path(__file__).resolve().parents[2]
 SECRET = "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw"
+LEASE = 1.0  # delivery.lease: a killed worker's claim runs out after this
 
 # A stand-in for publish: records a feed version and enqueues its notices in ONE
 # transaction, optionally delivers, then waits to be killed.
@@ -74,6 +76,7 @@ def write_config(tmp: Path, port: int) -> Path:
         connect_timeout = 1
         read_timeout = 5
         retry_schedule = [0, 0, 0, 0, 0, 0]
+        lease = "{LEASE}s"
     """)
     )
     return config
@@ -150,7 +153,8 @@ def test_sigkill_between_enqueue_and_delivery_loses_nothing(tmp_path: Path) -> N
         rec.script("/hub", swallow, 204)
         run_worker(tmp_path, config, "deliver", [], kill_after="delivering", before_kill=both_seen)
         hold.set()
-        # 4. a fresh process delivers what is left
+        # 4. once the killed worker's lease has run out, a fresh process delivers what is left
+        time.sleep(LEASE + 0.2)
         out = run_worker(tmp_path, config, "deliver", [])
         assert "0 dead" in out
     finally:
