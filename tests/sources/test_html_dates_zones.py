@@ -57,3 +57,22 @@ def test_a_visible_date_without_a_zone_is_read_in_the_input_zone() -> None:
     assert parse(page, ctx).articles[0].published == datetime(
         2024, 3, 12, 14, 5, tzinfo=ZoneInfo("Europe/London")
     )
+
+
+def test_a_date_inside_a_layout_wrapper_named_for_its_sidebar_is_not_a_rail_date() -> None:
+    # "sidebar-right" on the block that holds both the story and its sidebar is a layout
+    # switch; the sidebar itself (an <aside> here) is still a rail.
+    page = (
+        "<html><head><title>Story</title></head><body>"
+        '<div class="wrap sidebar-right"><div class="content"><h1>A story about the harbour wall</h1>'
+        f'<span class="date">12 March 2024 14:05</span>{PROSE}</div>'
+        '<div class="sidebar"><span class="date">1 March 2024 08:00</span></div></div>'
+        "</body></html>"
+    )
+    ctx = SourceContext(
+        path="p.html",
+        captured_at=CAPTURED,
+        tz=ZoneInfo("UTC"),
+        base_url="https://paper.example/a",
+    )
+    assert parse(page, ctx).articles[0].published == datetime(2024, 3, 12, 14, 5, tzinfo=UTC)

@@ -145,3 +145,29 @@ def test_an_h1_that_loses_to_the_declared_title_stays_in_the_body_and_gives_no_d
     assert article.title == "Quay traders ask for a covered market"
     assert article.published == datetime(2026, 11, 24, 9, 30, tzinfo=UTC)
     assert "Why the market matters" in article.body[0].html
+
+
+def test_an_h1_that_loses_to_a_declared_title_shown_nowhere_still_anchors_the_date() -> None:
+    # The declared title, repeated in <title>, is printed nowhere on the page; the h1 is
+    # where the story begins, and the byline under it holds the only time of day.
+    head = (
+        "<title>Covered market plan for the quay - Harbour Paper</title>"
+        '<meta property="og:title" content="Covered market plan for the quay">'
+        '<meta property="article:published_time" content="2026-11-24">'
+    )
+    body = (
+        '<div class="more"><span class="date">23.11.2026 18:00</span></div>'
+        '<div class="story"><h1>Quay traders want a roof over the Saturday market</h1>'
+        '<p class="byline">By A. Writer, <span class="stamp">24.11.2026 09:30</span></p>'
+        f"{PROSE}</div>"
+    )
+    page = f"<!doctype html><html><head>{head}</head><body>{body}</body></html>"
+    ctx = SourceContext(
+        path="page.html",
+        captured_at=CAPTURED,
+        tz=ZoneInfo("UTC"),
+        base_url="https://paper.example/2026/11/market",
+    )
+    article = parse(page, ctx).articles[0]
+    assert article.title == "Covered market plan for the quay"
+    assert article.published == datetime(2026, 11, 24, 9, 30, tzinfo=UTC)

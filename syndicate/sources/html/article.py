@@ -13,7 +13,7 @@ from .dates import date_from, find_published
 from .dom import first, in_rail, line_of, text_of
 from .page import Page
 from .section import find_section
-from .title import find_title, visible_headline
+from .title import find_headline, visible_headline
 
 
 def read_page(page: Page) -> list[Article]:
@@ -84,7 +84,8 @@ def looks_like_article(page: Page) -> bool:
 
 def read_article(page: Page, container: HtmlElement | None) -> Article | None:
     scope = container if container is not None else main_scope(page.root)
-    title, title_el = find_title(page, scope)
+    headline = find_headline(page, scope)
+    title, title_el = headline.text, headline.element
     if not title:
         page.problems.append(
             Problem(
@@ -93,7 +94,7 @@ def read_article(page: Page, container: HtmlElement | None) -> Article | None:
         )
         return None
     line = line_of(title_el) or line_of(scope)
-    published = find_published(page, scope, title_el)
+    published = find_published(page, scope, headline.anchors)
     updated = date_from(page, page.meta.modified)
     if published is None:
         page.warn(line, f"no publication date found for {title!r}")

@@ -15,6 +15,7 @@ a word.
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 
 from lxml import etree
 from lxml.html import HtmlElement
@@ -43,12 +44,38 @@ _LOGO_XPATH = etree.XPath(
 )
 
 
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Headline:
+    """The chosen title; ``element`` shows it (lifted out of the body; None when only
+    declared); ``anchors`` are where the byline and date are looked for, best first."""
+
+    text: str
+    element: HtmlElement | None
+    anchors: tuple[HtmlElement, ...]
+
+
+def find_headline(page: Page, scope: HtmlElement) -> Headline:
+    """The title, the element that shows it, and the elements its date is printed near:
+    the shown element, then an h1 that lost to a declared title (still where the
+    article begins when the declared title is shown nowhere, or only in a widget)."""
+    text, element, h1 = _find_title(page, scope)
+    anchors = tuple(e for e in (element, h1) if e is not None)
+    return Headline(text=text, element=element, anchors=tuple(dict.fromkeys(anchors)))
+
+
 def find_title(page: Page, scope: HtmlElement) -> tuple[str, HtmlElement | None]:
     """The title and the element that shows it (None when only declared)."""
+    found = find_headline(page, scope)
+    return found.text, found.element
+
+
+def _find_title(
+    page: Page, scope: HtmlElement
+) -> tuple[str, HtmlElement | None, HtmlElement | None]:
     if page.rule and page.rule.title:
         element = first_in(page.rule.title, scope, page.root)
         if element is not None and text_of(element):
-            return heading_text(element), element
+            return heading_text(element), element, None
     headline, element = visible_headline(page, scope)
     descriptions = {fold(d) for d in page.meta.descriptions}
     declared = [
@@ -59,15 +86,15 @@ def find_title(page: Page, scope: HtmlElement) -> tuple[str, HtmlElement | None]
     page_title = strip_site(page, page.meta.page_title) if page.meta.page_title else ""
     chosen = choose_title(headline, declared, page_title, page.meta.page_title or "")
     if chosen == headline and headline:
-        return headline, element
+        return headline, element, None
     if not chosen and page_title:
         chosen = strip_unknown_site(page_title)
     # The h1 shows the chosen title only when it holds it (with a kicker or badge); an
     # h1 that lost to a declared title is a section or widget heading, not the headline
-    # to take the date from or to lift out of the body.
+    # to lift out of the body; it stays a second place to look for the date.
     if element is not None and headline and fold(chosen) and fold(chosen) in fold(headline):
-        return chosen, element
-    return chosen, locate(chosen, scope)
+        return chosen, element, None
+    return chosen, locate(chosen, scope), element
 
 
 # A declared "headline" longer than this is a description (seen on WordPress SEO plugins).
