@@ -15,6 +15,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
+from lxml import etree
 from lxml.html import HtmlElement
 
 __all__ = ["ARTICLE_TYPES", "PageMeta", "clean_text", "read_metadata"]
@@ -306,6 +307,14 @@ def _take_meta_tags(root: HtmlElement, meta: PageMeta) -> None:
                 meta.is_article = True
             if key in _META_RANK and content and content.strip():
                 found.append((_META_RANK[key], key, content))
+    if head is not None:
+        # Named <meta> tags a CMS printed in the body, after every one in the head (never
+        # itemprop ones there: those describe the item around them, often a related story).
+        for element in _BODY_META(root):
+            key = (element.get("property") or element.get("name") or "").lower()
+            content = element.get("content") or element.get("value")
+            if key in _META_RANK and content and content.strip():
+                found.append((_META_RANK[key] + len(_META_RANK), key, content))
     for _, key, content in sorted(found, key=lambda item: item[0]):
         target: list[str] = getattr(meta, _META_FIELD[key])
         if _META_FIELD[key] == "tags" and key in ("keywords", "news_keywords"):
@@ -318,6 +327,9 @@ def _take_meta_tags(root: HtmlElement, meta: PageMeta) -> None:
             continue  # article:author is often a profile URL, not a name
         if value not in target:
             target.append(value)
+
+
+_BODY_META = etree.XPath("/html/body//meta[@name or @property]")
 
 
 # --- microdata ---------------------------------------------------------------------------
@@ -338,7 +350,12 @@ def _take_microdata(root: HtmlElement, meta: PageMeta) -> None:
         if seen > _MAX_NODES:
             break
         prop = prop.strip().lower()
-        value = element.get("content") or element.get("datetime") or element.text_content()
+        value = (
+            element.get("content")
+            or element.get("datetime")
+            or (element.get("value") if element.tag == "meta" else None)
+            or element.text_content()
+        )
         value = clean_text(value or "")
         if not value:
             continue

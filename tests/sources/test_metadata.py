@@ -55,3 +55,24 @@ def test_json_ld_wrapped_in_commented_cdata_is_read() -> None:
     )
     assert meta.titles == ["Wall reopens"]
     assert meta.published == ["2024-03-12T14:05:00+01:00"]
+
+
+def test_microdata_meta_tags_written_with_value_are_read() -> None:
+    root = document_fromstring(
+        '<html><head><meta property="og:type" content="article"></head><body>'
+        '<div itemscope itemtype="https://schema.org/NewsArticle">'
+        '<meta itemprop="datePublished" value="2016-10-13T15:35:00+00:00"></div></body></html>'
+    )
+    assert read_metadata(root).published == ["2016-10-13T15:35:00+00:00"]
+
+
+def test_named_meta_tags_in_the_body_come_after_the_head() -> None:
+    root = document_fromstring(
+        '<html><head><meta property="og:title" content="Head title"></head><body>'
+        '<meta name="parsely-pub-date" content="2016-10-13T15:35:00+00:00">'
+        '<meta name="twitter:title" content="Body title">'
+        "</body></html>"
+    )
+    meta = read_metadata(root)
+    assert meta.titles == ["Head title", "Body title"]
+    assert meta.published == ["2016-10-13T15:35:00+00:00"]

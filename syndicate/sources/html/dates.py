@@ -76,11 +76,28 @@ _FOLLOWING = etree.XPath("following::*[not(*) or self::p][position() <= 12]")
 _DIGIT = re.compile(r"\d")
 
 
+# Then the first blocks after it whole: a byline with links inside ("Written by <a>Ann
+# Quay</a> in <a>Harbour</a> on 1 June 2019 at 08:34 PM EDT. <a>51 Comments</a>").
+_FOLLOWING_BLOCKS = etree.XPath(
+    "following::*[self::div or self::p or self::span or self::small or self::li][position() <= 3]"
+)
+_MAX_BYLINE = 200
+
+
 def _near_headline(title_el: HtmlElement) -> list[str]:
     out = []
     for element in _FOLLOWING(title_el):
         value = text_of(element)
         if 4 <= len(value) <= 80 and _DIGIT.search(value) and not in_rail(element):
+            out.append(value)
+    for element in _FOLLOWING_BLOCKS(title_el):
+        value = text_of(element)
+        if (
+            len(element)
+            and 4 <= len(value) <= _MAX_BYLINE
+            and _DIGIT.search(value)
+            and not in_rail(element)
+        ):
             out.append(value)
     return out
 
