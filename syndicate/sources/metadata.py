@@ -15,6 +15,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
+from lxml import etree
 from lxml.html import HtmlElement
 
 __all__ = ["ARTICLE_TYPES", "PageMeta", "clean_text", "read_metadata"]
@@ -60,6 +61,7 @@ class PageMeta:
     tags: list[str] = field(default_factory=list)
     images: list[str] = field(default_factory=list)
     descriptions: list[str] = field(default_factory=list)
+    page_titles: list[str] = field(default_factory=list)  # headlines of other nodes: fallbacks
     page_published: list[str] = field(default_factory=list)  # WebPage node dates: fallbacks
     page_modified: list[str] = field(default_factory=list)
     is_article: bool = False
@@ -87,6 +89,7 @@ def read_metadata(root: HtmlElement) -> PageMeta:
         _take_jsonld(node, meta)
     _take_meta_tags(root, meta)
     _take_microdata(root, meta)
+    meta.titles.extend(t for t in meta.page_titles if t not in meta.titles)
     meta.published.extend(meta.page_published)
     meta.modified.extend(meta.page_modified)
     title = root.find(".//title")
@@ -151,17 +154,21 @@ def _take_jsonld(node: dict[str, Any], meta: PageMeta) -> None:
         if name:
             meta.site_names.append(name)
         return
-    if types & _PAGE_TYPES and not types & ARTICLE_TYPES:
-        # Some CMSs date only the WebPage node: a fallback after every article date.
-        for key, target in (
-            ("datePublished", meta.page_published),
-            ("dateModified", meta.page_modified),
-        ):
-            text = _text(node.get(key))
-            if text:
-                target.append(text)
-        return
     if not types & ARTICLE_TYPES:
+        # A headline on another node (WebPage, VideoObject, Recipe ...) is still the
+        # page's headline, and some CMSs date only the WebPage node: fallbacks after
+        # every Article node's.
+        headline = _text(node.get("headline"))
+        if headline:
+            meta.page_titles.append(headline)
+        if types & _PAGE_TYPES:
+            for key, target in (
+                ("datePublished", meta.page_published),
+                ("dateModified", meta.page_modified),
+            ):
+                text = _text(node.get(key))
+                if text:
+                    target.append(text)
         return
     meta.is_article = True
     for key in ("headline", "name"):
@@ -234,6 +241,11 @@ def _text(value: Any) -> str:
 _META_FIELDS: tuple[tuple[str, str], ...] = (
     ("og:title", "titles"),
     ("twitter:title", "titles"),
+    ("parsely-title", "titles"),
+    ("sailthru.title", "titles"),
+    ("dc.title", "titles"),
+    ("dc:title", "titles"),
+    ("dcterms.title", "titles"),
     ("og:site_name", "site_names"),
     ("application-name", "site_names"),
     ("og:url", "urls"),
@@ -281,16 +293,28 @@ def _take_meta_tags(root: HtmlElement, meta: PageMeta) -> None:
             if "canonical" in (element.get("rel") or "").lower().split() and element.get("href"):
                 meta.urls.insert(0, element.get("href", "").strip())
             continue
-        key = (
-            element.get("property") or element.get("name") or element.get("itemprop") or ""
-        ).lower()
+        # property="og:title twitter:title": one tag, several names (RDFa allows a list)
+        keys = (
+            (element.get("property") or element.get("name") or element.get("itemprop") or "")
+            .lower()
+            .split()
+        )
         content = element.get("content") or element.get(
             "value"
         )  # some CMSs (and archived copies) say value=
-        if key == "og:type" and content and content.strip().lower() == "article":
-            meta.is_article = True
-        if key in _META_RANK and content and content.strip():
-            found.append((_META_RANK[key], key, content))
+        for key in keys:
+            if key == "og:type" and content and content.strip().lower() == "article":
+                meta.is_article = True
+            if key in _META_RANK and content and content.strip():
+                found.append((_META_RANK[key], key, content))
+    if head is not None:
+        # Named <meta> tags a CMS printed in the body, after every one in the head (never
+        # itemprop ones there: those describe the item around them, often a related story).
+        for element in _BODY_META(root):
+            key = (element.get("property") or element.get("name") or "").lower()
+            content = element.get("content") or element.get("value")
+            if key in _META_RANK and content and content.strip():
+                found.append((_META_RANK[key] + len(_META_RANK), key, content))
     for _, key, content in sorted(found, key=lambda item: item[0]):
         target: list[str] = getattr(meta, _META_FIELD[key])
         if _META_FIELD[key] == "tags" and key in ("keywords", "news_keywords"):
@@ -303,6 +327,9 @@ def _take_meta_tags(root: HtmlElement, meta: PageMeta) -> None:
             continue  # article:author is often a profile URL, not a name
         if value not in target:
             target.append(value)
+
+
+_BODY_META = etree.XPath("/html/body//meta[@name or @property]")
 
 
 # --- microdata ---------------------------------------------------------------------------
@@ -323,7 +350,12 @@ def _take_microdata(root: HtmlElement, meta: PageMeta) -> None:
         if seen > _MAX_NODES:
             break
         prop = prop.strip().lower()
-        value = element.get("content") or element.get("datetime") or element.text_content()
+        value = (
+            element.get("content")
+            or element.get("datetime")
+            or (element.get("value") if element.tag == "meta" else None)
+            or element.text_content()
+        )
         value = clean_text(value or "")
         if not value:
             continue

@@ -57,3 +57,39 @@ def test_a_visible_date_without_a_zone_is_read_in_the_input_zone() -> None:
     assert parse(page, ctx).articles[0].published == datetime(
         2024, 3, 12, 14, 5, tzinfo=ZoneInfo("Europe/London")
     )
+
+
+def test_a_date_inside_a_layout_wrapper_named_for_its_sidebar_is_not_a_rail_date() -> None:
+    # "sidebar-right" on the block that holds both the story and its sidebar is a layout
+    # switch; the sidebar itself (an <aside> here) is still a rail.
+    page = (
+        "<html><head><title>Story</title></head><body>"
+        '<div class="wrap sidebar-right"><div class="content"><h1>A story about the harbour wall</h1>'
+        f'<span class="date">12 March 2024 14:05</span>{PROSE}</div>'
+        '<div class="sidebar"><span class="date">1 March 2024 08:00</span></div></div>'
+        "</body></html>"
+    )
+    ctx = SourceContext(
+        path="p.html",
+        captured_at=CAPTURED,
+        tz=ZoneInfo("UTC"),
+        base_url="https://paper.example/a",
+    )
+    assert parse(page, ctx).articles[0].published == datetime(2024, 3, 12, 14, 5, tzinfo=UTC)
+
+
+def test_a_byline_with_links_inside_under_the_headline_gives_the_date_and_zone() -> None:
+    page = (
+        "<html><head><title>Story</title></head><body><div class='main'>"
+        "<h1>Ferry numbers tick up for the month of May</h1>"
+        '<div class="author">Written by <a href="/ann">Ann Quay</a> in <a href="/ferries">'
+        'Ferries</a> on 1 June 2019 at 08:34 PM EDT. <a href="#c">51 Comments</a></div>'
+        f"{PROSE}</div></body></html>"
+    )
+    ctx = SourceContext(
+        path="p.html",
+        captured_at=CAPTURED,
+        tz=ZoneInfo("UTC"),
+        base_url="https://paper.example/a",
+    )
+    assert parse(page, ctx).articles[0].published == datetime(2019, 6, 2, 0, 34, tzinfo=UTC)

@@ -148,3 +148,49 @@ def test_a_listing_of_zox_cards_publishes_as_a_feed_feedparser_reads() -> None:
         entry.pubDate(article.published)
     parsed = feedparser.parse(fg.rss_str())
     assert not parsed.bozo and len(parsed.entries) == 9
+
+
+def _related(n: int = 4) -> str:
+    cards = "".join(
+        _card(f"/story/{i}", f"Related story number {i}", "News", "2 hours ago")
+        for i in range(1, n + 1)
+    )
+    return f'<div class="more"><ul>{cards}</ul></div>'
+
+
+def test_an_undeclared_story_set_between_line_breaks_is_one_article_not_its_cards() -> None:
+    # Older CMSs print the story as text in a <div> split by <br>, with no <p> at all.
+    text = "<br><br>".join(
+        f"Paragraph {i} of the story, set straight in the block as older systems print it."
+        for i in range(10)
+    )
+    page = (
+        "<html><head><title>Ferry service returns to the island - Site</title>"
+        '<meta property="og:site_name" content="Site"></head><body>'
+        f'<div class="story"><h2>Ferry service returns to the island</h2><div class="text">{text}</div></div>'
+        f"{_related()}</body></html>"
+    )
+    result = _parse(page, "https://news.example/ferry")
+    assert [a.title for a in result.articles] == ["Ferry service returns to the island"]
+    assert "Paragraph 9" in result.articles[0].body[0].html
+
+
+def test_a_short_undeclared_story_under_related_cards_is_one_article() -> None:
+    page = (
+        "<html><head><title>Harbour wall reopens to walkers - Harbour Paper</title></head><body>"
+        '<div class="story"><h1>Harbour wall reopens to walkers</h1>'
+        "<p>The wall reopened on Monday after the winter repairs.</p></div>"
+        f"{_related()}</body></html>"
+    )
+    result = _parse(page, "https://news.example/2026/11/harbour-wall-reopens-to-walkers")
+    assert [a.title for a in result.articles] == ["Harbour wall reopens to walkers"]
+
+
+def test_a_homepage_whose_h1_names_the_site_is_still_a_listing() -> None:
+    page = (
+        "<html><head><title>The Harbour Valley Chronicle - News from the valley</title>"
+        "</head><body><h1>The Harbour Valley Chronicle</h1>"
+        f"{_related()}</body></html>"
+    )
+    result = _parse(page, "https://news.example/")
+    assert [a.title for a in result.articles] == [f"Related story number {i}" for i in (1, 2, 3, 4)]

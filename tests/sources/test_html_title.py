@@ -145,3 +145,80 @@ def test_an_h1_that_loses_to_the_declared_title_stays_in_the_body_and_gives_no_d
     assert article.title == "Quay traders ask for a covered market"
     assert article.published == datetime(2026, 11, 24, 9, 30, tzinfo=UTC)
     assert "Why the market matters" in article.body[0].html
+
+
+def test_an_h1_that_loses_to_a_declared_title_shown_nowhere_still_anchors_the_date() -> None:
+    # The declared title, repeated in <title>, is printed nowhere on the page; the h1 is
+    # where the story begins, and the byline under it holds the only time of day.
+    head = (
+        "<title>Covered market plan for the quay - Harbour Paper</title>"
+        '<meta property="og:title" content="Covered market plan for the quay">'
+        '<meta property="article:published_time" content="2026-11-24">'
+    )
+    body = (
+        '<div class="more"><span class="date">23.11.2026 18:00</span></div>'
+        '<div class="story"><h1>Quay traders want a roof over the Saturday market</h1>'
+        '<p class="byline">By A. Writer, <span class="stamp">24.11.2026 09:30</span></p>'
+        f"{PROSE}</div>"
+    )
+    page = f"<!doctype html><html><head>{head}</head><body>{body}</body></html>"
+    ctx = SourceContext(
+        path="page.html",
+        captured_at=CAPTURED,
+        tz=ZoneInfo("UTC"),
+        base_url="https://paper.example/2026/11/market",
+    )
+    article = parse(page, ctx).articles[0]
+    assert article.title == "Covered market plan for the quay"
+    assert article.published == datetime(2026, 11, 24, 9, 30, tzinfo=UTC)
+
+
+def test_a_declared_title_that_is_a_section_prefix_and_the_h1_gives_the_h1() -> None:
+    # A separator other than a colon sets off a site or section name, not a kicker.
+    assert (
+        choose_title(
+            "Ferry timetable changes for the winter",
+            ["r/harbour - Ferry timetable changes for the winter"],
+            "",
+            "",
+        )
+        == "Ferry timetable changes for the winter"
+    )
+    assert (
+        choose_title("Wall reopens to walkers", ["Harbour: Wall reopens to walkers"], "", "")
+        == "Harbour: Wall reopens to walkers"
+    )
+
+
+def test_an_h1_microdata_marks_as_the_alternative_headline_is_not_the_headline() -> None:
+    head = '<meta property="og:title" content="Five ways to keep the quay dry this winter">'
+    body = (
+        '<article><h1 itemprop="alternativeHeadline">Our quay tips</h1>'
+        '<h2 itemprop="headline">Five ways to keep the quay dry this winter</h2>'
+        f"{PROSE}</article>"
+    )
+    assert _title(head, body) == "Five ways to keep the quay dry this winter"
+
+
+def test_a_short_h1_that_the_page_title_repeats_beats_a_declared_description() -> None:
+    head = (
+        "<title>Harbour seal - Quaypedia</title>"
+        '<script type="application/ld+json">{"@type": "Article", '
+        '"headline": "marine mammal found along the harbour coast"}</script>'
+    )
+    assert _title(head, f"<article><h1>Harbour seal</h1>{PROSE}</article>") == "Harbour seal"
+
+
+def test_a_section_h1_gives_way_to_the_page_title_shown_in_an_h2() -> None:
+    head = "<title>Babies who swim early may sleep better</title>"
+    body = (
+        '<div class="center"><h1>Sleep Health Center</h1></div>'
+        f"<div class='story'><h2>Babies who swim early may sleep better</h2>{PROSE}</div>"
+    )
+    assert _title(head, body) == "Babies who swim early may sleep better"
+
+
+def test_an_h1_the_page_title_does_not_repeat_stays_when_no_h2_shows_the_page_title() -> None:
+    head = "<title>Seo words about babies and sleep</title>"
+    body = f"<article><h1>Babies who swim early may sleep better</h1>{PROSE}</article>"
+    assert _title(head, body) == "Babies who swim early may sleep better"

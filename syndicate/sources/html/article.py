@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import re
+from urllib.parse import urlsplit
+
 from lxml.html import HtmlElement
 
 from ...model import Article, Html, Problem, SourceSpan
@@ -10,10 +13,10 @@ from .authors import find_authors
 from .body import find_body
 from .cards import card_elements, find_cards, find_teasers
 from .dates import date_from, find_published
-from .dom import first, in_rail, line_of, text_of
+from .dom import first, fold, in_rail, line_of, text_of
 from .page import Page
 from .section import find_section
-from .title import find_title, visible_headline
+from .title import find_headline, visible_headline, word_count
 
 
 def read_page(page: Page) -> list[Article]:
@@ -69,22 +72,62 @@ def looks_like_article(page: Page) -> bool:
     if len(cards) < 2:
         return True
     in_cards = set(cards)
-    prose = sum(
-        len(text_of(p))
-        for p in page.root.iter("p")
-        if not in_rail(p) and not any(a in in_cards for a in p.iterancestors())
-    )
-    if prose <= 600:
-        return False
+    prose = prose_chars(page.root, in_cards)
+    headline, element = visible_headline(page, page.root)
+    if prose <= _LISTING_PROSE:
+        # A short story under related cards: its h1 is a headline that <title> repeats,
+        # at a URL that names one story, not a section.
+        return (
+            element is not None
+            and in_cards.isdisjoint(element.iterancestors())
+            and word_count(headline) >= 4
+            and fold(headline) in fold(page.meta.page_title or "")
+            and story_url(canonical_url(page))
+        )
     # The story's headline may be an h2 under a logo h1; then the prose outweighs the cards.
-    return bool(visible_headline(page, page.root)[0]) or prose > 2 * sum(
-        len(text_of(c)) for c in cards
-    )
+    return bool(headline) or prose > 2 * sum(len(text_of(c)) for c in cards)
+
+
+_LISTING_PROSE = 600
+# Text set straight in a block between <br>s, not in <p>: a chunk this long is prose.
+_LOOSE_TEXT = 40
+_LOOSE_BLOCKS = frozenset({"div", "td", "section", "article", "blockquote", "main", "font"})
+
+
+def prose_chars(root: HtmlElement, cards: set[HtmlElement]) -> int:
+    """Characters of running text outside the cards and rails: paragraphs, and text set
+    loose in a block between line breaks (older CMSs print whole stories so)."""
+    total = 0
+    for element in root.iter("p", *_LOOSE_BLOCKS):
+        if element.tag == "p":
+            size = len(text_of(element))
+        else:
+            chunks = [element.text, *(child.tail for child in element)]
+            size = sum(len(c.strip()) for c in chunks if c and len(c.strip()) >= _LOOSE_TEXT)
+        if not size or element in cards or in_rail(element):
+            continue
+        if any(a in cards for a in element.iterancestors()):
+            continue
+        total += size
+    return total
+
+
+_STORY_PATH = re.compile(r"[^/]*(?:\w+-){3,}\w+[^/]*/?$|\d{5,}|\.s?html?$|/\d{4}/\d{1,2}/")
+
+
+def story_url(url: str | None) -> bool:
+    """A URL that names one story: a slug of four words or more, a long number, an
+    .html page or a dated path ("/2024/03/"), not a section ("/news/", "/")."""
+    if not url:
+        return False
+    path = urlsplit(url).path
+    return bool(path.strip("/")) and _STORY_PATH.search(path) is not None
 
 
 def read_article(page: Page, container: HtmlElement | None) -> Article | None:
     scope = container if container is not None else main_scope(page.root)
-    title, title_el = find_title(page, scope)
+    headline = find_headline(page, scope)
+    title, title_el = headline.text, headline.element
     if not title:
         page.problems.append(
             Problem(
@@ -93,7 +136,7 @@ def read_article(page: Page, container: HtmlElement | None) -> Article | None:
         )
         return None
     line = line_of(title_el) or line_of(scope)
-    published = find_published(page, scope, title_el)
+    published = find_published(page, scope, headline.anchors)
     updated = date_from(page, page.meta.modified)
     if published is None:
         page.warn(line, f"no publication date found for {title!r}")

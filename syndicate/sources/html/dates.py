@@ -19,8 +19,10 @@ HAS_TIME = re.compile(r"\d{1,2}[:h]\d{2}|\d\s*[ap]\.?m\b", re.IGNORECASE)
 
 
 def find_published(
-    page: Page, scope: HtmlElement, title_el: HtmlElement | None = None
+    page: Page, scope: HtmlElement, anchors: tuple[HtmlElement, ...] = ()
 ) -> datetime | None:
+    """The declared date, else the visible one nearest the headline: ``anchors`` are the
+    elements the headline is shown in, best first."""
     candidates: list[str] = []
     rule = page.rule
     if rule and rule.date:
@@ -37,12 +39,10 @@ def find_published(
     # Undeclared: the visible dates nearest the headline first (the byline under it),
     # so a "latest news" ticker or a sidebar above the article does not win.
     times = list(scope.iter("time"))
-    if title_el is not None and times:
+    if anchors and times:
         near: list[HtmlElement] = []
-        for ancestor in title_el.iterancestors():
-            near.extend(e for e in ancestor.iter("time") if e not in near and not in_rail(e))
-            if near or ancestor is scope:
-                break
+        for anchor in anchors:
+            near.extend(e for e in _times_near(anchor, scope) if e not in near)
         times = near + [e for e in times if e not in near]
     for time_el in times:
         value = time_el.get("datetime") or text_of(time_el)
@@ -56,9 +56,18 @@ def find_published(
         value = text_of(element)
         if value:
             candidates.append(value)
-    if title_el is not None:
-        candidates.extend(_near_headline(title_el))
+    for anchor in anchors:
+        candidates.extend(_near_headline(anchor))
     return date_from(page, candidates)
+
+
+def _times_near(anchor: HtmlElement, scope: HtmlElement) -> list[HtmlElement]:
+    """The <time> elements in the smallest block around ``anchor`` that has any."""
+    for ancestor in anchor.iterancestors():
+        near = [e for e in ancestor.iter("time") if not in_rail(e)]
+        if near or ancestor is scope:
+            return near
+    return []
 
 
 # The short texts printed after the headline (kicker, byline, "12.03.2024, 14:05 Uhr",
@@ -67,11 +76,28 @@ _FOLLOWING = etree.XPath("following::*[not(*) or self::p][position() <= 12]")
 _DIGIT = re.compile(r"\d")
 
 
+# Then the first blocks after it whole: a byline with links inside ("Written by <a>Ann
+# Quay</a> in <a>Harbour</a> on 1 June 2019 at 08:34 PM EDT. <a>51 Comments</a>").
+_FOLLOWING_BLOCKS = etree.XPath(
+    "following::*[self::div or self::p or self::span or self::small or self::li][position() <= 3]"
+)
+_MAX_BYLINE = 200
+
+
 def _near_headline(title_el: HtmlElement) -> list[str]:
     out = []
     for element in _FOLLOWING(title_el):
         value = text_of(element)
         if 4 <= len(value) <= 80 and _DIGIT.search(value) and not in_rail(element):
+            out.append(value)
+    for element in _FOLLOWING_BLOCKS(title_el):
+        value = text_of(element)
+        if (
+            len(element)
+            and 4 <= len(value) <= _MAX_BYLINE
+            and _DIGIT.search(value)
+            and not in_rail(element)
+        ):
             out.append(value)
     return out
 

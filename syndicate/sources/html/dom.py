@@ -6,6 +6,7 @@ import re
 from typing import Any
 from urllib.parse import urlsplit
 
+from lxml import etree
 from lxml.html import HtmlElement, HTMLParser
 
 from ..metadata import clean_text
@@ -78,14 +79,25 @@ def in_rail(element: HtmlElement) -> bool:
             return True
         if ancestor.tag in ("body", "html"):
             break
-        if (
-            "related" in (ancestor.get("class") or "")
-            or "sidebar" in (ancestor.get("id") or "")
-            or _SIDE_CLASS.search(ancestor.get("class") or "")
-            or _SIDE_CLASS.search(ancestor.get("id") or "")
+        if "related" in (ancestor.get("class") or "") or (
+            (
+                "sidebar" in (ancestor.get("id") or "")
+                or _SIDE_CLASS.search(ancestor.get("class") or "")
+                or _SIDE_CLASS.search(ancestor.get("id") or "")
+            )
+            and not _MAIN_CONTENT(ancestor)
         ):
             return True
     return False
+
+
+# A "sidebar" class on a block that holds the headline or the article body is a layout
+# switch ("sidebar-right", "sidebar-layout", id "content-sidebar"), not a rail. (Not
+# any <article>: sidebars list their cards as articles.)
+_MAIN_CONTENT = etree.XPath(
+    "(.//h1 | .//main | .//*[@itemprop='articleBody'])[1]",
+    smart_strings=False,
+)
 
 
 def remove(element: Any) -> None:

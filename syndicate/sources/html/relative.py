@@ -1,6 +1,8 @@
 """Relative dates on cards and bylines in the languages of the major news markets,
 beyond what :mod:`syndicate.dates` reads ("2 hours ago", "vor 3 Stunden", "il y a 2
-jours", "hace 3 horas", "há 2 dias"). Pure: ``now`` comes in.
+jours", "hace 3 horas", "há 2 dias"): Spanish and Portuguese, Italian, Dutch, the
+Scandinavian languages, Polish, Russian, Turkish, Indonesian, Vietnamese, Hindi, Arabic,
+Chinese, Japanese and Korean. Pure: ``now`` comes in.
 
 Each pattern gives a count and a unit word; the unit's stem decides its length.
 """
@@ -62,6 +64,33 @@ _UNITS: tuple[tuple[str, int], ...] = (
     ("saat", 3600),
     ("gün", 86400),
     ("hafta", 604800),
+    # Indonesian / Malay, Vietnamese, Hindi, Arabic
+    ("detik", 1),
+    ("menit", 60),
+    ("jam", 3600),
+    ("hari", 86400),
+    ("minggu", 604800),
+    ("giây", 1),
+    ("phút", 60),
+    ("giờ", 3600),
+    ("ngày", 86400),
+    ("tuần", 604800),
+    ("सेकंड", 1),
+    ("मिनट", 60),
+    ("घंट", 3600),
+    ("दिन", 86400),
+    ("सप्ताह", 604800),
+    ("हफ्त", 604800),
+    ("ثان", 1),
+    ("ثوان", 1),
+    ("دقيق", 60),
+    ("دقائق", 60),
+    ("ساع", 3600),
+    ("يوم", 86400),
+    ("أيام", 86400),
+    ("ايام", 86400),
+    ("أسبوع", 604800),
+    ("أسابيع", 604800),
 )
 _CJK_UNITS = {
     "秒": 1,
@@ -86,6 +115,9 @@ _PATTERNS = (
         rf"(\d+)\s+{_WORD}\s+(?:ago|fa|geleden|temu|назад|önce|sedan|siden)\b", re.IGNORECASE
     ),
     re.compile(rf"(?:hace|há|vor|il y a)\s+(\d+)\s+{_WORD}", re.IGNORECASE),
+    # (Devanagari vowel signs are not word characters to ``re``: units here are \S+)
+    re.compile(r"(\d+)\s+(\S+?)\s+(?:atrás|trước|पहले|yang\s+lalu|lalu)(?!\S)", re.IGNORECASE),
+    re.compile(r"منذ\s+(\d+)\s+(\S+)"),
 )
 _CJK = re.compile(
     r"(\d+)\s*(分钟|分鐘|小时|小時|時間|週間|秒|分|日|天|周|시간|분|일|초)\s*(?:前|전)"

@@ -15,13 +15,14 @@ a word.
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 
 from lxml import etree
 from lxml.html import HtmlElement
 
 from .. import SourceContext
 from ..metadata import PageMeta, clean_text
-from .dom import first_in, fold, host_matches, same, text_of
+from .dom import first_in, fold, host_matches, in_rail, same, text_of
 from .page import Page
 
 # " | ", " - ", " – ", " :: " ...; also "Title|Site" and "Title –Site", which CMS
@@ -43,12 +44,38 @@ _LOGO_XPATH = etree.XPath(
 )
 
 
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Headline:
+    """The chosen title; ``element`` shows it (lifted out of the body; None when only
+    declared); ``anchors`` are where the byline and date are looked for, best first."""
+
+    text: str
+    element: HtmlElement | None
+    anchors: tuple[HtmlElement, ...]
+
+
+def find_headline(page: Page, scope: HtmlElement) -> Headline:
+    """The title, the element that shows it, and the elements its date is printed near:
+    the shown element, then an h1 that lost to a declared title (still where the
+    article begins when the declared title is shown nowhere, or only in a widget)."""
+    text, element, h1 = _find_title(page, scope)
+    anchors = tuple(e for e in (element, h1) if e is not None)
+    return Headline(text=text, element=element, anchors=tuple(dict.fromkeys(anchors)))
+
+
 def find_title(page: Page, scope: HtmlElement) -> tuple[str, HtmlElement | None]:
     """The title and the element that shows it (None when only declared)."""
+    found = find_headline(page, scope)
+    return found.text, found.element
+
+
+def _find_title(
+    page: Page, scope: HtmlElement
+) -> tuple[str, HtmlElement | None, HtmlElement | None]:
     if page.rule and page.rule.title:
         element = first_in(page.rule.title, scope, page.root)
         if element is not None and text_of(element):
-            return heading_text(element), element
+            return heading_text(element), element, None
     headline, element = visible_headline(page, scope)
     descriptions = {fold(d) for d in page.meta.descriptions}
     declared = [
@@ -58,16 +85,36 @@ def find_title(page: Page, scope: HtmlElement) -> tuple[str, HtmlElement | None]
     ]
     page_title = strip_site(page, page.meta.page_title) if page.meta.page_title else ""
     chosen = choose_title(headline, declared, page_title, page.meta.page_title or "")
+    if chosen == headline and headline and not declared:
+        shown = _section_h1(headline, page_title, page.meta.page_title or "", scope)
+        if shown is not None:
+            return text_of(shown), shown, element
     if chosen == headline and headline:
-        return headline, element
+        return headline, element, None
     if not chosen and page_title:
         chosen = strip_unknown_site(page_title)
     # The h1 shows the chosen title only when it holds it (with a kicker or badge); an
     # h1 that lost to a declared title is a section or widget heading, not the headline
-    # to take the date from or to lift out of the body.
+    # to lift out of the body; it stays a second place to look for the date.
     if element is not None and headline and fold(chosen) and fold(chosen) in fold(headline):
-        return chosen, element
-    return chosen, locate(chosen, scope)
+        return chosen, element, None
+    return chosen, locate(chosen, scope), element
+
+
+def _section_h1(
+    headline: str, page_title: str, raw_page_title: str, scope: HtmlElement
+) -> HtmlElement | None:
+    """Nothing declared, an h1 that ``<title>`` does not repeat, and ``<title>`` shown
+    word for word in an unlinked h2 or h3: the h1 is a section heading ("Allergies
+    Health Center") and the h2 is the story's headline."""
+    if word_count(page_title) < 4 or fold(headline) in fold(raw_page_title):
+        return None
+    for element in scope.iter("h2", "h3"):
+        if same(text_of(element), page_title):
+            if in_rail(element) or element.find(".//a[@href]") is not None:
+                return None
+            return element
+    return None
 
 
 # A declared "headline" longer than this is a description (seen on WordPress SEO plugins).
@@ -95,7 +142,7 @@ def choose_title(headline: str, declared: list[str], page_title: str, raw_page_t
     h, in_title = fold(headline), fold(raw_page_title)
     for candidate in declared:
         d = fold(candidate)
-        if d == h or _with_site_suffix(candidate, headline):
+        if d == h or _with_site_suffix(candidate, headline) or _with_site_prefix(candidate, h):
             return headline
         if _kicker_only(headline, candidate):
             return candidate
@@ -106,6 +153,12 @@ def choose_title(headline: str, declared: list[str], page_title: str, raw_page_t
     if repeated and (h not in in_title or len(fold(repeated[0])) > len(h)):
         return repeated[0]
     if word_count(headline) > 2:
+        return headline
+    # A short h1 that <title> repeats as one of its segments, over declared titles that
+    # <title> does not hold: the declared one is a description ("matrix equal to its
+    # conjugate-transpose" for "Hermitian matrix - Wikipedia").
+    segments = {fold(s) for s in _SEPARATORS.split(raw_page_title)}
+    if h in segments and not any(fold(d) in in_title for d in declared):
         return headline
     if declared:
         return declared[0]
@@ -124,6 +177,13 @@ def _with_site_suffix(declared: str, headline: str) -> bool:
         return False
     match = _SEPARATORS.match(declared, len(headline))
     return match is not None and match.start() == len(headline)
+
+
+def _with_site_prefix(declared: str, folded_headline: str) -> bool:
+    """The declared title is a site or section name, a separator other than a colon
+    (which sets off a kicker), and the h1: "r/videos - Headline", "Site | Headline"."""
+    matches = [m for m in _SEPARATORS.finditer(declared) if ":" not in m.group()]
+    return any(fold(declared[m.end() :]) == folded_headline for m in matches)
 
 
 def _kicker_only(headline: str, declared: str) -> bool:
@@ -220,6 +280,8 @@ def visible_headline(page: Page, scope: HtmlElement) -> tuple[str, HtmlElement |
             continue
         if any(same(text, name) for name in page.site_names):
             continue  # the site's logo set in an h1
+        if "alternativeheadline" in (h1.get("itemprop") or "").lower():
+            continue  # microdata says another element holds the headline
         if any(
             a.tag in ("header", "nav")
             and a.get("id") != "mvp-post-head"
