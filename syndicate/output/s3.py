@@ -401,10 +401,14 @@ class S3Output:
         """HEAD each recorded feed-level file. One that is gone loses its record (it is
         put again); one whose ETag differs keeps its recorded ETag but not its hash, so
         it is written again under ``If-Match``: fenced like another writer's object,
-        since a hand edit and another publisher look the same from here."""
+        since a hand edit and another publisher look the same from here. The HEADs go
+        ``concurrency`` at a time."""
+        rels = list(recorded)
+        with ThreadPoolExecutor(max(1, self.cfg.concurrency), thread_name_prefix="s3head") as pool:
+            heads = dict(zip(rels, pool.map(self._head, rels), strict=True))
         out = False
         for rel, (size, _stamp) in recorded.items():
-            head = self._head(rel)
+            head = heads[rel]
             rec = self._record(rel)
             if head is None or rec is None:
                 self._records(_group(rel)).pop(rel, None)
