@@ -23,7 +23,8 @@ from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from .config_keys import Table
-from .config_s3 import S3Config, output_place
+from .config_s3 import S3Config as S3Config  # re-exported: syndicate.config.S3Config
+from .config_s3 import output_place
 from .errors import ConfigError, ConfigErrors
 from .model import Author, FeedFormat, Podcast
 

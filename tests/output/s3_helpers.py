@@ -85,6 +85,7 @@ class Proxy:
     hits: list[tuple[str, str]] = field(default_factory=list)
     strip_conditions: bool = False  # act as a store that ignores If-Match / If-None-Match
     before_put: Callable[[str], None] | None = None  # called with the path of each PUT
+    after_put: Callable[[str], None] | None = None  # ... once its answer was sent
     _server: http.server.ThreadingHTTPServer | None = None
 
     @property
@@ -128,12 +129,15 @@ class Proxy:
                     if k.lower() not in ("content-length", "connection", "transfer-encoding"):
                         self.send_header(k, v)
                 # a HEAD answer keeps the upstream length (of the body it did not send)
-                length = resp.getheader("Content-Length") if self.command == "HEAD" else None
-                self.send_header("Content-Length", length or str(len(data)))
+                sent = resp.getheader("Content-Length") if self.command == "HEAD" else None
+                self.send_header("Content-Length", sent or str(len(data)))
                 self.end_headers()
                 if self.command != "HEAD":
                     self.wfile.write(data)
+                self.wfile.flush()
                 conn.close()
+                if self.command == "PUT" and proxy.after_put is not None:
+                    proxy.after_put(self.path)
 
             do_GET = do_PUT = do_POST = do_DELETE = do_HEAD = _forward
 

@@ -22,6 +22,7 @@ from syndicate.output.records import MetaRecords
 from syndicate.output.s3 import S3Output
 from syndicate.serve import build_app
 from syndicate.state import StateStore, open_state
+from syndicate.writer import write_files
 
 OLD = b"<rss>" + b"old item " * 500 + b"</rss>"
 NEW = b"<rss>" + b"new item " * 20 + b"</rss>"
@@ -35,6 +36,11 @@ class Harness:
     read: Callable[[str], bytes | None]  # what a reader gets (None: absent)
     headers: Callable[[str], Mapping[str, str]]  # Content-Type, Cache-Control as served
     fail_write: Callable[[Mapping[str, bytes]], None]  # a write that fails half way (raises)
+    spool: Callable[[Mapping[str, bytes]], None]  # the publish run's write into output.dir
+
+
+def _write(folder: Path, files: Mapping[str, bytes]) -> None:
+    write_files(folder, files)
 
 
 def _local(tmp_path: Path) -> Harness:
@@ -69,10 +75,11 @@ def _local(tmp_path: Path) -> Harness:
         read=read,
         headers=headers,
         fail_write=fail_write,
+        spool=lambda files: _write(root, files),  # the folder is the output
     )
 
 
-def _s3(store: StateStore, server: S3Server) -> Harness:
+def _s3(store: StateStore, server: S3Server, spool_dir: Path) -> Harness:
     bucket = server.new_bucket()
     cfg = S3Config(
         bucket=bucket,
@@ -119,6 +126,7 @@ def _s3(store: StateStore, server: S3Server) -> Harness:
         read=read,
         headers=headers,
         fail_write=fail_write,
+        spool=lambda files: _write(spool_dir, files),  # beside the bucket
     )
 
 
@@ -131,7 +139,7 @@ def harness(
         return
     server: S3Server = request.getfixturevalue("s3_server")
     with open_state(tmp_path / "state.db") as store:
-        yield _s3(store, server)
+        yield _s3(store, server, tmp_path / "spool")
 
 
 def test_written_files_are_read_back_whole(harness: Harness) -> None:
@@ -210,3 +218,16 @@ def test_a_failed_write_leaves_every_file_at_its_old_version(harness: Harness) -
         "feed.xml",
         "news/feed.xml",
     ]
+
+
+def test_an_upload_from_the_spool_puts_once_what_readers_lack(harness: Harness) -> None:
+    files = {"news/p-1.html": PAGE, "news/feed.xml": OLD, "feed.xml": NEW}
+    harness.spool(files)  # the publish run wrote them into output.dir
+    harness.out.upload(files, batch=True)
+    assert {rel: harness.read(rel) for rel in files} == files
+    assert harness.out.upload(files) == [], "nothing put twice"
+    assert harness.reopen().upload(files) == [], "nor by the next run"
+    changed = {**files, "feed.xml": OLD}
+    harness.spool(changed)
+    harness.reopen().upload(changed)
+    assert harness.read("feed.xml") == OLD

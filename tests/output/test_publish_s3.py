@@ -8,7 +8,11 @@ with every announced file already in the bucket (issue 10, "S3-compatible output
 from __future__ import annotations
 
 import json
+import os
 import shutil
+import signal
+import subprocess
+import sys
 from collections.abc import Callable, Iterator
 from datetime import UTC, datetime
 from pathlib import Path
@@ -93,7 +97,7 @@ def test_a_bucket_holds_the_bytes_of_a_folder_publish_and_a_rerun_puts_nothing(
     for root, output in ((local, 'dir = "output"\narchive_page_size = 5'), (remote, "")):
         root.mkdir()
         write_site(root, 9, output or s3_keys(bucket, proxy.url))
-        Site(root=root, receiver=None).add(24)  # type: ignore[arg-type]
+        Site(root=root, receiver=None).add(24)
     for root in (local, remote):
         report = publish(load_config(root / "site.toml"), now=NOW, deliver=False)
         assert not report.errors, report.errors
@@ -255,3 +259,44 @@ def test_a_feed_edited_in_the_bucket_is_fenced_until_rebuild(
     rebuilt = syndicate(site.root, "publish", "--rebuild")
     assert rebuilt.returncode == 0, rebuilt.stderr
     assert client.get_object(Bucket=bucket, Key=PREFIX + "atom.xml")["Body"].read() == original
+
+
+def test_a_publish_killed_between_its_puts_and_their_records_is_not_fenced_next_run(
+    killable: tuple[Site, Proxy, str], moto_process: MotoProcess
+) -> None:
+    site, proxy, bucket = killable
+    missing: list[str] = []
+    site.receiver.default = _check_in_bucket(moto_process.client(), bucket, missing)
+    site.add(20)
+    assert syndicate(site.root, "publish").returncode == 0
+    site.add(8)
+    answered: list[str] = []
+    pid: list[int] = []
+
+    def kill_after_the_fourth_answer(path: str) -> None:
+        if not path.endswith(PROBE_KEY):
+            answered.append(path)
+            if len(answered) == 4:
+                os.kill(pid[0], signal.SIGKILL)  # PUTs answered, their records not saved
+
+    proxy.after_put = kill_after_the_fourth_answer
+    run = subprocess.Popen(
+        [sys.executable, "-m", "syndicate", "publish", "--config", str(site.root / "site.toml")],
+        env=env(),
+        cwd=site.root,
+        stderr=subprocess.PIPE,
+    )
+    pid.append(run.pid)
+    assert run.wait(120) == -signal.SIGKILL
+    proxy.after_put = None
+    assert run.stderr is not None
+    run.stderr.close()
+
+    site.add(1)
+    rerun = syndicate(site.root, "publish")
+    assert rerun.returncode == 0, rerun.stderr
+    assert "taking over" not in rerun.stderr and "changed since" not in rerun.stderr
+    got = announced(site.receiver)
+    assert got.items("new") == set(ledger(site.state)) and len(got.items("new")) == 29
+    assert missing == [], f"announced before their file was in the bucket: {missing}"
+    assert bucket_files(moto_process.client(), bucket) == folder_files(site.output)
