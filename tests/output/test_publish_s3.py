@@ -29,6 +29,7 @@ from nothing_lost import (
     start_receiver,
     syndicate,
 )
+from pg import pg_url  # noqa: F401 - session fixture
 from s3_helpers import CREDENTIALS, KEY_ENV, SECRET_ENV, MotoProcess, Proxy, S3Server
 
 from syndicate.config import load_config
@@ -53,9 +54,11 @@ def s3_keys(bucket: str, endpoint: str) -> str:
     )
 
 
-def write_site(root: Path, port: int, output: str) -> None:
-    (root / "pages").mkdir(exist_ok=True)
+def write_site(root: Path, port: int, output: str, state: str = "") -> None:
+    (root / "pages").mkdir(parents=True, exist_ok=True)
     text = site_config(port).replace('dir = "output"', output)
+    if state:
+        text = text.replace('path = "state/site.db"', state)
     (root / "site.toml").write_text(text, encoding="utf-8")
 
 
@@ -89,14 +92,28 @@ def creds(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("SHOP_SECRET", env()["SHOP_SECRET"])
 
 
+@pytest.fixture(params=["sqlite", "postgresql"])
+def state_line(request: pytest.FixtureRequest) -> str:
+    """The bucket site's [state]: the same publish code runs over either StateStore."""
+    if request.param == "sqlite":
+        return ""
+    url: str = request.getfixturevalue("pg_url")
+    import psycopg
+
+    with psycopg.connect(url, autocommit=True) as c:  # a fresh database per test
+        c.execute("DROP SCHEMA public CASCADE")
+        c.execute("CREATE SCHEMA public")
+    return f'url = "{url}"'
+
+
 def test_a_bucket_holds_the_bytes_of_a_folder_publish_and_a_rerun_puts_nothing(
-    tmp_path: Path, s3_server: S3Server, proxy: Proxy, creds: None
+    tmp_path: Path, s3_server: S3Server, proxy: Proxy, creds: None, state_line: str
 ) -> None:
     bucket = s3_server.new_bucket()
     local, remote = tmp_path / "local", tmp_path / "remote"
-    for root, output in ((local, 'dir = "output"\narchive_page_size = 5'), (remote, "")):
-        root.mkdir()
-        write_site(root, 9, output or s3_keys(bucket, proxy.url))
+    write_site(local, 9, 'dir = "output"\narchive_page_size = 5')
+    write_site(remote, 9, s3_keys(bucket, proxy.url), state_line)
+    for root in (local, remote):
         Site(root=root, receiver=None).add(24)
     for root in (local, remote):
         report = publish(load_config(root / "site.toml"), now=NOW, deliver=False)
