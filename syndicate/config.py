@@ -23,6 +23,8 @@ from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from .config_keys import Table
+from .config_s3 import S3Config as S3Config  # re-exported: syndicate.config.S3Config
+from .config_s3 import output_place
 from .errors import ConfigError, ConfigErrors
 from .model import Author, FeedFormat, Podcast
 
@@ -93,30 +95,9 @@ class SectionConfig:
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
-class S3Config:
-    """An S3-compatible bucket for :class:`syndicate.output.s3.S3Output`: credentials come
-    from the environment variables named here (or boto3's usual chain when unnamed), never
-    from a file. Not read from the config file yet: publish does not write through the
-    Output seam yet (issue 10; docs/scale.md)."""
-
-    bucket: str
-    prefix: str = ""  # "" or ends with "/"
-    endpoint_url: str | None = None  # a non-AWS store (MinIO, Ceph, R2 ...)
-    region: str | None = None
-    access_key_id_env: str | None = None
-    secret_access_key_env: str | None = None
-    session_token_env: str | None = None
-    concurrency: int = 16  # parallel PUTs of article pages
-
-    @property
-    def url(self) -> str:
-        return f"s3://{self.bucket}/{self.prefix}"
-
-
-@dataclass(frozen=True, slots=True, kw_only=True)
 class OutputConfig:
-    dir: Path
-    s3: S3Config | None = None  # a bucket for syndicate.output (not from the config file yet)
+    dir: Path  # the local folder: what `serve` serves, or a bucket's spool
+    s3: S3Config | None = None  # output.url = "s3://...": publish to this bucket
     formats: tuple[FeedFormat, ...] = (FeedFormat.RSS, FeedFormat.ATOM, FeedFormat.JSON)
     item_limit: int = 50
     article_pages: bool = True
@@ -417,8 +398,10 @@ def _input(t: Table, i: int, root: Path) -> InputConfig:
 
 
 def _output(o: Table, root: Path) -> OutputConfig:
+    folder, s3 = output_place(o)
     output = OutputConfig(
-        dir=(root / o.get("dir")).resolve(),
+        dir=(root / folder).resolve(),
+        s3=s3,
         formats=tuple(FeedFormat(name) for name in o.strings("formats")),
         item_limit=o.get("item_limit"),
         article_pages=o.get("article_pages"),
@@ -433,7 +416,7 @@ def _output(o: Table, root: Path) -> OutputConfig:
             f"must be a share of a feed's items, above 0 and at most 1 (1: off),"
             f" got {output.churn_share}",
         )
-    o.finish()
+    o.finish(also=("access_key_id", "secret_access_key", "session_token"))
     return output
 
 

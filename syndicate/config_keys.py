@@ -101,7 +101,14 @@ KEYS: dict[str, dict[str, Key]] = {
         "interval": Key(kind=DURATION),
     },
     "output": {
-        "dir": Key(kind=str, default="output"),
+        "dir": Key(kind=str, default="output", doc="the output folder (a bucket's local spool)"),
+        "url": Key(kind=str, doc="a folder (as dir) or s3://bucket/prefix (docs/scale.md)"),
+        "endpoint_url": Key(kind=str, doc="s3: http(s) URL of a non-AWS store (MinIO, R2 ...)"),
+        "region": Key(kind=str, doc="s3: the bucket's region (default us-east-1)"),
+        "access_key_id_env": Key(kind=str, doc="s3: environment variable with the access key id"),
+        "secret_access_key_env": Key(kind=str, doc="s3: environment variable with the secret key"),
+        "session_token_env": Key(kind=str, doc="s3: environment variable with a session token"),
+        "concurrency": Key(kind=int, default=16, minimum=1, doc="s3: parallel PUTs of pages"),
         "formats": Key(
             kind=(list, str), items=str, choices=FEED_FORMATS, default=list(FEED_FORMATS)
         ),

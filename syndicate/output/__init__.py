@@ -19,18 +19,22 @@ from typing import TYPE_CHECKING, Protocol
 if TYPE_CHECKING:
     from ..config import Config
 
-# Cache-Control per kind of file (docs/scale.md, "Serving a bucket through a CDN"):
-# feeds, section and index pages and the OPML list change whenever an article comes in,
-# and pollers should see it within minutes; an article page changes only when the
-# article is edited, and its feed entry carries the edit at once.
-FEED_CACHE_CONTROL = "public, max-age=300"
-PAGE_CACHE_CONTROL = "public, max-age=86400"
-_FEED_NAMES = frozenset({"feed.xml", "atom.xml", "feed.json", "feeds.opml", "index.html"})
+# Cache-Control per kind of file, as `syndicate serve` sends it (docs/scale.md, "Serving
+# a bucket through a CDN"): ``serve.max_age`` (5 minutes by default) for what changes
+# whenever an article comes in (feeds, section and index pages, the OPML list) and for
+# article pages (an edit or a withdrawal should show within minutes); a day at least for
+# RFC 5005 archive pages, which change only when one of their items is edited.
+DEFAULT_MAX_AGE = 300
+FEED_CACHE_CONTROL = f"public, max-age={DEFAULT_MAX_AGE}"
+ARCHIVE_CACHE_CONTROL = "public, max-age=86400"
 
 
-def cache_control(rel: str) -> str:
-    """The Cache-Control of an output file: short for feeds and indexes, long for pages."""
-    return FEED_CACHE_CONTROL if rel.rsplit("/", 1)[-1] in _FEED_NAMES else PAGE_CACHE_CONTROL
+def cache_control(rel: str, max_age: int = DEFAULT_MAX_AGE) -> str:
+    """The Cache-Control of an output file, as ``syndicate serve`` sends it."""
+    from ..render.archive import is_archive_path
+    from ..serve import ARCHIVE_MAX_AGE
+
+    return f"public, max-age={max(max_age, ARCHIVE_MAX_AGE) if is_archive_path(rel) else max_age}"
 
 
 class Output(Protocol):
@@ -62,6 +66,13 @@ class Output(Protocol):
 
     def flush(self) -> None:
         """Make every batch written so far durable."""
+        ...
+
+    def upload(self, files: Mapping[str, bytes], *, batch: bool = False) -> list[str]:
+        """The publish run's hand-over: ``files`` are already written, durable or about
+        to be, in the local folder (``output.dir``). Put those this output does not hold
+        yet where readers get them, as :meth:`write` does; return the paths put. The
+        folder itself holds them already (nothing to do); a bucket PUTs them."""
         ...
 
     def remove(self, rels: Iterable[str]) -> list[str]:
@@ -99,15 +110,16 @@ def open_output(config: Config, records: ObjectRecords) -> Output:
     if config.output.s3 is not None:
         from .s3 import S3Output
 
-        return S3Output(config.output.s3, records)
+        return S3Output(config.output.s3, records, max_age=config.serve.max_age)
     from .local import LocalOutput
 
     return LocalOutput(config.output.dir)
 
 
 __all__ = [
+    "ARCHIVE_CACHE_CONTROL",
+    "DEFAULT_MAX_AGE",
     "FEED_CACHE_CONTROL",
-    "PAGE_CACHE_CONTROL",
     "ObjectRecords",
     "Output",
     "cache_control",

@@ -41,6 +41,10 @@ class LocalOutput:
             os.sync()
             self._unsynced = 0
 
+    def upload(self, files: Mapping[str, bytes], *, batch: bool = False) -> list[str]:
+        """Nothing to put: the publish run writes into this folder itself."""
+        return []
+
     def remove(self, rels: Iterable[str]) -> list[str]:
         return remove_files(self.root, rels)
 

@@ -30,11 +30,11 @@ from collections.abc import Iterable, Mapping
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
-from ..config import S3Config
+from ..config_s3 import S3Config
 from ..errors import OutputError
 from ..faults import crash_point
 from ..serve import content_type
-from . import ObjectRecords, cache_control
+from . import DEFAULT_MAX_AGE, ObjectRecords, cache_control
 
 log = logging.getLogger(__name__)
 
@@ -109,8 +109,16 @@ def _status(err: Exception) -> int | None:
 class S3Output:
     """A bucket (and key prefix) on an S3-compatible store."""
 
-    def __init__(self, cfg: S3Config, records: ObjectRecords, *, client: Any = None):
+    def __init__(
+        self,
+        cfg: S3Config,
+        records: ObjectRecords,
+        *,
+        client: Any = None,
+        max_age: int = DEFAULT_MAX_AGE,
+    ):
         self.cfg = cfg
+        self.max_age = max_age  # serve.max_age: Cache-Control as `syndicate serve` sends it
         self.records = records
         self.client = client if client is not None else make_client(cfg)
         self.conditional: bool | None = None  # None: not probed yet
@@ -146,11 +154,23 @@ class S3Output:
 
     # --- errors -----------------------------------------------------------------
     def _error(self, rel: str, err: Exception) -> OutputError:
-        from botocore.exceptions import ClientError, EndpointConnectionError, NoCredentialsError
+        from botocore.exceptions import (
+            ClientError,
+            ConnectionClosedError,
+            EndpointConnectionError,
+            NoCredentialsError,
+            ReadTimeoutError,
+        )
 
         where = f"{self.cfg.url}{rel}"
+        endpoint = self.cfg.endpoint_url or "of AWS"
         if isinstance(err, EndpointConnectionError):
-            why = f"cannot reach the S3 endpoint {self.cfg.endpoint_url or 'of AWS'} (is it up?)"
+            why = f"cannot reach the S3 endpoint {endpoint} (is it up?); the next run puts the rest"
+        elif isinstance(err, (ConnectionClosedError, ReadTimeoutError)):
+            why = (
+                f"the S3 endpoint {endpoint} dropped the connection (is it up?);"
+                " the next run puts the rest"
+            )
         elif isinstance(err, NoCredentialsError):
             why = (
                 "no S3 credentials (name their environment variables with output.access_key_id_env"
@@ -165,7 +185,11 @@ class S3Output:
 
     # --- the Output seam --------------------------------------------------------
     def start(self, *, takeover: bool) -> None:
+        """Begin a run; the store is probed for conditional writes at the first upload
+        (a run with nothing to put sends no PUT at all)."""
         self.takeover = takeover
+
+    def _probed(self) -> bool:
         if self.conditional is None:
             self.conditional = self._probe()
             if self.conditional:
@@ -178,6 +202,7 @@ class S3Output:
                     " writer is not fenced",
                     self.where,
                 )
+        return self.conditional
 
     def _probe(self) -> bool:
         from botocore.exceptions import BotoCoreError, ClientError
@@ -228,7 +253,7 @@ class S3Output:
 
     def write(self, files: Mapping[str, bytes], *, batch: bool = False) -> list[str]:
         todo = self.changed(files)
-        if todo and self.conditional:
+        if todo and self._probed():
             self._record_intents(files, todo)
         done: dict[str, list[str] | None] = {}
         failed: list[OutputError] = []
@@ -259,6 +284,10 @@ class S3Output:
             raise failed[0]
         return todo
 
+    def upload(self, files: Mapping[str, bytes], *, batch: bool = False) -> list[str]:
+        """From the publish run's spool (the local folder): as :meth:`write`."""
+        return self.write(files, batch=batch)
+
     def _put(self, rel: str, data: bytes) -> str:
         from botocore.exceptions import BotoCoreError, ClientError
 
@@ -267,7 +296,7 @@ class S3Output:
             "Key": self.cfg.prefix + rel,
             "Body": data,
             "ContentType": content_type(rel),
-            "CacheControl": cache_control(rel),
+            "CacheControl": cache_control(rel, self.max_age),
         }
         if self.conditional:
             rec = self._record(rel)
@@ -372,10 +401,14 @@ class S3Output:
         """HEAD each recorded feed-level file. One that is gone loses its record (it is
         put again); one whose ETag differs keeps its recorded ETag but not its hash, so
         it is written again under ``If-Match``: fenced like another writer's object,
-        since a hand edit and another publisher look the same from here."""
+        since a hand edit and another publisher look the same from here. The HEADs go
+        ``concurrency`` at a time."""
+        rels = list(recorded)
+        with ThreadPoolExecutor(max(1, self.cfg.concurrency), thread_name_prefix="s3head") as pool:
+            heads = dict(zip(rels, pool.map(self._head, rels), strict=True))
         out = False
         for rel, (size, _stamp) in recorded.items():
-            head = self._head(rel)
+            head = heads[rel]
             rec = self._record(rel)
             if head is None or rec is None:
                 self._records(_group(rel)).pop(rel, None)

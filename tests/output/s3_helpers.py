@@ -9,11 +9,17 @@ from __future__ import annotations
 import http.client
 import http.server
 import logging
+import os
+import signal
 import socket
+import subprocess
+import sys
 import threading
+import time
 import uuid
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -78,6 +84,8 @@ class Proxy:
     port: int = 0
     hits: list[tuple[str, str]] = field(default_factory=list)
     strip_conditions: bool = False  # act as a store that ignores If-Match / If-None-Match
+    before_put: Callable[[str], None] | None = None  # called with the path of each PUT
+    after_put: Callable[[str], None] | None = None  # ... once its answer was sent
     _server: http.server.ThreadingHTTPServer | None = None
 
     @property
@@ -101,25 +109,35 @@ class Proxy:
                 length = int(self.headers.get("Content-Length") or 0)
                 body = self.rfile.read(length) if length else None
                 proxy.hits.append((self.command, self.path))
+                if self.command == "PUT" and proxy.before_put is not None:
+                    proxy.before_put(self.path)
                 conn = http.client.HTTPConnection(host, int(port), timeout=30)
                 dropped = {"connection"} | (
                     {"if-match", "if-none-match"} if proxy.strip_conditions else set()
                 )
                 headers = {k: v for k, v in self.headers.items() if k.lower() not in dropped}
-                conn.request(self.command, self.path, body=body, headers=headers)
-                resp = conn.getresponse()
-                data = resp.read()
+                try:
+                    conn.request(self.command, self.path, body=body, headers=headers)
+                    resp = conn.getresponse()
+                    data = resp.read()
+                except OSError:  # the server behind is gone: so is this connection
+                    self.close_connection = True
+                    conn.close()
+                    return
                 self.send_response(resp.status)
                 for k, v in resp.getheaders():
                     if k.lower() not in ("content-length", "connection", "transfer-encoding"):
                         self.send_header(k, v)
                 # a HEAD answer keeps the upstream length (of the body it did not send)
-                length = resp.getheader("Content-Length") if self.command == "HEAD" else None
-                self.send_header("Content-Length", length or str(len(data)))
+                sent = resp.getheader("Content-Length") if self.command == "HEAD" else None
+                self.send_header("Content-Length", sent or str(len(data)))
                 self.end_headers()
                 if self.command != "HEAD":
                     self.wfile.write(data)
+                self.wfile.flush()
                 conn.close()
+                if self.command == "PUT" and proxy.after_put is not None:
+                    proxy.after_put(self.path)
 
             do_GET = do_PUT = do_POST = do_DELETE = do_HEAD = _forward
 
@@ -147,3 +165,65 @@ def proxy(s3_server: S3Server) -> Iterator[Proxy]:
         yield p
     finally:
         p.stop()
+
+
+class MotoProcess:
+    """moto's server in its own process on 127.0.0.1, which a test can kill (SIGKILL) and
+    start again on the same port. moto keeps objects in memory, so it runs with its
+    request recorder on (MOTO_ENABLE_RECORDING, a file of every request as it arrived)
+    and a restart replays that file: the bucket comes back as it was, as a real store's
+    would after its server process died."""
+
+    def __init__(self, folder: Path):
+        self.port = free_port()
+        self.recording = folder / "moto-recording.jsonl"
+        self.proc: subprocess.Popen[bytes] | None = None
+
+    @property
+    def url(self) -> str:
+        return f"http://127.0.0.1:{self.port}"
+
+    def start(self) -> None:
+        env = {
+            **os.environ,
+            "MOTO_ENABLE_RECORDING": "1",
+            "MOTO_RECORDER_FILEPATH": str(self.recording),
+        }
+        self.proc = subprocess.Popen(
+            [sys.executable, "-m", "moto.server", "-H", "127.0.0.1", "-p", str(self.port)],
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+            env=env,
+        )
+        deadline = time.monotonic() + 30
+        while True:
+            try:
+                with socket.create_connection(("127.0.0.1", self.port), timeout=1):
+                    break
+            except OSError:
+                if time.monotonic() > deadline or self.proc.poll() is not None:
+                    raise RuntimeError("moto server did not start") from None
+                time.sleep(0.05)
+        if self.recording.exists() and self.recording.stat().st_size:
+            conn = http.client.HTTPConnection("127.0.0.1", self.port, timeout=60)
+            conn.request("POST", "/moto-api/recorder/replay-recording")
+            assert conn.getresponse().status == 200
+            conn.close()
+
+    def kill(self) -> None:
+        if self.proc is not None and self.proc.poll() is None:
+            self.proc.send_signal(signal.SIGKILL)
+            self.proc.wait()
+
+    def client(self) -> Any:
+        return S3Server(url=self.url).client()
+
+
+@pytest.fixture
+def moto_process(tmp_path: Path) -> Iterator[MotoProcess]:
+    m = MotoProcess(tmp_path)
+    m.start()
+    try:
+        yield m
+    finally:
+        m.kill()

@@ -1,8 +1,8 @@
 """One contract over every Output (a local folder, an S3 bucket on a real server on
 127.0.0.1): what is written is read back whole, unchanged bytes are not written again
 (also by the next run, from what the state recorded), removed files are gone, each file
-carries its Content-Type (and, in a bucket, Cache-Control), and a failed write leaves
-every file at its old version."""
+carries the Content-Type and Cache-Control `syndicate serve` sends for it (the bucket
+stores them with the object), and a failed write leaves every file at its old version."""
 
 from __future__ import annotations
 
@@ -16,12 +16,13 @@ from werkzeug.test import Client
 
 from syndicate.config import S3Config, parse_config
 from syndicate.errors import OutputError
-from syndicate.output import FEED_CACHE_CONTROL, PAGE_CACHE_CONTROL, Output
+from syndicate.output import ARCHIVE_CACHE_CONTROL, FEED_CACHE_CONTROL, Output
 from syndicate.output.local import LocalOutput
 from syndicate.output.records import MetaRecords
 from syndicate.output.s3 import S3Output
 from syndicate.serve import build_app
 from syndicate.state import StateStore, open_state
+from syndicate.writer import write_files
 
 OLD = b"<rss>" + b"old item " * 500 + b"</rss>"
 NEW = b"<rss>" + b"new item " * 20 + b"</rss>"
@@ -35,7 +36,11 @@ class Harness:
     read: Callable[[str], bytes | None]  # what a reader gets (None: absent)
     headers: Callable[[str], Mapping[str, str]]  # Content-Type, Cache-Control as served
     fail_write: Callable[[Mapping[str, bytes]], None]  # a write that fails half way (raises)
-    has_cache_control: bool
+    spool: Callable[[Mapping[str, bytes]], None]  # the publish run's write into output.dir
+
+
+def _write(folder: Path, files: Mapping[str, bytes]) -> None:
+    write_files(folder, files)
 
 
 def _local(tmp_path: Path) -> Harness:
@@ -55,7 +60,10 @@ def _local(tmp_path: Path) -> Harness:
     def headers(rel: str) -> Mapping[str, str]:
         resp = client.get("/" + rel)
         assert resp.status_code == 200, (rel, resp.status_code)
-        return {"Content-Type": resp.headers["Content-Type"]}
+        return {
+            "Content-Type": resp.headers["Content-Type"],
+            "Cache-Control": resp.headers["Cache-Control"],
+        }
 
     def fail_write(files: Mapping[str, bytes]) -> None:
         (root / "blocked").write_bytes(b"a file where a folder must go")
@@ -67,11 +75,11 @@ def _local(tmp_path: Path) -> Harness:
         read=read,
         headers=headers,
         fail_write=fail_write,
-        has_cache_control=False,
+        spool=lambda files: _write(root, files),  # the folder is the output
     )
 
 
-def _s3(store: StateStore, server: S3Server) -> Harness:
+def _s3(store: StateStore, server: S3Server, spool_dir: Path) -> Harness:
     bucket = server.new_bucket()
     cfg = S3Config(
         bucket=bucket,
@@ -118,7 +126,7 @@ def _s3(store: StateStore, server: S3Server) -> Harness:
         read=read,
         headers=headers,
         fail_write=fail_write,
-        has_cache_control=True,
+        spool=lambda files: _write(spool_dir, files),  # beside the bucket
     )
 
 
@@ -131,7 +139,7 @@ def harness(
         return
     server: S3Server = request.getfixturevalue("s3_server")
     with open_state(tmp_path / "state.db") as store:
-        yield _s3(store, server)
+        yield _s3(store, server, tmp_path / "spool")
 
 
 def test_written_files_are_read_back_whole(harness: Harness) -> None:
@@ -166,8 +174,11 @@ def test_removed_files_are_gone(harness: Harness) -> None:
     ]  # written again if asked
 
 
-def test_each_file_carries_its_content_type_and_cache_control(harness: Harness) -> None:
+def test_each_file_carries_the_content_type_and_cache_control_serve_sends(
+    harness: Harness,
+) -> None:
     files = {
+        "news/archive/1/feed.xml": OLD,
         "news/feed.xml": OLD,
         "news/atom.xml": OLD,
         "news/feed.json": b"{}",
@@ -179,6 +190,7 @@ def test_each_file_carries_its_content_type_and_cache_control(harness: Harness) 
     harness.out.write(files)
     types = {rel: harness.headers(rel)["Content-Type"] for rel in files}
     assert types == {
+        "news/archive/1/feed.xml": "application/rss+xml; charset=utf-8",
         "news/feed.xml": "application/rss+xml; charset=utf-8",
         "news/atom.xml": "application/atom+xml; charset=utf-8",
         "news/feed.json": "application/feed+json",
@@ -187,12 +199,13 @@ def test_each_file_carries_its_content_type_and_cache_control(harness: Harness) 
         "news/index.html": "text/html; charset=utf-8",
         "news/p-1.html": "text/html; charset=utf-8",
     }
-    if harness.has_cache_control:
-        cache = {rel: harness.headers(rel)["Cache-Control"] for rel in files}
-        assert cache == {
-            **{rel: FEED_CACHE_CONTROL for rel in files},
-            "news/p-1.html": PAGE_CACHE_CONTROL,
-        }
+    # serve.max_age (5 minutes) for subscription documents and pages; a day for archive
+    # pages, which change only when one of their items is edited (docs/scale.md)
+    cache = {rel: harness.headers(rel)["Cache-Control"] for rel in files}
+    assert cache == {
+        **{rel: FEED_CACHE_CONTROL for rel in files},
+        "news/archive/1/feed.xml": ARCHIVE_CACHE_CONTROL,
+    }
 
 
 def test_a_failed_write_leaves_every_file_at_its_old_version(harness: Harness) -> None:
@@ -205,3 +218,16 @@ def test_a_failed_write_leaves_every_file_at_its_old_version(harness: Harness) -
         "feed.xml",
         "news/feed.xml",
     ]
+
+
+def test_an_upload_from_the_spool_puts_once_what_readers_lack(harness: Harness) -> None:
+    files = {"news/p-1.html": PAGE, "news/feed.xml": OLD, "feed.xml": NEW}
+    harness.spool(files)  # the publish run wrote them into output.dir
+    harness.out.upload(files, batch=True)
+    assert {rel: harness.read(rel) for rel in files} == files
+    assert harness.out.upload(files) == [], "nothing put twice"
+    assert harness.reopen().upload(files) == [], "nor by the next run"
+    changed = {**files, "feed.xml": OLD}
+    harness.spool(changed)
+    harness.reopen().upload(changed)
+    assert harness.read("feed.xml") == OLD

@@ -40,8 +40,9 @@ def test_a_stale_writer_is_refused_and_a_takeover_replaces(
     bucket = s3_server.new_bucket()
     with open_state(tmp_path / "a.db") as a_state, open_state(tmp_path / "b.db") as b_state:
         a = output(a_state, s3_server.url, bucket)
-        assert a.conditional is True
+        assert a.conditional is None, "probed at the first upload, not before"
         a.write({"feed.xml": b"<rss>v1</rss>"})
+        assert a.conditional is True
         b = output(b_state, s3_server.url, bucket, takeover=True)  # another publisher, taking over
         b.write({"feed.xml": b"<rss>v2</rss>"})
         with pytest.raises(
@@ -87,6 +88,6 @@ def test_a_store_ignoring_conditions_is_detected_and_logged(
         caplog.at_level(logging.WARNING, logger="syndicate.output.s3"),
     ):
         out = output(state, proxy.url, bucket)
+        assert out.write({"feed.xml": b"<rss/>"}) == ["feed.xml"]  # still publishes
         assert out.conditional is False
         assert "ignores conditional writes" in caplog.text and "not fenced" in caplog.text
-        assert out.write({"feed.xml": b"<rss/>"}) == ["feed.xml"]  # still publishes
