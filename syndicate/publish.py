@@ -36,6 +36,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+from .activitypub.files import activitypub_files
 from .churn import Guard
 from .codec import article_from_dict
 from .config import Config
@@ -490,7 +491,8 @@ class _Run:
         self.store, self.config, self.report, self.now = store, config, report, now
         self.dry_run, self.run_id, self.started = dry_run, run_id, started
         self.out_dir = config.output.dir
-        self.announce = bool(config.webhooks)  # announcements are only worth recording for webhooks
+        # announcements are only worth recording for webhooks and ActivityPub followers
+        self.announce = bool(config.webhooks or config.activitypub.enabled)
         self.sections = _Sections(store, config)
         self.touched: set[str] = set()
         self.in_run: set[str] = set()  # ledger keys written by this run (pages already rendered)
@@ -807,6 +809,7 @@ class _Run:
         if self.pages_written:
             os.sync()  # every page durable before a feed that links to it
         site = render_feeds(store, config, self.sections, self.touched, archives)
+        site.files.update(activitypub_files(store, config, self.sections.infos, self.sections.site, self.touched, self.now))
         feeds = self.write_feeds(site)
         report.sections = len(self.sections.infos)
         report.articles_total = store.count_articles()
@@ -883,7 +886,7 @@ def _stat_files(out_dir: Path, rels: Iterable[str]) -> list[tuple[str, int, int]
 
 
 def _has_targets(config: Config) -> bool:
-    return bool(config.hubs or config.webhooks or config.pings)
+    return bool(config.hubs or config.webhooks or config.pings or config.activitypub.enabled)
 
 
 def _enqueue(store: StateStore, config: Config, changes: RunChanges, now: datetime) -> int:

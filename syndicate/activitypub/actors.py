@@ -69,7 +69,9 @@ class Actors:
         return self.base + SHARED_INBOX
 
     def outbox_path(self, name: str, page: int = 0) -> str:
-        return f"{AP_DIR}/{name}/outbox.json" if page == 0 else f"{AP_DIR}/{name}/outbox/{page}.json"
+        return (
+            f"{AP_DIR}/{name}/outbox.json" if page == 0 else f"{AP_DIR}/{name}/outbox/{page}.json"
+        )
 
     def followers_path(self, name: str) -> str:
         return f"{AP_DIR}/{name}/followers.json"

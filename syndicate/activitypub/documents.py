@@ -13,12 +13,11 @@ from __future__ import annotations
 import hashlib
 import json
 from collections.abc import Sequence
+from datetime import UTC, datetime
 from html import escape
 from typing import Any
 
-from .. import __version__
 from ..model import Entry
-from ..push.payload import rfc3339
 from ..render.body import entry_body, entry_summary
 from ..sanitize import sanitize_html
 from .actors import NODEINFO_PATH, Actors
@@ -30,6 +29,10 @@ PUBLIC = "https://www.w3.org/ns/activitystreams#Public"
 ACTIVITY_JSON = "application/activity+json"
 JRD_JSON = "application/jrd+json"
 NODEINFO_SCHEMA = "http://nodeinfo.diaspora.software/ns/schema/2.1"
+
+
+def rfc3339(dt: datetime) -> str:
+    return dt.astimezone(UTC).replace(microsecond=0).isoformat().replace("+00:00", "Z")
 
 
 def to_bytes(doc: dict[str, Any]) -> bytes:
@@ -78,6 +81,8 @@ def nodeinfo_links(actors: Actors) -> dict[str, Any]:
 
 def nodeinfo(actors: Actors, *, users: int, posts: int) -> dict[str, Any]:
     """NodeInfo 2.1: what software this is, and that it speaks ActivityPub."""
+    from .. import __version__  # not at import time: syndicate/__init__ imports publish
+
     return {
         "version": "2.1",
         "software": {"name": "syndicate", "version": __version__},

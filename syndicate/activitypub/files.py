@@ -78,7 +78,9 @@ def activitypub_files(
                 public_pem=public,
             )
         )
-        files[actors.webfinger_path(name)] = doc.to_bytes(doc.webfinger(actors, name, info.home_url))
+        files[actors.webfinger_path(name)] = doc.to_bytes(
+            doc.webfinger(actors, name, info.home_url)
+        )
         files[actors.followers_path(name)] = doc.to_bytes(
             doc.followers(actors, name, store.count_followers(name))
         )

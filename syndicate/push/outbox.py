@@ -51,6 +51,7 @@ from ..errors import ConfigError, PushError
 from ..faults import crash_point
 from ..model import RunChanges
 from ..state import StateStore, iso
+from .activitypub import activitypub_targets, enqueue_activities
 from .base import Notice, Target, endpoint_label
 from .payload import (
     MAX_MERGED_ITEMS,
@@ -119,7 +120,9 @@ def enqueue(store: StateStore, config: Config, changes: RunChanges, now: datetim
     (``StateStore.take_announcements``, consumed here, in the same transaction).
     Disabled endpoints (they answered 410) get nothing.
     """
-    announced = store.take_announcements() if config.webhooks else []
+    announced = (
+        store.take_announcements() if config.webhooks or config.activitypub.enabled else []
+    )
     if not changes.feeds and not announced:
         return 0
     check_endpoints(config)
@@ -153,7 +156,7 @@ def enqueue(store: StateStore, config: Config, changes: RunChanges, now: datetim
             _supersede(conn, endpoint, "site", now)
             _insert(conn, endpoint, "ping", "site", ping, now)
             created += 1
-    return created
+    return created + enqueue_activities(store, config, announced, now)
 
 
 def _enqueue_webhook(conn: Any, endpoint: str, parts: list[dict[str, Any]], now: datetime) -> int:
@@ -316,6 +319,7 @@ def deliver_due(
     own_session = session is None
     http = session if session is not None else make_session(config.delivery)
     targets = build_targets(config, http)
+    targets.update(activitypub_targets(store, config, http, {r[2] for r in rows}))
     disabled = {
         r[0] for r in store.conn.execute("SELECT endpoint FROM endpoints WHERE disabled = 1")
     }
