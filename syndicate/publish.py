@@ -809,7 +809,11 @@ class _Run:
         if self.pages_written:
             os.sync()  # every page durable before a feed that links to it
         site = render_feeds(store, config, self.sections, self.touched, archives)
-        site.files.update(activitypub_files(store, config, self.sections.infos, self.sections.site, self.touched, self.now))
+        site.files.update(
+            activitypub_files(
+                store, config, self.sections.infos, self.sections.site, self.touched, self.now
+            )
+        )
         feeds = self.write_feeds(site)
         report.sections = len(self.sections.infos)
         report.articles_total = store.count_articles()

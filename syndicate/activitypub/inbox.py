@@ -171,9 +171,7 @@ def _apply(open_store: OpenStore, change: Callable[[StateStore], bool]) -> Answe
         with open_store() as store, store.transaction():
             changed = change(store)
     except BusyError:
-        return Answer(
-            status="503 Service Unavailable", body="busy, try again\n", retry_after=30
-        )
+        return Answer(status="503 Service Unavailable", body="busy, try again\n", retry_after=30)
     return _ok(changed)
 
 

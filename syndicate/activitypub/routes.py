@@ -171,9 +171,7 @@ class Routes:
         if key is None:
             return {}
         actors = Actors.of(self.config)
-        return sign(
-            key[0], actors.key_id(actors.site_name), "GET", url, None, datetime.now(UTC)
-        )
+        return sign(key[0], actors.key_id(actors.site_name), "GET", url, None, datetime.now(UTC))
 
     def deliver_soon(self) -> None:
         """Send what the inbox queued, on one background thread (a second call while it

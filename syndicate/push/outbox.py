@@ -120,9 +120,7 @@ def enqueue(store: StateStore, config: Config, changes: RunChanges, now: datetim
     (``StateStore.take_announcements``, consumed here, in the same transaction).
     Disabled endpoints (they answered 410) get nothing.
     """
-    announced = (
-        store.take_announcements() if config.webhooks or config.activitypub.enabled else []
-    )
+    announced = store.take_announcements() if config.webhooks or config.activitypub.enabled else []
     if not changes.feeds and not announced:
         return 0
     check_endpoints(config)

@@ -42,7 +42,9 @@ def test_webfinger_maps_the_acct_back_to_the_actor(tmp_path: Path) -> None:
         publish(site.config, deliver=False)
         host = site.base.split("//", 1)[1].rstrip("/")
         resp = requests.get(
-            site.url(".well-known/webfinger"), params={"resource": f"acct:business@{host}"}, timeout=5
+            site.url(".well-known/webfinger"),
+            params={"resource": f"acct:business@{host}"},
+            timeout=5,
         )
         assert resp.status_code == 200
         assert resp.headers["Content-Type"] == "application/jrd+json"
@@ -50,13 +52,19 @@ def test_webfinger_maps_the_acct_back_to_the_actor(tmp_path: Path) -> None:
         assert jrd["subject"] == f"acct:business@{host}"
         selfs = [link for link in jrd["links"] if link["rel"] == "self"]
         assert selfs == [
-            {"rel": "self", "type": "application/activity+json", "href": site.url("ap/business.json")}
+            {
+                "rel": "self",
+                "type": "application/activity+json",
+                "href": site.url("ap/business.json"),
+            }
         ]
         unknown = requests.get(
             site.url(".well-known/webfinger"), params={"resource": f"acct:nobody@{host}"}, timeout=5
         )
         other_host = requests.get(
-            site.url(".well-known/webfinger"), params={"resource": "acct:business@example.org"}, timeout=5
+            site.url(".well-known/webfinger"),
+            params={"resource": "acct:business@example.org"},
+            timeout=5,
         )
         assert unknown.status_code == 404 and other_host.status_code == 404
 
@@ -71,10 +79,15 @@ def test_nodeinfo_and_host_meta_answer_at_the_host_root(tmp_path: Path) -> None:
         assert info["usage"]["localPosts"] == 5
         meta = requests.get(site.url(".well-known/host-meta"), timeout=5)
         assert meta.headers["Content-Type"] == "application/xrd+xml"
-        assert b'template="' + site.base.encode() + b'.well-known/webfinger?resource={uri}"' in meta.content
+        assert (
+            b'template="' + site.base.encode() + b'.well-known/webfinger?resource={uri}"'
+            in meta.content
+        )
 
 
-def test_outbox_pages_hold_creates_of_the_newest_items_and_followers_only_a_count(tmp_path: Path) -> None:
+def test_outbox_pages_hold_creates_of_the_newest_items_and_followers_only_a_count(
+    tmp_path: Path,
+) -> None:
     with served_site(tmp_path, extra="outbox_page_size = 2\n") as site:
         publish(site.config, deliver=False)
         top = requests.get(site.url("ap/business/outbox.json"), timeout=5).json()
