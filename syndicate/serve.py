@@ -60,11 +60,11 @@ from urllib.parse import unquote_to_bytes
 from werkzeug.http import http_date, parse_accept_header, parse_date, parse_etags
 
 from . import serve_health
+from .activitypub.routes import Routes
 from .config import Config
 from .errors import SyndicateError
 from .model import FeedFormat
 from .render.pages import WITHDRAWN_MARK
-from .activitypub.routes import Routes
 from .state import read_only_state, state_location
 
 log = logging.getLogger(__name__)
