@@ -127,3 +127,37 @@ def test_a_receiver_down_then_back_gets_each_activity_once(tmp_path: Path) -> No
                 "SELECT status, attempts FROM notices WHERE kind = 'activitypub' AND topic LIKE '%create%'"
             ).fetchall()
         assert status == [("delivered", 3)]
+
+
+def test_a_refused_delivery_is_a_dead_letter_that_replay_sends_again(tmp_path: Path) -> None:
+    from syndicate.push.status import outbox_status, replay
+
+    with remotes(Remote()) as (remote,), served_site(tmp_path) as site:
+        publish(site.config, deliver=False)
+        _follow_all(site, [(remote, "alice", "business")])
+        remote.statuses = [400]  # permanent: dead at once
+        site.add_page("more.txt", page_text("Harbour cranes return", section="Business"))
+        publish(site.config, wait=True)
+        with open_state(site.config.state_path, wait=True) as store:
+            status = outbox_status(store, site.config, datetime.now(UTC))
+            (ep,) = [e for e in status.endpoints if e.kind == "activitypub"]
+            assert ep.endpoint == f"activitypub:{remote.base}/…", "the inbox path is redacted"
+            assert ep.dead == 1 and ep.configured
+            assert replay(store) == 1
+            deliver_due(store, site.config)
+        ids = Counter(p.activity["id"] for p in remote.posts)
+        assert list(ids.values()) == [2] and all(p.verified for p in remote.posts)
+        with open_state(site.config.state_path, wait=True) as store:
+            rows = store.conn.execute(
+                "SELECT status FROM notices WHERE kind = 'activitypub' AND topic LIKE '%create%'"
+            ).fetchall()
+        assert rows == [("delivered",)]
+
+
+def test_a_dry_run_with_activitypub_on_writes_no_key_and_no_file(tmp_path: Path) -> None:
+    with served_site(tmp_path) as site:
+        report = publish(site.config, dry_run=True)
+        assert any(rel.startswith("ap/") for rel in report.files_written)
+        assert not (tmp_path / "output" / "ap").exists()
+        with open_state(site.config.state_path) as store:
+            assert store.ap_key() is None
