@@ -230,6 +230,7 @@ class OutputApp:
             return self._plain(
                 start_response, refused.status, refused.status[4:].lower() + "\n", [], method
             )
+        start_response = self.activitypub.varies(rel, start_response)
         rel = self.activitypub.negotiate(environ, rel)  # an item page as its object
         if "/" + rel == HEALTH_PATH:
             return self._health(start_response, method)

@@ -28,6 +28,7 @@ from ..state import StateStore
 from . import documents as doc
 from .actors import Actors
 from .keyfetch import KeyFetcher, KeyGone, SignerKey, check_address
+from .keys import ensure_key
 from .signatures import key_id_of, verify
 
 log = logging.getLogger(__name__)
@@ -151,6 +152,7 @@ def _follow(
     def change(store: StateStore) -> bool:
         if not _known_actor(store, config, actors, target):
             return False
+        ensure_key(store, now)  # the Accept must be signable even before a first publish
         store.add_follower(target, signer.owner, signer.inbox, activity["id"], now)
         queue_activity(store.conn, signer.inbox, target, reply, now)
         return True

@@ -86,6 +86,17 @@ class Routes:
             return self._file(WELL_KNOWN["/" + rel], ctype)
         return None
 
+    def varies(self, rel: str, start_response: Any) -> Any:
+        """``start_response`` adding ``Vary: Accept`` on item pages that negotiate (a cache
+        in front must not hand the JSON object to a browser, or the page to Mastodon)."""
+        if not self.config.activitypub.enabled or _PAGE.match(rel) is None:
+            return start_response
+
+        def with_vary(status: str, headers: list[tuple[str, str]], exc_info: Any = None) -> Any:
+            return start_response(status, [*headers, ("Vary", "Accept")], exc_info)
+
+        return with_vary
+
     def negotiate(self, environ: dict[str, Any], rel: str) -> str:
         """An item page asked for as ActivityStreams -> its object's file, when it has one."""
         if not self.config.activitypub.enabled:

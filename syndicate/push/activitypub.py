@@ -86,11 +86,14 @@ def enqueue_activities(
         return 0
     actors = Actors.of(config)
     object_type = config.activitypub.object_type
+    if not any(store.count_followers(n) for n in {actors.site_name, *store.sections()}):
+        return 0  # nobody follows: nothing to look up
     latest: dict[str, str] = {}
     for kind, item in announced:  # the last announcement of an item wins
         latest.pop(str(item.get("id")), None)
         latest[str(item.get("id"))] = kind
     rows = _rows_by_guid(store, latest)
+    inboxes: dict[str, list[str]] = {}
     created = 0
     for guid, kind in latest.items():
         got = rows.get(guid)
@@ -107,7 +110,9 @@ def enqueue_activities(
                 version=entry.content_hash if kind == "updated" else "",
             )
             activity["@context"] = doc.CONTEXT
-            for inbox in store.follower_inboxes(name):
+            if name not in inboxes:
+                inboxes[name] = store.follower_inboxes(name)
+            for inbox in inboxes[name]:
                 created += queue_activity(store.conn, inbox, name, activity, now)
     return created
 

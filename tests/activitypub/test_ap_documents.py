@@ -139,6 +139,8 @@ def test_an_item_page_asked_for_as_activity_json_answers_its_object(tmp_path: Pa
         assert html.headers["Content-Type"].startswith("text/html")
         obj = requests.get(url, headers={"Accept": "application/activity+json"}, timeout=5)
         assert obj.headers["Content-Type"] == "application/activity+json"
+        assert "Accept" in html.headers["Vary"] and "Accept" in obj.headers["Vary"]
+        assert html.headers["ETag"] != obj.headers["ETag"]
         data = obj.json()
         assert data["type"] == "Article" and data["url"] == url
         assert data["id"] == site.url(f"ap/o/business/{page.stem}.json")
