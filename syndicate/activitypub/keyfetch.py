@@ -76,6 +76,9 @@ def find_key(document: dict[str, Any], key_id: str) -> SignerKey:
                 raise SignatureError(
                     "key's owner is not the actor that publishes it", key_id=key_id
                 )
+            if _origin(owner) != _origin(key_id):
+                # a document on one host must not speak for an actor on another
+                raise SignatureError("key's owner is on another host than the key", key_id=key_id)
             endpoints = document.get("endpoints")
             shared = endpoints.get("sharedInbox") if isinstance(endpoints, dict) else None
             inbox = shared or document.get("inbox") or ""
@@ -83,6 +86,11 @@ def find_key(document: dict[str, Any], key_id: str) -> SignerKey:
                 key_id=key_id, owner=owner, public_pem=str(key["publicKeyPem"]), inbox=str(inbox)
             )
     raise SignatureError("actor document has no such publicKey", key_id=key_id)
+
+
+def _origin(url: str) -> tuple[str, str]:
+    parts = urlsplit(url)
+    return parts.scheme.lower(), parts.netloc.lower()
 
 
 class KeyFetcher:

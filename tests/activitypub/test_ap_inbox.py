@@ -157,3 +157,26 @@ def test_a_key_fetch_that_hangs_gives_up_at_the_timeout(tmp_path: Path) -> None:
     with remotes(Remote(hang=6.0)) as (remote,):  # key_fetch_timeout in the tests: 2 s
         status, took = _refused_follow(tmp_path, remote)
     assert status == 401 and took < 5.0, took
+
+
+def test_a_slow_key_fetch_does_not_hold_up_other_requests(tmp_path: Path) -> None:
+    import threading
+
+    with remotes(Remote(hang=3.0)) as (remote,), served_site(tmp_path) as site:
+        publish(site.config, deliver=False)
+        got: list[int] = []
+        follow = threading.Thread(
+            target=lambda: got.append(
+                remote.follow("alice", site.url("ap/business.json"), site.url("ap/inbox"))[
+                    1
+                ].status_code
+            )
+        )
+        follow.start()
+        time.sleep(0.5)  # the inbox is now waiting on the key fetch
+        started = time.monotonic()
+        feed = requests.get(site.url("business/feed.xml"), timeout=5)
+        took = time.monotonic() - started
+        follow.join(10)
+        assert feed.status_code == 200 and took < 1.0, took
+        assert got == [401], "the fetch timed out (2 s) before the key came (3 s)"

@@ -84,6 +84,20 @@ def test_a_key_must_belong_to_the_actor_document_that_serves_it() -> None:
     stolen = {**doc, "publicKey": {**doc["publicKey"], "owner": "https://b.example/users/9"}}
     with pytest.raises(SignatureError, match="owner"):
         find_key(stolen, "https://a.example/users/1#k")
+    impostor = {
+        **doc,
+        "id": "https://b.example/users/9",
+        "publicKey": {**doc["publicKey"], "owner": "https://b.example/users/9"},
+    }
+    with pytest.raises(SignatureError, match="another host"):
+        find_key(impostor, "https://a.example/users/1#k")
+    key_doc = {
+        "id": "https://a.example/k",
+        "owner": "https://b.example/users/9",
+        "publicKeyPem": "PEM",
+    }
+    with pytest.raises(SignatureError, match="another host"):
+        find_key(key_doc, "https://a.example/k")
     with pytest.raises(SignatureError, match="no such publicKey"):
         find_key(doc, "https://a.example/users/1#other")
 
