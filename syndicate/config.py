@@ -137,6 +137,21 @@ class DeliveryConfig:
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
+class ActivityPubConfig:
+    """Sections (and the site) as followable ActivityPub actors (docs/activitypub.md)."""
+
+    enabled: bool = False
+    site_actor: str = "site"  # preferredUsername of the whole-site actor
+    actor_type: str = "Service"  # or "Group"
+    object_type: str = "Article"  # or "Note"
+    allow_private_addresses: bool = False  # key fetches may reach loopback/private hosts
+    key_fetch_timeout: float = 5.0  # seconds, connect and read, per key fetch
+    key_fetch_max_bytes: int = 1_000_000  # an actor document bigger than this is refused
+    max_clock_skew: int = 300  # seconds a signed Date may differ from the clock
+    outbox_page_size: int = 20
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
 class ServeConfig:
     host: str = "127.0.0.1"
     port: int = 8080
@@ -158,6 +173,7 @@ class Config:
     schedule: Schedule | None = None
     delivery: DeliveryConfig = DeliveryConfig()
     serve: ServeConfig = ServeConfig()
+    activitypub: ActivityPubConfig = ActivityPubConfig()
 
     @property
     def root(self) -> Path:
@@ -302,6 +318,7 @@ def parse_config(
     sv = top.table("serve")
     serve = ServeConfig(host=sv.get("host"), port=sv.get("port"), max_age=sv.get("max_age"))
     sv.finish()
+    activitypub = _activitypub(top.table("activitypub"))
     top.finish()
     if len(errors) == 1:
         raise errors[0]
@@ -321,6 +338,7 @@ def parse_config(
         schedule=schedule,
         delivery=delivery,
         serve=serve,
+        activitypub=activitypub,
     )
 
 
@@ -508,6 +526,25 @@ def _pings(tables: list[Table]) -> list[PingConfig]:
         pings.append(PingConfig(url=_url(t, "url"), name=name))
         t.finish()
     return pings
+
+
+def _activitypub(a: Table) -> ActivityPubConfig:
+    site_actor = a.get("site_actor")
+    if not re.fullmatch(r"[a-z0-9_]+", site_actor or ""):
+        a.fail("site_actor", f"must be lowercase letters, digits or _, got {site_actor!r}")
+    out = ActivityPubConfig(
+        enabled=a.get("enabled"),
+        site_actor=site_actor,
+        actor_type=a.get("actor_type"),
+        object_type=a.get("object_type"),
+        allow_private_addresses=a.get("allow_private_addresses"),
+        key_fetch_timeout=a.get("key_fetch_timeout"),
+        key_fetch_max_bytes=a.get("key_fetch_max_bytes"),
+        max_clock_skew=a.get("max_clock_skew"),
+        outbox_page_size=a.get("outbox_page_size"),
+    )
+    a.finish()
+    return out
 
 
 def _delivery(d: Table) -> DeliveryConfig:

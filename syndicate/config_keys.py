@@ -53,6 +53,7 @@ KEYS: dict[str, dict[str, Key]] = {
         "schedule": Key(kind=dict, doc="daemon schedule"),
         "delivery": Key(kind=dict, doc="outbox delivery"),
         "serve": Key(kind=dict, doc="`syndicate serve`"),
+        "activitypub": Key(kind=dict, doc="sections as followable ActivityPub actors"),
     },
     "site": {
         "title": Key(kind=str, required=True),
@@ -182,6 +183,19 @@ KEYS: dict[str, dict[str, Key]] = {
         "host": Key(kind=str, default="127.0.0.1"),
         "port": Key(kind=int, default=8080, minimum=0, maximum=65535),
         "max_age": Key(kind=int, default=300),
+    },
+    "activitypub": {
+        "enabled": Key(kind=bool, default=False, doc="make every section and the site followable"),
+        "site_actor": Key(kind=str, default="site", doc="username of the whole-site actor"),
+        "actor_type": Key(kind=str, default="Service", choices=("Service", "Group")),
+        "object_type": Key(kind=str, default="Article", choices=("Article", "Note")),
+        "allow_private_addresses": Key(
+            kind=bool, default=False, doc="let key fetches reach loopback and private addresses"
+        ),
+        "key_fetch_timeout": Key(kind=float, default=5.0, doc="seconds per signer key fetch"),
+        "key_fetch_max_bytes": Key(kind=int, default=1_000_000, minimum=1024),
+        "max_clock_skew": Key(kind=int, default=300, minimum=1, doc="seconds, signed Date"),
+        "outbox_page_size": Key(kind=int, default=20, minimum=1, maximum=200),
     },
 }
 

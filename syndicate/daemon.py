@@ -10,7 +10,7 @@ Jobs (all from the config, rebuilt on SIGHUP):
   unchanged are skipped by publish() itself, so the cost of "full" is a stat per file,
   and one code path keeps feeds, the index and the OPML consistent.
 * ``drain``: ``deliver_due`` every ``delivery.interval``, so retries happen on time
-  between publishes (only when the config has hubs, webhooks or pings). A publish
+  between publishes (only when the config has hubs, webhooks, pings or ActivityPub). A publish
   that queued notices drains right after it, without waiting for the interval.
 
 Every job has ``max_instances=1`` and ``coalesce=True`` (runs missed while one was
@@ -159,7 +159,7 @@ def job_specs(config: Config) -> list[JobSpec]:
             path=str(config.path),
             key="schedule",
         )
-    if config.hubs or config.webhooks or config.pings:
+    if config.hubs or config.webhooks or config.pings or config.activitypub.enabled:
         every = Schedule(interval=config.delivery.interval)
         specs.append(
             JobSpec(id="drain", kind="drain", schedule=every, period=config.delivery.interval)
@@ -507,7 +507,7 @@ class Daemon:
         """Deliver the due notifications (never raises), then beat."""
         with self._drain_lock:
             config = self.config
-            if not (config.hubs or config.webhooks or config.pings):
+            if not (config.hubs or config.webhooks or config.pings or config.activitypub.enabled):
                 self._beat()
                 return
             from .push.outbox import deliver_due

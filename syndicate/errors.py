@@ -14,7 +14,8 @@ traceback.
     ├── OutputError (+ OSError)        output/ cannot be written
     ├── StateError                     the SQLite state store is unusable
     │   └── BusyError                  another writer holds the state lock
-    └── PushError                      an endpoint refused or failed a notification
+    ├── PushError                      an endpoint refused or failed a notification
+    └── SignatureError (+ ValueError)  an inbox request is unsigned or badly signed (401)
 
 Messages read "what: where: why", and name the fix when it is known. An input that
 cannot be read is not an exception: it is a :class:`~syndicate.model.Problem` naming the
@@ -90,3 +91,14 @@ class PushError(SyndicateError):
         self.retry_after = retry_after
         self.permanent = permanent
         self.reached = reached  # False: the request surely never reached the endpoint
+
+
+class SignatureError(SyndicateError, ValueError):
+    """An ActivityPub request whose HTTP Signature cannot be trusted: answered 401, and it
+    changes nothing. ``why`` is the short reason logged."""
+
+    def __init__(self, why: str, *, key_id: str = ""):
+        where = f": {key_id}" if key_id else ""
+        super().__init__(f"signature rejected{where}: {why}")
+        self.why = why
+        self.key_id = key_id

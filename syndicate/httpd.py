@@ -6,7 +6,8 @@ hand-off per request caps it at 1–1.5 k requests/s on 2 cores, about Python's
 is several times faster (``bench/bench_serve.py``). The app stays plain WSGI.
 
 Scope, on purpose: GET and HEAD of static files (anything else reaches the app, which
-answers 405), keep-alive (HTTP/1.1 by default, HTTP/1.0 with ``Connection:
+answers 405 but for the ActivityPub inbox: a POST's body, up to :data:`MAX_BODY`, is
+read and handed to the app on a worker thread, reading paused meanwhile), keep-alive (HTTP/1.1 by default, HTTP/1.0 with ``Connection:
 keep-alive``), pipelined requests answered in order, request bodies with
 ``Content-Length`` read and dropped. Refused with a status and a close: a request head
 over 32 KiB (431), a malformed request line or header (400), ``Transfer-Encoding`` on a
@@ -101,6 +102,12 @@ class _Connection(asyncio.Protocol):
         self.app, self.server = app, server
         self.buf = bytearray()
         self.skip = 0  # request body bytes still to drop
+        # a POST (the ActivityPub inbox): its body is read whole, then the app runs on a
+        # worker thread (it may fetch a signer's key) while reading is paused
+        self.posted: tuple[dict[str, Any], str, str, bool] | None = None
+        self.body = bytearray()
+        self.need = 0
+        self.busy = False
         self.transport: asyncio.Transport | None = None
         self.timer: asyncio.TimerHandle | None = None
         self.on_lost: Callable[[_Connection], None] = lambda _c: None
@@ -129,6 +136,17 @@ class _Connection(asyncio.Protocol):
         self.buf += data
         self._arm()
         while self.transport is not None and not self.transport.is_closing():
+            if self.busy:
+                return
+            if self.posted is not None:
+                take = min(self.need, len(self.buf))
+                self.body += self.buf[:take]
+                del self.buf[:take]
+                self.need -= take
+                if self.need:
+                    return
+                self._post()
+                continue
             if self.skip:
                 dropped = min(self.skip, len(self.buf))
                 del self.buf[:dropped]
@@ -169,7 +187,54 @@ class _Connection(asyncio.Protocol):
             self.server,
             self.transport.get_extra_info("peername") if self.transport else None,
         )
+        if method == "POST":
+            self.posted, self.need, self.skip = (environ, method, version, keep), self.skip, 0
+            self.body = bytearray()
+            if not self.need:
+                self._post()
+            return
         self._respond(environ, method, version, keep)
+
+    def _post(self) -> None:
+        import io
+
+        assert self.posted is not None and self.transport is not None
+        environ, method, version, keep = self.posted
+        self.posted = None
+        environ["wsgi.input"] = io.BytesIO(bytes(self.body))
+        self.busy = True
+        self.transport.pause_reading()
+        loop = asyncio.get_running_loop()
+        future = loop.run_in_executor(None, self._call, environ)
+
+        def done(fut: asyncio.Future[Any]) -> None:
+            self.busy = False
+            if self.transport is None:
+                return
+            try:
+                got = fut.result()
+            except Exception:  # noqa: BLE001 - a bug in the app: answer 500, keep serving
+                log.exception("request failed path=%r", environ.get("REQUEST_URI"))
+                self._error("500 Internal Server Error")
+                return
+            self._write(got, method, version, keep)
+            if self.transport is not None and not self.transport.is_closing():
+                self.transport.resume_reading()
+                self.data_received(b"")
+
+        future.add_done_callback(done)
+
+    def _call(self, environ: dict[str, Any]) -> tuple[str, list[tuple[str, str]], bytes]:
+        got: list[Any] = []
+
+        def start_response(
+            status: str, headers: list[tuple[str, str]], exc_info: Any = None
+        ) -> Callable[..., None]:
+            got[:] = [status, headers]
+            return lambda _data: None
+
+        body = b"".join(self.app(environ, start_response))
+        return got[0], got[1], body
 
     def _respond(self, environ: dict[str, Any], method: str, version: str, keep: bool) -> None:
         got: list[Any] = []
@@ -186,7 +251,12 @@ class _Connection(asyncio.Protocol):
             log.exception("request failed path=%r", environ.get("REQUEST_URI"))
             self._error("500 Internal Server Error")
             return
-        status, headers = got
+        self._write((got[0], got[1], body), method, version, keep)
+
+    def _write(
+        self, got: tuple[str, list[tuple[str, str]], bytes], method: str, version: str, keep: bool
+    ) -> None:
+        status, headers, body = got
         names = {k.lower() for k, _ in headers}
         lines = [f"{version} {status}", *(f"{k}: {v}" for k, v in headers)]
         if "content-length" not in names and not status.startswith(_NO_BODY):

@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 
+from .activitypub.files import activitypub_files
 from .config import Config
 from .docscan import Doc
 from .gate import gate_run
@@ -200,6 +201,11 @@ def write_feeds(run: Run, archives: Archives) -> tuple[FeedFiles, Site]:
     if run.pages_written:
         os.sync()  # every page durable before a feed that links to it
     site = render_feeds(run.store, run.config, run.sections, run.touched, archives)
+    site.files.update(
+        activitypub_files(
+            run.store, run.config, run.sections.infos, run.sections.site, run.touched, run.now
+        )
+    )
     out: FeedFiles = {}
     staged: Staged = []
     changed: dict[str, tuple[FeedInfo, FeedFormat]] = {}

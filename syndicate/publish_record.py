@@ -102,7 +102,7 @@ def _stat_files(out_dir: Path, rels: Iterable[str]) -> list[tuple[str, int, int]
 
 
 def has_targets(config: Config) -> bool:
-    return bool(config.hubs or config.webhooks or config.pings)
+    return bool(config.hubs or config.webhooks or config.pings or config.activitypub.enabled)
 
 
 def _enqueue(store: StateStore, config: Config, changes: RunChanges, now: datetime) -> int:

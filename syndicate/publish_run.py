@@ -48,7 +48,8 @@ class Run:
         self.output = output
         self.dry_run, self.run_id, self.started = dry_run, run_id, started
         self.out_dir = config.output.dir  # the local folder (a bucket's spool)
-        self.announce = bool(config.webhooks)  # announcements are only worth recording for webhooks
+        # announcements are only worth recording for webhooks and ActivityPub followers
+        self.announce = bool(config.webhooks or config.activitypub.enabled)
         self.sections = Sections(store, config)
         self.touched: set[str] = set()
         self.in_run: set[str] = set()  # ledger keys written by this run (pages already rendered)

@@ -60,6 +60,7 @@ from urllib.parse import unquote_to_bytes
 from werkzeug.http import http_date, parse_accept_header, parse_date, parse_etags
 
 from . import serve_health
+from .activitypub.routes import Routes
 from .config import Config
 from .errors import SyndicateError
 from .model import FeedFormat
@@ -109,6 +110,8 @@ def content_type(rel: str) -> str:
     if fmt is not None:
         return fmt.media_type + ("" if fmt is FeedFormat.JSON else "; charset=utf-8")
     ext = os.path.splitext(name)[1].lower()
+    if ext == ".json" and rel.startswith("ap/"):  # ActivityPub documents (issue 13)
+        return "application/activity+json"
     if ext in _TYPES:
         return _TYPES[ext]
     guessed, _ = mimetypes.guess_type(name)
@@ -201,10 +204,16 @@ class OutputApp:
         self.config = config
         self._cache: dict[tuple[str, int, int, int], _Version] = {}
         self._lock = threading.Lock()
+        self.activitypub = Routes(config)
 
     # --- WSGI -------------------------------------------------------------------
     def __call__(self, environ: Environ, start_response: StartResponse) -> Iterable[bytes]:
         method = environ.get("REQUEST_METHOD", "GET")
+        self.activitypub.config = self.config  # ActivityPub's inbox, WebFinger, NodeInfo
+        ap = self.activitypub.answer(environ, environ.get("PATH_INFO", "").lstrip("/"))
+        if ap is not None:
+            start_response(ap.status, [*ap.headers, ("Content-Length", str(len(ap.body)))])
+            return [] if method == "HEAD" else [ap.body]
         if method not in ("GET", "HEAD"):
             return self._plain(
                 start_response,
@@ -221,6 +230,8 @@ class OutputApp:
             return self._plain(
                 start_response, refused.status, refused.status[4:].lower() + "\n", [], method
             )
+        start_response = self.activitypub.varies(rel, start_response)
+        rel = self.activitypub.negotiate(environ, rel)  # an item page as its object
         if "/" + rel == HEALTH_PATH:
             return self._health(start_response, method)
         dynamic = serve_health.answer("/" + rel, self.config)

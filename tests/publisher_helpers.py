@@ -38,6 +38,7 @@ def write_config(
     title: str = "Test Courier",
     extra: str = "",
     delivery_interval: str = "1s",
+    delivery_lease: str = "5m",
     max_age: int = 60,
 ) -> Path:
     hub_tables = "".join(f'\n[[hubs]]\nurl = "{h}"\nparam = "{hub_param}"\n' for h in hubs)
@@ -66,6 +67,7 @@ interval = "{delivery_interval}"
 connect_timeout = 2
 read_timeout = 5
 retry_schedule = ["0s", "1s", "2s"]
+lease = "{delivery_lease}"
 
 [serve]
 max_age = {max_age}

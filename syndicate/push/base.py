@@ -50,8 +50,8 @@ class Notice:
     """One notification as the outbox hands it to a target."""
 
     msg_id: str  # stable across retries: the webhook-id / idempotency key
-    endpoint: str  # 'hub:<url>' | 'webhook:<name>' | 'ping:<name>'
-    kind: str  # 'websub' | 'webhook' | 'ping'
+    endpoint: str  # 'hub:<url>' | 'webhook:<name>' | 'ping:<name>' | 'activitypub:<inbox>'
+    kind: str  # 'websub' | 'webhook' | 'ping' | 'activitypub'
     topic: str  # feed URL for WebSub, 'run' for webhooks, 'site' for pings
     payload: str  # JSON text, sent as is for webhooks (the signed bytes)
     attempts: int = 0  # attempts made before this one
@@ -102,8 +102,8 @@ def redact_url(url: str) -> str:
 def endpoint_label(endpoint: str) -> str:
     """The display form of an endpoint key: hub URLs redacted, names as given."""
     kind, _, rest = endpoint.partition(":")
-    if kind == "hub":
-        return f"hub:{redact_url(rest)}"
+    if kind in ("hub", "activitypub"):
+        return f"{kind}:{redact_url(rest)}"
     if kind in ("webhook", "ping"):
         return endpoint
     return redact_url(endpoint) if "://" in endpoint else endpoint

@@ -51,6 +51,7 @@ from ..errors import ConfigError, PushError
 from ..faults import crash_point
 from ..model import RunChanges
 from ..state import StateStore, iso
+from .activitypub import activitypub_targets, enqueue_activities
 from .base import Notice, Target, endpoint_label
 from .lease import claim_due, release, worker_name
 from .payload import (
@@ -120,7 +121,7 @@ def enqueue(store: StateStore, config: Config, changes: RunChanges, now: datetim
     (``StateStore.take_announcements``, consumed here, in the same transaction).
     Disabled endpoints (they answered 410) get nothing.
     """
-    announced = store.take_announcements() if config.webhooks else []
+    announced = store.take_announcements() if config.webhooks or config.activitypub.enabled else []
     if not changes.feeds and not announced:
         return 0
     check_endpoints(config)
@@ -154,7 +155,7 @@ def enqueue(store: StateStore, config: Config, changes: RunChanges, now: datetim
             _supersede(conn, endpoint, "site", now)
             _insert(conn, endpoint, "ping", "site", ping, now)
             created += 1
-    return created
+    return created + enqueue_activities(store, config, announced, now)
 
 
 def _enqueue_webhook(conn: Any, endpoint: str, parts: list[dict[str, Any]], now: datetime) -> int:
@@ -303,7 +304,7 @@ def deliver_due(
         )
     own_session = session is None
     http = session if session is not None else make_session(config.delivery)
-    pass_ = _Pass(store, config, clock, rng, worker, build_targets(config, http))
+    pass_ = _Pass(store, config, clock, rng, worker, build_targets(config, http), http)
     try:
         with ThreadPoolExecutor(
             max_workers=config.delivery.concurrency, thread_name_prefix="syndicate-push"
@@ -338,9 +339,10 @@ class _Pass:
         rng: Random,
         worker: str,
         targets: dict[str, Target],
+        http: requests.Session,
     ):
         self.store, self.config, self.clock, self.rng = store, config, clock, rng
-        self.worker, self.targets = worker, targets
+        self.worker, self.targets, self.http = worker, targets, http
         self.tally = _Tally(due=0)
         self.seen: set[str] = set()
         self.ids: dict[str, int] = {}
@@ -393,6 +395,11 @@ class _Pass:
             limit=limit,
         )
         self.tally.due += len(claimed)
+        # ActivityPub endpoints (a follower server's inbox) are not in the config: a target
+        # for each one claimed (push/activitypub.py)
+        unknown = {c.endpoint for c in claimed} - self.targets.keys()
+        if unknown:
+            self.targets.update(activitypub_targets(self.store, self.config, self.http, unknown))
         groups: dict[str, list[Notice]] = {}
         orphans: list[tuple[int, str]] = []
         for c in claimed:  # creation order within an endpoint

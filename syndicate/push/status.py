@@ -139,7 +139,8 @@ def outbox_status(store: StateStore, config: Config, now: datetime) -> OutboxSta
             EndpointStatus(
                 endpoint=endpoint_label(key),
                 kind=key.partition(":")[0],
-                configured=key in configured,
+                configured=key in configured
+                or (key.startswith("activitypub:") and config.activitypub.enabled),
                 disabled=bool(disabled),
                 reason=reason,
                 pending=c.get("pending", 0),

@@ -123,6 +123,25 @@ MIGRATIONS: tuple[str, ...] = (
     ALTER TABLE notices ADD COLUMN lease_until TEXT;
     CREATE INDEX notices_queue ON notices (status, endpoint, id);
     """,
+    # 6: ActivityPub (issue 13): the site's one RSA key pair (the private half never
+    # leaves the state) and who follows which actor, with the inbox to deliver to.
+    """
+    CREATE TABLE ap_keys (
+        name         TEXT PRIMARY KEY,   -- 'site': one key pair for every actor of the site
+        private_pem  TEXT NOT NULL,
+        public_pem   TEXT NOT NULL,
+        created      TEXT NOT NULL
+    );
+    CREATE TABLE ap_followers (
+        actor        TEXT NOT NULL,      -- our actor's name (a section slug, or the site's)
+        follower     TEXT NOT NULL,      -- the follower's actor id
+        inbox        TEXT NOT NULL,      -- where to deliver: its shared inbox, else its own
+        follow_id    TEXT NOT NULL,      -- the Follow activity's id (for Undo)
+        created      TEXT NOT NULL,
+        PRIMARY KEY (actor, follower)
+    );
+    CREATE INDEX ap_followers_by_follower ON ap_followers (follower);
+    """,
 )
 SCHEMA_VERSION = len(MIGRATIONS)
 

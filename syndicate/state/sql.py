@@ -306,6 +306,58 @@ class SqlStore(OutboxQueries):
             list(rows),
         )
 
+    # --- ActivityPub (issue 13): the site's key pair and the followers -----------
+    def ap_key(self) -> tuple[str, str] | None:
+        """(private PEM, public PEM) of the site's key pair, or None before it is made."""
+        row = self.conn.execute(
+            "SELECT private_pem, public_pem FROM ap_keys WHERE name = 'site'"
+        ).fetchone()
+        return (row[0], row[1]) if row else None
+
+    def add_ap_key(self, private_pem: str, public_pem: str, now: datetime) -> None:
+        """Keep a new key pair unless one exists (the first one made stays for good)."""
+        self.conn.execute(
+            "INSERT INTO ap_keys (name, private_pem, public_pem, created) VALUES ('site', ?, ?, ?)"
+            " ON CONFLICT (name) DO NOTHING",
+            (private_pem, public_pem, iso(now)),
+        )
+
+    def add_follower(
+        self, actor: str, follower: str, inbox: str, follow_id: str, now: datetime
+    ) -> None:
+        self.conn.execute(
+            "INSERT INTO ap_followers (actor, follower, inbox, follow_id, created)"
+            " VALUES (?, ?, ?, ?, ?) ON CONFLICT (actor, follower) DO UPDATE SET"
+            " inbox = excluded.inbox, follow_id = excluded.follow_id",
+            (actor, follower, inbox, follow_id, iso(now)),
+        )
+
+    def remove_follower(self, follower: str, actor: str | None = None) -> int:
+        """Forget a follower of one actor (Undo Follow), or of all (Delete of the actor)."""
+        if actor is None:
+            cur = self.conn.execute("DELETE FROM ap_followers WHERE follower = ?", (follower,))
+        else:
+            cur = self.conn.execute(
+                "DELETE FROM ap_followers WHERE actor = ? AND follower = ?", (actor, follower)
+            )
+        return int(cur.rowcount)
+
+    def follower_inboxes(self, actor: str) -> list[str]:
+        """Each distinct inbox to deliver an actor's activities to, once (shared inboxes)."""
+        return [
+            r[0]
+            for r in self.conn.execute(
+                "SELECT DISTINCT inbox FROM ap_followers WHERE actor = ? ORDER BY inbox", (actor,)
+            )
+        ]
+
+    def count_followers(self, actor: str) -> int:
+        return int(
+            self.conn.execute(
+                "SELECT COUNT(*) FROM ap_followers WHERE actor = ?", (actor,)
+            ).fetchone()[0]
+        )
+
     # --- runs (heartbeat) -----------------------------------------------------
     def finish_run(self, run_id: int, now: datetime, status: str, summary: dict[str, Any]) -> None:
         self.conn.execute(
