@@ -122,7 +122,7 @@ def drain(args: argparse.Namespace, url: str, root: Path, workers: int) -> dict[
     queue(url, args.notices, args.endpoints)
     env = {**os.environ, "PYTHONPATH": str(HERE.parent)}
     cmd = [sys.executable, "-m", "syndicate", "worker", "-c", str(config), "--poll", "0.2", "-q"]
-    began = time.perf_counter()
+    began, cpu = time.perf_counter(), time.process_time()  # this process: the receiver
     procs = [subprocess.Popen(cmd, env=env, stderr=subprocess.DEVNULL) for _ in range(workers)]
     try:
         while receiver.distinct() < args.notices:
@@ -130,13 +130,22 @@ def drain(args: argparse.Namespace, url: str, root: Path, workers: int) -> dict[
                 raise SystemExit("bench: a worker exited early")
             time.sleep(0.02)
         seconds = time.perf_counter() - began
+        receiver_cpu = time.process_time() - cpu
     finally:
         for p in procs:
             p.send_signal(signal.SIGTERM)
+        worker_cpu = 0.0
         for p in procs:
-            p.wait(60)
+            _, _, usage = os.wait4(p.pid, 0)
+            worker_cpu += usage.ru_utime + usage.ru_stime
         receiver.server.shutdown()
-    return {"seconds": seconds, "rate": args.notices / seconds, "doubles": receiver.doubles()}
+    return {
+        "seconds": seconds,
+        "rate": args.notices / seconds,
+        "doubles": receiver.doubles(),
+        "worker_ms": 1000 * worker_cpu / args.notices,  # CPU per notice, all workers
+        "receiver_ms": 1000 * receiver_cpu / args.notices,
+    }
 
 
 def publish_once(site: Path, url: str | None) -> float:
@@ -189,7 +198,10 @@ def main(argv: list[str] | None = None) -> int:
                 f"workers: {args.notices} notices, {args.endpoints} endpoints, "
                 f"concurrency {args.concurrency}, receiver {LATENCY * 1000:.0f} ms"
             )
-            print(f"  {'WORKERS':>7}  {'SECONDS':>8}  {'NOTICES/S':>9}  {'VS 1':>5}  DOUBLE")
+            print(
+                f"  {'WORKERS':>7}  {'SECONDS':>8}  {'NOTICES/S':>9}  {'VS 1':>5}  {'DOUBLE':>6}"
+                "  CPU MS/NOTICE (WORKERS, RECEIVER)"
+            )
             base = None
             for n in (int(x) for x in args.workers.split(",")):
                 r = drain(args, url, root / f"w{n}", n)
@@ -197,7 +209,7 @@ def main(argv: list[str] | None = None) -> int:
                 ratio = r["rate"] / base
                 print(
                     f"  {n:>7}  {r['seconds']:>8.1f}  {r['rate']:>9.0f}  {ratio:>5.2f}  "
-                    f"{r['doubles']:.0f}",
+                    f"{r['doubles']:>6.0f}  {r['worker_ms']:.2f}, {r['receiver_ms']:.2f}",
                     flush=True,
                 )
                 if r["doubles"]:
