@@ -225,6 +225,7 @@ class Daemon:
             Leadership(str(where), lease=config.delivery.lease) if is_postgres(where) else None
         )
         self._next_try = 0.0
+        self._leading = False  # scheduling now (SQLite: always, once started)
         self.started = _utcnow()
         self._wake = threading.Event()
         self._stop = False
@@ -253,6 +254,7 @@ class Daemon:
             if self.serve:
                 self._start_server()
             if self.leadership is None:
+                self._leading = True
                 self._lead(specs)
             else:
                 log.info(
@@ -287,7 +289,17 @@ class Daemon:
                 self.lock.release()
 
     def _lead(self, specs: list[JobSpec]) -> None:
-        """Start scheduling (with the catch-up) and the first beat."""
+        """Start scheduling (with the catch-up) and the first beat; after a lost lead,
+        resume the paused scheduler (one scheduler per process, never two)."""
+        if self._scheduler is not None:
+            self._scheduler.resume()
+            if self._catch_up_due(specs, _utcnow()):
+                first = next(s for s in specs if s.kind == "publish")
+                self._scheduler.add_job(
+                    _bind(self.publish_job, first.id), id="catch-up", replace_existing=True
+                )
+            log.info("daemon resumed scheduling pid=%d", os.getpid())
+            return
         self._start_scheduler(specs, catch_up=True)
         log.info(
             "daemon started pid=%d jobs=%s",
@@ -296,7 +308,8 @@ class Daemon:
         )
         # the first beat runs in a worker: the main thread never waits on the state
         # lock, or a signal would wait for the running publish to end
-        self._scheduler.add_job(self._beat, id="beat", name="beat")
+        started: Any = self._scheduler
+        started.add_job(self._beat, id="beat", name="beat")
 
     def _follow(self) -> None:
         """PostgreSQL: take the lead when the leader lock is free, stand by when it is lost."""
@@ -304,16 +317,17 @@ class Daemon:
         if lead is None or self._stop or time.monotonic() < self._next_try:
             return
         self._next_try = time.monotonic() + lead.poll
-        if self._scheduler is not None:
+        if self._leading:
             if not lead.check():
                 log.warning("daemon lost the lead: standing by (a running job finishes)")
                 notify("STATUS=standby: lost the leader lock")
-                self._scheduler.shutdown(wait=False)
-                self._scheduler = None
+                self._leading = False
+                self._scheduler.pause()  # a running job finishes under its publish lock
             return
         if lead.try_lead():
             log.info("daemon took the lead pid=%d", os.getpid())
             notify("STATUS=leader")
+            self._leading = True
             self._lead(job_specs(self.config))
 
     def _install_signals(self) -> None:
@@ -433,7 +447,7 @@ class Daemon:
             if (new.serve.host, new.serve.port) != (self.config.serve.host, self.config.serve.port):
                 log.warning("serve host/port changed: takes effect at the next restart")
         self.config = new
-        if self._scheduler is None:  # a standby: the new config applies when it leads
+        if self._scheduler is None:  # never led yet: the new config applies when it leads
             log.info("config reloaded path=%s (standby)", path)
             return
         self._scheduler.remove_all_jobs()

@@ -58,3 +58,33 @@ def test_a_second_writer_is_refused_as_busy(where: Path | str) -> None:
         with pytest.raises(BusyError, match="state is busy"):
             with open_state(where):
                 pass
+
+
+def test_outbox_and_heartbeat_reads_give_the_same_answers_on_every_backend(
+    where: Path | str,
+) -> None:
+    with open_state(where) as store:
+        with store.transaction() as conn:
+            conn.executemany(
+                "INSERT INTO notices (msg_id, endpoint, kind, topic, payload, created, status,"
+                " attempts, next_attempt) VALUES (?, ?, 'webhook', 'run', '{}', ?, ?, ?, ?)",
+                [
+                    ("m1", "webhook:a", "2026-01-01", "pending", 1, "2026-01-01"),
+                    ("m2", "webhook:a", "2026-01-01", "pending", 0, "2026-01-03"),
+                    ("m3", "webhook:b", "2026-01-01", "delivered", 2, "2026-01-01"),
+                ],
+            )
+            conn.execute(
+                "INSERT INTO endpoints (endpoint, disabled, reason) VALUES ('webhook:c', 1, 'gone')"
+            )
+            run = store.start_run("publish", NOW)
+            store.finish_run(run, NOW, "ok", {})
+        assert store.notice_counts() == {
+            "webhook:a": {"pending": 2},
+            "webhook:b": {"delivered": 1},
+        }
+        assert store.pending_by_endpoint("2026-01-02") == {"webhook:a": ("2026-01-01", 1)}
+        assert store.disabled_endpoints() == {"webhook:c"}
+        assert store.known_endpoints() == {"webhook:a", "webhook:b", "webhook:c"}
+        assert sorted(store.delivery_attempts()) == [("webhook:a", 0, 1), ("webhook:b", 1, 2)]
+        assert store.run_counts() == [("ok", 1)]
