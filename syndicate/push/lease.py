@@ -10,7 +10,10 @@ them; a notice is marked delivered only after its 2xx.
 
 A worker that dies leaves its rows leased until ``lease_until``; then the head is
 claimable again and another worker sends it (same ``msg_id``: the receiver sees it
-at least once and deduplicates on the webhook-id).
+at least once and deduplicates on the webhook-id). On SQLite, whose workers all run on
+one host, a claim whose holder is a process of this host that no longer exists (a
+publish or a daemon killed mid-delivery) ends at once: the next run need not wait out
+the lease.
 
 PostgreSQL: the heads are locked with ``SELECT ... FOR UPDATE SKIP LOCKED`` in the
 claiming transaction, so two workers claiming at once take different endpoints and
@@ -86,6 +89,8 @@ def claim_due(
     budget = CLAIM_BATCH * endpoints if limit is None else limit
     pg = store.dialect == "postgresql"
     with store.transaction() as conn:  # SQLite: BEGIN IMMEDIATE, one claimer at a time
+        if not pg:
+            _end_dead_claims(conn, now)
         heads = [
             (i, ep) for i, ep in conn.execute(_HEADS, (now, now)).fetchall() if ep not in skip
         ][:endpoints]
@@ -114,6 +119,37 @@ def claim_due(
             [(worker, until, c.id) for c in out],
         )
     return out
+
+
+def _end_dead_claims(conn: Any, now: str) -> None:
+    """End the leases held by processes of this host that are gone (SQLite: one host)."""
+    holders = [
+        r[0]
+        for r in conn.execute(
+            "SELECT DISTINCT claimed_by FROM notices WHERE claimed_by IS NOT NULL"
+            " AND lease_until > ?",
+            (now,),
+        ).fetchall()
+    ]
+    dead = [h for h in holders if _gone(h)]
+    conn.executemany(
+        "UPDATE notices SET lease_until = ? WHERE claimed_by = ? AND lease_until > ?",
+        [(now, h, now) for h in dead],
+    )
+
+
+def _gone(holder: str) -> bool:
+    """Whether a lease holder (worker_name()) is a process of this host that has exited."""
+    parts = holder.rsplit(":", 2)  # host, pid, random tail
+    if len(parts) != 3 or parts[0] != socket.gethostname() or not parts[1].isdigit():
+        return False
+    try:
+        os.kill(int(parts[1]), 0)
+    except ProcessLookupError:
+        return True
+    except OSError:  # PermissionError: it exists, under another user
+        return False
+    return False
 
 
 def release(conn: Any, worker: str, ids: Collection[int]) -> None:
