@@ -16,8 +16,6 @@ from lxml.html import HtmlElement, fragment_fromstring, tostring
 
 from .dom import fold, in_rail, text_of
 
-_PREVIOUS_P = etree.XPath("preceding::p[normalize-space()][1]")
-_NEXT_P = etree.XPath("following::p[normalize-space()][1]")
 # Icons, avatars, tracking pixels and share buttons are smaller than this.
 _MIN_SIDE = 100
 _MAX_FIGURES = 30
@@ -40,21 +38,40 @@ def _key(text: str) -> str:
 
 def find_figures(tree: HtmlElement) -> list[Figure]:
     """Every content-sized image between two paragraphs, before extraction (which may
-    change the tree)."""
+    change the tree). One pass in document order: the paragraph last opened before an
+    image (its own, when it sits in one) and the next one opened after it."""
     out: list[Figure] = []
-    for img in tree.iter("img"):
-        src = (img.get("data-src") or img.get("data-lazy-src") or img.get("src") or "").strip()
-        if not src or src.startswith("data:") or _small(img) or in_rail(img):
+    previous: HtmlElement | None = None
+    waiting: list[tuple[HtmlElement, str, HtmlElement]] = []  # img, src, paragraph before
+    for element in tree.iter("p", "img"):
+        if element.tag == "p":
+            if not text_of(element):
+                continue
+            if waiting:
+                out.extend(_figure(img, src, before, element) for img, src, before in waiting)
+                waiting = []
+                if len(out) >= _MAX_FIGURES:
+                    break
+            previous = element
             continue
-        previous, following = _PREVIOUS_P(img), _NEXT_P(img)
-        if not previous or not following:
-            continue
-        after, before = _key(text_of(previous[0])), _key(text_of(following[0]))
-        if after and before:
-            out.append(Figure(src=src, alt=img.get("alt") or "", after=after, before=before))
-        if len(out) >= _MAX_FIGURES:
-            break
-    return out
+        src = _source(element)
+        if src and previous is not None and not _small(element) and not in_rail(element):
+            waiting.append((element, src, previous))
+    return [f for f in out if f.after and f.before][:_MAX_FIGURES]
+
+
+def _source(img: HtmlElement) -> str:
+    src = (img.get("data-src") or img.get("data-lazy-src") or img.get("src") or "").strip()
+    return "" if src.startswith("data:") else src
+
+
+def _figure(img: HtmlElement, src: str, before: HtmlElement, after: HtmlElement) -> Figure:
+    return Figure(
+        src=src,
+        alt=img.get("alt") or "",
+        after=_key(text_of(before)),
+        before=_key(text_of(after)),
+    )
 
 
 def _small(img: HtmlElement) -> bool:
