@@ -65,6 +65,7 @@ class PageMeta:
     page_published: list[str] = field(default_factory=list)  # WebPage node dates: fallbacks
     page_modified: list[str] = field(default_factory=list)
     is_article: bool = False
+    is_live: bool = False  # a LiveBlogPosting: the first h1 may be the latest entry's
     language: str | None = None
 
 
@@ -171,6 +172,8 @@ def _take_jsonld(node: dict[str, Any], meta: PageMeta) -> None:
                     target.append(text)
         return
     meta.is_article = True
+    if "liveblogposting" in types:
+        meta.is_live = True
     for key in ("headline", "name"):
         value = _text(node.get(key))
         if value:

@@ -93,3 +93,19 @@ def test_a_byline_with_links_inside_under_the_headline_gives_the_date_and_zone()
         base_url="https://paper.example/a",
     )
     assert parse(page, ctx).articles[0].published == datetime(2019, 6, 2, 0, 34, tzinfo=UTC)
+
+
+def test_a_time_element_that_keeps_its_value_in_a_data_attribute_gives_the_minute() -> None:
+    page = (
+        "<html><head><title>Story</title>"
+        '<meta property="article:published_time" content="2016-12-09"></head><body><article>'
+        "<h1>A story about the harbour wall</h1>"
+        f'<time data-published="2016-12-09 09:13:00Z"></time>{PROSE}</article></body></html>'
+    )
+    ctx = SourceContext(
+        path="p.html",
+        captured_at=CAPTURED,
+        tz=ZoneInfo("UTC"),
+        base_url="https://paper.example/a",
+    )
+    assert parse(page, ctx).articles[0].published == datetime(2016, 12, 9, 9, 13, tzinfo=UTC)

@@ -222,3 +222,30 @@ def test_an_h1_the_page_title_does_not_repeat_stays_when_no_h2_shows_the_page_ti
     head = "<title>Seo words about babies and sleep</title>"
     body = f"<article><h1>Babies who swim early may sleep better</h1>{PROSE}</article>"
     assert _title(head, body) == "Babies who swim early may sleep better"
+
+
+# (no <title> repeating the declared headline, which would decide by itself)
+LIVE_HEAD = (
+    '<script type="application/ld+json">{"@type": "LiveBlogPosting", '
+    '"headline": "Live: storm closes the harbour"}</script>'
+)
+
+
+def test_a_live_tickers_first_h1_that_is_the_latest_entry_is_not_the_title() -> None:
+    body = (
+        '<div class="ticker"><div class="live-entry"><h1>Ferries stay in port until noon</h1>'
+        "<p>The first ferry is now due at noon.</p></div>"
+        '<div class="live-entry"><h2>Wind at 90 km/h on the quay</h2><p>Gusts.</p></div></div>'
+        f"{PROSE}"
+    )
+    assert _title(LIVE_HEAD, body) == "Live: storm closes the harbour"
+
+
+def test_a_live_page_whose_entries_are_unmarked_takes_the_declared_headline() -> None:
+    body = f"<div><h1>Ferries stay in port until noon</h1>{PROSE}</div>"
+    assert _title(LIVE_HEAD, body) == "Live: storm closes the harbour"
+
+
+def test_a_live_page_whose_h1_is_the_declared_headline_less_the_badge_takes_the_declared() -> None:
+    body = f"<div><h1>Storm closes the harbour</h1>{PROSE}</div>"
+    assert _title(LIVE_HEAD, body) == "Live: storm closes the harbour"

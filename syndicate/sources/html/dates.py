@@ -45,7 +45,7 @@ def find_published(
             near.extend(e for e in _times_near(anchor, scope) if e not in near)
         times = near + [e for e in times if e not in near]
     for time_el in times:
-        value = time_el.get("datetime") or text_of(time_el)
+        value = _time_value(time_el)
         if value:
             candidates.append(value)
     for element in scope.xpath(
@@ -164,6 +164,19 @@ def read_date(page: Page, raw: str, fmt: str | None) -> datetime | None:
         raw, tz = raw[: zone.start()] + raw[zone.end() :], ZoneInfo(_GENERIC_ZONES[zone.group(1)])
     found = parse_date(raw, tz=tz, now=page.ctx.captured_at, dayfirst=dayfirst)
     return found if found is not None else parse_relative(raw, page.ctx.captured_at)
+
+
+# Where a <time> without datetime= keeps the machine-readable value (247Sports-style
+# ``<time data-published="2016-12-09 09:13:00Z">``).
+_TIME_ATTRIBUTES = ("datetime", "data-published", "data-datetime", "data-date", "data-time")
+
+
+def _time_value(element: HtmlElement) -> str:
+    for attribute in _TIME_ATTRIBUTES:
+        value = (element.get(attribute) or "").strip()
+        if value and _DIGIT.search(value):
+            return value
+    return text_of(element)
 
 
 def date_value(element: HtmlElement) -> str:

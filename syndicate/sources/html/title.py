@@ -85,6 +85,8 @@ def _find_title(
     ]
     page_title = strip_site(page, page.meta.page_title) if page.meta.page_title else ""
     chosen = choose_title(headline, declared, page_title, page.meta.page_title or "")
+    if page.meta.is_live and declared and chosen == headline and not _agrees(headline, declared):
+        chosen = declared[0]  # a live page's first h1 is as often the latest entry's
     if chosen == headline and headline and not declared:
         shown = _section_h1(headline, page_title, page.meta.page_title or "", scope)
         if shown is not None:
@@ -177,6 +179,19 @@ def _with_site_suffix(declared: str, headline: str) -> bool:
         return False
     match = _SEPARATORS.match(declared, len(headline))
     return match is not None and match.start() == len(headline)
+
+
+def _agrees(headline: str, declared: list[str]) -> bool:
+    """The h1 is one of the declared titles, give or take typography, a site name or
+    a kicker."""
+    h = fold(headline)
+    return any(
+        fold(d) == h
+        or _with_site_suffix(d, headline)
+        or _with_site_prefix(d, h)
+        or _kicker_only(headline, d)
+        for d in declared
+    )
 
 
 def _with_site_prefix(declared: str, folded_headline: str) -> bool:
@@ -282,6 +297,8 @@ def visible_headline(page: Page, scope: HtmlElement) -> tuple[str, HtmlElement |
             continue  # the site's logo set in an h1
         if "alternativeheadline" in (h1.get("itemprop") or "").lower():
             continue  # microdata says another element holds the headline
+        if any(_is_live_entry(a) for a in h1.iterancestors()):
+            continue  # a live ticker's entry, not the page's headline
         if any(
             a.tag in ("header", "nav")
             and a.get("id") != "mvp-post-head"
@@ -294,6 +311,19 @@ def visible_headline(page: Page, scope: HtmlElement) -> tuple[str, HtmlElement |
             continue  # site header, not an article header
         return text, h1
     return "", None
+
+
+# One entry of a live ticker: itemprop="liveBlogUpdate", or a class or id like
+# "live-entry", "liveblog-update", "live__post", "ticker-item".
+_LIVE_ENTRY = re.compile(
+    r"(?:live|ticker)[-_]*(?:blog)?[-_]*(?:entry|update|post|item)", re.IGNORECASE
+)
+
+
+def _is_live_entry(element: HtmlElement) -> bool:
+    if "liveblogupdate" in (element.get("itemprop") or "").lower():
+        return True
+    return bool(_LIVE_ENTRY.search(f"{element.get('class') or ''} {element.get('id') or ''}"))
 
 
 def strip_site(page: Page, title: str) -> str:
