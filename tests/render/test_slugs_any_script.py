@@ -95,7 +95,7 @@ def test_slugs_stored_by_an_older_version_never_change(
     site = make_site(tmp_path)
     site.write_page("p.txt", page(article("東京の天気", "雨のち晴れ。", section="経済")))
     with monkeypatch.context() as m:  # a ledger the old version wrote
-        for module in (identity, sections, importlib.import_module("syndicate.publish")):
+        for module in (identity, sections, importlib.import_module("syndicate.publish_read")):
             m.setattr(module, "slugify", _old_slugify)
         assert publish(site.config(), now=T0).new == 1
     old_page = site.output / "item" / "item.html"
