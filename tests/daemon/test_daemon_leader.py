@@ -15,10 +15,9 @@ LEASE = 2.0
 
 
 def pg_site(tmp_path: Path, url: str) -> Path:
-    config = make_site(tmp_path, extra=f'\n[state]\nurl = "{url}"\n')
+    config = make_site(tmp_path, extra=f'\n[state]\nurl = "{url}"\n', delivery_lease=f"{LEASE}s")
     text = config.read_text(encoding="utf-8")
     text = text.replace('[state]\npath = "state/site.db"\n', "", 1)
-    text = text.replace("[delivery]\n", f'[delivery]\nlease = "{LEASE}s"\n', 1)
     config.write_text(text, encoding="utf-8")
     return config
 
