@@ -16,7 +16,6 @@ from pathlib import Path
 from typing import Any
 
 from .model import Entry, Feed, FeedFormat, FeedInfo, History
-from .render import RENDERERS
 from .render.archive import (
     Slot,
     full_pages,
@@ -25,6 +24,7 @@ from .render.archive import (
     page_path,
     subscription_history,
 )
+from .render.items import render_feed
 from .state import LedgerRecord, StateStore
 
 FLUSH_PAGES = 48  # archive files handed over (gated, written) at a time: ~16 pages of 3 formats
@@ -99,6 +99,8 @@ def build_archives(
     if page_size < 1:
         return archives
     slots = ledger_slots(store)
+    jobs: list[tuple[int, str, int, Sequence[Slot], FeedInfo, int]] = []
+    position = {s.key: n for n, s in enumerate(slots[""])}
     for key, info in feeds.items():
         pages = full_pages(slots.get(key, []), page_size)
         history = subscription_history(info, len(pages), base_url)
@@ -107,27 +109,31 @@ def build_archives(
         archives.histories[key] = history
         archives.open_keys[key] = [s.key for s in slots[key][len(pages) * page_size :] if s.live]
         for number, page in enumerate(pages, start=1):
-            if not (
+            if (
                 full
                 or number >= len(pages) - 1
                 or any(s.key in changed for s in page)
                 or _missing(out_dir, key, number, formats)
             ):
-                continue
-            live = [s.key for s in page if s.live]
-            entries = [
-                entry_from_row(r, d) for r, d in store.rows_by_keys(reversed(live))
-            ]  # newest first
-            feed = Feed(
-                info=page_info(info, number, base_url),
-                entries=tuple(entries),
-                history=page_history(info, number, len(pages), base_url),
-            )
-            for fmt in formats:
-                archives.files[page_path(key, number, fmt)] = RENDERERS[fmt](feed)
-            if flush is not None and len(archives.files) >= FLUSH_PAGES:
-                flush(archives.files)
-                archives.files = {}
+                jobs.append((position[page[-1].key], key, number, page, info, len(pages)))
+    # in ledger order across feeds: a section's page comes soon after the combined pages
+    # holding its items, so their item bytes are still in render/items.py's bounded cache
+    jobs.sort(key=lambda job: (job[0], job[1]))
+    for _end, key, number, page, info, count in jobs:
+        live = [s.key for s in page if s.live]
+        entries = [
+            entry_from_row(r, d) for r, d in store.rows_by_keys(reversed(live))
+        ]  # newest first
+        feed = Feed(
+            info=page_info(info, number, base_url),
+            entries=tuple(entries),
+            history=page_history(info, number, count, base_url),
+        )
+        for fmt in formats:
+            archives.files[page_path(key, number, fmt)] = render_feed(fmt, feed)
+        if flush is not None and len(archives.files) >= FLUSH_PAGES:
+            flush(archives.files)
+            archives.files = {}
     if flush is not None and archives.files:
         flush(archives.files)
         archives.files = {}

@@ -273,12 +273,16 @@ def run_steps(run: Run, asked: _Asked) -> None:
     if run.full or run.output.out_of_place(run.store.recorded_files()):
         # a feed-level file recorded by an earlier run is missing or was changed: rewrite them
         run.touched = set(run.sections.infos)
-    read_and_commit(run, asked.on_file)
-    withdraw(run, asked.withdraw, asked.restore)
-    if run.full and run.config.output.article_pages:
-        rebuild_pages(run)
-    archives = write_archives(run)  # archive pages first: nothing links to them yet
-    feeds, site = write_feeds(run, archives)
+    try:
+        read_and_commit(run, asked.on_file)
+        withdraw(run, asked.withdraw, asked.restore)
+        if run.full and run.config.output.article_pages:
+            rebuild_pages(run)
+        archives = write_archives(run)  # archive pages first: nothing links to them yet
+        feeds, site = write_feeds(run, archives)
+    except BaseException:
+        run.discard_pages()
+        raise
     record_and_enqueue(run, feeds, site, fingerprint)
 
 

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import heapq
 import itertools
-import os
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -198,8 +197,7 @@ def write_feeds(run: Run, archives: Archives) -> tuple[FeedFiles, Site]:
     the churn guard and the publish gate, read back one staged temp at a time; then all
     are made durable at once and renamed in that order (a refusal discards the temps:
     every old file stays), and uploaded in that order. Returns the feeds and the site."""
-    if run.pages_written:
-        os.sync()  # every page durable before a feed that links to it
+    run.commit_pages()  # every page durable and in place before a feed that links to it
     site = render_feeds(run.store, run.config, run.sections, run.touched, archives)
     site.files.update(
         activitypub_files(

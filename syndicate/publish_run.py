@@ -11,6 +11,7 @@ run compares against (docs/scale.md, "Output to S3-compatible storage")."""
 from __future__ import annotations
 
 import contextlib
+import os
 from collections.abc import Mapping
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
@@ -22,7 +23,14 @@ from .faults import crash_point
 from .output import Output
 from .publish_entries import Sections, entry_from_row
 from .state import StateStore
-from .writer import changed_files, write_files
+from .writer import (
+    Pending,
+    changed_files,
+    discard_pending,
+    rename_pending,
+    stage_pages,
+    write_files,
+)
 
 if TYPE_CHECKING:
     from .publish import Report
@@ -54,6 +62,10 @@ class Run:
         self.touched: set[str] = set()
         self.in_run: set[str] = set()  # ledger keys written by this run (pages already rendered)
         self.pages_written = 0
+        # pages of a run into the local folder are renamed all at once (commit_pages); a
+        # bucket's spool renames per batch, since each batch is uploaded from it at once
+        self.pending: Pending = {}
+        self.defer_pages = config.output.s3 is None
         self.marked = False
         self.dry_feeds: dict[str, list[bytes]] = {}  # dry run: each feed's pieces, for --diff
         self.full = False
@@ -86,12 +98,26 @@ class Run:
         if self.dry_run:
             self.report.files_written += changed_files(self.out_dir, files)
             return
-        done = write_files(self.out_dir, files, durable=False)
+        if self.defer_pages:
+            done = stage_pages(self.out_dir, files, self.pending)
+        else:
+            done = write_files(self.out_dir, files, durable=False)
         self.pages_written += len(done)
         self.report.files_written += done
         crash_point("pages-written")
         if upload:
             self.upload(files, batch=True)
+
+    def commit_pages(self) -> None:
+        """Every page written so far durable and in place (before a feed can link to one)."""
+        if self.pending:
+            rename_pending(self.out_dir, self.pending)
+        elif self.pages_written:
+            os.sync()
+
+    def discard_pages(self) -> None:
+        """A failed run: the pages not yet renamed go, their old files stay."""
+        discard_pending(self.pending)
 
     def upload(self, files: Mapping[str, bytes], *, batch: bool) -> None:
         """Hand files now in the local folder to the Output (nothing to do for the folder

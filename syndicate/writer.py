@@ -95,6 +95,72 @@ def write_files(out_dir: Path, files: Mapping[str, bytes], *, durable: bool = Tr
     return todo
 
 
+Pending = dict[Path, Path]  # target -> its temp file, written but not yet renamed
+
+
+def stage_pages(out_dir: Path, files: Mapping[str, bytes], pending: Pending) -> list[str]:
+    """Write each changed file to its temp file and add it to ``pending``, renaming nothing
+    (:func:`rename_pending` does, all at once): on this project's ext4 disks, creating a file
+    in a folder where a rename has just been made costs about 0.4 ms instead of 0.03 ms, so
+    10,000 pages written as temp-and-rename in batches took 3.3 s of open() against 0.5 s
+    for all temps first, then all renames (bench: issue 12). A file already pending is
+    written again (the last bytes win). Returns the changed paths."""
+    todo = [
+        rel
+        for rel, data in files.items()
+        if (out_dir / rel) in pending or not _same_bytes(out_dir / rel, data)
+    ]
+    made: set[Path] = set()
+    try:
+        for rel in todo:
+            target = out_dir / rel
+            if target.parent not in made:
+                target.parent.mkdir(parents=True, exist_ok=True)
+                made.add(target.parent)
+            tmp = target.with_name(f"{TEMP_PREFIX}{os.getpid()}-{target.name}")
+            fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o644)
+            pending[target] = tmp
+            try:
+                view = memoryview(files[rel])
+                while view:
+                    view = view[os.write(fd, view) :]
+            finally:
+                os.close(fd)
+    except OSError as err:
+        discard_pending(pending)
+        raise OutputError(
+            f"cannot write output: {err.filename or out_dir}: {err.strerror}"
+        ) from err
+    return todo
+
+
+def rename_pending(out_dir: Path, pending: Pending) -> None:
+    """Make every pending temp durable with one ``os.sync()``, rename each over its target,
+    then fsync each folder once; ``pending`` is emptied."""
+    if not pending:
+        return
+    folders = sorted({t.parent for t in pending})
+    try:
+        os.sync()
+        for target, tmp in list(pending.items()):
+            os.replace(tmp, target)
+            del pending[target]
+        for folder in folders:
+            _fsync_dir(folder)
+    except OSError as err:
+        discard_pending(pending)
+        raise OutputError(
+            f"cannot write output: {err.filename or out_dir}: {err.strerror}"
+        ) from err
+
+
+def discard_pending(pending: Pending) -> None:
+    """Remove the pending temps (a failed run): their targets keep their old bytes."""
+    for tmp in pending.values():
+        tmp.unlink(missing_ok=True)
+    pending.clear()
+
+
 def _same_digest(path: Path, size: int, digest: str) -> bool:
     try:
         if path.stat().st_size != size:

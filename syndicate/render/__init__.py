@@ -5,21 +5,20 @@ Same feed in, same bytes out: no clock, no randomness; dates come from the entri
 :func:`render_chunks` gives the same bytes as a renderer, in pieces, rendering at most
 ``chunk`` entries at a time, so that a feed of every article (item limit "all") is never
 held whole in memory: the feed's head and foot come from the feed rendered with no
-entries (but the whole feed's ``updated``), its items from the feed rendered a chunk of
-entries at a time. That is exact because an item's bytes depend only on the item and its
-depth: the contract suite checks that the pieces join to the renderer's output.
+entries (but the whole feed's ``updated``), its items' bytes a chunk at a time from
+render/items.py, which renders each item once a run for every feed that holds it. That is
+exact because an item's bytes depend only on the item and its depth: the contract suites
+(tests/render/test_streaming.py, test_item_cache.py) check the joins against the renderers.
 """
 
 from __future__ import annotations
 
-import itertools
 from collections.abc import Callable, Iterable, Iterator
-from dataclasses import dataclass
 from datetime import datetime
 from itertools import islice
 
 from ..model import Entry, Feed, FeedFormat, FeedInfo, History
-from . import atom, jsonfeed, rss
+from . import atom, items, jsonfeed, rss
 
 Renderer = Callable[[Feed], bytes]
 
@@ -31,40 +30,10 @@ RENDERERS: dict[FeedFormat, Renderer] = {
 
 # Bump when a renderer's output changes, so that the next publish re-renders everything.
 RENDER_VERSION = (
-    "4"  # 4: media/podcast namespaces, enclosures, archive links (issue 15); 3: issue 11
+    "5"  # 5: RSS content:encoded CDATA with hubs too; 4: media, archive links (issue 15)
 )
 
 CHUNK = 200  # entries rendered at a time by render_chunks
-
-# Where the items of a rendered feed start and end (pretty-printed; text never holds a
-# literal "<item>": feedgen escapes it, RSS text spells "<" as "&#x3C;").
-_ITEM_TAGS = {FeedFormat.RSS: (b"<item>", b"</item>"), FeedFormat.ATOM: (b"<entry>", b"</entry>")}
-_FOOTS = {FeedFormat.RSS: b"</channel>", FeedFormat.ATOM: b"</feed>"}
-
-
-@dataclass(frozen=True, slots=True, kw_only=True)
-class _Shell(Feed):
-    """A feed with some (or none) of its entries but the whole feed's ``updated``."""
-
-    at: datetime | None = None
-
-    @property
-    def updated(self) -> datetime | None:
-        return self.at
-
-
-def _line_start(doc: bytes, i: int) -> int:
-    return doc.rfind(b"\n", 0, i) + 1
-
-
-def _items(fmt: FeedFormat, doc: bytes) -> bytes:
-    """The whole lines from the first item's start to the last item's end."""
-    start, end = _ITEM_TAGS[fmt]
-    i = doc.find(start)
-    if i < 0:
-        return b""
-    j = doc.rfind(end) + len(end)
-    return doc[_line_start(doc, i) : doc.find(b"\n", j) + 1]
 
 
 def render_chunks(
@@ -87,22 +56,14 @@ def render_chunks(
         ):  # a chunk of items a piece, like the XML ones
             yield piece
         return
-    render = RENDERERS[fmt]
     if fmt is FeedFormat.ATOM:
         entries = atom.distinct_entries(entries)  # distinct across chunks, as in one render
+    head, foot = items.shell(fmt, info, updated, history)
+    yield head
     it = iter(entries)
-    first = tuple(islice(it, chunk + 1))
-    if len(first) <= chunk:  # a small feed (limit 50): one render, no shell
-        yield render(_Shell(info=info, entries=first, at=updated, history=history))
-        return
-    shell = render(_Shell(info=info, entries=(), at=updated, history=history))
-    cut = _line_start(shell, shell.rfind(_FOOTS[fmt]))
-    yield shell[:cut]
-    yield _items(fmt, render(_Shell(info=info, entries=first[:chunk], at=updated, history=history)))
-    it = itertools.chain(first[chunk:], it)
-    while batch := tuple(islice(it, chunk)):
-        yield _items(fmt, render(_Shell(info=info, entries=batch, at=updated, history=history)))
-    yield shell[cut:]
+    while batch := tuple(islice(it, chunk)):  # item bytes from render/items.py's cache
+        yield items.joined(fmt, info, batch)
+    yield foot
 
 
 __all__ = ["CHUNK", "RENDERERS", "RENDER_VERSION", "Renderer", "render_chunks"]

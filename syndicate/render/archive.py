@@ -31,7 +31,7 @@ from typing import TypeVar
 
 from lxml import etree
 
-from ..model import Feed, FeedFormat, FeedInfo, History
+from ..model import Author, Feed, FeedFormat, FeedInfo, History
 
 FH_NS = "http://purl.org/syndication/history/1.0"
 ATOM_NS = "http://www.w3.org/2005/Atom"
@@ -79,11 +79,12 @@ def subscription_history(info: FeedInfo, pages: int, base_url: str) -> History |
 
 
 def page_info(info: FeedInfo, number: int, base_url: str) -> FeedInfo:
-    """An archive page's feed info: its own self URLs and title, and no hubs (a page
-    that never changes has nothing to push)."""
+    """An archive page's feed info: its own self URLs and title, no hubs (a page that
+    never changes has nothing to push), and the feed's author (by default its title)."""
     return replace(
         info,
         title=f"{info.title} (archive {number})",
+        author=info.author or Author(name=info.title),
         self_urls=_urls(base_url, info.key, number, info.self_urls),
         hubs=(),
     )

@@ -21,7 +21,7 @@ from html import escape
 from feedgen.feed import FeedGenerator
 from lxml import etree
 
-from ..model import Entry, Feed, FeedFormat
+from ..model import Author, Entry, Feed, FeedFormat
 from .archive import history_elements
 from .body import EPOCH, clean, entry_body, entry_summary
 from .media import MEDIA_NS, add_atom_media, declare, has_media, serialize
@@ -76,18 +76,21 @@ def render_atom(feed: Feed) -> bytes:
         fg.link(href=hub, rel="hub")
     if info.language:
         fg.language(info.language)
-    if info.author is not None:
-        fg.author(
-            {
-                k: v
-                for k, v in (
-                    ("name", info.author.name),
-                    ("email", info.author.email),
-                    ("uri", info.author.uri),
-                )
-                if v
-            }
-        )
+    # RFC 4287 4.1.1: an entry needs an author unless the feed has one: every feed has one
+    # (the feed's title when the config names none), so no entry's bytes depend on its feed
+    # (render/items.py reuses them across feeds and archive pages)
+    author = info.author if info.author is not None else Author(name=info.title)
+    fg.author(
+        {
+            k: v
+            for k, v in (
+                ("name", clean(author.name)),
+                ("email", author.email),
+                ("uri", author.uri),
+            )
+            if v
+        }
+    )
     fg.generator(info.generator)
     # the newest entry's (a shell for render_chunks has no entries: its ``at``)
     fg.updated(max([(feed.updated or EPOCH).replace(microsecond=0), *updated]))
@@ -105,9 +108,6 @@ def render_atom(feed: Feed) -> bytes:
         fe.category([{"term": clean(a.section)}] + [{"term": clean(t)} for t in a.tags])
         for author in a.authors:
             fe.author({"name": clean(author.name)})
-        if not a.authors and info.author is None:
-            # RFC 4287 4.1.1: an entry needs an author unless the feed has one
-            fe.author({"name": clean(info.title)})
     xml: bytes = fg.atom_str(pretty=True)
     # always through the tree and with xmlns:media on the root (see render_rss)
     root = etree.fromstring(xml, etree.XMLParser(remove_blank_text=True))

@@ -40,8 +40,7 @@ CONTENT_NS = "http://purl.org/rss/1.0/modules/content/"
 DC_NS = "http://purl.org/dc/elements/1.1/"
 
 
-def _add_hub_links(xml: bytes, hubs: tuple[str, ...]) -> bytes:
-    root = etree.fromstring(xml)
+def _add_hub_links(root: etree._Element, hubs: tuple[str, ...]) -> None:
     channel = root.find("channel")
     assert channel is not None
     self_link = channel.find(f"{{{ATOM_NS}}}link")
@@ -49,7 +48,6 @@ def _add_hub_links(xml: bytes, hubs: tuple[str, ...]) -> bytes:
     for n, hub in enumerate(hubs):
         link = etree.Element(f"{{{ATOM_NS}}}link", href=hub, rel="hub")
         channel.insert(index + n, link)
-    return bytes(etree.tostring(root, xml_declaration=True, encoding="UTF-8", pretty_print=True))
 
 
 # Something a reader could take for a tag: "<" then a letter, "/", "!" or "?".
@@ -91,12 +89,12 @@ def render_rss(feed: Feed) -> bytes:
         for author in a.authors:
             fe.dc.dc_creator(clean(author.name))
     xml: bytes = fg.rss_str(pretty=True)
-    if info.hubs:
-        xml = _add_hub_links(xml, info.hubs)
     # always through the tree, declaring every prefix an item can use on the root: then a
     # feed's head and items are spelt alike whether rendered whole or by render_chunks
     # (an entry-less head, then items sliced from chunk documents)
     root = etree.fromstring(xml, _KEEP_CDATA)
+    if info.hubs:  # in the same tree: content:encoded stays CDATA with hubs too
+        _add_hub_links(root, info.hubs)
     if info.podcast is not None:
         add_podcast_tags(root, info.podcast, info.self_urls[FeedFormat.RSS], feed.entries)
     if has_media(feed.entries):
