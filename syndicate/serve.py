@@ -347,9 +347,7 @@ class OutputApp:
         if len(data) >= GZIP_MIN_BYTES and _compressible(content_type(real)):
             gz = gzip.compress(data, compresslevel=6, mtime=0)  # mtime=0: same bytes every time
             gz_etag = f'"{digest}-gz"'
-        gone = (
-            WITHDRAWN_MARK in data[:4096] if real.endswith(".html") else is_tombstone(real, data)
-        )
+        gone = WITHDRAWN_MARK in data[:4096] if real.endswith(".html") else is_tombstone(real, data)
         version = _Version(
             data=data, etag=f'"{digest}"', gz=gz, gz_etag=gz_etag, mtime=st.st_mtime, gone=gone
         )
