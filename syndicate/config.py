@@ -324,7 +324,7 @@ def parse_config(
         raise errors[0]
     if errors:
         raise ConfigErrors(errors)
-    return Config(
+    config = Config(
         path=path,
         site=site,
         inputs=tuple(inputs),
@@ -340,6 +340,12 @@ def parse_config(
         serve=serve,
         activitypub=activitypub,
     )
+    from .config_actors import actor_name_errors  # needs SectionMap, which imports Config
+
+    named = actor_name_errors(config)
+    if named:
+        raise named[0] if len(named) == 1 else ConfigErrors(named)
+    return config
 
 
 def _site(s: Table) -> SiteConfig:

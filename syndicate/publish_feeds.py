@@ -11,7 +11,6 @@ import itertools
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
-from pathlib import Path
 
 from .activitypub.files import activitypub_files
 from .config import Config
@@ -134,15 +133,14 @@ def _kept(pieces: Iterable[bytes], into: list[bytes]) -> Iterator[bytes]:
 
 
 class Lazy(Mapping[str, bytes]):
-    """rel -> a document's bytes, read when asked (a staged temp file, a file in the local
-    folder, or a dry run's pieces): one feed in memory at a time."""
+    """rel -> a dry run's feed bytes, joined from its pieces when asked: one feed in
+    memory at a time. (Uploads stream from the staged files: Run.upload.)"""
 
-    def __init__(self, sources: Mapping[str, Path | list[bytes]]):
+    def __init__(self, sources: Mapping[str, list[bytes]]):
         self.sources = sources
 
     def __getitem__(self, rel: str) -> bytes:
-        src = self.sources[rel]
-        return src.read_bytes() if isinstance(src, Path) else b"".join(src)
+        return b"".join(self.sources[rel])
 
     def __iter__(self) -> Iterator[str]:
         return iter(self.sources)
@@ -232,7 +230,7 @@ def write_feeds(run: Run, archives: Archives) -> tuple[FeedFiles, Site]:
         discard_staged(staged)
         raise
     commit_staged(run.out_dir, staged)
-    run.upload(Lazy({rel: run.out_dir / rel for rel in [*out, *site.files]}), batch=False)
+    run.upload([*out, *site.files], batch=False)  # streamed from the spool, in this order
     return out, site
 
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Sequence
 from typing import Any
 
+from .activitypub.files import withdrawn_objects
 from .errors import StateError
 from .faults import crash_point
 from .inputs import InputFile, iter_batches
@@ -17,7 +18,7 @@ from .publish_entries import BATCH_ARTICLES, entry_from_row, render_pages
 from .publish_run import Run
 from .render.body import summary_text
 from .sections import SectionMap
-from .state import StateStore
+from .state import LedgerRecord, StateStore
 from .text import slugify
 from .writer import remove_files
 
@@ -112,13 +113,17 @@ def withdraw(run: Run, idents: Sequence[str], restore: bool) -> None:
                 store.record_announcements(
                     announcements("updated" if restore else "withdrawn", entries), run.now
                 )
+            # ActivityPub objects: a Tombstone (410 in serve), or the object again
+            files = _kept_tombstones(
+                run, withdrawn_objects(config, entries, restore=restore, now=run.now), rec, restore
+            )
             if config.output.article_pages:
                 # restored: the page again; withdrawn: a notice (410 in serve)
-                files = render_pages(run.sections, entries, withdrawn=not restore)
-                run.write(files, upload=False)
-                pages.update(files)
+                files.update(render_pages(run.sections, entries, withdrawn=not restore))
             elif not restore:
                 removed.append(f"{rec.section_slug}/{rec.slug}.html")
+            run.write(files, upload=False)
+            pages.update(files)
     run.upload(pages, batch=True)
     if removed and not run.dry_run:
         run.report.files_removed = remove_files(run.out_dir, removed)
@@ -126,6 +131,15 @@ def withdraw(run: Run, idents: Sequence[str], restore: bool) -> None:
         run.output.remove(removed)
     elif removed:
         run.report.files_removed = [rel for rel in removed if (run.out_dir / rel).exists()]
+
+
+def _kept_tombstones(
+    run: Run, files: dict[str, bytes], rec: LedgerRecord, restore: bool
+) -> dict[str, bytes]:
+    """An item withdrawn again keeps the Tombstones it has (and their ``deleted`` date)."""
+    if restore or not rec.withdrawn:
+        return files
+    return {rel: data for rel, data in files.items() if not (run.out_dir / rel).exists()}
 
 
 def rebuild_pages(run: Run) -> None:

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import contextlib
 import os
-from collections.abc import Mapping
+from collections.abc import Iterable
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
@@ -119,12 +119,14 @@ class Run:
         """A failed run: the pages not yet renamed go, their old files stay."""
         discard_pending(self.pending)
 
-    def upload(self, files: Mapping[str, bytes], *, batch: bool) -> None:
-        """Hand files now in the local folder to the Output (nothing to do for the folder
-        itself; a PUT per file whose bytes the bucket does not hold yet). Every file,
-        not only those the folder lacked: a run that failed half way left the folder
-        ahead of the bucket. Never inside a transaction (a bucket records its uploads in
-        the state, each in its own)."""
+    def upload(self, rels: Iterable[str], *, batch: bool) -> None:
+        """Hand files now in the local folder to the Output, by path: a bucket streams
+        each from its file (issue 10), a PUT per file whose bytes it does not hold yet;
+        nothing to do for the folder itself. Every file, not only those the folder
+        lacked: a run that failed half way left the folder ahead of the bucket. Never
+        inside a transaction (a bucket records its uploads in the state, each in its
+        own)."""
+        files = {rel: self.out_dir / rel for rel in rels}
         if files and not self.dry_run:
             self.report.files_uploaded += self.output.upload(files, batch=batch)
 

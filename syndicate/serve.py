@@ -30,7 +30,10 @@ refused. The dynamic paths are ``/healthz`` and those of :mod:`syndicate.serve_h
 
 A withdrawn article's page (``syndicate withdraw``) is a short notice carrying
 :data:`~syndicate.render.pages.WITHDRAWN_MARK`; it is answered ``410 Gone`` with that
-notice as the body, so crawlers and readers drop the URL (issue 11).
+notice as the body, so crawlers and readers drop the URL (issue 11). Its ActivityPub
+object (``ap/o/...json``, also what the page negotiates to for
+``Accept: application/activity+json``) is then a ``Tombstone``, answered ``410 Gone``
+the same way (issue 13).
 
 Whatever the config, the state never leaves this server (issue 8, section 4): SQLite
 files and their companions (``.db``, ``.sqlite*``, ``-wal``, ``-shm``, ``-journal``),
@@ -60,7 +63,7 @@ from urllib.parse import unquote_to_bytes
 from werkzeug.http import http_date, parse_accept_header, parse_date, parse_etags
 
 from . import serve_health
-from .activitypub.routes import Routes
+from .activitypub.routes import Routes, is_tombstone
 from .config import Config
 from .errors import SyndicateError
 from .model import FeedFormat
@@ -344,7 +347,7 @@ class OutputApp:
         if len(data) >= GZIP_MIN_BYTES and _compressible(content_type(real)):
             gz = gzip.compress(data, compresslevel=6, mtime=0)  # mtime=0: same bytes every time
             gz_etag = f'"{digest}-gz"'
-        gone = real.endswith(".html") and WITHDRAWN_MARK in data[:4096]
+        gone = WITHDRAWN_MARK in data[:4096] if real.endswith(".html") else is_tombstone(real, data)
         version = _Version(
             data=data, etag=f'"{digest}"', gz=gz, gz_etag=gz_etag, mtime=st.st_mtime, gone=gone
         )

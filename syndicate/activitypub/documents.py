@@ -163,6 +163,19 @@ def activity(
     }
 
 
+def tombstone(obj_id: str, former_type: str, deleted: datetime) -> dict[str, Any]:
+    """What a withdrawn item's object document becomes (ActivityStreams vocabulary
+    section 3.3, ``Tombstone``): the same id, its former type and when it went. ``serve``
+    answers it with 410 Gone; a bucket serves it with 200 (it cannot send a status)."""
+    return {
+        "@context": AS_CONTEXT,
+        "id": obj_id,
+        "type": "Tombstone",
+        "formerType": former_type,
+        "deleted": rfc3339(deleted),
+    }
+
+
 def accept(actors: Actors, name: str, follow: dict[str, Any]) -> dict[str, Any]:
     """Accept of a Follow; the id derives from the Follow's, so a resent Follow gets the
     same Accept."""
@@ -240,5 +253,6 @@ __all__ = [
     "object_id",
     "outbox",
     "to_bytes",
+    "tombstone",
     "webfinger",
 ]

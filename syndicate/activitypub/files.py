@@ -5,6 +5,10 @@ state and handed to the publish run's writer with the other site files.
 Every actor, WebFinger and followers document is rendered on every run (they are small
 and the writer skips unchanged bytes); outboxes and objects only for sections the run
 touched. The private key is read from the state and never rendered.
+
+A withdrawn item's objects (its section actor's and the site actor's copy) become
+``Tombstone`` documents in the withdrawal's run (:func:`withdrawn_objects`), which
+``serve`` answers with 410 Gone; restoring it writes the objects back.
 """
 
 from __future__ import annotations
@@ -98,6 +102,35 @@ def activitypub_files(
     return files
 
 
+def withdrawn_objects(
+    config: Config, entries: Iterable[Entry], *, restore: bool, now: datetime
+) -> dict[str, bytes]:
+    """Output path -> bytes of the object documents of items just withdrawn (a
+    ``Tombstone`` dated ``now``, under each object's own id) or restored (the object
+    again); ``{}`` when ``activitypub.enabled`` is off."""
+    if not config.activitypub.enabled:
+        return {}
+    actors = Actors.of(config)
+    kind = config.activitypub.object_type
+    files: dict[str, bytes] = {}
+    for entry in entries:
+        for name in (entry.section_slug, actors.site_name):
+            path = actors.object_path(entry.section_slug, entry.slug, name)
+            if restore:
+                files[path] = _object_bytes(
+                    doc.article_object(actors, entry, name, object_type=kind)
+                )
+            else:
+                files[path] = doc.to_bytes(
+                    doc.tombstone(doc.object_id(actors, entry, name), kind, now)
+                )
+    return files
+
+
+def _object_bytes(obj: dict[str, Any]) -> bytes:
+    return doc.to_bytes({"@context": doc.AS_CONTEXT, **obj})
+
+
 def _outbox(
     store: StateStore, config: Config, actors: Actors, name: str, section: str | None
 ) -> dict[str, bytes]:
@@ -109,13 +142,11 @@ def _outbox(
     for record, data in store.iter_top_entries(section, config.output.item_limit):
         entry = entry_of(config, record, data)
         obj = doc.article_object(actors, entry, name, object_type=ap.object_type)
-        files[actors.object_path(entry.section_slug, entry.slug, name)] = doc.to_bytes(
-            {"@context": doc.AS_CONTEXT, **obj}
-        )
+        files[actors.object_path(entry.section_slug, entry.slug, name)] = _object_bytes(obj)
         creates.append(doc.activity(actors, name, "Create", obj))
     for path, page in doc.outbox(actors, name, creates, ap.outbox_page_size).items():
         files[path] = doc.to_bytes(page)
     return files
 
 
-__all__ = ["activitypub_files", "entry_of", "site_key"]
+__all__ = ["activitypub_files", "entry_of", "site_key", "withdrawn_objects"]

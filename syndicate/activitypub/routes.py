@@ -10,6 +10,7 @@ thread (the daemon's outbox ticks would send them too, a little later).
 
 from __future__ import annotations
 
+import json
 import logging
 import os
 import re
@@ -19,7 +20,8 @@ from datetime import UTC, datetime
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
-from werkzeug.http import parse_accept_header
+from werkzeug.datastructures import MIMEAccept
+from werkzeug.http import parse_accept_header, parse_options_header
 
 from ..config import Config
 from ..state import open_state, read_only_state, state_location
@@ -208,11 +210,34 @@ class Routes:
             self._kick.release()
 
 
+def is_tombstone(real: str, data: bytes) -> bool:
+    """A withdrawn item's object document (serve answers it 410 Gone). Parsed only when
+    the word is there: the check runs once per file version (serve caches it)."""
+    if not real.endswith(".json") or b'"Tombstone"' not in data:
+        return False
+    try:
+        parsed = json.loads(data)
+    except ValueError:
+        return False
+    return isinstance(parsed, dict) and parsed.get("type") == "Tombstone"
+
+
 def _wants_activity(accept: str) -> bool:
-    best = parse_accept_header(accept).best_match(
-        ["text/html", doc.ACTIVITY_JSON, "application/ld+json"]
-    )
-    return best in (doc.ACTIVITY_JSON, "application/ld+json")
+    """ActivityStreams preferred over HTML: ``application/activity+json``, or
+    ``application/ld+json`` (ActivityPub section 3.2 has clients send it with
+    ``profile="https://www.w3.org/ns/activitystreams"``; werkzeug's matching would drop
+    the parameterised form, so the profile is read here)."""
+    offered = []
+    for value, quality in parse_accept_header(accept):
+        mtype, params = parse_options_header(value)
+        profiles = params.get("profile", "").split()
+        if mtype.lower() == "application/ld+json" and profiles and doc.AS_CONTEXT not in profiles:
+            continue  # JSON-LD of some other vocabulary
+        if mtype.lower() == "application/ld+json":
+            mtype = doc.ACTIVITY_JSON
+        offered.append((mtype.lower(), quality))
+    best = MIMEAccept(offered).best_match(["text/html", doc.ACTIVITY_JSON])
+    return best == doc.ACTIVITY_JSON
 
 
-__all__ = ["Response", "Routes"]
+__all__ = ["Response", "Routes", "is_tombstone"]

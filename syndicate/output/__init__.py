@@ -14,6 +14,7 @@ same steps.
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
+from pathlib import Path
 from typing import TYPE_CHECKING, Protocol
 
 if TYPE_CHECKING:
@@ -68,11 +69,14 @@ class Output(Protocol):
         """Make every batch written so far durable."""
         ...
 
-    def upload(self, files: Mapping[str, bytes], *, batch: bool = False) -> list[str]:
-        """The publish run's hand-over: ``files`` are already written, durable or about
-        to be, in the local folder (``output.dir``). Put those this output does not hold
-        yet where readers get them, as :meth:`write` does; return the paths put. The
-        folder itself holds them already (nothing to do); a bucket PUTs them."""
+    def upload(self, files: Mapping[str, Path], *, batch: bool = False) -> list[str]:
+        """The publish run's hand-over: ``files`` maps each path to the file that holds
+        it, already written (durable or about to be) in the local folder
+        (``output.dir``). Put those this output does not hold yet where readers get
+        them, as :meth:`write` does, reading each from its file as a stream (a feed of
+        every article is tens of MiB); return the paths put. The folder itself holds
+        them already (nothing to do); a bucket PUTs them. Raises OutputError also when a
+        file cannot be read."""
         ...
 
     def remove(self, rels: Iterable[str]) -> list[str]:

@@ -41,7 +41,7 @@ class LocalOutput:
             os.sync()
             self._unsynced = 0
 
-    def upload(self, files: Mapping[str, bytes], *, batch: bool = False) -> list[str]:
+    def upload(self, files: Mapping[str, Path], *, batch: bool = False) -> list[str]:
         """Nothing to put: the publish run writes into this folder itself."""
         return []
 

@@ -1,7 +1,12 @@
 """The S3-compatible Output (boto3; ``pip install syndicate[s3]``).
 
-One PUT per file, with ``Content-Type`` (as ``syndicate serve`` sends it) and
-``Cache-Control`` (:func:`syndicate.output.cache_control`). What is in the bucket is
+One PUT per file, with ``Content-Type`` (as ``syndicate serve`` sends it),
+``Cache-Control`` (:func:`syndicate.output.cache_control`) and ``Content-MD5``. The
+publish run's uploads stream each file from its spool (:meth:`S3Output.upload` takes
+paths, :mod:`syndicate.output.bodies`), so a feed of every article is never held in
+memory whole; a single PUT, not a multipart upload, even for large feeds: its ETag is the
+MD5 the fencing below predicts, and s3transfer's multipart uploads take no
+If-Match / If-None-Match (a single PUT carries up to 5 GiB). What is in the bucket is
 known from the state: per object the SHA-256 of its bytes and the ETag the PUT returned
 (:class:`~syndicate.output.ObjectRecords`), so unchanged files are not uploaded and the
 bucket is never listed or read back. A record is saved only after its PUT returned.
@@ -28,6 +33,7 @@ import os
 import threading
 from collections.abc import Iterable, Mapping
 from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
 from typing import Any
 
 from ..config_s3 import S3Config
@@ -35,6 +41,7 @@ from ..errors import OutputError
 from ..faults import crash_point
 from ..serve import content_type
 from . import DEFAULT_MAX_AGE, ObjectRecords, cache_control
+from .bodies import Body
 
 log = logging.getLogger(__name__)
 
@@ -89,10 +96,6 @@ def _group(rel: str) -> str:
 
 def _sha(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
-
-
-def _md5_etag(data: bytes) -> str:
-    return f'"{hashlib.md5(data, usedforsecurity=False).hexdigest()}"'
 
 
 MAX_INTENTS = 8  # intended ETags kept per object until a PUT is recorded
@@ -234,27 +237,44 @@ class S3Output:
         return False
 
     def changed(self, files: Mapping[str, bytes]) -> list[str]:
-        out = []
-        for rel, data in files.items():
-            rec = self._record(rel)
-            if rec is None or rec[0] != _sha(data):
-                out.append(rel)
-        return out
+        return [rel for rel, data in files.items() if self._differs(rel, _sha(data))]
 
-    def _record_intents(self, files: Mapping[str, bytes], todo: list[str]) -> None:
+    def _differs(self, rel: str, sha: str) -> bool:
+        rec = self._record(rel)
+        return rec is None or rec[0] != sha
+
+    def _record_intents(self, bodies: Mapping[str, Body], todo: list[str]) -> None:
         """Before the PUTs: each object's intended ETag joins its record (saved)."""
         intents: dict[str, list[str] | None] = {}
         for rel in todo:
             rec = self._record(rel) or ["", ""]
-            etag = _md5_etag(files[rel])
+            etag = bodies[rel].etag
             kept = [e for e in rec[2:] if e != etag][-(MAX_INTENTS - 1) :]
             intents[rel] = [rec[0], rec[1], *kept, etag]
         self._save(intents)
 
     def write(self, files: Mapping[str, bytes], *, batch: bool = False) -> list[str]:
-        todo = self.changed(files)
+        return self._put_all({rel: Body.of_bytes(data) for rel, data in files.items()}, batch)
+
+    def upload(self, files: Mapping[str, Path], *, batch: bool = False) -> list[str]:
+        """From the publish run's spool (the local folder), each file streamed from its
+        path: hashed in chunks, skipped when its record holds that hash, else put."""
+        bodies = {}
+        for rel, path in files.items():
+            try:
+                bodies[rel] = Body.of_file(path)
+            except OSError as err:
+                raise OutputError(
+                    f"cannot write output: {self.cfg.url}{rel}: cannot read its spool file"
+                    f" {path}: {err.strerror or err}"
+                ) from err
+        return self._put_all(bodies, batch)
+
+    def _put_all(self, bodies: Mapping[str, Body], batch: bool) -> list[str]:
+        """Put every body whose hash the records lack, in order (``batch``: in parallel)."""
+        todo = [rel for rel, body in bodies.items() if self._differs(rel, body.sha256)]
         if todo and self._probed():
-            self._record_intents(files, todo)
+            self._record_intents(bodies, todo)
         done: dict[str, list[str] | None] = {}
         failed: list[OutputError] = []
         stop = threading.Event()
@@ -263,13 +283,13 @@ class S3Output:
             if stop.is_set():
                 return
             try:
-                etag = self._put(rel, files[rel])
+                etag = self._put(rel, bodies[rel])
             except OutputError as err:
                 stop.set()
                 failed.append(err)
                 return
             with self._lock:
-                done[rel] = [_sha(files[rel]), etag]
+                done[rel] = [bodies[rel].sha256, etag]
 
         if batch and len(todo) > 1 and self.cfg.concurrency > 1:
             with ThreadPoolExecutor(self.cfg.concurrency, thread_name_prefix="s3put") as pool:
@@ -284,17 +304,23 @@ class S3Output:
             raise failed[0]
         return todo
 
-    def upload(self, files: Mapping[str, bytes], *, batch: bool = False) -> list[str]:
-        """From the publish run's spool (the local folder): as :meth:`write`."""
-        return self.write(files, batch=batch)
+    def _put(self, rel: str, body: Body) -> str:
+        try:
+            stream = body.open()
+        except OSError as err:
+            raise self._error(rel, err) from err
+        with stream:
+            return self._put_stream(rel, body, stream)
 
-    def _put(self, rel: str, data: bytes) -> str:
+    def _put_stream(self, rel: str, body: Body, stream: Any) -> str:
         from botocore.exceptions import BotoCoreError, ClientError
 
         args: dict[str, Any] = {
             "Bucket": self.cfg.bucket,
             "Key": self.cfg.prefix + rel,
-            "Body": data,
+            "Body": stream,
+            "ContentLength": body.size,
+            "ContentMD5": body.content_md5,
             "ContentType": content_type(rel),
             "CacheControl": cache_control(rel, self.max_age),
         }
@@ -310,15 +336,16 @@ class S3Output:
             return str(self.client.put_object(**args)["ETag"])
         except ClientError as err:
             if _status(err) == 412:
-                return self._on_conflict(rel, data, args)
+                stream.seek(0)
+                return self._on_conflict(rel, body, args)
             raise self._error(rel, err) from err
         except BotoCoreError as err:
             raise self._error(rel, err) from err
 
-    def _on_conflict(self, rel: str, data: bytes, args: dict[str, Any]) -> str:
+    def _on_conflict(self, rel: str, body: Body, args: dict[str, Any]) -> str:
         """412: the object is not the version this state recorded."""
         head = self._head(rel)
-        md5 = _md5_etag(data)
+        md5 = body.etag
         if head is not None and head.get("ETag") == md5:
             return md5  # it already holds these bytes
         rec = self._record(rel) or []

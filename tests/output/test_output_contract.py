@@ -37,6 +37,7 @@ class Harness:
     headers: Callable[[str], Mapping[str, str]]  # Content-Type, Cache-Control as served
     fail_write: Callable[[Mapping[str, bytes]], None]  # a write that fails half way (raises)
     spool: Callable[[Mapping[str, bytes]], None]  # the publish run's write into output.dir
+    spool_dir: Path  # output.dir, where upload() streams the files from
 
 
 def _write(folder: Path, files: Mapping[str, bytes]) -> None:
@@ -76,6 +77,7 @@ def _local(tmp_path: Path) -> Harness:
         headers=headers,
         fail_write=fail_write,
         spool=lambda files: _write(root, files),  # the folder is the output
+        spool_dir=root,
     )
 
 
@@ -127,6 +129,7 @@ def _s3(store: StateStore, server: S3Server, spool_dir: Path) -> Harness:
         headers=headers,
         fail_write=fail_write,
         spool=lambda files: _write(spool_dir, files),  # beside the bucket
+        spool_dir=spool_dir,
     )
 
 
@@ -223,11 +226,22 @@ def test_a_failed_write_leaves_every_file_at_its_old_version(harness: Harness) -
 def test_an_upload_from_the_spool_puts_once_what_readers_lack(harness: Harness) -> None:
     files = {"news/p-1.html": PAGE, "news/feed.xml": OLD, "feed.xml": NEW}
     harness.spool(files)  # the publish run wrote them into output.dir
-    harness.out.upload(files, batch=True)
+    paths = {rel: harness.spool_dir / rel for rel in files}  # streamed from there
+    harness.out.upload(paths, batch=True)
     assert {rel: harness.read(rel) for rel in files} == files
-    assert harness.out.upload(files) == [], "nothing put twice"
-    assert harness.reopen().upload(files) == [], "nor by the next run"
-    changed = {**files, "feed.xml": OLD}
-    harness.spool(changed)
-    harness.reopen().upload(changed)
+    assert harness.out.upload(paths) == [], "nothing put twice"
+    assert harness.reopen().upload(paths) == [], "nor by the next run"
+    harness.spool({**files, "feed.xml": OLD})
+    harness.reopen().upload(paths)
     assert harness.read("feed.xml") == OLD
+
+
+def test_an_upload_of_a_file_missing_from_the_spool_fails_cleanly(harness: Harness) -> None:
+    harness.spool({"feed.xml": NEW})
+    paths = {"feed.xml": harness.spool_dir / "feed.xml"}
+    if isinstance(harness.out, LocalOutput):
+        assert harness.out.upload(paths) == []  # the folder holds its files itself
+        return
+    with pytest.raises(OutputError, match=r"cannot write output: .*atom\.xml: cannot read"):
+        harness.out.upload({**paths, "atom.xml": harness.spool_dir / "atom.xml"})
+    assert harness.read("feed.xml") is None, "nothing put before every file was read"
