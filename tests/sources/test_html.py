@@ -279,3 +279,20 @@ def test_a_page_with_neither_title_nor_text_is_still_skipped() -> None:
     result = parse("<html><head></head><body><div></div></body></html>", ctx)
     assert result.articles == ()
     assert [p.message for p in result.problems] == ["article skipped: no title found"]
+
+
+def test_a_stray_control_character_does_not_cost_the_page_its_body() -> None:
+    prose = "".join(
+        f"<p>Paragraph {i} tells how the harbour wall was rebuilt after the storm.</p>"
+        for i in range(12)
+    )
+    page = (
+        "<html><head><title>Harbour wall rebuilt after the storm</title>"
+        "</head><body><article><h1>Harbour wall rebuilt after the storm</h1>"
+        f"<p>The storm\x10 came at night and broke the harbour wall in two.</p>{prose}"
+        "</article></body></html>"
+    )
+    ctx = SourceContext(path="p.html", captured_at=CAPTURED, tz=ZoneInfo("UTC"))
+    (article,) = parse(page, ctx).articles
+    body = "".join(b.html for b in article.body if isinstance(b, Html))
+    assert "Paragraph 11" in body and "The storm came at night" in body
