@@ -254,3 +254,45 @@ def test_a_teaser_and_its_full_page_share_the_url_that_identifies_them() -> None
     )
     full = _parse(page).articles[0]
     assert card.url == full.url and card.body == () and full.body != ()
+
+
+def test_a_page_with_text_but_no_title_anywhere_is_titled_by_its_first_words() -> None:
+    sentences = " ".join(f"The harbour wall was inspected again on day {i}." for i in range(30))
+    page = f"<html><head></head><body><div><p>{sentences}</p></div></body></html>"
+    ctx = SourceContext(path="note.html", captured_at=CAPTURED, tz=ZoneInfo("UTC"))
+    result = parse(page, ctx)
+    assert [a.title for a in result.articles] == ["The harbour wall was inspected again on day 0."]
+    assert "day 29" in "".join(b.html for b in result.articles[0].body if isinstance(b, Html))
+    assert any("no title found: titled by the first words" in p.message for p in result.problems)
+
+
+def test_an_untitled_long_first_sentence_is_cut_with_an_ellipsis() -> None:
+    words = " ".join(f"word{i}" for i in range(40))
+    page = f"<html><body><p>{words} and more words in the same sentence.</p></body></html>"
+    ctx = SourceContext(path="note.html", captured_at=CAPTURED, tz=ZoneInfo("UTC"))
+    (article,) = parse(page, ctx).articles
+    assert article.title == " ".join(f"word{i}" for i in range(12)) + " …"
+
+
+def test_a_page_with_neither_title_nor_text_is_still_skipped() -> None:
+    ctx = SourceContext(path="empty.html", captured_at=CAPTURED, tz=ZoneInfo("UTC"))
+    result = parse("<html><head></head><body><div></div></body></html>", ctx)
+    assert result.articles == ()
+    assert [p.message for p in result.problems] == ["article skipped: no title found"]
+
+
+def test_a_stray_control_character_does_not_cost_the_page_its_body() -> None:
+    prose = "".join(
+        f"<p>Paragraph {i} tells how the harbour wall was rebuilt after the storm.</p>"
+        for i in range(12)
+    )
+    page = (
+        "<html><head><title>Harbour wall rebuilt after the storm</title>"
+        "</head><body><article><h1>Harbour wall rebuilt after the storm</h1>"
+        f"<p>The storm\x10 came at night and broke the harbour wall in two.</p>{prose}"
+        "</article></body></html>"
+    )
+    ctx = SourceContext(path="p.html", captured_at=CAPTURED, tz=ZoneInfo("UTC"))
+    (article,) = parse(page, ctx).articles
+    body = "".join(b.html for b in article.body if isinstance(b, Html))
+    assert "Paragraph 11" in body and "The storm came at night" in body

@@ -46,6 +46,10 @@ DEFAULT_MAX_CHARS = 8_000_000
 _PARSER_DEPTH_CAP = 255
 _BINARY = re.compile(r"[\x00-\x08\x0e-\x1f\ufffd]")
 _XML_DECL = re.compile(r"^\s*<\?xml[^>]*\?>", re.IGNORECASE)
+# Characters XML forbids: one stray control character (a U+0010 in a script string)
+# made trafilatura give up on the whole page and the article had no body (issue 9).
+# The binary-data guard above has already refused pages with many of them.
+_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 
 
 def parse(text: str, ctx: SourceContext) -> ParseResult:
@@ -128,7 +132,7 @@ def _load(text: str, ctx: SourceContext, problems: list[Problem]) -> HtmlElement
             )
         )
         return None
-    text = _XML_DECL.sub("", text.replace("\x00", ""), count=1)
+    text = _XML_DECL.sub("", _NOT_XML.sub("", text), count=1)
     if not text.strip():
         problems.append(Problem(path=ctx.path, line=0, message="page is empty"))
         return None

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from urllib.parse import urlsplit
 
-from lxml.html import HtmlElement
+from lxml.html import HtmlElement, document_fromstring
 
 from ...model import Article, Html, Problem, SourceSpan
 from ...sanitize import absolute_url
@@ -13,7 +13,7 @@ from .authors import find_authors
 from .body import find_body
 from .cards import card_elements, find_cards, find_teasers
 from .dates import date_from, find_published
-from .dom import first, fold, in_rail, line_of, text_of
+from .dom import PARSER, first, fold, in_rail, line_of, text_of
 from .page import Page
 from .section import find_section
 from .title import find_headline, visible_headline, word_count
@@ -128,7 +128,7 @@ def read_article(page: Page, container: HtmlElement | None) -> Article | None:
     scope = container if container is not None else main_scope(page.root)
     headline = find_headline(page, scope)
     title, title_el = headline.text, headline.element
-    if not title:
+    if not title and not _has_text(scope):
         page.problems.append(
             Problem(
                 path=page.ctx.path, line=line_of(scope), message="article skipped: no title found"
@@ -139,7 +139,7 @@ def read_article(page: Page, container: HtmlElement | None) -> Article | None:
     published = find_published(page, scope, headline.anchors)
     updated = date_from(page, page.meta.modified)
     if published is None:
-        page.warn(line, f"no publication date found for {title!r}")
+        page.warn(line, f"no publication date found for {title or 'the untitled page'!r}")
     if updated is not None and published is not None and updated < published:
         updated = None
     image = next((u for u in (absolute_url(i, page.base_url) for i in page.meta.images) if u), None)
@@ -147,6 +147,14 @@ def read_article(page: Page, container: HtmlElement | None) -> Article | None:
     section, authors = find_section(page, scope), find_authors(page, scope)
     # Last: the generic body path removes the headline block from the tree.
     body_html = find_body(page, container, scope, title_el)
+    if not title:
+        title = first_words(body_html)
+        if not title:
+            page.problems.append(
+                Problem(path=page.ctx.path, line=line, message="article skipped: no title found")
+            )
+            return None
+        page.warn(line, f"no title found: titled by the first words of its text, {title!r}")
     if not body_html:
         page.warn(line, f"no body text found for {title!r}")
     return Article(
@@ -162,6 +170,28 @@ def read_article(page: Page, container: HtmlElement | None) -> Article | None:
         tags=tuple(dict.fromkeys(t for t in page.meta.tags if t))[:30],
         image=image,
     )
+
+
+# A page with text but no title anywhere (no <title>, h1 or declared headline: a bare
+# note, a forum post saved as a fragment) is still one article; a feed reader shows an
+# untitled entry by its first words, so its title is those (issue 9).
+_TITLE_WORDS = 12
+
+
+def _has_text(scope: HtmlElement) -> bool:
+    return any(len(text_of(e)) >= 2 for e in scope.iter("p", "li", "div", "td", "body", "section"))
+
+
+def first_words(body_html: str) -> str:
+    """The body's first sentence, cut after ``_TITLE_WORDS`` words with an ellipsis."""
+    if not body_html.strip():
+        return ""
+    text = " ".join(document_fromstring(body_html, parser=PARSER).text_content().split())
+    sentence = re.split(r"(?<=[.!?。！？])\s", text, maxsplit=1)[0]
+    words = sentence.split()
+    if len(words) > _TITLE_WORDS:
+        return " ".join(words[:_TITLE_WORDS]) + " …"
+    return sentence
 
 
 def main_scope(root: HtmlElement) -> HtmlElement:

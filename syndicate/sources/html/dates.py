@@ -15,7 +15,7 @@ from .dom import in_rail, text_of
 from .page import Page
 from .relative import parse_relative
 
-HAS_TIME = re.compile(r"\d{1,2}[:h]\d{2}|\d\s*[ap]\.?m\b", re.IGNORECASE)
+HAS_TIME = re.compile(r"\d{1,2}[:h]\d{2}|\d\s*[ap]\.?m\b|\d\s*[時时시]\s*\d", re.IGNORECASE)
 
 
 def find_published(
@@ -38,7 +38,7 @@ def find_published(
     candidates.extend(page.meta.published)
     # Undeclared: the visible dates nearest the headline first (the byline under it),
     # so a "latest news" ticker or a sidebar above the article does not win.
-    times = list(scope.iter("time"))
+    times = list(scope.iter(*_TIME_TAGS))
     if anchors and times:
         near: list[HtmlElement] = []
         for anchor in anchors:
@@ -61,10 +61,15 @@ def find_published(
     return date_from(page, candidates)
 
 
+# <time>, and the custom elements GitHub-style pages print instead (``<relative-time
+# datetime="..." title="Jul 7, 2020">on Jul 7</relative-time>``).
+_TIME_TAGS = ("time", "relative-time", "time-ago", "local-time")
+
+
 def _times_near(anchor: HtmlElement, scope: HtmlElement) -> list[HtmlElement]:
     """The <time> elements in the smallest block around ``anchor`` that has any."""
     for ancestor in anchor.iterancestors():
-        near = [e for e in ancestor.iter("time") if not in_rail(e)]
+        near = [e for e in ancestor.iter(*_TIME_TAGS) if not in_rail(e)]
         if near or ancestor is scope:
             return near
     return []
@@ -159,11 +164,35 @@ def read_date(page: Page, raw: str, fmt: str | None) -> datetime | None:
             return found
     dayfirst = bool(page.ctx.options.get("dayfirst", page.rule.dayfirst if page.rule else True))
     tz = page.ctx.tz
+    raw = _cjk_to_iso(raw)
     zone = _GENERIC_ZONE.search(raw)
     if zone is not None:
         raw, tz = raw[: zone.start()] + raw[zone.end() :], ZoneInfo(_GENERIC_ZONES[zone.group(1)])
     found = parse_date(raw, tz=tz, now=page.ctx.captured_at, dayfirst=dayfirst)
     return found if found is not None else parse_relative(raw, page.ctx.captured_at)
+
+
+# Chinese and Japanese pages print "2019年04月21日 12時00分更新", "2019年4月4日（木）",
+# Korean ones "2019년 4월 4일 오후 3:05"; often with words around (a section name before,
+# "updated" or "published" after), so the date is searched for, not matched whole.
+_CJK_DATE = re.compile(
+    r"(\d{4})\s*[年년]\s*(\d{1,2})\s*[月월]\s*(\d{1,2})\s*[日일]"
+    r"(?:\s*(?:[（(][^）)]{1,3}[）)])?\s*(오전|오후|午前|午後)?\s*(\d{1,2})\s*(?:[時时시:：])\s*(\d{1,2}))?"
+)
+_AFTERNOON = ("오후", "午後")
+
+
+def _cjk_to_iso(raw: str) -> str:
+    """An ISO form of the first CJK-written date in ``raw``; ``raw`` when it has none."""
+    match = _CJK_DATE.search(raw)
+    if match is None:
+        return raw
+    year, month, day, half, hour, minute = match.groups()
+    iso = f"{year}-{int(month):02d}-{int(day):02d}"
+    if hour is not None:
+        h = int(hour) + (12 if half in _AFTERNOON and int(hour) < 12 else 0)
+        iso += f"T{h:02d}:{int(minute):02d}"
+    return iso
 
 
 # Where a <time> without datetime= keeps the machine-readable value (247Sports-style
