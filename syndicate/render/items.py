@@ -27,7 +27,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from ..model import Entry, Feed, FeedFormat, FeedInfo, History
-from . import atom, rss
+from . import atom, jsonfeed, rss
 
 MAX_ITEMS = 8192  # about 60 MB of RSS and Atom items at ~3.5 KB articles
 
@@ -112,10 +112,10 @@ def item_bytes(fmt: FeedFormat, info: FeedInfo, entries: Sequence[Entry]) -> lis
 
 def render_feed(fmt: FeedFormat, feed: Feed) -> bytes:
     """``RENDERERS[fmt](feed)`` for RSS and Atom, the items from the cache."""
-    if fmt not in _RENDER or not feed.entries:
-        from . import RENDERERS  # JSON Feed (orjson) is cheap: rendered whole
-
-        return RENDERERS[fmt](feed)
+    if fmt is FeedFormat.JSON:  # orjson is cheap: rendered whole
+        return jsonfeed.render_jsonfeed(feed)
+    if not feed.entries:
+        return _RENDER[fmt](feed)
     entries: Sequence[Entry] = feed.entries
     updated = max(e.updated for e in entries)  # Feed.updated
     if fmt is FeedFormat.ATOM:  # render_atom's: the newest of the distinct values
