@@ -23,17 +23,10 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from bench_output import KEY_ENV, SECRET_ENV, start_moto  # noqa: E402
+from bench_output import KEY_ENV, SECRET_ENV, SITE, start_moto  # noqa: E402
 
-SITE = """\
-[site]
-title = "Bench News"
-base_url = "https://news.example.org/"
-[[inputs]]
-paths = ["pages/*.txt"]
-format = "scraped"
-captured_at = 2025-12-31T12:00:00Z
-[output]
+# bench_output's site, its [output] table a bucket holding every article in every feed
+OUTPUT = """\
 dir = "spool"
 url = "s3://bench/site/"
 endpoint_url = "{url}"
@@ -42,10 +35,7 @@ secret_access_key_env = "{secret}"
 concurrency = 16
 item_limit = {limit}
 article_pages = {pages}
-churn_share = 1
-[state]
-path = "state/site.db"
-"""
+churn_share = 1"""
 
 
 def timed_publish(root: Path) -> tuple[float, int, str]:
@@ -88,11 +78,13 @@ def main() -> None:
             (root / "pages").symlink_to(corpus.resolve())
             (root / "site.toml").write_text(
                 SITE.format(
-                    url=url,
-                    key=KEY_ENV,
-                    secret=SECRET_ENV,
-                    limit=args.articles * 10,
-                    pages=str(args.pages).lower(),
+                    output=OUTPUT.format(
+                        url=url,
+                        key=KEY_ENV,
+                        secret=SECRET_ENV,
+                        limit=args.articles * 10,
+                        pages=str(args.pages).lower(),
+                    )
                 ),
                 encoding="utf-8",
             )
