@@ -21,16 +21,10 @@ from .config import Config
 from .errors import StateError
 from .faults import crash_point
 from .output import Output
+from .page_writer import PageWriter
 from .publish_entries import Sections, entry_from_row
 from .state import StateStore
-from .writer import (
-    Pending,
-    changed_files,
-    discard_pending,
-    rename_pending,
-    stage_pages,
-    write_files,
-)
+from .writer import changed_files, write_files
 
 if TYPE_CHECKING:
     from .publish import Report
@@ -62,9 +56,10 @@ class Run:
         self.touched: set[str] = set()
         self.in_run: set[str] = set()  # ledger keys written by this run (pages already rendered)
         self.pages_written = 0
-        # pages of a run into the local folder are renamed all at once (commit_pages); a
-        # bucket's spool renames per batch, since each batch is uploaded from it at once
-        self.pending: Pending = {}
+        # pages of a run into the local folder are written by background threads and
+        # renamed all at once (commit_pages); a bucket's spool renames per batch, since
+        # each batch is uploaded from it at once
+        self.pages = PageWriter(self.out_dir)
         self.defer_pages = config.output.s3 is None
         self.marked = False
         self.dry_feeds: dict[str, list[bytes]] = {}  # dry run: each feed's pieces, for --diff
@@ -99,7 +94,7 @@ class Run:
             self.report.files_written += changed_files(self.out_dir, files)
             return
         if self.defer_pages:
-            done = stage_pages(self.out_dir, files, self.pending)
+            done = self.pages.stage(files)
         else:
             done = write_files(self.out_dir, files, durable=False)
         self.pages_written += len(done)
@@ -110,14 +105,14 @@ class Run:
 
     def commit_pages(self) -> None:
         """Every page written so far durable and in place (before a feed can link to one)."""
-        if self.pending:
-            rename_pending(self.out_dir, self.pending)
+        if self.defer_pages:
+            self.pages.commit()
         elif self.pages_written:
             os.sync()
 
     def discard_pages(self) -> None:
         """A failed run: the pages not yet renamed go, their old files stay."""
-        discard_pending(self.pending)
+        self.pages.discard()
 
     def upload(self, rels: Iterable[str], *, batch: bool) -> None:
         """Hand files now in the local folder to the Output, by path: a bucket streams

@@ -26,7 +26,7 @@ TEMP_PREFIX = ".syndicate-tmp-"
 FSYNC_EACH_MAX = 32
 
 
-def _same_bytes(path: Path, data: bytes) -> bool:
+def same_bytes(path: Path, data: bytes) -> bool:
     try:
         if path.stat().st_size != len(data):
             return False
@@ -46,7 +46,17 @@ def _fsync_dir(path: Path) -> None:
 
 def changed_files(out_dir: Path, files: Mapping[str, bytes]) -> list[str]:
     """The relative paths whose bytes differ from what is on disk (or are missing)."""
-    return [rel for rel, data in files.items() if not _same_bytes(out_dir / rel, data)]
+    return [rel for rel, data in files.items() if not same_bytes(out_dir / rel, data)]
+
+
+def temp_path(target: Path) -> Path:
+    """The temp file a write of ``target`` goes through (swept by a later run if left)."""
+    return target.with_name(f"{TEMP_PREFIX}{os.getpid()}-{target.name}")
+
+
+def open_temp(tmp: Path) -> int:
+    """``tmp`` created (or emptied), open for writing."""
+    return os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o644)
 
 
 def _open_temp(target: Path, made: set[Path]) -> tuple[int, Path]:
@@ -54,11 +64,12 @@ def _open_temp(target: Path, made: set[Path]) -> tuple[int, Path]:
     if target.parent not in made:
         target.parent.mkdir(parents=True, exist_ok=True)
         made.add(target.parent)
-    tmp = target.with_name(f"{TEMP_PREFIX}{os.getpid()}-{target.name}")
-    return os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o644), tmp
+    tmp = temp_path(target)
+    return open_temp(tmp), tmp
 
 
-def _fill(fd: int, data: bytes, *, fsync: bool) -> None:
+def write_all(fd: int, data: bytes, *, fsync: bool = False) -> None:
+    """Write ``data`` to ``fd`` (fsync it if asked), then close it."""
     try:
         view = memoryview(data)
         while view:
@@ -82,7 +93,7 @@ def write_files(out_dir: Path, files: Mapping[str, bytes], *, durable: bool = Tr
             target = out_dir / rel
             fd, tmp = _open_temp(target, made)
             temps.append((tmp, target))
-            _fill(fd, files[rel], fsync=fsync_each)
+            write_all(fd, files[rel], fsync=fsync_each)
         if durable and not fsync_each:
             os.sync()
         for tmp, target in temps:
@@ -107,33 +118,6 @@ def write_files(out_dir: Path, files: Mapping[str, bytes], *, durable: bool = Tr
 Pending = dict[Path, Path]  # target -> its temp file, written but not yet renamed
 
 
-def stage_pages(out_dir: Path, files: Mapping[str, bytes], pending: Pending) -> list[str]:
-    """Write each changed file to its temp file and add it to ``pending``, renaming nothing
-    (:func:`rename_pending` does, all at once, before the feeds): in a microbenchmark on this
-    project's ext4 VM, 10,000 creates interleaved with renames in batches of 500 took 3.3 s
-    against 0.5 s for all temps first, then all renames (issue 12; in a whole publish the
-    gain was within the noise of the VM's writeback). A file already pending is written
-    again (the last bytes win). Returns the changed paths."""
-    todo = [
-        rel
-        for rel, data in files.items()
-        if (out_dir / rel) in pending or not _same_bytes(out_dir / rel, data)
-    ]
-    made: set[Path] = set()
-    try:
-        for rel in todo:
-            target = out_dir / rel
-            fd, tmp = _open_temp(target, made)
-            pending[target] = tmp
-            _fill(fd, files[rel], fsync=False)
-    except OSError as err:
-        discard_pending(pending)
-        raise OutputError(
-            f"cannot write output: {err.filename or out_dir}: {err.strerror}"
-        ) from err
-    return todo
-
-
 def rename_pending(out_dir: Path, pending: Pending) -> None:
     """Make every pending temp durable with one ``os.sync()``, rename each over its target,
     then fsync each folder once; ``pending`` is emptied."""
@@ -155,9 +139,14 @@ def rename_pending(out_dir: Path, pending: Pending) -> None:
 
 
 def discard_pending(pending: Pending) -> None:
-    """Remove the pending temps (a failed run): their targets keep their old bytes."""
+    """Remove the pending temps (a failed run): their targets keep their old bytes. Best
+    effort, so that the run's own error is the one reported: a temp that cannot be
+    removed is swept by the next run (clean_temps)."""
     for tmp in pending.values():
-        tmp.unlink(missing_ok=True)
+        try:
+            tmp.unlink(missing_ok=True)
+        except OSError:
+            pass
     pending.clear()
 
 
@@ -195,8 +184,8 @@ def stage_streams(
             for rel in streams:
                 target = out_dir / rel
                 target.parent.mkdir(parents=True, exist_ok=True)
-                tmp = target.with_name(f"{TEMP_PREFIX}{os.getpid()}-{target.name}")
-                fds[rel] = (os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o644), tmp, target)
+                tmp = temp_path(target)
+                fds[rel] = (open_temp(tmp), tmp, target)
         while pending:
             for rel, it in list(pending.items()):
                 piece = next(it, None)
