@@ -94,23 +94,11 @@ def render_atom(feed: Feed) -> bytes:
     fg.generator(info.generator)
     # the newest entry's (a shell for render_chunks has no entries: its ``at``)
     fg.updated(max([(feed.updated or EPOCH).replace(microsecond=0), *updated]))
-    for entry, entry_updated in zip(feed.entries, updated, strict=True):
-        a = entry.article
-        fe = fg.add_entry(order="append")
-        fe.id(entry.guid)
-        fe.title(clean(a.title))
-        fe.link(href=entry.link, rel="alternate", type="text/html")
-        fe.published(entry.published.replace(microsecond=0))
-        fe.updated(entry_updated)
-        # HTML like the RSS description; text stays text
-        fe.summary(escape(entry_summary(entry), quote=False), type="html")
-        fe.content(entry_body(entry), type="html")
-        fe.category([{"term": clean(a.section)}] + [{"term": clean(t)} for t in a.tags])
-        for author in a.authors:
-            fe.author({"name": clean(author.name)})
     xml: bytes = fg.atom_str(pretty=True)
     # always through the tree and with xmlns:media on the root (see render_rss)
     root = etree.fromstring(xml, etree.XMLParser(remove_blank_text=True))
+    for entry, entry_updated in zip(feed.entries, updated, strict=True):
+        add_entry(root, entry, entry_updated)  # where feedgen puts them: last in the feed
     if has_media(feed.entries):  # feedgen's Atom enclosures are broken: render/media.py
         add_atom_media(root, feed.entries)
     if feed.history is not None:  # feedgen refuses link relations it does not know
@@ -121,16 +109,46 @@ def render_atom(feed: Feed) -> bytes:
             atom_prefixed=False,
             before=root.find(f"{{{ATOM_NS}}}entry"),
         )
-    xml = serialize(declare(root, {"media": MEDIA_NS}))
-    return _html_titles(xml) if any(TAG_LIKE.search(e.article.title) for e in feed.entries) else xml
+    return serialize(declare(root, {"media": MEDIA_NS}))
 
 
-def _html_titles(xml: bytes) -> bytes:
-    """Entry titles holding tag-like text become ``type="html"``, escaped: readers (and the
-    W3C validator) sniff a text title with a closing tag as undeclared HTML (issue 8, §5)."""
-    root = etree.fromstring(xml)
-    for title in root.iter(f"{{{ATOM_NS}}}title"):
-        if title.getparent() is not root and title.text and TAG_LIKE.search(title.text):
-            title.set("type", "html")
-            title.text = escape(title.text, quote=False)
-    return bytes(etree.tostring(root, xml_declaration=True, encoding="UTF-8", pretty_print=True))
+def _text(parent: etree._Element, name: str, text: str, **attrs: str) -> etree._Element:
+    node = etree.SubElement(parent, f"{{{ATOM_NS}}}{name}", attrs)
+    node.text = text
+    return node
+
+
+def add_entry(root: etree._Element, entry: Entry, updated: datetime) -> etree._Element:
+    """``entry``'s ``<entry>`` (its distinct ``updated`` given), appended to ``root``: the
+    elements, order and spelling feedgen 1.0's ``FeedEntry.atom_entry`` gives them, built
+    with lxml directly (see rss.add_item for why). An entry title holding tag-like text
+    is ``type="html"``, escaped: readers (and the W3C validator) sniff a text title with
+    a closing tag as undeclared HTML (issue 8, §5)."""
+    a = entry.article
+    node = etree.SubElement(root, f"{{{ATOM_NS}}}entry")
+    _text(node, "id", entry.guid)
+    title = clean(a.title)
+    if TAG_LIKE.search(title):
+        _text(node, "title", escape(title, quote=False), type="html")
+    else:
+        _text(node, "title", title)
+    _text(node, "updated", updated.isoformat())
+    for author in a.authors:
+        if name := clean(author.name):
+            _text(etree.SubElement(node, f"{{{ATOM_NS}}}author"), "name", name)
+    _html(node, "content", entry_body(entry))
+    # href only, as feedgen writes it (its rel and type never reach the element); no rel
+    # means rel="alternate" (RFC 4287 4.2.7.2)
+    etree.SubElement(node, f"{{{ATOM_NS}}}link", href=entry.link)
+    _html(node, "summary", escape(entry_summary(entry), quote=False))
+    for term in (a.section, *a.tags):
+        etree.SubElement(node, f"{{{ATOM_NS}}}category", term=clean(term))
+    _text(node, "published", entry.published.replace(microsecond=0).isoformat())
+    return node
+
+
+def _html(parent: etree._Element, name: str, text: str) -> None:
+    node = etree.SubElement(parent, f"{{{ATOM_NS}}}{name}")
+    if text:  # feedgen leaves an empty one without text
+        node.text = text
+    node.set("type", "html")
