@@ -114,7 +114,7 @@ def render_atom(feed: Feed) -> bytes:
 
 def _text(parent: etree._Element, name: str, text: str, **attrs: str) -> etree._Element:
     node = etree.SubElement(parent, f"{{{ATOM_NS}}}{name}", attrs)
-    node.text = text
+    node.text = text or None  # empty: <x/>, as feedgen's (reparsed) output spells it
     return node
 
 

@@ -65,7 +65,7 @@ def rss_title(title: str) -> str:
 
 def _text(parent: etree._Element, tag: str, text: str) -> etree._Element:
     node = etree.SubElement(parent, tag)
-    node.text = text
+    node.text = text or None  # empty: <x/>, as feedgen's (reparsed) output spells it
     return node
 
 
