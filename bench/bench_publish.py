@@ -62,6 +62,8 @@ SYN = "syndicate"
 class Sample:
     wall: float
     peak_mb: float
+    user: float = 0.0  # CPU seconds of the process and its threads (children: theirs too)
+    sys: float = 0.0
 
 
 def load_gen_corpus() -> ModuleType:
@@ -92,7 +94,9 @@ def run(peer: Peer, *, cold: bool = True) -> Sample:
         raise SystemExit(
             f"bench: {peer.name} failed (exit {code}) in {peer.cwd}:\n{err.decode('utf-8', 'replace')}"
         )
-    return Sample(wall=wall, peak_mb=usage.ru_maxrss / 1024)
+    return Sample(
+        wall=wall, peak_mb=usage.ru_maxrss / 1024, user=usage.ru_utime, sys=usage.ru_stime
+    )
 
 
 class Bench:
@@ -257,6 +261,8 @@ def summarise(samples: dict[str, list[Sample]]) -> list[dict[str, float | str]]:
                 "min_s": round(min(s.wall for s in got), 3),
                 "max_s": round(max(s.wall for s in got), 3),
                 "peak_mb": round(statistics.median(s.peak_mb for s in got), 1),
+                "user_s": round(statistics.median(s.user for s in got), 2),
+                "sys_s": round(statistics.median(s.sys for s in got), 2),
                 "x_syndicate": round(wall / ref, 2) if ref else float("nan"),
             }
         )
@@ -266,13 +272,15 @@ def summarise(samples: dict[str, list[Sample]]) -> list[dict[str, float | str]]:
 def table(name: str, rows: list[dict[str, float | str]]) -> str:
     lines = [
         f"\n{name}",
-        f"| {'tool':<34} | {'wall s':>7} | {'min-max s':>13} | {'peak MB':>8} | {'÷ syndicate':>11} |",
-        f"|{'-' * 36}|{'-' * 8}:|{'-' * 14}:|{'-' * 9}:|{'-' * 12}:|",
+        f"| {'tool':<34} | {'wall s':>7} | {'min-max s':>13} | {'peak MB':>8} | {'÷ syndicate':>11}"
+        f" | {'user s':>6} | {'sys s':>6} |",
+        f"|{'-' * 36}|{'-' * 8}:|{'-' * 14}:|{'-' * 9}:|{'-' * 12}:|{'-' * 7}:|{'-' * 7}:|",
     ]
     for r in rows:
         lines.append(
             f"| {r['tool']:<34} | {r['wall_s']:>7.2f} | {r['min_s']:>6.2f}-{r['max_s']:<6.2f} |"
             f" {r['peak_mb']:>8.0f} | {r['x_syndicate']:>11.2f} |"
+            f" {r.get('user_s', 0.0):>6.2f} | {r.get('sys_s', 0.0):>6.2f} |"
         )
     return "\n".join(lines)
 
