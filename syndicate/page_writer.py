@@ -5,7 +5,11 @@ Creating a file is the largest single cost of a cold publish on this project's V
 (ext4): ``strace -c`` of a cold 10k publish counted 13,587 ``openat`` calls taking
 8.7 s of kernel time, 0.4-0.8 ms each, against 0.03 ms for a rename or a hard link
 (issue 12). ``os.open`` and ``os.write`` release the GIL, so that kernel time can run
-on a second core beside the rendering, which is pure Python.
+on a second core beside the rendering, which is pure Python. One thread, not two: with
+two, a cold 10k publish spent 13.6-14.8 s of system time against 8.3-10.4 s with one
+(``strace -c``: 203,000 ``futex`` calls, the threads and the renderer trading the GIL), for
+no gain in wall time; one thread against none: 25.0 and 25.6 s against 25.7 and 30.1 s,
+on a machine too noisy that day to claim more than "not slower".
 
 Nothing about the commit changes: the pages are temps (``.syndicate-tmp-*``) that no
 reader sees until :meth:`PageWriter.commit` waits for every write, makes them durable
@@ -34,7 +38,7 @@ from .writer import (
     write_all,
 )
 
-THREADS = 2  # this VM: two threads created 6,000 files in 0.28 ms each, one in 0.39 ms
+THREADS = 1  # 0: written by the publish thread; see the module doc for 1 against 2
 MAX_QUEUED_BYTES = 32 << 20
 
 
@@ -64,7 +68,7 @@ class PageWriter:
         try:
             for rel in todo:
                 self._submit(self.out_dir / rel, files[rel])
-        except OSError as err:  # a folder that cannot be made
+        except OSError as err:  # a folder that cannot be made (or, with no threads, a file)
             self.discard()
             raise _output_error(err, self.out_dir) from err
         return todo
@@ -76,6 +80,10 @@ class PageWriter:
         earlier = self._inflight.pop(target, None)
         if earlier is not None:  # the same temp twice: in order, or the older bytes could win
             earlier.result()
+        if self._threads == 0:  # written here and now
+            self.pending[target] = tmp = temp_path(target)
+            write_all(open_temp(tmp), data)
+            return
         with self._room:
             self._room.wait_for(lambda: self._queued == 0 or self._queued < MAX_QUEUED_BYTES)
             self._queued += len(data)
