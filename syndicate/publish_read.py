@@ -81,6 +81,7 @@ def read_and_commit(run: Run, on_file: Callable[[InputFile], None] | None) -> No
             run.sections.refresh()
         run.touched |= plan.touched_sections
         run.in_run.update(e.key for e in changed)
+        run.added.update(e.key for e in plan.new)
         if run.config.output.article_pages:
             run.write(render_pages(run.sections, changed))
     report.problems = tuple(problems)
