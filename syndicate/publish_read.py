@@ -144,14 +144,18 @@ def _kept_tombstones(
 
 
 def rebuild_pages(run: Run) -> None:
-    """A full rebuild (first run, config change, --rebuild): every other page too, in batches."""
-    pending: list[Entry] = []
-    for r, d in run.store.all_entries(skip=run.in_run):
-        pending.append(entry_from_row(run.config, r, d))
-        if len(pending) >= BATCH_ARTICLES:
-            run.write(render_pages(run.sections, pending))
-            pending = []
-    run.write(render_pages(run.sections, pending))
+    """A full rebuild (first run, config change, --rebuild): every other page too, in
+    batches; a withdrawn item's notice page as well, as its withdrawal wrote it (issue 12:
+    a rebuild into an empty folder writes what the runs before it left)."""
+    pending: dict[bool, list[Entry]] = {False: [], True: []}
+    for r, d in run.store.all_entries(include_withdrawn=True, skip=run.in_run):
+        pending[r.withdrawn].append(entry_from_row(run.config, r, d))
+        for withdrawn, entries in pending.items():
+            if len(entries) >= BATCH_ARTICLES:
+                run.write(render_pages(run.sections, entries, withdrawn=withdrawn))
+                entries.clear()
+    for withdrawn, entries in pending.items():
+        run.write(render_pages(run.sections, entries, withdrawn=withdrawn))
 
 
 def _taken_slugs(
