@@ -12,7 +12,6 @@ from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
-from .activitypub.files import activitypub_files
 from .config import Config
 from .docscan import Doc
 from .gate import gate_run
@@ -199,11 +198,15 @@ def write_feeds(run: Run, archives: Archives) -> tuple[FeedFiles, Site]:
     every old file stays), and uploaded in that order. Returns the feeds and the site."""
     run.commit_pages()  # every page durable and in place before a feed that links to it
     site = render_feeds(run.store, run.config, run.sections, run.touched, archives)
-    site.files.update(
-        activitypub_files(
-            run.store, run.config, run.sections.infos, run.sections.site, run.touched, run.now
+    if run.config.activitypub.enabled:
+        # imported when on: activitypub/ and cryptography were ~0.05 s of every start-up
+        from .activitypub.files import activitypub_files
+
+        site.files.update(
+            activitypub_files(
+                run.store, run.config, run.sections.infos, run.sections.site, run.touched, run.now
+            )
         )
-    )
     out: FeedFiles = {}
     staged: Staged = []
     changed: dict[str, tuple[FeedInfo, FeedFormat]] = {}

@@ -8,7 +8,6 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Sequence
 from typing import Any
 
-from .activitypub.files import withdrawn_objects
 from .errors import StateError
 from .faults import crash_point
 from .inputs import InputFile, iter_batches
@@ -114,7 +113,10 @@ def withdraw(run: Run, idents: Sequence[str], restore: bool) -> None:
                 store.record_announcements(
                     announcements("updated" if restore else "withdrawn", entries), run.now
                 )
-            # ActivityPub objects: a Tombstone (410 in serve), or the object again
+            # ActivityPub objects: a Tombstone (410 in serve), or the object again (imported
+            # here: activitypub/ and cryptography were ~0.05 s of every run's start-up)
+            from .activitypub.files import withdrawn_objects
+
             files = _kept_tombstones(
                 run, withdrawn_objects(config, entries, restore=restore, now=run.now), rec, restore
             )
