@@ -193,12 +193,7 @@ def _changed_pages(
         if not withdrawn
     ]
     positions = store.slot_positions(key, change.keys) if change.keys else {}
-    before = (
-        count - len(positions.keys() & set(change.added))
-    ) // size  # full pages before the run
-    numbers = {p // size + 1 for p in positions.values() if p < pages * size}
-    if pages > before:
-        numbers.update(range(max(before, 1), pages + 1))
+    numbers = changed_page_numbers(count, size, positions, change.added)
     numbers.update(_missing_pages(out_dir, key, pages, formats, every_file=change.repair))
     return [
         (
@@ -210,6 +205,22 @@ def _changed_pages(
         )
         for n in sorted(numbers)
     ]
+
+
+def changed_page_numbers(
+    count: int, size: int, positions: Mapping[str, int], added: Collection[str]
+) -> set[int]:
+    """The full pages (numbered from 1, the oldest) of a feed of ``count`` slots whose
+    bytes change when the items at ``positions`` (key -> 0-based slot) were written or
+    withdrawn, ``added`` being the new ones (appended: the newest slots): each page
+    holding one of them, and once new items fill pages, the page before the first of
+    those too (its ``next-archive`` moves on from the subscription document)."""
+    pages = count // size
+    before = (count - len(positions.keys() & set(added))) // size  # full pages before the run
+    numbers = {p // size + 1 for p in positions.values() if p < pages * size}
+    if pages > before:
+        numbers.update(range(max(before, 1), pages + 1))
+    return numbers
 
 
 def _note_feed(archives: Archives, key: str, info: FeedInfo, pages: int, base_url: str) -> bool:

@@ -155,3 +155,18 @@ def test_a_page_deleted_by_hand_comes_back(tmp_path: Path) -> None:
     _publish(config)
     after = _files(root / "output")
     assert after["world/archive/1/atom.xml"] == before["world/archive/1/atom.xml"]
+
+
+def test_changed_page_numbers_name_the_pages_whose_items_or_links_change() -> None:
+    from syndicate.history import changed_page_numbers
+
+    # 13 slots of pages of 4: pages 1-3 full, slot 12 open
+    assert changed_page_numbers(13, 4, {"new": 12}, {"new"}) == set()  # into the open page
+    assert changed_page_numbers(12, 4, {"new": 11}, {"new"}) == {2, 3}  # fills page 3
+    assert changed_page_numbers(4, 4, {"new": 3}, {"new"}) == {1}  # the first page: none before
+    # five new items fill pages 2 and 3 of 3 (from 7 slots to 12)
+    new = {f"n{i}": 7 + i for i in range(5)}
+    assert changed_page_numbers(12, 4, new, set(new)) == {1, 2, 3}
+    assert changed_page_numbers(13, 4, {"old": 5}, ()) == {2}  # an edit or withdrawal
+    assert changed_page_numbers(13, 4, {"old": 5, "new": 12}, {"new"}) == {2}
+    assert changed_page_numbers(13, 4, {}, ()) == set()
