@@ -213,11 +213,15 @@ def _jsonfeed_schema() -> dict[str, Any]:
 
 
 def _rule(which: str) -> dict[str, Any]:
-    """The whole schema ("feed"), or its rule for one member of ``items`` with the
-    definitions it refers to ("item")."""
+    """The schema of the top of a document ("feed"), or its rule for one member of
+    ``items`` with the definitions it refers to ("item"). The top is checked with its
+    ``items`` emptied (items are checked one at a time), so the "feed" rule leaves out the
+    rule for a member: the same verdicts, and half the compiling (fastjsonschema builds
+    each validator at run time: 0.1 s of a one-article run, issue 12)."""
     schema = _jsonfeed_schema()
     if which == "feed":
-        return schema
+        members = {**schema["properties"]["items"], "items": {}}
+        return {**schema, "properties": {**schema["properties"], "items": members}}
     return {
         "$schema": schema["$schema"],
         "$defs": schema["$defs"],

@@ -270,7 +270,8 @@ def run_steps(run: Run, asked: _Asked) -> None:
     run.full = asked.rebuild or stale or not (run.out_dir / INDEX_PATH).exists()
     if not run.dry_run:
         run.output.start(takeover=asked.rebuild)
-    if run.full or run.output.out_of_place(run.store.recorded_files()):
+    run.repair = not run.full and run.output.out_of_place(run.store.recorded_files())
+    if run.full or run.repair:
         # a feed-level file recorded by an earlier run is missing or was changed: rewrite them
         run.touched = set(run.sections.infos)
     try:

@@ -12,11 +12,10 @@ from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
-from .activitypub.files import activitypub_files
 from .config import Config
 from .docscan import Doc
 from .gate import gate_run
-from .history import Archives, build_archives
+from .history import Archives, Change, build_archives
 from .model import Entry, Feed, FeedFormat, FeedInfo, History
 from .publish_entries import INDEX_LATEST, INDEX_PATH, OPML_PATH, Sections, entry_from_row
 from .publish_run import Run
@@ -25,7 +24,7 @@ from .render.opml import render_opml
 from .render.pages import render_index, render_section
 from .sections import feed_paths
 from .state import StateStore
-from .writer import Staged, commit_staged, discard_staged, stage_streams
+from .writer import Staged, changed_files, commit_staged, discard_staged, stage_streams
 
 FeedJob = tuple[
     FeedInfo, Iterable[Entry], "datetime | None", "History | None"
@@ -165,27 +164,29 @@ def write_archives(run: Run) -> Archives:
         page_size=run.config.output.archive_page_size,
         base_url=run.config.site.base_url,
         out_dir=run.out_dir,
-        changed=run.in_run,
-        full=run.full,
+        change=Change(keys=run.in_run, added=run.added, full=run.full, repair=run.repair),
         entry_from_row=lambda r, d: entry_from_row(run.config, r, d),
         flush=lambda files: _flush_archives(run, files),
     )
 
 
 def _flush_archives(run: Run, files: dict[str, bytes]) -> None:
-    """A batch of archive pages, gated, then written like article pages (made durable
-    by the os.sync() before the feeds)."""
+    """A batch of archive pages: those whose bytes differ from the file in place gated,
+    then written like article pages (made durable by the os.sync() before the feeds). A
+    page rendered again with the same bytes was gated when it was written; a full
+    rebuild hands every page on all the same (a bucket gets the ones it lacks)."""
+    fresh = {rel: files[rel] for rel in changed_files(run.out_dir, files)}
     run.report.problems += tuple(
         gate_run(
-            files,
+            fresh,
             {},
-            files,
+            fresh,
             base_url=run.config.site.base_url,
             now=max(run.now, datetime.now(UTC)),
             future_dates=run.config.output.future_dates,
         )
     )
-    run.write(files)
+    run.write(files if run.full else fresh)
 
 
 def write_feeds(run: Run, archives: Archives) -> tuple[FeedFiles, Site]:
@@ -197,11 +198,15 @@ def write_feeds(run: Run, archives: Archives) -> tuple[FeedFiles, Site]:
     every old file stays), and uploaded in that order. Returns the feeds and the site."""
     run.commit_pages()  # every page durable and in place before a feed that links to it
     site = render_feeds(run.store, run.config, run.sections, run.touched, archives)
-    site.files.update(
-        activitypub_files(
-            run.store, run.config, run.sections.infos, run.sections.site, run.touched, run.now
+    if run.config.activitypub.enabled:
+        # imported when on: activitypub/ and cryptography were ~0.05 s of every start-up
+        from .activitypub.files import activitypub_files
+
+        site.files.update(
+            activitypub_files(
+                run.store, run.config, run.sections.infos, run.sections.site, run.touched, run.now
+            )
         )
-    )
     out: FeedFiles = {}
     staged: Staged = []
     changed: dict[str, tuple[FeedInfo, FeedFormat]] = {}

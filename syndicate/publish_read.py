@@ -8,7 +8,6 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Sequence
 from typing import Any
 
-from .activitypub.files import withdrawn_objects
 from .errors import StateError
 from .faults import crash_point
 from .inputs import InputFile, iter_batches
@@ -81,6 +80,7 @@ def read_and_commit(run: Run, on_file: Callable[[InputFile], None] | None) -> No
             run.sections.refresh()
         run.touched |= plan.touched_sections
         run.in_run.update(e.key for e in changed)
+        run.added.update(e.key for e in plan.new)
         if run.config.output.article_pages:
             run.write(render_pages(run.sections, changed))
     report.problems = tuple(problems)
@@ -113,7 +113,10 @@ def withdraw(run: Run, idents: Sequence[str], restore: bool) -> None:
                 store.record_announcements(
                     announcements("updated" if restore else "withdrawn", entries), run.now
                 )
-            # ActivityPub objects: a Tombstone (410 in serve), or the object again
+            # ActivityPub objects: a Tombstone (410 in serve), or the object again (imported
+            # here: activitypub/ and cryptography were ~0.05 s of every run's start-up)
+            from .activitypub.files import withdrawn_objects
+
             files = _kept_tombstones(
                 run, withdrawn_objects(config, entries, restore=restore, now=run.now), rec, restore
             )
@@ -143,14 +146,18 @@ def _kept_tombstones(
 
 
 def rebuild_pages(run: Run) -> None:
-    """A full rebuild (first run, config change, --rebuild): every other page too, in batches."""
-    pending: list[Entry] = []
-    for r, d in run.store.all_entries(skip=run.in_run):
-        pending.append(entry_from_row(run.config, r, d))
-        if len(pending) >= BATCH_ARTICLES:
-            run.write(render_pages(run.sections, pending))
-            pending = []
-    run.write(render_pages(run.sections, pending))
+    """A full rebuild (first run, config change, --rebuild): every other page too, in
+    batches; a withdrawn item's notice page as well, as its withdrawal wrote it (issue 12:
+    a rebuild into an empty folder writes what the runs before it left)."""
+    pending: dict[bool, list[Entry]] = {False: [], True: []}
+    for r, d in run.store.all_entries(include_withdrawn=True, skip=run.in_run):
+        pending[r.withdrawn].append(entry_from_row(run.config, r, d))
+        for withdrawn, entries in pending.items():
+            if len(entries) >= BATCH_ARTICLES:
+                run.write(render_pages(run.sections, entries, withdrawn=withdrawn))
+                entries.clear()
+    for withdrawn, entries in pending.items():
+        run.write(render_pages(run.sections, entries, withdrawn=withdrawn))
 
 
 def _taken_slugs(

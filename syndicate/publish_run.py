@@ -55,6 +55,8 @@ class Run:
         self.sections = Sections(store, config)
         self.touched: set[str] = set()
         self.in_run: set[str] = set()  # ledger keys written by this run (pages already rendered)
+        self.added: set[str] = set()  # of those, the new items (syndicate/history.py)
+        self.repair = False  # a feed-level file was out of place: look for every file on disk
         self.pages_written = 0
         # pages of a run into the local folder are written by background threads and
         # renamed all at once (commit_pages); a bucket's spool renames per batch, since

@@ -88,3 +88,44 @@ def test_outbox_and_heartbeat_reads_give_the_same_answers_on_every_backend(
         assert store.known_endpoints() == {"webhook:a", "webhook:b", "webhook:c"}
         assert sorted(store.delivery_attempts()) == [("webhook:a", 0, 1), ("webhook:b", 1, 2)]
         assert store.run_counts() == [("ok", 1)]
+
+
+def test_a_feeds_slots_read_a_page_at_a_time_match_the_whole_ledger_read(
+    where: Path | str,
+) -> None:
+    """Slot counts, pages and positions (archive pages, issue 12) agree with one read of
+    every slot in ledger order, withdrawn items and gaps in seq included."""
+    rows = [
+        (
+            f"k{n:02d}",
+            f"g{n}",
+            "world" if n % 3 else "science",
+            f"s{n}",
+            n * 2 + (n > 7),
+            n % 5 == 0,
+        )
+        for n in range(1, 20)
+    ]
+    with open_state(where) as store:
+        with store.transaction() as conn:
+            conn.executemany(
+                "INSERT INTO articles (key, guid, section_slug, slug, first_seen, published,"
+                " updated, content_hash, seq, withdrawn, data)"
+                " VALUES (?, ?, ?, ?, '2026-01-01', '2026-01-01', '2026-01-01', 'h', ?, ?, '{}')",
+                [(k, g, s, sl, seq, int(w)) for k, g, s, sl, seq, w in rows],
+            )
+        whole: dict[str, list[tuple[str, bool]]] = {"": []}
+        for key, section, withdrawn in store.ledger_slots():
+            whole[""].append((key, withdrawn))
+            whole.setdefault(section, []).append((key, withdrawn))
+        assert [k for k, _w in whole[""]] == [r[0] for r in rows]
+        for feed, slots in whole.items():
+            assert store.feed_slot_count(feed) == len(slots)
+            assert store.feed_slots(feed, 2, 4) == slots[2:6]
+            assert store.feed_slots(feed, len(slots) - 1, 5) == slots[-1:]
+            assert store.feed_slots(feed, 0, 0) == []
+            asked = {"k03", "k05", "k18", "nope"}
+            assert store.slot_positions(feed, asked) == {
+                k: n for n, (k, _w) in enumerate(slots) if k in asked
+            }
+        assert store.slot_positions("world", set()) == {}

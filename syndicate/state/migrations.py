@@ -142,6 +142,13 @@ MIGRATIONS: tuple[str, ...] = (
     );
     CREATE INDEX ap_followers_by_follower ON ap_followers (follower);
     """,
+    # 7: archive pages in proportion to the change (issue 12): a feed's slots in ledger
+    # order, read a page at a time (state/sql_slots.py) without sorting the whole ledger;
+    # covering, so counting and skipping slots never touches the article rows.
+    """
+    CREATE INDEX articles_by_seq ON articles (seq, key, withdrawn);
+    CREATE INDEX articles_by_section_seq ON articles (section_slug, seq, key, withdrawn);
+    """,
 )
 SCHEMA_VERSION = len(MIGRATIONS)
 

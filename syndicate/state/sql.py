@@ -12,6 +12,7 @@ from ..codec import article_to_dict, dumps, loads
 from ..identity import title_base
 from ..model import Entry
 from .sql_outbox import OutboxQueries
+from .sql_slots import SlotQueries
 
 
 def iso(dt: datetime) -> str:
@@ -60,7 +61,7 @@ def _record(row: Sequence[Any]) -> LedgerRecord:
     )
 
 
-class SqlStore(OutboxQueries):
+class SqlStore(OutboxQueries, SlotQueries):
     """The ledger, outbox and heartbeat queries both backends share (``?`` placeholders).
 
     A backend gives ``conn`` (``execute``/``executemany`` returning a cursor), its own

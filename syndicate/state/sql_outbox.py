@@ -6,7 +6,6 @@ tests/test_state_contract.py."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from typing import Any
 
 
@@ -97,13 +96,6 @@ class OutboxQueries:
             (str(p), str(w))
             for p, w in self.conn.execute("SELECT path, written FROM feeds ORDER BY path")
         ]
-
-    def ledger_slots(self) -> Iterator[tuple[str, str, bool]]:
-        """(key, section slug, withdrawn) of every article in ledger order, read as consumed."""
-        for k, s, w in self.conn.execute(
-            "SELECT key, section_slug, withdrawn FROM articles ORDER BY seq"
-        ):
-            yield k, s, bool(w)
 
 
 __all__ = ["OutboxQueries"]
