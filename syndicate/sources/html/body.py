@@ -105,6 +105,7 @@ def find_body(
     target = container if container is not None else page.root
     if container is not None:
         target = document_fromstring(tostring(container, encoding="unicode"), parser=PARSER)
+    drop_hidden(target)
     figures = find_figures(target)
     extracted = extract_body(
         target, page.base_url, bool(page.ctx.options.get("favor_precision", False))
@@ -189,6 +190,25 @@ def _furniture_words(element: HtmlElement) -> bool:
         ):
             return True
     return False
+
+
+_NOT_SHOWN = re.compile(r"display\s*:\s*none|visibility\s*:\s*hidden", re.IGNORECASE)
+
+
+def _hidden(element: HtmlElement) -> bool:
+    """Hidden from the reader by the page itself: the ``hidden`` attribute or an inline
+    ``display: none`` / ``visibility: hidden`` (as readability treats them)."""
+    return element.get("hidden") is not None or bool(_NOT_SHOWN.search(element.get("style", "")))
+
+
+def drop_hidden(tree: HtmlElement) -> None:
+    """Remove what the page hides from the reader (templates, command palettes, a
+    collapsed copy of the menu), anywhere trafilatura will read, unless it holds most
+    of the text (a page that hides its story until a script shows it)."""
+    total = len(tree.text_content()) or 1
+    for element in [e for e in tree.iter() if isinstance(e.tag, str) and _hidden(e)]:
+        if element.getparent() is not None and len(element.text_content()) <= total // 2:
+            remove(element)
 
 
 def drop_boilerplate(scope: HtmlElement) -> None:
