@@ -7,6 +7,8 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from zoneinfo import ZoneInfo
 
+import pytest
+
 from syndicate.model import Html
 from syndicate.sources import SourceContext
 from syndicate.sources.html import parse
@@ -78,3 +80,25 @@ def test_a_short_post_keeps_its_text_when_the_headline_block_has_no_prose() -> N
     assert "A gauge painted on the pier wall." in body
     assert "It shows the height of the water in metres." in body
     assert "A tide gauge you can read from the pier" not in body
+
+
+@pytest.mark.parametrize(
+    "crumbs",
+    [
+        '<table class="TableNavi"><tr><td><a href="/">Home</a> &gt; '
+        '<a href="/notes/">Notes</a> &gt; Tide gauge</td></tr></table>',
+        '<div class="site-breadcrumbs"><a href="/">Home</a> › <a href="/notes/">Notes</a>'
+        " › Tide gauge</div>",
+        '<ul class="postNav"><li><a href="/1">Older</a></li><li>Tide gauge</li></ul>',
+    ],
+)
+def test_breadcrumbs_and_navigation_above_the_headline_do_not_start_the_body(
+    crumbs: str,
+) -> None:
+    page = (
+        "<html><head><title>The ferry runs every half hour</title></head><body>"
+        f"{crumbs}<h1>The ferry runs every half hour</h1>{PROSE}</body></html>"
+    )
+    body = body_of(page)
+    assert "Home" not in body and "Tide gauge" not in body
+    assert "Paragraph 0 " in body

@@ -80,9 +80,19 @@ _FURNITURE = frozenset(
         "promotion",
         "sponsored",
         "partner",
+        # navigation set inside the page's main block: breadcrumbs ("Home > News >"),
+        # prev/next and section menus (table layouts name them "TableNavi")
+        "breadcrumb",
+        "breadcrumbs",
+        "crumbs",
+        "topicpath",
+        "nav",
+        "navi",
+        "navigation",
     }
 )
 _WORDS = re.compile(r"[a-z]+")
+_CAMEL = re.compile(r"(?<=[a-z])[A-Z][a-z]+")
 _FURNITURE_ATTRS = ("class", "id", "data-component", "data-qa", "data-area", "data-testid")
 
 
@@ -184,7 +194,7 @@ def _furniture_words(element: HtmlElement) -> bool:
         value = element.get(attribute)
         if not value:
             continue
-        words = _WORDS.findall(value.lower())
+        words = _WORDS.findall(value.lower()) + [w.lower() for w in _CAMEL.findall(value)]
         if not _FURNITURE.isdisjoint(words) or not _FURNITURE.isdisjoint(
             a + b for a, b in zip(words, words[1:], strict=False)
         ):
