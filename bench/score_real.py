@@ -2,6 +2,7 @@
 alone and a naive metadata extractor, in one run.
 
     python bench/score_real.py --mirrors DIR [--set NAME] [--part dev|held|all] [--verbose] [--no-unpack]
+        [--timezone page|UTC]
 
 ``DIR`` holds bare git snapshots named ``owner+name/repo`` (what the session's fetch tool
 leaves; any ``git clone --bare`` laid out so works) of the four repositories below. Their
@@ -226,8 +227,19 @@ LOADERS: dict[str, Callable[[Path], Iterator[Case]]] = {
 # --- the three systems -------------------------------------------------------------------
 
 
+# As an input that sets no timezone reads pages: zoneless dates in the zone the page's
+# language names, else UTC (docs/inputs.md). ``--timezone UTC`` reads them all as UTC.
+ZONE_FROM_PAGE = True
+
+
 def run_syndicate(text: str, case: Case) -> Got:
-    ctx = SourceContext(path=case.name, captured_at=CAPTURED, tz=ZoneInfo("UTC"), base_url=case.url)
+    ctx = SourceContext(
+        path=case.name,
+        captured_at=CAPTURED,
+        tz=ZoneInfo("UTC"),
+        base_url=case.url,
+        zone_from_page=ZONE_FROM_PAGE,
+    )
     result = parse(text, ctx)
     if not result.articles:
         return Got(articles=0)
@@ -485,6 +497,8 @@ def main() -> None:
         c for name in chosen if (UNPACKED / name).exists() for c in LOADERS[name](UNPACKED / name)
     ]
     part = args[args.index("--part") + 1] if "--part" in args else "all"
+    global ZONE_FROM_PAGE
+    ZONE_FROM_PAGE = "--timezone" not in args or args[args.index("--timezone") + 1] == "page"
     for name in ("dev", "held"):
         if part in (name, "all"):
             chosen_cases = [c for c in cases if part_of(c) == name]

@@ -62,12 +62,23 @@ class Schedule:
             raise ValueError("a schedule has exactly one of cron or interval")
 
 
+PAGE_ZONE = "page"  # inputs.timezone: read zoneless dates in the zone the page names
+
+
+def fallback_zone(name: str) -> str:
+    """The IANA zone for an input's ``timezone``: UTC for "page" (used where the page
+    names none, and for everything that is not a page)."""
+    return "UTC" if name == PAGE_ZONE else name
+
+
 @dataclass(frozen=True, slots=True, kw_only=True)
 class InputConfig:
     name: str
     paths: tuple[str, ...]  # globs, relative to the config file's folder
     format: str = "auto"
-    timezone: str = "UTC"  # for dates printed without a zone
+    # For dates printed without a zone: an IANA name, or "page" (the default): the zone
+    # an HTML page's language names, else UTC (docs/inputs.md "Zoneless dates").
+    timezone: str = "page"
     captured_at: datetime | None = None  # "now" for relative dates; None: the file's mtime
     encoding: str | None = None  # None: sniff (BOM, UTF-8, then cp1252)
     section: str | None = None  # force every article of this group into one section
@@ -371,9 +382,12 @@ def _site(s: Table) -> SiteConfig:
 def _input(t: Table, i: int, root: Path) -> InputConfig:
     tzname = t.get("timezone")
     try:
-        ZoneInfo(tzname)
+        ZoneInfo(fallback_zone(tzname))
     except (ZoneInfoNotFoundError, ValueError):
-        t.fail("timezone", f"unknown time zone {tzname!r} (use an IANA name like 'Europe/Berlin')")
+        t.fail(
+            "timezone",
+            f"unknown time zone {tzname!r} (use an IANA name like 'Europe/Berlin', or 'page')",
+        )
         tzname = "UTC"
     captured = t.get("captured_at")
     if isinstance(captured, str):
@@ -382,7 +396,7 @@ def _input(t: Table, i: int, root: Path) -> InputConfig:
         captured = None
     if isinstance(captured, datetime):
         if captured.tzinfo is None:
-            captured = captured.replace(tzinfo=ZoneInfo(tzname))
+            captured = captured.replace(tzinfo=ZoneInfo(fallback_zone(tzname)))
         captured = captured.astimezone(UTC)
     paths = t.strings("paths")
     if not paths and "paths" in t.data:

@@ -78,7 +78,12 @@ KEYS: dict[str, dict[str, Key]] = {
             kind=(list, str), items=str, required=True, doc="globs relative to the config file"
         ),
         "format": Key(kind=str, default="auto", choices=INPUT_FORMATS),
-        "timezone": Key(kind=str, default="UTC", doc="IANA zone for dates printed without one"),
+        "timezone": Key(
+            kind=str,
+            default="page",
+            doc="IANA zone for dates printed without one; 'page': the zone an HTML page's"
+            " language names (de, ja, pt-BR), else UTC",
+        ),
         "captured_at": Key(kind=(datetime, str), doc="a TOML datetime, or 'mtime'"),
         "encoding": Key(kind=str),
         "section": Key(kind=str),

@@ -87,6 +87,24 @@ def test_bad_input_timezone_is_reported(tmp_path: Path) -> None:
         load_config(path)
 
 
+def test_input_timezone_defaults_to_the_page_zone_and_a_named_zone_is_kept(
+    tmp_path: Path,
+) -> None:
+    assert load_config(write(tmp_path, MINIMAL)).inputs[0].timezone == "page"
+    named = MINIMAL.replace('paths = ["pages/*.txt"]', 'paths = ["p"]\ntimezone = "Asia/Tokyo"')
+    assert load_config(write(tmp_path, named)).inputs[0].timezone == "Asia/Tokyo"
+
+
+def test_a_zoneless_captured_at_is_utc_when_the_zone_comes_from_the_page(
+    tmp_path: Path,
+) -> None:
+    text = MINIMAL.replace(
+        'paths = ["pages/*.txt"]', 'paths = ["p"]\ncaptured_at = 2026-11-25T08:00:00'
+    )
+    captured = load_config(write(tmp_path, text)).inputs[0].captured_at
+    assert captured is not None and captured.isoformat() == "2026-11-25T08:00:00+00:00"
+
+
 def test_missing_config_file_says_how_to_fix(tmp_path: Path) -> None:
     with pytest.raises(ConfigError, match="file not found.*--config"):
         load_config(tmp_path / "nope.toml")

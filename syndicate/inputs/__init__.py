@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from zoneinfo import ZoneInfo
 
-from ..config import Config
+from ..config import PAGE_ZONE, Config, fallback_zone
 from ..model import Article, Problem
 from ..sources import SourceContext, detect_format, get_source
 from .checks import check_articles
@@ -105,7 +105,8 @@ def parse_file(
     ctx = SourceContext(
         path=f.display,
         captured_at=captured,
-        tz=ZoneInfo(group.timezone),
+        tz=ZoneInfo(fallback_zone(group.timezone)),
+        zone_from_page=group.timezone == PAGE_ZONE,
         section=group.section,
         base_url=base_url,
         options=dict(group.options),

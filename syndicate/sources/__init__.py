@@ -26,6 +26,9 @@ class SourceContext:
     path: str  # as shown in messages (relative to the config)
     captured_at: datetime  # "now" for relative dates ("2 hours ago"); aware UTC
     tz: ZoneInfo = ZoneInfo("UTC")  # for dates printed without a zone
+    # HTML: read them in the zone the page's language names, when it names one
+    # (``timezone = "page"``); ``tz`` is the fallback.
+    zone_from_page: bool = False
     section: str | None = None  # force this section on every article
     base_url: str | None = None  # the page's own URL, to absolutize links (HTML)
     options: dict[str, Any] = field(default_factory=dict)  # per-input options from the config

@@ -1,5 +1,6 @@
 """Visible dates with a zone named without its season ("PT", "ET"): read in that zone,
-standard or daylight time by the zone's own rules."""
+standard or daylight time by the zone's own rules; date elements whose zoned value sits
+in a ``data-*`` attribute."""
 
 from __future__ import annotations
 
@@ -109,3 +110,25 @@ def test_a_time_element_that_keeps_its_value_in_a_data_attribute_gives_the_minut
         base_url="https://paper.example/a",
     )
     assert parse(page, ctx).articles[0].published == datetime(2016, 12, 9, 9, 13, tzinfo=UTC)
+
+
+def test_a_date_element_filled_by_a_script_is_read_from_its_data_attribute() -> None:
+    page = (
+        "<html><head><title>Story</title></head><body><article><h1>A story about the harbour wall</h1>"
+        '<span class="date smart-date" data-origindate="2017-03-01 14:27:02 +0800"></span>'
+        f'<span class="date">3 days ago</span>{PROSE}</article></body></html>'
+    )
+    ctx = SourceContext(path="p.html", captured_at=CAPTURED, tz=ZoneInfo("UTC"))
+    [article] = parse(page, ctx).articles
+    assert article.published == datetime(2017, 3, 1, 6, 27, 2, tzinfo=UTC)
+
+
+def test_a_data_attribute_that_is_no_date_is_not_read_as_one() -> None:
+    page = (
+        "<html><head><title>Story</title></head><body><article><h1>A story about the harbour wall</h1>"
+        '<span class="date" data-date-format="dd.mm.yyyy">12.03.2024, 14:05 Uhr</span>'
+        f"{PROSE}</article></body></html>"
+    )
+    ctx = SourceContext(path="p.html", captured_at=CAPTURED, tz=ZoneInfo("UTC"))
+    [article] = parse(page, ctx).articles
+    assert article.published == datetime(2024, 3, 12, 14, 5, tzinfo=UTC)

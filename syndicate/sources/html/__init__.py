@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping
+from dataclasses import replace
 from typing import Any
 
 from lxml import etree
@@ -32,10 +33,11 @@ from ...sanitize import absolute_url
 from .. import SourceContext
 from ..metadata import PageMeta, read_metadata
 from ..rules import RuleError, SiteRule, compile_rule
-from .article import read_page
+from .article import canonical_url, read_page
 from .dom import PARSER
 from .page import Page
 from .title import find_site_names
+from .zone import page_zone
 
 __all__ = ["parse"]
 
@@ -78,6 +80,12 @@ def parse(text: str, ctx: SourceContext) -> ParseResult:
         base_url=base_url,
         site_names=find_site_names(root, meta, ctx),
     )
+    zone = page_zone(root) if ctx.zone_from_page and canonical_url(page) else None
+    if zone is not None:
+        # Only for a page with a URL: an item without one is keyed by its day, and a
+        # guessed zone must not move an item recorded before into another day (a
+        # duplicate; tests/test_publish_page_zone.py).
+        page = replace(page, ctx=replace(ctx, tz=zone))
     articles = read_page(page)
     return ParseResult(articles=tuple(articles), problems=tuple(problems))
 

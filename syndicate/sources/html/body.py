@@ -80,9 +80,19 @@ _FURNITURE = frozenset(
         "promotion",
         "sponsored",
         "partner",
+        # navigation set inside the page's main block: breadcrumbs ("Home > News >"),
+        # prev/next and section menus (table layouts name them "TableNavi")
+        "breadcrumb",
+        "breadcrumbs",
+        "crumbs",
+        "topicpath",
+        "nav",
+        "navi",
+        "navigation",
     }
 )
 _WORDS = re.compile(r"[a-z]+")
+_CAMEL = re.compile(r"(?<=[a-z])[A-Z][a-z]+")
 _FURNITURE_ATTRS = ("class", "id", "data-component", "data-qa", "data-area", "data-testid")
 
 
@@ -105,6 +115,7 @@ def find_body(
     target = container if container is not None else page.root
     if container is not None:
         target = document_fromstring(tostring(container, encoding="unicode"), parser=PARSER)
+    drop_hidden(target)
     figures = find_figures(target)
     extracted = extract_body(
         target, page.base_url, bool(page.ctx.options.get("favor_precision", False))
@@ -129,13 +140,34 @@ def _remove_header(
     )
     if header is None or len(text_of(header)) >= 1500:
         header = head_block(title_el, scope)
-    # A lead paragraph the CMS marks as one is article text, even in the header.
-    for lead in _LEAD_XPATH(header) if header is not title_el else []:
-        if lead is not title_el and len(text_of(lead)) >= 60:
-            remove(lead)
-            lead.tail = None
-            header.addnext(lead)
+    # A lead paragraph is article text, even in the header: one the CMS marks as one,
+    # or an unmarked paragraph of prose after the headline (gruene.de-style headers).
+    leads = [
+        lead
+        for lead in (_LEAD_XPATH(header) if header is not title_el else [])
+        if lead is not title_el and len(text_of(lead)) >= 60
+    ]
+    if header is not title_el:
+        after = set(title_el.itersiblings()) | {
+            e for sibling in title_el.itersiblings() for e in sibling.iterdescendants()
+        }
+        leads.extend(
+            p
+            for p in header.iter("p")
+            if p in after and p not in leads and _prose(p) and not _furniture_words(p)
+        )
+    for lead in reversed(leads):
+        remove(lead)
+        lead.tail = None
+        header.addnext(lead)
     remove(header)
+
+
+def _prose(p: HtmlElement) -> bool:
+    """A paragraph of running text: 100 characters or more, mostly not links."""
+    text = text_of(p)
+    linked = sum(len(text_of(a)) for a in p.iter("a"))
+    return len(text) >= 100 and linked < len(text) / 2
 
 
 def clean_fragment(page: Page, element: HtmlElement, drop: Iterable[Selector]) -> str:
@@ -162,12 +194,31 @@ def _furniture_words(element: HtmlElement) -> bool:
         value = element.get(attribute)
         if not value:
             continue
-        words = _WORDS.findall(value.lower())
+        words = _WORDS.findall(value.lower()) + [w.lower() for w in _CAMEL.findall(value)]
         if not _FURNITURE.isdisjoint(words) or not _FURNITURE.isdisjoint(
             a + b for a, b in zip(words, words[1:], strict=False)
         ):
             return True
     return False
+
+
+_NOT_SHOWN = re.compile(r"display\s*:\s*none|visibility\s*:\s*hidden", re.IGNORECASE)
+
+
+def _hidden(element: HtmlElement) -> bool:
+    """Hidden from the reader by the page itself: the ``hidden`` attribute or an inline
+    ``display: none`` / ``visibility: hidden`` (as readability treats them)."""
+    return element.get("hidden") is not None or bool(_NOT_SHOWN.search(element.get("style", "")))
+
+
+def drop_hidden(tree: HtmlElement) -> None:
+    """Remove what the page hides from the reader (templates, command palettes, a
+    collapsed copy of the menu), anywhere trafilatura will read, unless it holds most
+    of the text (a page that hides its story until a script shows it)."""
+    total = len(tree.text_content()) or 1
+    for element in [e for e in tree.iter() if isinstance(e.tag, str) and _hidden(e)]:
+        if element.getparent() is not None and len(element.text_content()) <= total // 2:
+            remove(element)
 
 
 def drop_boilerplate(scope: HtmlElement) -> None:
@@ -220,12 +271,36 @@ def head_block(title_el: HtmlElement, scope: HtmlElement) -> HtmlElement:
     for ancestor in title_el.iterancestors():
         if ancestor is scope or ancestor.tag in ("body", "html", "main", "article"):
             break
-        if len(ancestor.text_content()) > 600 or any(
-            len(text_of(p)) >= 100 for p in ancestor.iter("p")
+        if (
+            len(ancestor.text_content()) > 600
+            or any(len(text_of(p)) >= 100 for p in ancestor.iter("p"))
+            or _holds_body(ancestor, block)
         ):
             break
         block = ancestor
     return block
+
+
+# Class and id words of the element a CMS puts the article text in ("entrybody",
+# "entry-content", "post-body", "article-text", itemprop=articleBody).
+_BODY_WORDS = frozenset({"body", "entrybody", "content", "text", "articlebody", "storybody"})
+_NOT_BODY_WORDS = frozenset({"header", "head", "meta", "title", "byline", "info", "nav"})
+
+
+def _holds_body(ancestor: HtmlElement, inner: HtmlElement) -> bool:
+    """Whether ``ancestor`` holds, beside ``inner`` (the headline's block so far), the
+    element named as the article's text: then it is the article, not its header. A short
+    post ("a link, two lines, a list") has no paragraph of prose to say so."""
+    for element in ancestor.iterdescendants():
+        if element is inner or not isinstance(element.tag, str):
+            continue
+        if element.get("itemprop") == "articleBody":
+            return True
+        words = set(_WORDS.findall(f"{element.get('class', '')} {element.get('id', '')}".lower()))
+        if words & _BODY_WORDS and not words & _NOT_BODY_WORDS and text_of(element):
+            if inner not in set(element.iterancestors()) and element not in set(inner.iter()):
+                return True
+    return False
 
 
 def extract_body(tree: HtmlElement, url: str | None, favor_precision: bool) -> str:

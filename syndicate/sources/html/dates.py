@@ -53,7 +53,7 @@ def find_published(
     )[:10]:
         if in_rail(element):
             continue  # a related-article block's date is another article's
-        value = text_of(element)
+        value = _data_date(element) or text_of(element)
         if value:
             candidates.append(value)
     for anchor in anchors:
@@ -206,6 +206,21 @@ def _time_value(element: HtmlElement) -> str:
         if value and _DIGIT.search(value):
             return value
     return text_of(element)
+
+
+def _data_date(element: HtmlElement) -> str:
+    """A machine-readable date kept in a ``data-*`` attribute of a date element
+    (``<span class="date" data-origindate="2017-03-01 14:27:02 +0800">``, the visible
+    text filled in by a script)."""
+    for name, raw in element.attrib.items():
+        if str(name).startswith("data-") and ("date" in name or "time" in name):
+            value = str(raw).strip()
+            if _MACHINE_DATE.match(value):
+                return value
+    return ""
+
+
+_MACHINE_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 
 
 def date_value(element: HtmlElement) -> str:
