@@ -1,15 +1,20 @@
-"""Article and archive pages written to their temp files on background threads, while
-the publish thread renders the next batch.
+"""Article and archive pages written to their temp files, optionally on background threads
+while the publish thread renders the next batch.
 
 Creating a file is the largest single cost of a cold publish on this project's VM
 (ext4): ``strace -c`` of a cold 10k publish counted 13,587 ``openat`` calls taking
 8.7 s of kernel time, 0.4-0.8 ms each, against 0.03 ms for a rename or a hard link
 (issue 12). ``os.open`` and ``os.write`` release the GIL, so that kernel time can run
-on a second core beside the rendering, which is pure Python. One thread, not two: with
-two, a cold 10k publish spent 13.6-14.8 s of system time against 8.3-10.4 s with one
-(``strace -c``: 203,000 ``futex`` calls, the threads and the renderer trading the GIL), for
-no gain in wall time; one thread against none: 25.0 and 25.6 s against 25.7 and 30.1 s,
-on a machine too noisy that day to claim more than "not slower".
+on a second core beside the rendering, which is pure Python.
+
+Measured, it did not pay on this 2-core VM, so the default is no thread (:data:`THREADS`
+= 0: the publish thread writes each temp itself, as before). A cold 10k publish (``time``,
+alternating, same tree): no thread 18.6 and 22.7 s wall, 12.5 and 13.4 s user, 144 MB;
+one thread 21.2 and 21.3 s wall, 16.2 and 15.8 s user, 179 MB; two threads added about 40%
+system time (``strace -c``: 203,000 ``futex`` calls: the threads and the renderer trading
+the GIL). The per-file create cost itself swung from 0.036 to 0.8 ms within one day on
+the same disk. A machine with idle cores and a slower filesystem may differ: the
+threads stay a parameter, tested with 0, 1 and 2.
 
 Nothing about the commit changes: the pages are temps (``.syndicate-tmp-*``) that no
 reader sees until :meth:`PageWriter.commit` waits for every write, makes them durable
@@ -38,7 +43,7 @@ from .writer import (
     write_all,
 )
 
-THREADS = 1  # 0: written by the publish thread; see the module doc for 1 against 2
+THREADS = 0  # measured: a thread did not pay here (module doc); 1 or more to try elsewhere
 MAX_QUEUED_BYTES = 32 << 20
 
 

@@ -58,7 +58,7 @@ class Run:
         self.added: set[str] = set()  # of those, the new items (syndicate/history.py)
         self.repair = False  # a feed-level file was out of place: look for every file on disk
         self.pages_written = 0
-        # pages of a run into the local folder are written by background threads and
+        # pages of a run into the local folder are staged as temps (page_writer.py) and
         # renamed all at once (commit_pages); a bucket's spool renames per batch, since
         # each batch is uploaded from it at once
         self.pages = PageWriter(self.out_dir)
