@@ -277,7 +277,9 @@ def run_steps(run: Run, asked: _Asked) -> None:
     try:
         read_and_commit(run, asked.on_file)
         withdraw(run, asked.withdraw, asked.restore)
-        if run.full and run.config.output.article_pages:
+        # a repair (a published feed-level file out of place: output/ was edited or
+        # partly deleted) renders every page too; unchanged ones are compared, not written
+        if (run.full or run.repair) and run.config.output.article_pages:
             rebuild_pages(run)
         archives = write_archives(run)  # archive pages first: nothing links to them yet
         feeds, site = write_feeds(run, archives)

@@ -93,7 +93,7 @@ def test_discarded_dead_notice_leaves_status(tmp_path: Path) -> None:
     assert "requeued 0" in syndicate(tmp_path, "replay").stdout
 
 
-def test_feed_files_deleted_or_emptied_by_hand_are_rewritten(site: Site) -> None:
+def test_feed_files_and_pages_deleted_or_emptied_by_hand_are_rewritten(site: Site) -> None:
     site.add(30)
     assert syndicate(site.root, "publish").returncode == 0
     out = site.output
@@ -102,6 +102,10 @@ def test_feed_files_deleted_or_emptied_by_hand_are_rewritten(site: Site) -> None
         for p in ("feed.xml", "section-01/feed.xml", "index.html", "feeds.opml")
     }
     hooks = len(site.receiver.for_path("/hook"))
+    pages = sorted(p for p in (out / "section-02").glob("*.html") if p.name != "index.html")
+    lost, kept = pages[0], pages[1]
+    lost_bytes, kept_inode = lost.read_bytes(), kept.stat().st_ino
+    lost.unlink()  # deleted with the feeds: the repair puts the article page back too
     (out / "feed.xml").unlink()
     (out / "section-01" / "feed.xml").write_bytes(b"")
     (out / "feeds.opml").write_text("edited by hand", "utf-8")
@@ -110,6 +114,8 @@ def test_feed_files_deleted_or_emptied_by_hand_are_rewritten(site: Site) -> None
     assert result.returncode == 0, result.stderr
     after = {p: hashlib.sha256((out / p).read_bytes()).hexdigest() for p in before}
     assert after == before, "the files were not restored to the bytes last published"
+    assert lost.read_bytes() == lost_bytes, "a deleted article page was not restored"
+    assert kept.stat().st_ino == kept_inode, "a page that was in place was rewritten"
     assert len(site.receiver.for_path("/hook")) == hooks, "restoring files announced something"
     check_output_dir(out, consumers=False)
 
