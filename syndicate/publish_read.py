@@ -147,8 +147,9 @@ def _kept_tombstones(
 
 def rebuild_pages(run: Run) -> None:
     """A full rebuild (first run, config change, --rebuild) or a repair: every other
-    page too, in batches (a page whose bytes are on disk already is left as it is); a withdrawn item's notice page as well, as its withdrawal wrote it (issue 12:
-    a rebuild into an empty folder writes what the runs before it left)."""
+    page too, in batches (a page whose bytes are on disk already is left as it is); a
+    withdrawn item's notice page as well, as its withdrawal wrote it (issue 12: a
+    rebuild into an empty folder writes what the runs before it left)."""
     pending: dict[bool, list[Entry]] = {False: [], True: []}
     for r, d in run.store.all_entries(include_withdrawn=True, skip=run.in_run):
         pending[r.withdrawn].append(entry_from_row(run.config, r, d))
