@@ -104,6 +104,8 @@ class _Finder:
                 for p in g.paths
             }
         )
+        self.prefixes = [(f, f.rstrip(os.sep) + os.sep) for f in self.folders]
+        self.root_prefix = str(self.root).rstrip(os.sep) + os.sep
 
     def full(self, pattern: str) -> str:
         return pattern if os.path.isabs(pattern) else os.path.join(self.config.root, pattern)
@@ -119,14 +121,14 @@ class _Finder:
         return os.path.join(real, name)
 
     def inside(self, real: str) -> bool:
-        return any(real == f or real.startswith(f.rstrip(os.sep) + os.sep) for f in self.folders)
+        return any(real == f or real.startswith(p) for f, p in self.prefixes)
 
 
 def find_inputs(config: Config) -> tuple[list[InputFile], list[Problem]]:
     """Expand every input group's globs (sorted, each file once)."""
     files: list[InputFile] = []
     problems: list[Problem] = []
-    seen: set[Path] = set()
+    seen: set[str] = set()
     finder = _Finder(config)
     for group in config.inputs:
         for pattern in group.paths:
@@ -145,21 +147,21 @@ def find_inputs(config: Config) -> tuple[list[InputFile], list[Problem]]:
             for match in matches:
                 # normpath, not resolve(): one realpath per file cost 0.1 s at 2,500 files,
                 # a third of a one-article republish at 50k articles
-                path = Path(os.path.normpath(os.path.abspath(match)))
-                if path in seen:
+                # (a string until the file is kept: a Path per match cost a tenth of that)
+                text = os.path.normpath(os.path.abspath(match))
+                if text in seen:
                     continue
-                found = _one(finder, group, path, folder, problems)
+                found = _one(finder, group, text, folder, problems)
                 if found is not None:
-                    seen.add(path)
+                    seen.add(text)
                     files.append(found)
     return files, problems
 
 
 def _one(
-    finder: _Finder, group: InputConfig, path: Path, folder: str, problems: list[Problem]
+    finder: _Finder, group: InputConfig, text: str, folder: str, problems: list[Problem]
 ) -> InputFile | None:
-    text = str(path)
-    display = display_path(path, finder.root)
+    display = text.removeprefix(finder.root_prefix)  # as display_path, without a Path
     try:
         st = os.lstat(text)
     except OSError:
@@ -221,7 +223,7 @@ def _one(
     url = page_url(group, os.path.relpath(text, folder)) if group.base_url or group.mirror else None
     return InputFile(
         group=group,
-        path=path,
+        path=Path(text),
         display=display,
         size=st.st_size,
         mtime_ns=st.st_mtime_ns,
