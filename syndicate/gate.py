@@ -236,15 +236,18 @@ def _jsonfeed_validator(which: str) -> Any:
     return jsonschema.Draft202012Validator(_rule(which))
 
 
+def fast_rule(which: str) -> dict[str, Any]:
+    """``_rule(which)`` as fastjsonschema reads it: the schema's keywords (type, $ref to
+    $defs, properties, required, items, anyOf, const, pattern, minLength, minimum) mean
+    the same in draft-07, fastjsonschema's newest."""
+    return {**_rule(which), "$schema": "http://json-schema.org/draft-07/schema#"}
+
+
 @functools.cache
 def _fast_validator(which: str) -> Any:
-    import fastjsonschema
+    from . import fast_jsonfeed  # generated ahead of time when current (fast_jsonfeed.py)
 
-    # the schema's keywords (type, $ref to $defs, properties, required, items, anyOf,
-    # const, pattern, minLength, minimum) mean the same in draft-07, fastjsonschema's newest
-    return fastjsonschema.compile(
-        {**_rule(which), "$schema": "http://json-schema.org/draft-07/schema#"}
-    )
+    return fast_jsonfeed.load(fast_rule(which), which)
 
 
 def failure_message(failures: list[Failure]) -> str:
