@@ -9,6 +9,8 @@ from pathlib import Path
 from urllib.parse import unquote, urljoin, urlparse
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from lxml import etree
 from lxml import html as lxml_html
 from sitefactory import Site, article, make_site, page
@@ -164,3 +166,35 @@ def test_opml_puts_combined_and_section_feeds_in_two_groups(site: Site) -> None:
     assert "not both" in groups[0].get("text") and "not both" in groups[1].get("text")
     index = (site.output / "index.html").read_text("utf-8")
     assert "Subscribe to the combined feed or to the section feeds, not both" in index
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    when=st.datetimes(
+        min_value=datetime(1990, 1, 1), max_value=datetime(2060, 1, 1), timezones=st.just(UTC)
+    ),
+    timezone=st.sampled_from(["UTC", "Europe/Paris", "America/New_York", "Asia/Kolkata"]),
+    language=st.sampled_from(["en", "en-GB", "de", "fr", "ja", "ko", "pt-BR", "ar", "xx"]),
+    with_time=st.booleans(),
+)
+def test_a_date_worded_from_its_day_and_clock_reads_as_babel_words_the_whole_moment(
+    when: datetime, timezone: str, language: str, with_time: bool
+) -> None:
+    """show_date words the day and the clock time apart (each cached); babel given the
+    whole moment, as show_date once called it, says the same."""
+    from zoneinfo import ZoneInfo
+
+    from babel import Locale, UnknownLocaleError
+    from babel.dates import format_date, format_time
+
+    try:
+        locale = Locale.parse(language.replace("-", "_"))
+    except (UnknownLocaleError, ValueError):
+        locale = Locale.parse("en")
+    local = when.astimezone(ZoneInfo(timezone))
+    whole = format_date(local, "long", locale=locale)
+    if with_time and (local.hour, local.minute, local.second) != (0, 0, 0):
+        clock = format_time(local, "short", tzinfo=local.tzinfo, locale=locale)
+        whole = f"{whole}, {clock} {local.tzname()}"
+    got = show_date(when, timezone=timezone, language=language, with_time=with_time)
+    assert got == whole
