@@ -67,7 +67,7 @@ def read_and_commit(run: Run, on_file: Callable[[InputFile], None] | None) -> No
             store.upsert_entries(changed)
             store.record_sections(plan.sections.items())
             store.record_inputs(
-                (str(f.path), f.size, f.mtime_ns, digest) for f, digest in batch.read
+                (f.location, f.size, f.mtime_ns, digest) for f, digest in batch.read
             )
             if run.announce and changed:
                 store.record_announcements(

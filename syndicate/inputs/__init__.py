@@ -161,7 +161,7 @@ def iter_batches(
     for f in files:
         if on_file is not None:
             on_file(f)
-        prev = known.get(str(f.path))
+        prev = known.get(f.location)
         if prev is not None and prev[:2] == f.fingerprint:
             skipped += 1
             continue

@@ -35,11 +35,17 @@ _INDEX = ("index.html", "index.htm")
 @dataclass(frozen=True, slots=True, kw_only=True)
 class InputFile:
     group: InputConfig
-    path: Path  # absolute
+    location: str  # absolute, normalised: the state's key for the file
     display: str  # as shown in messages: relative to the config folder when inside it
     size: int
     mtime_ns: int
     page_url: str | None = None  # from the input's base_url or mirror layout
+
+    @property
+    def path(self) -> Path:
+        """The file (a Path made on demand: a run at 50k articles keeps 2,500 inputs and
+        reads only the changed ones)."""
+        return Path(self.location)
 
     @property
     def fingerprint(self) -> tuple[int, int]:
@@ -147,7 +153,6 @@ def find_inputs(config: Config) -> tuple[list[InputFile], list[Problem]]:
             for match in matches:
                 # normpath, not resolve(): one realpath per file cost 0.1 s at 2,500 files,
                 # a third of a one-article republish at 50k articles
-                # (a string until the file is kept: a Path per match cost a tenth of that)
                 text = os.path.normpath(os.path.abspath(match))
                 if text in seen:
                     continue
@@ -223,7 +228,7 @@ def _one(
     url = page_url(group, os.path.relpath(text, folder)) if group.base_url or group.mirror else None
     return InputFile(
         group=group,
-        path=Path(text),
+        location=text,
         display=display,
         size=st.st_size,
         mtime_ns=st.st_mtime_ns,
