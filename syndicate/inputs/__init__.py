@@ -14,6 +14,7 @@ import hashlib
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from typing import BinaryIO
 from zoneinfo import ZoneInfo
 
 from ..config import PAGE_ZONE, Config, fallback_zone
@@ -45,6 +46,16 @@ class Batch:
     skipped_unchanged: int
 
 
+def _read_upto(fh: BinaryIO, listed: int, limit: int) -> bytes:
+    """At most ``limit`` bytes of ``fh``. The buffer is sized from the file's listed size,
+    not ``limit``: ``read(limit)`` allocates all of ``limit`` first (500 MB a file under a
+    raised output.max_input_bytes). A file that grew since it was listed is read on."""
+    data = fh.read(min(listed + 1, limit))
+    if len(data) == listed + 1 and len(data) < limit:
+        data += fh.read(limit - len(data))
+    return data
+
+
 def read_file(f: InputFile, *, max_bytes: int) -> tuple[str | None, str, list[Problem]]:
     """Read and decode one input: (text or None when refused, sha256, problems)."""
     if f.size > max_bytes:
@@ -62,7 +73,7 @@ def read_file(f: InputFile, *, max_bytes: int) -> tuple[str | None, str, list[Pr
         )
     try:
         with open(f.path, "rb") as fh:
-            data = fh.read(max_bytes + 1)
+            data = _read_upto(fh, f.size, max_bytes + 1)
     except OSError as err:
         return (
             None,
