@@ -17,6 +17,7 @@ here, by the publish thread.
 
 from __future__ import annotations
 
+import os
 from collections.abc import Mapping
 from pathlib import Path
 
@@ -27,7 +28,7 @@ from .writer import (
     open_temp,
     rename_pending,
     same_bytes,
-    temp_path,
+    temp_name,
     write_all,
 )
 
@@ -37,25 +38,28 @@ class PageWriter:
 
     def __init__(self, out_dir: Path) -> None:
         self.out_dir = out_dir
-        self.pending: Pending = {}  # target -> its temp
-        self._made: set[Path] = set()
+        self._root = os.fspath(out_dir)
+        self.pending: Pending = {}  # targets, as strings: a cold run stages every page
+        self._made: set[str] = set()
 
     def stage(self, files: Mapping[str, bytes]) -> list[str]:
         """Write each changed file to its temp; return the changed paths (a file already
         pending counts as changed: the last bytes staged win)."""
+        root = self._root
         todo = [
             rel
             for rel, data in files.items()
-            if (self.out_dir / rel) in self.pending or not same_bytes(self.out_dir / rel, data)
+            if f"{root}/{rel}" in self.pending or not same_bytes(f"{root}/{rel}", data)
         ]
         try:
             for rel in todo:
-                target = self.out_dir / rel
-                if target.parent not in self._made:
-                    target.parent.mkdir(parents=True, exist_ok=True)
-                    self._made.add(target.parent)
-                self.pending[target] = tmp = temp_path(target)
-                write_all(open_temp(tmp), files[rel])
+                target = f"{root}/{rel}"
+                folder = os.path.dirname(target)
+                if folder not in self._made:
+                    os.makedirs(folder, exist_ok=True)
+                    self._made.add(folder)
+                self.pending[target] = None
+                write_all(open_temp(temp_name(target)), files[rel])
         except OSError as err:
             self.discard()
             raise OutputError(
