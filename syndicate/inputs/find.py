@@ -52,10 +52,13 @@ class InputFile:
         return (self.size, self.mtime_ns)
 
 
-def display_path(path: Path, root: Path) -> str:
-    """The path relative to the config folder when inside it, else absolute."""
-    text, prefix = str(path), str(root).rstrip(os.sep) + os.sep
-    return text.removeprefix(prefix)
+def display_path(path: str | Path, root: str | Path) -> str:
+    """The path relative to the config folder when inside it, else absolute (``root``
+    may be given as that folder's prefix: its text ending in a separator)."""
+    prefix = str(root)
+    if not prefix.endswith(os.sep):
+        prefix += os.sep
+    return str(path).removeprefix(prefix)
 
 
 def escape_name(name: str) -> str:
@@ -166,7 +169,7 @@ def find_inputs(config: Config) -> tuple[list[InputFile], list[Problem]]:
 def _one(
     finder: _Finder, group: InputConfig, text: str, folder: str, problems: list[Problem]
 ) -> InputFile | None:
-    display = text.removeprefix(finder.root_prefix)  # as display_path, without a Path
+    display = display_path(text, finder.root_prefix)
     try:
         st = os.lstat(text)
     except OSError:
@@ -193,7 +196,7 @@ def _one(
             return None  # glob lists what is inside; each file is checked
     real = finder.realpath(text, st)
     if not group.follow_symlinks and not finder.inside(real):
-        shown = escape_name(display_path(Path(real), finder.root))
+        shown = escape_name(display_path(real, finder.root_prefix))
         problems.append(
             Problem(
                 path=display,
