@@ -35,10 +35,10 @@ def find_published(
             if found is not None:
                 return found
         candidates.extend(v for v in values if v)
-    candidates.extend(page.meta.published)
+    candidates.extend(declared_published(page))
     # Undeclared: the visible dates nearest the headline first (the byline under it),
     # so a "latest news" ticker or a sidebar above the article does not win.
-    times = list(scope.iter(*_TIME_TAGS))
+    times = [e for e in scope.iter(*_TIME_TAGS) if not is_update(e)]
     if anchors and times:
         near: list[HtmlElement] = []
         for anchor in anchors:
@@ -48,17 +48,88 @@ def find_published(
         value = _time_value(time_el)
         if value:
             candidates.append(value)
-    for element in scope.xpath(
-        ".//*[contains(@class, 'date') or contains(@class, 'time')][not(*) or count(*) < 3]"
-    )[:10]:
+    for element in _DATE_ELEMENTS(scope)[:10]:
         if in_rail(element):
             continue  # a related-article block's date is another article's
-        value = _data_date(element) or text_of(element)
+        if is_update(element):
+            # "on Dec 27 at 12:06 PM, updated <span class="updated">...</span>"
+            value = _before_update(element)
+        else:
+            value = _data_date(element) or text_of(element)
         if value:
             candidates.append(value)
-    for anchor in anchors:
+    for anchor in [a for a in anchors if text_of(a)] or _titled_heading(page, scope):
         candidates.extend(_near_headline(anchor))
-    return date_from(page, candidates)
+    found = date_from(page, candidates)
+    return found if found is not None else date_from(page, _lone_rail_dates(scope))
+
+
+# Elements a theme names for a date ("date", "time", "posted", "dateline", "pubdate"),
+# with at most two children ("<span class="date"><b>12</b> March</span>").
+_DATE_ELEMENTS = etree.XPath(
+    ".//*[contains(@class, 'date') or contains(@class, 'time') or contains(@class, 'posted')]"
+    "[not(*) or count(*) < 3]"
+)
+_UPDATE = re.compile(r"updat|modif|edited|aktualisiert|actualiz|mis-?a-?jour|geändert", re.I)
+
+
+def is_update(element: HtmlElement) -> bool:
+    """An element that names itself the update time (``class="updated"``,
+    ``itemprop="dateModified"``): another moment than the publication."""
+    marks = " ".join(element.get(a) or "" for a in ("class", "itemprop", "id"))
+    return bool(marks) and _UPDATE.search(marks) is not None
+
+
+def _before_update(element: HtmlElement) -> str:
+    """The text just before an update element in its parent: where a byline prints
+    the publication time ("Posted 27 Dec 2014 at 12:06 PM, updated <span>...")."""
+    parent = element.getparent()
+    if parent is None:
+        return ""
+    parts = [parent.text or ""]
+    for child in parent:
+        if child is element:
+            break
+        parts.extend((text_of(child), child.tail or ""))
+    text = " ".join(" ".join(parts).split())
+    return text[-_MAX_BEFORE:] if _DIGIT.search(text[-_MAX_BEFORE:]) else ""
+
+
+_MAX_BEFORE = 60
+
+
+def _titled_heading(page: Page, scope: HtmlElement) -> list[HtmlElement]:
+    """When the headline is shown in no element found: the first heading outside the
+    rails that ``<title>`` repeats (a theme that sets the story's title in an h3)."""
+    title = " ".join((page.meta.page_title or "").split()).casefold()
+    for element in scope.iter("h1", "h2", "h3"):
+        text = " ".join(text_of(element).split()).casefold()
+        if len(text) >= 4 and text in title and not in_rail(element):
+            return [element]
+    return []
+
+
+def declared_published(page: Page) -> list[str]:
+    """The declared publication dates, less those that are really the update time: a
+    ``datePublished`` equal to the declared ``dateModified`` while another declared
+    publication date is earlier (CMSs that restamp one field on every edit)."""
+    published = list(page.meta.published)
+    modified = {read_date(page, raw, None) for raw in page.meta.modified} - {None}
+    read = [(raw, read_date(page, raw, None)) for raw in published]
+    timed = [m for raw, m in read if m is not None and HAS_TIME.search(raw)]
+    if not modified or len(set(timed)) < 2 or min(timed) in modified:
+        return published
+    return [raw for raw, moment in read if moment is None or moment not in modified]
+
+
+def _lone_rail_dates(scope: HtmlElement) -> list[str]:
+    """Last: the one date element of the page's rails, when they hold only one (a
+    meta column set in an ``<aside>`` beside the text: "Hintergrund · 19.07.2022");
+    rails with several are lists of other articles."""
+    dated = [e for e in _DATE_ELEMENTS(scope) if in_rail(e) and _DIGIT.search(text_of(e))]
+    if len(dated) != 1 or is_update(dated[0]):
+        return []
+    return [_data_date(dated[0]) or text_of(dated[0])]
 
 
 # <time>, and the custom elements GitHub-style pages print instead (``<relative-time
@@ -69,7 +140,7 @@ _TIME_TAGS = ("time", "relative-time", "time-ago", "local-time")
 def _times_near(anchor: HtmlElement, scope: HtmlElement) -> list[HtmlElement]:
     """The <time> elements in the smallest block around ``anchor`` that has any."""
     for ancestor in anchor.iterancestors():
-        near = [e for e in ancestor.iter(*_TIME_TAGS) if not in_rail(e)]
+        near = [e for e in ancestor.iter(*_TIME_TAGS) if not in_rail(e) and not is_update(e)]
         if near or ancestor is scope:
             return near
     return []
@@ -84,7 +155,8 @@ _DIGIT = re.compile(r"\d")
 # Then the first blocks after it whole: a byline with links inside ("Written by <a>Ann
 # Quay</a> in <a>Harbour</a> on 1 June 2019 at 08:34 PM EDT. <a>51 Comments</a>").
 _FOLLOWING_BLOCKS = etree.XPath(
-    "following::*[self::div or self::p or self::span or self::small or self::li][position() <= 3]"
+    "following::*[self::div or self::p or self::span or self::small or self::li"
+    " or self::h4 or self::h5 or self::h6][position() <= 3]"
 )
 _MAX_BYLINE = 200
 
@@ -92,7 +164,9 @@ _MAX_BYLINE = 200
 def _near_headline(title_el: HtmlElement) -> list[str]:
     out = []
     for element in _FOLLOWING(title_el):
-        value = text_of(element)
+        if is_update(element):
+            continue
+        value = _time_value(element) if element.tag in _TIME_TAGS else text_of(element)
         if 4 <= len(value) <= 80 and _DIGIT.search(value) and not in_rail(element):
             out.append(value)
     for element in _FOLLOWING_BLOCKS(title_el):
