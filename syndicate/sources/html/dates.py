@@ -243,7 +243,7 @@ def read_date(page: Page, raw: str, fmt: str | None) -> datetime | None:
     if zone is not None:
         raw, tz = raw[: zone.start()] + raw[zone.end() :], ZoneInfo(_GENERIC_ZONES[zone.group(1)])
     found = parse_date(raw, tz=tz, now=page.ctx.captured_at, dayfirst=dayfirst)
-    return found if found is not None else parse_relative(raw, page.ctx.captured_at)
+    return found if found is not None else parse_relative(raw, page.ctx.captured_at, tz)
 
 
 # Chinese and Japanese pages print "2019年04月21日 12時00分更新", "2019年4月4日（木）",
