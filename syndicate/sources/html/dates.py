@@ -14,6 +14,7 @@ from ...dates import parse_date, parse_date_format
 from .dom import in_rail, text_of
 from .page import Page
 from .relative import parse_relative
+from .twins import zoned_twin
 
 HAS_TIME = re.compile(r"\d{1,2}[:h]\d{2}|\d\s*[ap]\.?m\b|\d\s*[時时시]\s*\d", re.IGNORECASE)
 
@@ -199,25 +200,18 @@ def date_from(page: Page, candidates: Iterable[str]) -> datetime | None:
             continue
         local_first = first.astimezone(page.ctx.tz).date()
         if HAS_TIME.search(raw) and found.astimezone(page.ctx.tz).date() == local_first:
-            return found
+            return _zoned_twin(raw, candidates[index + 1 :], page) or found
     return first
 
 
 def _zoned_twin(raw: str, candidates: list[str], page: Page) -> datetime | None:
-    """A later candidate with the same wall-clock time as a zoneless ``raw`` and a zone:
-    the same instant, told fully (the zoneless one was read in the site's zone, a guess)."""
-    wall = _WALL.search(raw)
-    if wall is None or _ZONE.search(raw[wall.end() :]):
-        return None
-    for other in candidates:
-        twin = _WALL.search(other)
-        if twin and twin.group(1, 2) == wall.group(1, 2) and _ZONE.search(other[twin.end() :]):
-            return read_date(page, other, None)
-    return None
+    """A later candidate, or a declared modification time, for the same instant as a
+    zoneless ``raw`` that names its zone (the zoneless one was read in a guessed zone)."""
 
+    def read(value: str, tz: ZoneInfo) -> datetime | None:
+        return read_date(page, value, None, tz)
 
-_WALL = re.compile(r"(\d{4}-\d{2}-\d{2})[T ](\d{2}:\d{2})(?::\d{2})?(?:\.\d+)?")
-_ZONE = re.compile(r"^\s*(?:Z|[+-]\d{2}:?\d{2}|UTC|GMT)", re.IGNORECASE)
+    return zoned_twin(raw, [*candidates, *page.meta.modified], read, page.ctx.tz)
 
 
 # US newsrooms print the zone without the season ("5:00 a.m. PT", "4:19 PM ET"): the
@@ -231,17 +225,20 @@ _GENERIC_ZONES = {
 _GENERIC_ZONE = re.compile(r"(?<=\d|[MmPp]|\.)\s*\b(ET|CT|MT|PT)\b\.?")
 
 
-def read_date(page: Page, raw: str, fmt: str | None) -> datetime | None:
+def read_date(
+    page: Page, raw: str, fmt: str | None, zone: ZoneInfo | None = None
+) -> datetime | None:
+    """``raw`` read as a date, zoneless ones in ``zone`` (the page's zone if None)."""
+    tz = zone or page.ctx.tz
     if fmt:
-        found = parse_date_format(raw, fmt, tz=page.ctx.tz)
+        found = parse_date_format(raw, fmt, tz=tz)
         if found is not None:
             return found
     dayfirst = bool(page.ctx.options.get("dayfirst", page.rule.dayfirst if page.rule else True))
-    tz = page.ctx.tz
     raw = _cjk_to_iso(raw)
-    zone = _GENERIC_ZONE.search(raw)
-    if zone is not None:
-        raw, tz = raw[: zone.start()] + raw[zone.end() :], ZoneInfo(_GENERIC_ZONES[zone.group(1)])
+    us = _GENERIC_ZONE.search(raw)
+    if us is not None:
+        raw, tz = raw[: us.start()] + raw[us.end() :], ZoneInfo(_GENERIC_ZONES[us.group(1)])
     found = parse_date(raw, tz=tz, now=page.ctx.captured_at, dayfirst=dayfirst)
     return found if found is not None else parse_relative(raw, page.ctx.captured_at, tz)
 
