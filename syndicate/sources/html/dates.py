@@ -39,7 +39,7 @@ def find_published(
     candidates.extend(declared_published(page))
     # Undeclared: the visible dates nearest the headline first (the byline under it),
     # so a "latest news" ticker or a sidebar above the article does not win.
-    times = [e for e in scope.iter(*_TIME_TAGS) if not is_update(e)]
+    times = [e for e in scope.iter(*_TIME_TAGS) if not is_update(e) and not in_rail(e)]
     if anchors and times:
         near: list[HtmlElement] = []
         for anchor in anchors:
@@ -128,9 +128,14 @@ def _lone_rail_dates(scope: HtmlElement) -> list[str]:
     meta column set in an ``<aside>`` beside the text: "Hintergrund · 19.07.2022");
     rails with several are lists of other articles."""
     dated = [e for e in _DATE_ELEMENTS(scope) if in_rail(e) and _DIGIT.search(text_of(e))]
+    dated += [e for e in scope.iter(*_TIME_TAGS) if in_rail(e) and e not in dated]
+    dated = [e for e in dated if not any(a in dated for a in e.iterancestors())]
     if len(dated) != 1 or is_update(dated[0]):
         return []
-    return [_data_date(dated[0]) or text_of(dated[0])]
+    element = dated[0]
+    if element.tag in _TIME_TAGS:
+        return [_time_value(element)]
+    return [_data_date(element) or text_of(element)]
 
 
 # <time>, and the custom elements GitHub-style pages print instead (``<relative-time
