@@ -12,6 +12,7 @@ from lxml.html import HtmlElement
 
 from ...dates import parse_date, parse_date_format
 from .dom import in_rail, text_of
+from .months import to_english
 from .page import Page
 from .relative import parse_relative
 from .twins import zoned_twin
@@ -240,7 +241,7 @@ def read_date(
         if found is not None:
             return found
     dayfirst = bool(page.ctx.options.get("dayfirst", page.rule.dayfirst if page.rule else True))
-    raw = _cjk_to_iso(raw)
+    raw = _cjk_to_iso(to_english(raw))
     us = _GENERIC_ZONE.search(raw)
     if us is not None:
         raw, tz = raw[: us.start()] + raw[us.end() :], ZoneInfo(_GENERIC_ZONES[us.group(1)])
