@@ -12,6 +12,7 @@ from lxml.html import HtmlElement
 
 from ...dates import parse_date, parse_date_format
 from .dom import in_rail, text_of
+from .elsewhere import in_card, other_story
 from .months import to_english
 from .page import Page
 from .relative import parse_relative
@@ -40,7 +41,7 @@ def find_published(
     candidates.extend(declared_published(page))
     # Undeclared: the visible dates nearest the headline first (the byline under it),
     # so a "latest news" ticker or a sidebar above the article does not win.
-    times = [e for e in scope.iter(*_TIME_TAGS) if not is_update(e) and not in_rail(e)]
+    times = [e for e in scope.iter(*_TIME_TAGS) if not is_update(e) and not other_story(e, scope)]
     if anchors and times:
         near: list[HtmlElement] = []
         for anchor in anchors:
@@ -51,7 +52,7 @@ def find_published(
         if value:
             candidates.append(value)
     for element in _DATE_ELEMENTS(scope)[:10]:
-        if in_rail(element):
+        if other_story(element, scope):
             continue  # a related-article block's date is another article's
         if is_update(element):
             # "on Dec 27 at 12:06 PM, updated <span class="updated">...</span>"
@@ -61,7 +62,7 @@ def find_published(
         if value:
             candidates.append(value)
     for anchor in [a for a in anchors if text_of(a)] or _titled_heading(page, scope):
-        candidates.extend(_near_headline(anchor))
+        candidates.extend(_near_headline(anchor, scope))
     found = date_from(page, candidates)
     return found if found is not None else date_from(page, _lone_rail_dates(scope))
 
@@ -124,12 +125,16 @@ def declared_published(page: Page) -> list[str]:
     return [raw for raw, moment in read if moment is None or moment not in modified]
 
 
+def _rail_only(element: HtmlElement, scope: HtmlElement) -> bool:
+    return in_rail(element) and not in_card(element, scope)
+
+
 def _lone_rail_dates(scope: HtmlElement) -> list[str]:
     """Last: the one date element of the page's rails, when they hold only one (a
     meta column set in an ``<aside>`` beside the text: "Hintergrund · 19.07.2022");
     rails with several are lists of other articles."""
-    dated = [e for e in _DATE_ELEMENTS(scope) if in_rail(e) and _DIGIT.search(text_of(e))]
-    dated += [e for e in scope.iter(*_TIME_TAGS) if in_rail(e) and e not in dated]
+    dated = [e for e in _DATE_ELEMENTS(scope) if _rail_only(e, scope) and _DIGIT.search(text_of(e))]
+    dated += [e for e in scope.iter(*_TIME_TAGS) if _rail_only(e, scope) and e not in dated]
     dated = [e for e in dated if not any(a in dated for a in e.iterancestors())]
     if len(dated) != 1 or is_update(dated[0]):
         return []
@@ -147,7 +152,9 @@ _TIME_TAGS = ("time", "relative-time", "time-ago", "local-time")
 def _times_near(anchor: HtmlElement, scope: HtmlElement) -> list[HtmlElement]:
     """The <time> elements in the smallest block around ``anchor`` that has any."""
     for ancestor in anchor.iterancestors():
-        near = [e for e in ancestor.iter(*_TIME_TAGS) if not in_rail(e) and not is_update(e)]
+        near = [
+            e for e in ancestor.iter(*_TIME_TAGS) if not other_story(e, scope) and not is_update(e)
+        ]
         if near or ancestor is scope:
             return near
     return []
@@ -168,13 +175,13 @@ _FOLLOWING_BLOCKS = etree.XPath(
 _MAX_BYLINE = 200
 
 
-def _near_headline(title_el: HtmlElement) -> list[str]:
+def _near_headline(title_el: HtmlElement, scope: HtmlElement) -> list[str]:
     out = []
     for element in _FOLLOWING(title_el):
         if is_update(element):
             continue
         value = _time_value(element) if element.tag in _TIME_TAGS else text_of(element)
-        if 4 <= len(value) <= 80 and _DIGIT.search(value) and not in_rail(element):
+        if 4 <= len(value) <= 80 and _DIGIT.search(value) and not other_story(element, scope):
             out.append(value)
     for element in _FOLLOWING_BLOCKS(title_el):
         value = text_of(element)
@@ -182,7 +189,7 @@ def _near_headline(title_el: HtmlElement) -> list[str]:
             len(element)
             and 4 <= len(value) <= _MAX_BYLINE
             and _DIGIT.search(value)
-            and not in_rail(element)
+            and not other_story(element, scope)
         ):
             out.append(value)
     return out
