@@ -67,3 +67,23 @@ def test_a_page_never_updated_keeps_its_declared_publication() -> None:
         f"{PROSE}</article></body></html>"
     )
     assert _published(page) == datetime(2021, 3, 3, 9, 15, tzinfo=UTC)
+
+
+def test_a_time_marked_both_published_and_updated_is_the_publication() -> None:
+    page = (
+        "<html><head><title>Ferry timetable changes</title></head><body><article>"
+        "<h1>Ferry timetable changes</h1><span class='posted-on'>"
+        "<time class='entry-date published updated' datetime='2021-03-03T09:15:00Z'>"
+        f"3 March</time></span>{PROSE}</article></body></html>"
+    )
+    assert _published(page) == datetime(2021, 3, 3, 9, 15, tzinfo=UTC)
+
+
+def test_a_page_that_shows_only_its_update_time_is_dated_by_it() -> None:
+    page = (
+        "<html><head><title>Ferry timetable changes</title></head><body><article>"
+        "<h1>Ferry timetable changes</h1>"
+        "<time class='updated' datetime='2021-03-04T08:00:00Z'>4 March</time>"
+        f"{PROSE}</article></body></html>"
+    )
+    assert _published(page) == datetime(2021, 3, 4, 8, 0, tzinfo=UTC)

@@ -64,7 +64,11 @@ def find_published(
     for anchor in [a for a in anchors if text_of(a)] or _titled_heading(page, scope):
         candidates.extend(_near_headline(anchor, scope))
     found = date_from(page, candidates)
-    return found if found is not None else date_from(page, _lone_rail_dates(scope))
+    if found is None:
+        found = date_from(page, _lone_rail_dates(scope))
+    if found is None:  # only an update time is shown: the publication was no later
+        found = date_from(page, [_time_value(e) for e in _shown_updates(scope)])
+    return found
 
 
 # Elements a theme names for a date ("date", "time", "posted", "dateline", "pubdate"),
@@ -78,9 +82,19 @@ _UPDATE = re.compile(r"updat|modif|edited|aktualisiert|actualiz|mis-?a-?jour|geÃ
 
 def is_update(element: HtmlElement) -> bool:
     """An element that names itself the update time (``class="updated"``,
-    ``itemprop="dateModified"``): another moment than the publication."""
+    ``itemprop="dateModified"``): another moment than the publication. Not one that
+    names itself both (WordPress prints ``class="entry-date published updated"`` on a
+    post never edited)."""
     marks = " ".join(element.get(a) or "" for a in ("class", "itemprop", "id"))
-    return bool(marks) and _UPDATE.search(marks) is not None
+    return bool(marks) and _UPDATE.search(marks) is not None and _PUBLISHED.search(marks) is None
+
+
+_PUBLISHED = re.compile(r"publi|pubdate|created|entry-date|posted", re.IGNORECASE)
+
+
+def _shown_updates(scope: HtmlElement) -> list[HtmlElement]:
+    elements = [*scope.iter(*_TIME_TAGS), *_DATE_ELEMENTS(scope)[:10]]
+    return [e for e in elements if is_update(e) and not other_story(e, scope)]
 
 
 def _before_update(element: HtmlElement) -> str:
