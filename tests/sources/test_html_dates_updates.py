@@ -87,3 +87,15 @@ def test_a_page_that_shows_only_its_update_time_is_dated_by_it() -> None:
         f"{PROSE}</article></body></html>"
     )
     assert _published(page) == datetime(2021, 3, 4, 8, 0, tzinfo=UTC)
+
+
+def test_a_declared_date_days_earlier_than_the_restamped_one_is_not_taken() -> None:
+    page = (
+        "<html><head><title>Ferry timetable changes</title>"
+        "<meta property='article:published_time' content='2021-03-03T11:40:00Z'>"
+        "<meta itemprop='datePublished' content='2020-06-01T09:15:00Z'>"
+        "<meta itemprop='dateModified' content='2021-03-03T11:40:00Z'>"
+        "</head><body><article><h1>Ferry timetable changes</h1>"
+        f"{PROSE}</article></body></html>"
+    )
+    assert _published(page) == datetime(2021, 3, 3, 11, 40, tzinfo=UTC)

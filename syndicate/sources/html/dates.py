@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
-from datetime import datetime
+from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from lxml import etree
@@ -129,14 +129,20 @@ def _titled_heading(page: Page, scope: HtmlElement) -> list[HtmlElement]:
 def declared_published(page: Page) -> list[str]:
     """The declared publication dates, less those that are really the update time: a
     ``datePublished`` equal to the declared ``dateModified`` while another declared
-    publication date is earlier (CMSs that restamp one field on every edit)."""
+    publication date is earlier the same day or so (CMSs that restamp one field on each
+    edit)."""
     published = list(page.meta.published)
     modified = {read_date(page, raw, None) for raw in page.meta.modified} - {None}
     read = [(raw, read_date(page, raw, None)) for raw in published]
     timed = [m for raw, m in read if m is not None and HAS_TIME.search(raw)]
     if not modified or len(set(timed)) < 2 or min(timed) in modified:
         return published
+    if max(timed) - min(timed) > _RESTAMP:
+        return published  # days apart: another article's date, not a restamp
     return [raw for raw, moment in read if moment is None or moment not in modified]
+
+
+_RESTAMP = timedelta(days=1)
 
 
 def _rail_only(element: HtmlElement, scope: HtmlElement) -> bool:
