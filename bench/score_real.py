@@ -20,7 +20,9 @@ committed) and read from there. The sets and the truth each brings:
   body must hold ("with") and must not hold ("without"); no metadata truth.
 
 Fields: one article (the page read as exactly one article, not a listing), title exact (whitespace folded), date exact (same instant within 60 s; only where
-the truth has a time of day) and same day, body F1 over 4-word shingles (text read with a
+the truth has a time of day; a zoneless truth is a wall clock, matched at any offset in
+use; a postlight truth is read in its extractor's ``timezone``, where local midnight is
+a date with no time of day: see ``date_scores``) and same day, body F1 over 4-word shingles (text read with a
 break at every block and <br>, for every system and the truth alike), subheading
 precision and recall per page, authors (same set of names), body start, snippets.
 Speed: seconds over all pages for each system in this run, as a ratio to trafilatura.
@@ -77,6 +79,7 @@ class Case:
     url: str | None
     title: str | None = None
     date: str | None = None
+    zone: str | None = None  # the zone the truth's own extractor read the page's dates in
     authors: tuple[str, ...] | None = None
     body: str | None = None
     subheads: tuple[str, ...] | None = None
@@ -174,9 +177,25 @@ def load_postlight(base: Path) -> Iterator[Case]:
             url=js_value(url.group(1)),
             title=truth.get("title"),
             date=truth.get("date_published"),
+            zone=extractor_zone(test.parent / "index.js"),
             authors=split_names(truth["author"]) if "author" in truth else None,
             start=truth.get("first13"),
         )
+
+
+_DATE_RULE = re.compile(r"date_published:\s*\{(.*?)\n\s*\}", re.DOTALL)
+_RULE_ZONE = re.compile(r"timezone:\s*['\"]([^'\"]+)['\"]")
+
+
+def extractor_zone(path: Path) -> str | None:
+    """The ``timezone`` of a postlight extractor's ``date_published`` rule: the zone its
+    truth was computed in (a day-only "2019年02月13日" read in Asia/Tokyo is given as
+    "2019-02-12T15:00:00.000Z", local midnight, a day with no time of day)."""
+    if not path.exists():
+        return None
+    rule = _DATE_RULE.search(path.read_text("utf-8"))
+    zone = _RULE_ZONE.search(rule.group(1)) if rule else None
+    return zone.group(1) if zone else None
 
 
 def load_newspaper(base: Path) -> Iterator[Case]:
@@ -347,6 +366,67 @@ def to_moment(raw: str | None) -> datetime | None:
     return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
 
 
+# The UTC offsets in use (whole hours, and the half and quarter hours some zones keep):
+# a zoneless truth ("2015-04-30T07:19:58", a page's own wall clock) matches an answer
+# that is the same wall-clock time at one of them.
+_OFFSETS = tuple(timedelta(hours=h) for h in range(-12, 15)) + tuple(
+    timedelta(minutes=m)
+    for m in (-570, -210, -150, 210, 270, 330, 345, 390, 525, 570, 630, 765, 825)
+)
+
+
+_NEAR = timedelta(seconds=60)
+
+
+def date_scores(case: Case, got: datetime | None) -> dict[str, float]:
+    """Date exact (only where the truth has a time of day) and date same day.
+
+    A truth with no zone leaves the zone out: it says the wall clock only, so it is
+    exact for an answer at that wall-clock time in any offset in use, and its day is
+    compared in the offset that matched (else in UTC). A truth whose extractor read the
+    page in a named zone has its day, and its time of day, in that zone: local midnight
+    there is a date with no time of day, and a day-only answer read in UTC (as all
+    systems here read pages) is the same day at its UTC midnight."""
+    truth = to_moment(case.date)
+    if truth is None:
+        return {}
+    zoneless = re.search(r"(?:Z|[+-]\d{2}:?\d{2})$", (case.date or "").strip()) is None
+    local = truth
+    if case.zone and not zoneless:
+        try:
+            local = truth.astimezone(ZoneInfo(case.zone))
+        except (KeyError, ValueError):
+            pass
+    has_time = bool(re.search(r"[T ]\d{2}:\d{2}", case.date or "")) and (
+        local.hour,
+        local.minute,
+        local.second,
+        local.microsecond,
+    ) != (0, 0, 0, 0)
+    matched = None
+    if has_time and got is not None:
+        offsets = _OFFSETS if zoneless else (timedelta(0),)
+        matched = next((o for o in offsets if abs(got - (truth - o)) <= _NEAR), None)
+    scores: dict[str, float] = {}
+    if has_time:
+        scores["date exact"] = float(matched is not None)
+    if got is None:
+        scores["date same day"] = 0.0
+    elif zoneless:
+        shift = matched if matched is not None else timedelta(0)
+        scores["date same day"] = float((got.astimezone(UTC) + shift).date() == truth.date())
+    else:
+        # In the truth's zone, or in UTC (the zone the systems read the pages in): a
+        # day-only answer read in UTC is the right day at UTC midnight.
+        days = {got.astimezone(local.tzinfo).date()}
+        if got.astimezone(UTC) == got.astimezone(UTC).replace(
+            hour=0, minute=0, second=0, microsecond=0
+        ):
+            days.add(got.astimezone(UTC).date())
+        scores["date same day"] = float(local.date() in days)
+    return scores
+
+
 _TOKEN = re.compile(r"[\u3040-\u30ff\u3400-\u9fff\uac00-\ud7af\u0e00-\u0e7f]|\w+")
 
 
@@ -401,21 +481,8 @@ def score_case(case: Case, got: Got, scores: dict[str, list[float]]) -> list[str
     add("one article", float(got.articles == 1))  # every page in the sets is one article
     if case.title:
         add("title exact", float(fold(got.title) == fold(case.title)))
-    truth = to_moment(case.date)
-    if truth is not None:
-        has_time = bool(re.search(r"T\d{2}:\d{2}", case.date or "")) and not re.search(
-            r"T00:00(?::00)?(?:\.0+)?$", case.date or ""
-        )
-        if has_time:
-            add(
-                "date exact",
-                float(got.date is not None and abs(got.date - truth) <= timedelta(seconds=60)),
-            )
-        day = truth.date() if truth.tzinfo is None else truth.astimezone(truth.tzinfo).date()
-        add(
-            "date same day",
-            float(got.date is not None and got.date.astimezone(truth.tzinfo).date() == day),
-        )
+    for key, value in date_scores(case, got.date).items():
+        add(key, value)
     if case.body:
         add("body F1", shingle_f1(text, case.body))
     if case.subheads is not None:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
-from datetime import datetime
+from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from lxml import etree
@@ -12,8 +12,11 @@ from lxml.html import HtmlElement
 
 from ...dates import parse_date, parse_date_format
 from .dom import in_rail, text_of
+from .elsewhere import in_card, other_story
+from .months import to_english
 from .page import Page
 from .relative import parse_relative
+from .twins import zoned_twin
 
 HAS_TIME = re.compile(r"\d{1,2}[:h]\d{2}|\d\s*[ap]\.?m\b|\d\s*[時时시]\s*\d", re.IGNORECASE)
 
@@ -35,10 +38,10 @@ def find_published(
             if found is not None:
                 return found
         candidates.extend(v for v in values if v)
-    candidates.extend(page.meta.published)
+    candidates.extend(declared_published(page))
     # Undeclared: the visible dates nearest the headline first (the byline under it),
     # so a "latest news" ticker or a sidebar above the article does not win.
-    times = list(scope.iter(*_TIME_TAGS))
+    times = [e for e in scope.iter(*_TIME_TAGS) if not is_update(e) and not other_story(e, scope)]
     if anchors and times:
         near: list[HtmlElement] = []
         for anchor in anchors:
@@ -48,17 +51,117 @@ def find_published(
         value = _time_value(time_el)
         if value:
             candidates.append(value)
-    for element in scope.xpath(
-        ".//*[contains(@class, 'date') or contains(@class, 'time')][not(*) or count(*) < 3]"
-    )[:10]:
-        if in_rail(element):
+    for element in _DATE_ELEMENTS(scope)[:10]:
+        if other_story(element, scope):
             continue  # a related-article block's date is another article's
-        value = _data_date(element) or text_of(element)
+        if is_update(element):
+            # "on Dec 27 at 12:06 PM, updated <span class="updated">...</span>"
+            value = _before_update(element)
+        else:
+            value = _data_date(element) or text_of(element)
         if value:
             candidates.append(value)
-    for anchor in anchors:
-        candidates.extend(_near_headline(anchor))
-    return date_from(page, candidates)
+    for anchor in [a for a in anchors if text_of(a)] or _titled_heading(page, scope):
+        candidates.extend(_near_headline(anchor, scope))
+    found = date_from(page, candidates)
+    if found is None:
+        found = date_from(page, _lone_rail_dates(scope))
+    if found is None:  # only an update time is shown: the publication was no later
+        found = date_from(page, [_time_value(e) for e in _shown_updates(scope)])
+    return found
+
+
+# Elements a theme names for a date ("date", "time", "posted", "dateline", "pubdate"),
+# with at most two children ("<span class="date"><b>12</b> March</span>").
+_DATE_ELEMENTS = etree.XPath(
+    ".//*[contains(@class, 'date') or contains(@class, 'time') or contains(@class, 'posted')]"
+    "[not(*) or count(*) < 3]"
+)
+_UPDATE = re.compile(r"updat|modif|edited|aktualisiert|actualiz|mis-?a-?jour|geändert", re.I)
+
+
+def is_update(element: HtmlElement) -> bool:
+    """An element that names itself the update time (``class="updated"``,
+    ``itemprop="dateModified"``): another moment than the publication. Not one that
+    names itself both (WordPress prints ``class="entry-date published updated"`` on a
+    post never edited)."""
+    marks = " ".join(element.get(a) or "" for a in ("class", "itemprop", "id"))
+    return bool(marks) and _UPDATE.search(marks) is not None and _PUBLISHED.search(marks) is None
+
+
+_PUBLISHED = re.compile(r"publi|pubdate|created|entry-date|posted", re.IGNORECASE)
+
+
+def _shown_updates(scope: HtmlElement) -> list[HtmlElement]:
+    elements = [*scope.iter(*_TIME_TAGS), *_DATE_ELEMENTS(scope)[:10]]
+    return [e for e in elements if is_update(e) and not other_story(e, scope)]
+
+
+def _before_update(element: HtmlElement) -> str:
+    """The text just before an update element in its parent: where a byline prints
+    the publication time ("Posted 27 Dec 2014 at 12:06 PM, updated <span>...")."""
+    parent = element.getparent()
+    if parent is None:
+        return ""
+    parts = [parent.text or ""]
+    for child in parent:
+        if child is element:
+            break
+        parts.extend((text_of(child), child.tail or ""))
+    text = " ".join(" ".join(parts).split())
+    return text[-_MAX_BEFORE:] if _DIGIT.search(text[-_MAX_BEFORE:]) else ""
+
+
+_MAX_BEFORE = 60
+
+
+def _titled_heading(page: Page, scope: HtmlElement) -> list[HtmlElement]:
+    """When the headline is shown in no element found: the first heading outside the
+    rails that ``<title>`` repeats (a theme that sets the story's title in an h3)."""
+    title = " ".join((page.meta.page_title or "").split()).casefold()
+    for element in scope.iter("h1", "h2", "h3"):
+        text = " ".join(text_of(element).split()).casefold()
+        if len(text) >= 4 and text in title and not in_rail(element):
+            return [element]
+    return []
+
+
+def declared_published(page: Page) -> list[str]:
+    """The declared publication dates, less those that are really the update time: a
+    ``datePublished`` equal to the declared ``dateModified`` while another declared
+    publication date is earlier the same day or so (CMSs that restamp one field on each
+    edit)."""
+    published = list(page.meta.published)
+    modified = {read_date(page, raw, None) for raw in page.meta.modified} - {None}
+    read = [(raw, read_date(page, raw, None)) for raw in published]
+    timed = [m for raw, m in read if m is not None and HAS_TIME.search(raw)]
+    if not modified or len(set(timed)) < 2 or min(timed) in modified:
+        return published
+    if max(timed) - min(timed) > _RESTAMP:
+        return published  # days apart: another article's date, not a restamp
+    return [raw for raw, moment in read if moment is None or moment not in modified]
+
+
+_RESTAMP = timedelta(days=1)
+
+
+def _rail_only(element: HtmlElement, scope: HtmlElement) -> bool:
+    return in_rail(element) and not in_card(element, scope)
+
+
+def _lone_rail_dates(scope: HtmlElement) -> list[str]:
+    """Last: the one date element of the page's rails, when they hold only one (a
+    meta column set in an ``<aside>`` beside the text: "Hintergrund · 19.07.2022");
+    rails with several are lists of other articles."""
+    dated = [e for e in _DATE_ELEMENTS(scope) if _rail_only(e, scope) and _DIGIT.search(text_of(e))]
+    dated += [e for e in scope.iter(*_TIME_TAGS) if _rail_only(e, scope) and e not in dated]
+    dated = [e for e in dated if not any(a in dated for a in e.iterancestors())]
+    if len(dated) != 1 or is_update(dated[0]):
+        return []
+    element = dated[0]
+    if element.tag in _TIME_TAGS:
+        return [_time_value(element)]
+    return [_data_date(element) or text_of(element)]
 
 
 # <time>, and the custom elements GitHub-style pages print instead (``<relative-time
@@ -69,7 +172,9 @@ _TIME_TAGS = ("time", "relative-time", "time-ago", "local-time")
 def _times_near(anchor: HtmlElement, scope: HtmlElement) -> list[HtmlElement]:
     """The <time> elements in the smallest block around ``anchor`` that has any."""
     for ancestor in anchor.iterancestors():
-        near = [e for e in ancestor.iter(*_TIME_TAGS) if not in_rail(e)]
+        near = [
+            e for e in ancestor.iter(*_TIME_TAGS) if not other_story(e, scope) and not is_update(e)
+        ]
         if near or ancestor is scope:
             return near
     return []
@@ -84,16 +189,19 @@ _DIGIT = re.compile(r"\d")
 # Then the first blocks after it whole: a byline with links inside ("Written by <a>Ann
 # Quay</a> in <a>Harbour</a> on 1 June 2019 at 08:34 PM EDT. <a>51 Comments</a>").
 _FOLLOWING_BLOCKS = etree.XPath(
-    "following::*[self::div or self::p or self::span or self::small or self::li][position() <= 3]"
+    "following::*[self::div or self::p or self::span or self::small or self::li"
+    " or self::h4 or self::h5 or self::h6][position() <= 3]"
 )
 _MAX_BYLINE = 200
 
 
-def _near_headline(title_el: HtmlElement) -> list[str]:
+def _near_headline(title_el: HtmlElement, scope: HtmlElement) -> list[str]:
     out = []
     for element in _FOLLOWING(title_el):
-        value = text_of(element)
-        if 4 <= len(value) <= 80 and _DIGIT.search(value) and not in_rail(element):
+        if is_update(element):
+            continue
+        value = _time_value(element) if element.tag in _TIME_TAGS else text_of(element)
+        if 4 <= len(value) <= 80 and _DIGIT.search(value) and not other_story(element, scope):
             out.append(value)
     for element in _FOLLOWING_BLOCKS(title_el):
         value = text_of(element)
@@ -101,7 +209,7 @@ def _near_headline(title_el: HtmlElement) -> list[str]:
             len(element)
             and 4 <= len(value) <= _MAX_BYLINE
             and _DIGIT.search(value)
-            and not in_rail(element)
+            and not other_story(element, scope)
         ):
             out.append(value)
     return out
@@ -125,25 +233,18 @@ def date_from(page: Page, candidates: Iterable[str]) -> datetime | None:
             continue
         local_first = first.astimezone(page.ctx.tz).date()
         if HAS_TIME.search(raw) and found.astimezone(page.ctx.tz).date() == local_first:
-            return found
+            return _zoned_twin(raw, candidates[index + 1 :], page) or found
     return first
 
 
 def _zoned_twin(raw: str, candidates: list[str], page: Page) -> datetime | None:
-    """A later candidate with the same wall-clock time as a zoneless ``raw`` and a zone:
-    the same instant, told fully (the zoneless one was read in the site's zone, a guess)."""
-    wall = _WALL.search(raw)
-    if wall is None or _ZONE.search(raw[wall.end() :]):
-        return None
-    for other in candidates:
-        twin = _WALL.search(other)
-        if twin and twin.group(1, 2) == wall.group(1, 2) and _ZONE.search(other[twin.end() :]):
-            return read_date(page, other, None)
-    return None
+    """A later candidate, or a declared modification time, for the same instant as a
+    zoneless ``raw`` that names its zone (the zoneless one was read in a guessed zone)."""
 
+    def read(value: str, tz: ZoneInfo) -> datetime | None:
+        return read_date(page, value, None, tz)
 
-_WALL = re.compile(r"(\d{4}-\d{2}-\d{2})[T ](\d{2}:\d{2})(?::\d{2})?(?:\.\d+)?")
-_ZONE = re.compile(r"^\s*(?:Z|[+-]\d{2}:?\d{2}|UTC|GMT)", re.IGNORECASE)
+    return zoned_twin(raw, [*candidates, *page.meta.modified], read, page.ctx.tz)
 
 
 # US newsrooms print the zone without the season ("5:00 a.m. PT", "4:19 PM ET"): the
@@ -157,19 +258,22 @@ _GENERIC_ZONES = {
 _GENERIC_ZONE = re.compile(r"(?<=\d|[MmPp]|\.)\s*\b(ET|CT|MT|PT)\b\.?")
 
 
-def read_date(page: Page, raw: str, fmt: str | None) -> datetime | None:
+def read_date(
+    page: Page, raw: str, fmt: str | None, zone: ZoneInfo | None = None
+) -> datetime | None:
+    """``raw`` read as a date, zoneless ones in ``zone`` (the page's zone if None)."""
+    tz = zone or page.ctx.tz
     if fmt:
-        found = parse_date_format(raw, fmt, tz=page.ctx.tz)
+        found = parse_date_format(raw, fmt, tz=tz)
         if found is not None:
             return found
     dayfirst = bool(page.ctx.options.get("dayfirst", page.rule.dayfirst if page.rule else True))
-    tz = page.ctx.tz
-    raw = _cjk_to_iso(raw)
-    zone = _GENERIC_ZONE.search(raw)
-    if zone is not None:
-        raw, tz = raw[: zone.start()] + raw[zone.end() :], ZoneInfo(_GENERIC_ZONES[zone.group(1)])
+    raw = _cjk_to_iso(to_english(raw))
+    us = _GENERIC_ZONE.search(raw)
+    if us is not None:
+        raw, tz = raw[: us.start()] + raw[us.end() :], ZoneInfo(_GENERIC_ZONES[us.group(1)])
     found = parse_date(raw, tz=tz, now=page.ctx.captured_at, dayfirst=dayfirst)
-    return found if found is not None else parse_relative(raw, page.ctx.captured_at)
+    return found if found is not None else parse_relative(raw, page.ctx.captured_at, tz)
 
 
 # Chinese and Japanese pages print "2019年04月21日 12時00分更新", "2019年4月4日（木）",
