@@ -249,3 +249,40 @@ def test_a_live_page_whose_entries_are_unmarked_takes_the_declared_headline() ->
 def test_a_live_page_whose_h1_is_the_declared_headline_less_the_badge_takes_the_declared() -> None:
     body = f"<div><h1>Storm closes the harbour</h1>{PROSE}</div>"
     assert _title(LIVE_HEAD, body) == "Live: storm closes the harbour"
+
+
+def test_the_declared_title_the_page_title_repeats_beats_an_h1_another_one_repeats() -> None:
+    # Two declarations disagree: og:title is the h1, the JSON-LD headline is <title>.
+    head = (
+        "<title>Where to see the harbour festivals of 2026 at their best - Harbour Paper</title>"
+        '<meta property="og:site_name" content="Harbour Paper">'
+        '<meta property="og:title" content="The best harbour festivals of 2026">'
+        '<script type="application/ld+json">{"@type": "NewsArticle", '
+        '"headline": "Where to see the harbour festivals of 2026 at their best"}</script>'
+    )
+    body = f"<article><h1>The best harbour festivals of 2026</h1>{PROSE}</article>"
+    assert _title(head, body) == "Where to see the harbour festivals of 2026 at their best"
+
+
+def test_an_h1_that_says_the_declared_title_at_more_length_beats_it() -> None:
+    # og:title and <title> are a shortened copy: nearly every word of theirs is in the h1.
+    head = (
+        "<title>Ferry company drops plan for night crossings</title>"
+        '<meta property="og:title" content="Ferry company drops plan for night crossings">'
+    )
+    body = (
+        "<article><h1>Ferry company drops its plan for night crossings after the port "
+        f"objects</h1>{PROSE}</article>"
+    )
+    assert _title(head, body) == (
+        "Ferry company drops its plan for night crossings after the port objects"
+    )
+
+
+def test_an_h1_that_shares_little_with_the_declared_title_in_page_title_gives_way() -> None:
+    head = (
+        "<title>Ferry company drops plan for night crossings</title>"
+        '<meta property="og:title" content="Ferry company drops plan for night crossings">'
+    )
+    body = f"<article><h1>What the port said on Monday evening</h1>{PROSE}</article>"
+    assert _title(head, body) == "Ferry company drops plan for night crossings"

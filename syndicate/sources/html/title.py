@@ -3,13 +3,15 @@
 Policy (docs/inputs.md, "HTML titles"): an h1 that is the site's name (og:site_name,
 the logo, the short end segment of ``<title>``) or sits in the site header is skipped;
 then :func:`choose_title` decides between the h1 and the declared titles (JSON-LD
-``headline``, ``og:title``, ``<title>``) from the evidence: same after folding
-typography, or declared = h1 + a site suffix -> the h1; one is the other plus a short
-kicker or badge -> the declared one; a declared title ``<title>`` repeats and the h1
-is not in it -> the declared one; otherwise the h1 unless it is a one- or two-word
-label. A declared headline of more than 40 words or equal to the description is a
-description. Separators may lack spaces or be full-width; CJK counts two characters
-a word.
+``headline``, ``og:title``, ``<title>``) from the evidence: a declared title that is
+``<title>`` itself, with the h1 not in ``<title>`` -> the declared one (even when
+og:title repeats the h1), unless the h1 is a longer wording holding nearly all its
+words; same after folding typography, or declared = h1 + a site suffix -> the h1; one
+is the other plus a short kicker or badge -> the declared one; a declared title
+``<title>`` repeats and the h1 is not in it -> the declared one; otherwise the h1
+unless it is a one- or two-word label. A declared headline of more than 40 words or
+equal to the description is a description. Separators may lack spaces or be
+full-width; CJK counts two characters a word.
 """
 
 from __future__ import annotations
@@ -128,6 +130,11 @@ _KICKER_WORDS = 5
 def choose_title(headline: str, declared: list[str], page_title: str, raw_page_title: str) -> str:
     """The policy between the visible h1 and the declared headlines (issue #9):
 
+    0. A declared title is ``<title>`` word for word (once its site name is gone) and
+       the h1 is not in ``<title>``: two declarations agree on it, and it wins even over
+       an h1 that another declared title repeats (og:title = h1, JSON-LD = ``<title>``)
+       -- unless the h1 says it at more length (more words, nearly all of the declared
+       one's among them: the declared one is a copy shortened for search results).
     1. They are the same after folding case, typography and punctuation: the h1, as the
        reader saw it (on the dev sets the declared copy more often lost curly quotes or
        title case than the h1 did). One is the other plus a short kicker ("Live",
@@ -135,13 +142,17 @@ def choose_title(headline: str, declared: list[str], page_title: str, raw_page_t
        and feeds without the h1's badges.
     2. A declared one is repeated in ``<title>`` and the h1 is not, or is a shorter part
        of it (the blog's name in "Blog name: Post title"): the h1 is a brand, section or
-       widget heading ("Business Monday"), the declared one wins.
+       widget heading ("Business Monday"), the declared one wins -- again unless the
+       h1 says it at more length.
     3. Otherwise the h1 (og:title is often a teaser or an SEO variant), unless it is a
        one- or two-word label and something was declared.
     """
     if not headline:
         return declared[0] if declared else page_title
     h, in_title = fold(headline), fold(raw_page_title)
+    titled = [d for d in declared if fold(d) == fold(page_title) and word_count(d) > 2]
+    if titled and h not in in_title and not _expands(headline, titled[0]):
+        return titled[0]
     for candidate in declared:
         d = fold(candidate)
         if d == h or _with_site_suffix(candidate, headline) or _with_site_prefix(candidate, h):
@@ -152,7 +163,11 @@ def choose_title(headline: str, declared: list[str], page_title: str, raw_page_t
     repeated = [
         d for d in declared if fold(d) in in_title and h not in fold(d) and word_count(d) > 2
     ]
-    if repeated and (h not in in_title or len(fold(repeated[0])) > len(h)):
+    if (
+        repeated
+        and (h not in in_title or len(fold(repeated[0])) > len(h))
+        and not _expands(headline, repeated[0])
+    ):
         return repeated[0]
     if word_count(headline) > 2:
         return headline
@@ -170,6 +185,17 @@ def choose_title(headline: str, declared: list[str], page_title: str, raw_page_t
     if word_count(named) >= 3 and h not in fold(named):
         return named
     return headline
+
+
+def _words(text: str) -> list[str]:
+    return re.findall(r"\w+", text.casefold())
+
+
+def _expands(headline: str, declared: str) -> bool:
+    """The h1 is the declared title said at more length: more words, among them nearly
+    every word of the declared one (a shortened copy for search results and tabs)."""
+    h, d = _words(headline), set(_words(declared))
+    return len(h) > len(d) >= 3 and len(d & set(h)) >= 0.8 * len(d)
 
 
 def _with_site_suffix(declared: str, headline: str) -> bool:
