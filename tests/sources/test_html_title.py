@@ -286,3 +286,22 @@ def test_an_h1_that_shares_little_with_the_declared_title_in_page_title_gives_wa
     )
     body = f"<article><h1>What the port said on Monday evening</h1>{PROSE}</article>"
     assert _title(head, body) == "Ferry company drops plan for night crossings"
+
+
+def test_with_nothing_declared_an_h1_sharing_no_word_with_the_page_title_is_a_label() -> None:
+    body = f"<article><h1>Notes</h1>{PROSE}</article>"
+    assert _title("<title>Quay Diary</title>", body) == "Quay Diary"
+    body = f"<article><h1>Information and resources</h1>{PROSE}</article>"
+    head = "<title>Why the harbour wall cracked</title>"
+    assert _title(head, body) == "Why the harbour wall cracked"
+
+
+def test_with_nothing_declared_an_h1_longer_than_an_unrelated_page_title_stays() -> None:
+    body = f"<article><h1>Why the harbour wall cracked</h1>{PROSE}</article>"
+    assert _title("<title>Quay Diary</title>", body) == "Why the harbour wall cracked"
+
+
+def test_with_nothing_declared_an_h1_the_page_title_shares_words_with_stays() -> None:
+    head = "<title>Harbour wall: what the engineers found</title>"
+    body = f"<article><h1>Harbour wall cracked in the storm</h1>{PROSE}</article>"
+    assert _title(head, body) == "Harbour wall cracked in the storm"

@@ -8,8 +8,9 @@ then :func:`choose_title` decides between the h1 and the declared titles (JSON-L
 og:title repeats the h1), unless the h1 is a longer wording holding nearly all its
 words; same after folding typography, or declared = h1 + a site suffix -> the h1; one
 is the other plus a short kicker or badge -> the declared one; a declared title
-``<title>`` repeats and the h1 is not in it -> the declared one; otherwise the h1
-unless it is a one- or two-word label. A declared headline of more than 40 words or
+``<title>`` repeats and the h1 is not in it -> the declared one; nothing declared and
+an h1 sharing no word with a ``<title>`` at least as long -> ``<title>``; otherwise
+the h1 unless it is a one- or two-word label. A declared headline of more than 40 words or
 equal to the description is a description. Separators may lack spaces or be
 full-width; CJK counts two characters a word.
 """
@@ -144,7 +145,9 @@ def choose_title(headline: str, declared: list[str], page_title: str, raw_page_t
        of it (the blog's name in "Blog name: Post title"): the h1 is a brand, section or
        widget heading ("Business Monday"), the declared one wins -- again unless the
        h1 says it at more length.
-    3. Otherwise the h1 (og:title is often a teaser or an SEO variant), unless it is a
+    3. Nothing declared, and the h1 shares no word with a ``<title>`` at least as
+       long: the h1 is a label ("Information and Resources"), ``<title>`` wins.
+    4. Otherwise the h1 (og:title is often a teaser or an SEO variant), unless it is a
        one- or two-word label and something was declared.
     """
     if not headline:
@@ -169,6 +172,14 @@ def choose_title(headline: str, declared: list[str], page_title: str, raw_page_t
         and not _expands(headline, repeated[0])
     ):
         return repeated[0]
+    # Nothing declared, and an h1 that shares no word with a <title> at least as long:
+    # the h1 is a label ("Lorem", "Information and Resources"), <title> names the page.
+    if (
+        not declared
+        and word_count(page_title) >= word_count(headline)
+        and _overlap(headline, [raw_page_title]) == 0
+    ):
+        return strip_unknown_site(page_title)
     if word_count(headline) > 2:
         return headline
     # A short h1 that <title> repeats as one of its segments, over declared titles that
@@ -189,6 +200,13 @@ def choose_title(headline: str, declared: list[str], page_title: str, raw_page_t
 
 def _words(text: str) -> list[str]:
     return re.findall(r"\w+", text.casefold())
+
+
+def _overlap(headline: str, others: list[str]) -> float:
+    """The share of the h1's words that any of ``others`` has."""
+    words = _words(headline)
+    seen = {w for other in others for w in _words(other)}
+    return sum(w in seen for w in words) / len(words) if words else 1.0
 
 
 def _expands(headline: str, declared: str) -> bool:
