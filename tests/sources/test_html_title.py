@@ -305,3 +305,12 @@ def test_with_nothing_declared_an_h1_the_page_title_shares_words_with_stays() ->
     head = "<title>Harbour wall: what the engineers found</title>"
     body = f"<article><h1>Harbour wall cracked in the storm</h1>{PROSE}</article>"
     assert _title(head, body) == "Harbour wall cracked in the storm"
+
+
+def test_a_headings_permalink_mark_is_not_part_of_the_title() -> None:
+    head = "<title>Tide tables explained - Harbour handbook</title>"
+    body = (
+        '<div class="section"><h1>Tide tables explained<a class="headerlink" href="#tides" '
+        f'title="Permalink to this heading">¶</a></h1>{PROSE}</div>'
+    )
+    assert _title(head, body) == "Tide tables explained"

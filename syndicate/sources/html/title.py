@@ -295,7 +295,7 @@ def heading_text(element: HtmlElement) -> str:
     def walk(node: HtmlElement) -> None:
         add(node.text)
         for child in node:
-            if isinstance(child.tag, str):
+            if isinstance(child.tag, str) and not _permalink(child):
                 if child.tag == "br":
                     parts.append(" ")
                 walk(child)
@@ -303,6 +303,20 @@ def heading_text(element: HtmlElement) -> str:
 
     walk(element)
     return clean_text("".join(parts))
+
+
+def _permalink(element: HtmlElement) -> bool:
+    """A heading's own permalink: a link to an anchor on the page that shows only a mark
+    (Sphinx's "¶", "#", "§"), not a word of the heading."""
+    href = element.get("href") or ""
+    return (
+        element.tag == "a"
+        and href.startswith("#")
+        and bool(_PERMALINK_MARK.fullmatch(element.text_content().strip()))
+    )
+
+
+_PERMALINK_MARK = re.compile(r"[¶#§🔗⚓]")
 
 
 def _word_break(left: str, right: str) -> bool:
