@@ -314,3 +314,21 @@ def test_a_headings_permalink_mark_is_not_part_of_the_title() -> None:
         f'title="Permalink to this heading">¶</a></h1>{PROSE}</div>'
     )
     assert _title(head, body) == "Tide tables explained"
+
+
+LOGO_PAGE = (
+    "<title>Ferrybook — Book the crossing your way — Harbour Group</title>{site}"
+    '<meta property="og:title" content="Ferrybook — Book the crossing your way">'
+)
+LOGO_BODY = (
+    f'<div class="logo">Ferrybook</div><article><h1>Make the crossing yours</h1>{PROSE}</article>'
+)
+
+
+def test_a_logo_beside_a_declared_site_name_names_a_product_the_title_keeps() -> None:
+    head = LOGO_PAGE.format(site='<meta property="og:site_name" content="Harbour Group">')
+    assert _title(head, LOGO_BODY) == "Ferrybook — Book the crossing your way"
+
+
+def test_a_logo_with_no_site_name_declared_is_the_site_name() -> None:
+    assert _title(LOGO_PAGE.format(site=""), LOGO_BODY) == "Book the crossing your way"

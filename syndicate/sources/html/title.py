@@ -414,13 +414,15 @@ def find_site_names(root: HtmlElement, meta: PageMeta, ctx: SourceContext) -> tu
     extra = ctx.options.get("site_name")
     if isinstance(extra, str) and extra:
         names.append(extra)
-    # Undeclared: a <title> segment that the page's logo or site-title repeats, or an
-    # h1 repeats when a longer segment beside it is the headline ("高木浩光＠自宅の日記"
-    # in "高木浩光＠自宅の日記 - 改正NICT法が…").
+    # Undeclared: a <title> segment that the page's logo or site-title repeats (when no
+    # site name is declared: beside a declared one, the logo names a product or section
+    # the declared title keeps, "Firefox" beside "Mozilla"), or an h1 repeats when a
+    # longer segment beside it is the headline ("高木浩光＠自宅の日記" in
+    # "高木浩光＠自宅の日記 - 改正NICT法が…").
     if meta.page_title:
         segments = _SEPARATORS.split(meta.page_title)
         if len(segments) > 1:
-            logos = [text_of(e) for e in _LOGO_XPATH(root)[:20]]
+            logos = [] if names else [text_of(e) for e in _LOGO_XPATH(root)[:20]]
             longest = max(word_count(s) for s in segments)
             h1s = [heading_text(h) for h in list(root.iter("h1"))[:5]]
             for segment in (segments[0], segments[-1]):
