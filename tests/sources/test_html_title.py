@@ -332,3 +332,12 @@ def test_a_logo_beside_a_declared_site_name_names_a_product_the_title_keeps() ->
 
 def test_a_logo_with_no_site_name_declared_is_the_site_name() -> None:
     assert _title(LOGO_PAGE.format(site=""), LOGO_BODY) == "Book the crossing your way"
+
+
+def test_of_two_h1s_that_are_the_ends_of_the_page_title_the_later_end_is_the_site() -> None:
+    head = "<title>Tide tables explained — Harbour keepers handbook</title>"
+    body = (
+        '<div class="top"><h1>Harbour keepers handbook</h1></div>'
+        f'<div class="section"><h1>Tide tables explained</h1>{PROSE}</div>'
+    )
+    assert _title(head, body) == "Tide tables explained"

@@ -425,8 +425,12 @@ def find_site_names(root: HtmlElement, meta: PageMeta, ctx: SourceContext) -> tu
             logos = [] if names else [text_of(e) for e in _LOGO_XPATH(root)[:20]]
             longest = max(word_count(s) for s in segments)
             h1s = [heading_text(h) for h in list(root.iter("h1"))[:5]]
-            for segment in (segments[0], segments[-1]):
-                brand = word_count(segment) < longest and any(same(segment, h) for h in h1s)
+            for segment, other in ((segments[0], segments[-1]), (segments[-1], segments[0])):
+                # (of two end segments that are both h1s, the one after is the site's)
+                shorter = word_count(segment) < longest or (
+                    segment is segments[-1] and any(same(other, h) for h in h1s)
+                )
+                brand = shorter and any(same(segment, h) for h in h1s)
                 if (brand or any(same(segment, logo) for logo in logos)) and segment not in names:
                     names.append(segment)
     return tuple(names)
