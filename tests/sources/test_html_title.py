@@ -9,10 +9,16 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 import pytest
+from lxml.html import fragment_fromstring
 
 from syndicate.sources import SourceContext
 from syndicate.sources.html import parse
-from syndicate.sources.html.title import choose_title, strip_unknown_site, word_count
+from syndicate.sources.html.title import (
+    choose_title,
+    heading_text,
+    strip_unknown_site,
+    word_count,
+)
 
 CAPTURED = datetime(2026, 11, 25, 0, 30, tzinfo=UTC)
 PROSE = "".join(
@@ -341,3 +347,32 @@ def test_of_two_h1s_that_are_the_ends_of_the_page_title_the_later_end_is_the_sit
         f'<div class="section"><h1>Tide tables explained</h1>{PROSE}</div>'
     )
     assert _title(head, body) == "Tide tables explained"
+
+
+def test_with_nothing_declared_a_kicker_in_front_of_the_page_title_in_the_h1_goes() -> None:
+    head = "<title>Storm closes the harbour to ferries - Harbour Paper</title>"
+    body = (
+        f"<article><h1><span>Live</span> Storm closes the harbour to ferries</h1>{PROSE}</article>"
+    )
+    assert _title(head, body) == "Storm closes the harbour to ferries"
+
+
+def test_with_nothing_declared_words_behind_the_page_title_in_the_h1_stay() -> None:
+    head = "<title>Storm closes the harbour - Harbour Paper</title>"
+    body = f"<article><h1>Storm closes the harbour to ferries</h1>{PROSE}</article>"
+    assert _title(head, body) == "Storm closes the harbour to ferries"
+
+
+@pytest.mark.parametrize(
+    ("markup", "want"),
+    [
+        ("<span>LIVE</span>Storm closes the harbour", "LIVE Storm closes the harbour"),
+        ("<b>NA</b>SA probe lands", "NASA probe lands"),
+        ("<div>Harbour</div><div>storm closes the quay</div>", "Harbour storm closes the quay"),
+        ("<span>Kicker</span>Title", "Kicker Title"),
+    ],
+)
+def test_a_headings_children_are_joined_with_a_space_where_words_meet(
+    markup: str, want: str
+) -> None:
+    assert heading_text(fragment_fromstring(f"<h1>{markup}</h1>")) == want

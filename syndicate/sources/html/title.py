@@ -152,6 +152,8 @@ def choose_title(headline: str, declared: list[str], page_title: str, raw_page_t
     """
     if not headline:
         return declared[0] if declared else page_title
+    if not declared:
+        return _undeclared(headline, page_title, raw_page_title)
     h, in_title = fold(headline), fold(raw_page_title)
     titled = [d for d in declared if fold(d) == fold(page_title) and word_count(d) > 2]
     if titled and h not in in_title and not _expands(headline, titled[0]):
@@ -172,14 +174,6 @@ def choose_title(headline: str, declared: list[str], page_title: str, raw_page_t
         and not _expands(headline, repeated[0])
     ):
         return repeated[0]
-    # Nothing declared, and an h1 that shares no word with a <title> at least as long:
-    # the h1 is a label ("Lorem", "Information and Resources"), <title> names the page.
-    if (
-        not declared
-        and word_count(page_title) >= word_count(headline)
-        and _overlap(headline, [raw_page_title]) == 0
-    ):
-        return strip_unknown_site(page_title)
     if word_count(headline) > 2:
         return headline
     # A short h1 that <title> repeats as one of its segments, over declared titles that
@@ -188,11 +182,26 @@ def choose_title(headline: str, declared: list[str], page_title: str, raw_page_t
     segments = {fold(s) for s in _SEPARATORS.split(raw_page_title)}
     if h in segments and not any(fold(d) in in_title for d in declared):
         return headline
-    if declared:
-        return declared[0]
+    return declared[0]
+
+
+def _undeclared(headline: str, page_title: str, raw_page_title: str) -> str:
+    """Rules 1, 3 and 4 when nothing is declared: the h1 against ``<title>``."""
+    h, named = fold(headline), strip_unknown_site(page_title)
+    # The h1 is <title> with a kicker in front ("Live", "Ukraine war:"): <title>'s words.
+    # (Words behind are the h1's fuller wording: <title> was shortened.)
+    if h.endswith(fold(named)) and len(h) > len(fold(named)) and _kicker_only(headline, named):
+        return named
+    # An h1 that shares no word with a <title> at least as long is a label ("Lorem",
+    # "Information and Resources"), and <title> names the page.
+    if word_count(page_title) >= word_count(headline) and _overlap(headline, [raw_page_title]) == 0:
+        return named
+    if word_count(headline) > 2:
+        return headline
+    if h in {fold(s) for s in _SEPARATORS.split(raw_page_title)}:
+        return headline
     # A one- or two-word h1 ("Sports", "Lorem") under a <title> that says more and does
     # not contain it: a label, and the <title> names the page.
-    named = strip_unknown_site(page_title)
     if word_count(named) >= 3 and h not in fold(named):
         return named
     return headline
@@ -288,7 +297,7 @@ def heading_text(element: HtmlElement) -> str:
     def add(text: str | None) -> None:
         if not text:
             return
-        if parts and _word_break(parts[-1][-1], text[0]):
+        if parts and _word_break("".join(parts[-2:])[-2:], text[:2]):
             parts.append(" ")
         parts.append(text)
 
@@ -296,9 +305,12 @@ def heading_text(element: HtmlElement) -> str:
         add(node.text)
         for child in node:
             if isinstance(child.tag, str) and not _permalink(child):
-                if child.tag == "br":
+                block = child.tag == "br" or child.tag in _BLOCKS
+                if block:
                     parts.append(" ")
                 walk(child)
+                if block:
+                    parts.append(" ")
             add(child.tail)
 
     walk(element)
@@ -320,9 +332,24 @@ _PERMALINK_MARK = re.compile(r"[¶#§🔗⚓]")
 
 
 def _word_break(left: str, right: str) -> bool:
-    """Two texts that meet at an element boundary are separate words when a lower-case
-    letter or a closing punctuation mark is followed by a capital."""
-    return right.isupper() and (left.islower() or left in ':.!?»"”’)')
+    """Two texts that meet at an element boundary (``left`` ends, ``right`` begins
+    there) are separate words when a lower-case letter, a closing punctuation mark or
+    a run of capitals ("LIVE") is followed by a capitalised word."""
+    if not right[:1].isupper():
+        return False
+    return (
+        left[-1:].islower()
+        or left[-1:] in (":", ".", "!", "?", "»", '"', "”", "’", ")")
+        or len(left) == 2
+        and left.isupper()
+        and right[1:2].islower()
+    )
+
+
+# Children of a heading that are laid out as blocks: their text is a separate line.
+_BLOCKS = frozenset(
+    {"div", "p", "li", "ul", "ol", "section", "header", "figure", "figcaption", "blockquote"}
+)
 
 
 def locate(title: str, scope: HtmlElement) -> HtmlElement | None:
