@@ -1,4 +1,4 @@
-"""The headline of an article page, and the site names to strip from declared titles.
+"""The headline of an article page (site names: site_names.py; heading text: heading.py).
 
 Policy (docs/inputs.md, "HTML titles"): an h1 that is the site's name (og:site_name,
 the logo, the short end segment of ``<title>``) or sits in the site header is skipped;
@@ -23,27 +23,26 @@ from dataclasses import dataclass
 from lxml import etree
 from lxml.html import HtmlElement
 
-from .. import SourceContext
-from ..metadata import PageMeta, clean_text
-from .dom import first_in, fold, host_matches, in_rail, same, text_of
+from .dom import first_in, fold, in_rail, same, text_of
+from .heading import heading_text
 from .page import Page
+from .site_names import SEPARATORS, find_site_names, strip_site, strip_unknown_site, word_count
 
-# " | ", " - ", " – ", " :: " ...; also "Title|Site" and "Title –Site", which CMS
-# templates print without one of the spaces (a pipe or a dash against a word never
-# joins the words of one headline).
-# Chinese and Japanese titles use full-width bars and colons, underscores, and a bare
-# ":" against the script ("…「Treeviz」:phpspot開発日誌", "…_科技_腾讯网").
-_SEPARATORS = re.compile(
-    r"\s*(?:\||::|｜|：|_)\s*|\s+(?:-|–|—|:|·|»|•|/)\s+|\s+[–—](?=\w)|(?<=\w)[–—]\s+"
-    r"|(?<=[^\x00-\x7f]):\s*|\s*:(?=[^\x00-\x7f\s])"
-)
-_CJK = re.compile(r"[\u3040-\u30ff\u3400-\u9fff\uac00-\ud7af]")
+__all__ = [
+    "Headline",
+    "choose_title",
+    "find_headline",
+    "find_site_names",
+    "find_title",
+    "heading_text",
+    "locate",
+    "strip_unknown_site",
+    "visible_headline",
+    "word_count",
+]
+
 _HEADING_XPATH = etree.XPath(
     ".//*[self::h1 or self::h2 or self::h3 or contains(@class, 'title') or contains(@class, 'headline')]"
-)
-_LOGO_XPATH = etree.XPath(
-    "//h1[a[@href='/']] | //*[contains(@class, 'logo') or contains(@id, 'logo') or "
-    "contains(@id, 'site-title') or contains(@class, 'site-title') or contains(@class, 'site-name')]"
 )
 
 
@@ -179,7 +178,7 @@ def choose_title(headline: str, declared: list[str], page_title: str, raw_page_t
     # A short h1 that <title> repeats as one of its segments, over declared titles that
     # <title> does not hold: the declared one is a description ("matrix equal to its
     # conjugate-transpose" for "Hermitian matrix - Wikipedia").
-    segments = {fold(s) for s in _SEPARATORS.split(raw_page_title)}
+    segments = {fold(s) for s in SEPARATORS.split(raw_page_title)}
     if h in segments and not any(fold(d) in in_title for d in declared):
         return headline
     return declared[0]
@@ -198,7 +197,7 @@ def _undeclared(headline: str, page_title: str, raw_page_title: str) -> str:
         return named
     if word_count(headline) > 2:
         return headline
-    if h in {fold(s) for s in _SEPARATORS.split(raw_page_title)}:
+    if h in {fold(s) for s in SEPARATORS.split(raw_page_title)}:
         return headline
     # A one- or two-word h1 ("Sports", "Lorem") under a <title> that says more and does
     # not contain it: a label, and the <title> names the page.
@@ -230,7 +229,7 @@ def _with_site_suffix(declared: str, headline: str) -> bool:
     or section name no site_name declared): "Headline ｜ Site", "Headline：Site"."""
     if not declared.startswith(headline) or len(declared) == len(headline):
         return False
-    match = _SEPARATORS.match(declared, len(headline))
+    match = SEPARATORS.match(declared, len(headline))
     return match is not None and match.start() == len(headline)
 
 
@@ -250,7 +249,7 @@ def _agrees(headline: str, declared: list[str]) -> bool:
 def _with_site_prefix(declared: str, folded_headline: str) -> bool:
     """The declared title is a site or section name, a separator other than a colon
     (which sets off a kicker), and the h1: "r/videos - Headline", "Site | Headline"."""
-    matches = [m for m in _SEPARATORS.finditer(declared) if ":" not in m.group()]
+    matches = [m for m in SEPARATORS.finditer(declared) if ":" not in m.group()]
     return any(fold(declared[m.end() :]) == folded_headline for m in matches)
 
 
@@ -270,86 +269,6 @@ def _kicker_only(headline: str, declared: str) -> bool:
         and len(shorter.split()) >= 3
         and len(longer.split()) - len(shorter.split()) <= _KICKER_WORDS
     )
-
-
-def word_count(text: str) -> int:
-    """Words, with a Chinese, Japanese or Korean run counted at two characters a word."""
-    return len(re.findall(r"\w+", _CJK.sub(" ", text))) + len(_CJK.findall(text)) // 2
-
-
-def strip_unknown_site(title: str) -> str:
-    """'Headline words here - My website' when no site name is known: the last segment
-    goes if it is short and the headline before it has four words or more."""
-    matches = list(_SEPARATORS.finditer(title))
-    if not matches:
-        return title
-    head, tail = title[: matches[-1].start()], title[matches[-1].end() :]
-    if word_count(tail) <= 4 and word_count(head) >= 4:
-        return head.strip()
-    return title
-
-
-def heading_text(element: HtmlElement) -> str:
-    """A heading's text with a space where inline children meet without one
-    (``<h1><span>Kicker</span>Title</h1>`` is "Kicker Title", not "KickerTitle")."""
-    parts: list[str] = []
-
-    def add(text: str | None) -> None:
-        if not text:
-            return
-        if parts and _word_break("".join(parts[-2:])[-2:], text[:2]):
-            parts.append(" ")
-        parts.append(text)
-
-    def walk(node: HtmlElement) -> None:
-        add(node.text)
-        for child in node:
-            if isinstance(child.tag, str) and not _permalink(child):
-                block = child.tag == "br" or child.tag in _BLOCKS
-                if block:
-                    parts.append(" ")
-                walk(child)
-                if block:
-                    parts.append(" ")
-            add(child.tail)
-
-    walk(element)
-    return clean_text("".join(parts))
-
-
-def _permalink(element: HtmlElement) -> bool:
-    """A heading's own permalink: a link to an anchor on the page that shows only a mark
-    (Sphinx's "¶", "#", "§"), not a word of the heading."""
-    href = element.get("href") or ""
-    return (
-        element.tag == "a"
-        and href.startswith("#")
-        and bool(_PERMALINK_MARK.fullmatch(element.text_content().strip()))
-    )
-
-
-_PERMALINK_MARK = re.compile(r"[¶#§🔗⚓]")
-
-
-def _word_break(left: str, right: str) -> bool:
-    """Two texts that meet at an element boundary (``left`` ends, ``right`` begins
-    there) are separate words when a lower-case letter, a closing punctuation mark or
-    a run of capitals ("LIVE") is followed by a capitalised word."""
-    if not right[:1].isupper():
-        return False
-    return (
-        left[-1:].islower()
-        or left[-1:] in (":", ".", "!", "?", "»", '"', "”", "’", ")")
-        or len(left) == 2
-        and left.isupper()
-        and right[1:2].islower()
-    )
-
-
-# Children of a heading that are laid out as blocks: their text is a separate line.
-_BLOCKS = frozenset(
-    {"div", "p", "li", "ul", "ol", "section", "header", "figure", "figcaption", "blockquote"}
-)
 
 
 def locate(title: str, scope: HtmlElement) -> HtmlElement | None:
@@ -409,65 +328,3 @@ def _is_live_entry(element: HtmlElement) -> bool:
     if "liveblogupdate" in (element.get("itemprop") or "").lower():
         return True
     return bool(_LIVE_ENTRY.search(f"{element.get('class') or ''} {element.get('id') or ''}"))
-
-
-def strip_site(page: Page, title: str) -> str:
-    """'Headline | Site' or 'Site - Headline' without the site (or section) name."""
-    title = clean_text(title)
-    names = list(page.site_names) + page.meta.sections[:1]
-    stripped = False
-    for _ in range(2):
-        parts = _SEPARATORS.split(title)
-        if len(parts) < 2:
-            break
-        if any(same(parts[-1], n) for n in names) or host_matches(parts[-1], page.base_url):
-            title = parts[0] if len(parts) == 2 else _rsplit_sep(title)
-        elif any(same(parts[0], n) for n in names) or host_matches(parts[0], page.base_url):
-            title = _lsplit_sep(title)
-        elif (
-            stripped
-            and word_count(parts[-1]) <= 2
-            and word_count(title) - word_count(parts[-1]) >= 4
-        ):
-            title = _rsplit_sep(title)  # "Headline_Section" once "_Site" has gone
-        else:
-            break
-        stripped = True
-    return title.strip()
-
-
-def find_site_names(root: HtmlElement, meta: PageMeta, ctx: SourceContext) -> tuple[str, ...]:
-    names = list(dict.fromkeys(meta.site_names))
-    extra = ctx.options.get("site_name")
-    if isinstance(extra, str) and extra:
-        names.append(extra)
-    # Undeclared: a <title> segment that the page's logo or site-title repeats (when no
-    # site name is declared: beside a declared one, the logo names a product or section
-    # the declared title keeps, "Firefox" beside "Mozilla"), or an h1 repeats when a
-    # longer segment beside it is the headline ("高木浩光＠自宅の日記" in
-    # "高木浩光＠自宅の日記 - 改正NICT法が…").
-    if meta.page_title:
-        segments = _SEPARATORS.split(meta.page_title)
-        if len(segments) > 1:
-            logos = [] if names else [text_of(e) for e in _LOGO_XPATH(root)[:20]]
-            longest = max(word_count(s) for s in segments)
-            h1s = [heading_text(h) for h in list(root.iter("h1"))[:5]]
-            for segment, other in ((segments[0], segments[-1]), (segments[-1], segments[0])):
-                # (of two end segments that are both h1s, the one after is the site's)
-                shorter = word_count(segment) < longest or (
-                    segment is segments[-1] and any(same(other, h) for h in h1s)
-                )
-                brand = shorter and any(same(segment, h) for h in h1s)
-                if (brand or any(same(segment, logo) for logo in logos)) and segment not in names:
-                    names.append(segment)
-    return tuple(names)
-
-
-def _rsplit_sep(title: str) -> str:
-    matches = list(_SEPARATORS.finditer(title))
-    return title[: matches[-1].start()] if matches else title
-
-
-def _lsplit_sep(title: str) -> str:
-    match = _SEPARATORS.search(title)
-    return title[match.end() :] if match else title
