@@ -376,3 +376,7 @@ def test_a_headings_children_are_joined_with_a_space_where_words_meet(
     markup: str, want: str
 ) -> None:
     assert heading_text(fragment_fromstring(f"<h1>{markup}</h1>")) == want
+
+
+def test_with_no_page_title_at_all_a_one_character_h1_stays() -> None:
+    assert choose_title("港", [], "", "") == "港"

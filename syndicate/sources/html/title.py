@@ -193,7 +193,11 @@ def _undeclared(headline: str, page_title: str, raw_page_title: str) -> str:
         return named
     # An h1 that shares no word with a <title> at least as long is a label ("Lorem",
     # "Information and Resources"), and <title> names the page.
-    if word_count(page_title) >= word_count(headline) and _overlap(headline, [raw_page_title]) == 0:
+    if (
+        named
+        and word_count(page_title) >= word_count(headline)
+        and _overlap(headline, [raw_page_title]) == 0
+    ):
         return named
     if word_count(headline) > 2:
         return headline
