@@ -15,8 +15,9 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
-from lxml import etree
 from lxml.html import HtmlElement
+
+from .meta_tags import read_meta_tags
 
 __all__ = ["ARTICLE_TYPES", "PageMeta", "clean_text", "read_metadata"]
 
@@ -238,101 +239,27 @@ def _text(value: Any) -> str:
     return clean_text(value)
 
 
-# --- OpenGraph, article:*, generic <meta> ----------------------------------------------
-
-# name/property -> field; order within a field is the order of this table.
-_META_FIELDS: tuple[tuple[str, str], ...] = (
-    ("og:title", "titles"),
-    ("twitter:title", "titles"),
-    ("parsely-title", "titles"),
-    ("sailthru.title", "titles"),
-    ("dc.title", "titles"),
-    ("dc:title", "titles"),
-    ("dcterms.title", "titles"),
-    ("og:site_name", "site_names"),
-    ("application-name", "site_names"),
-    ("og:url", "urls"),
-    ("article:section", "sections"),
-    ("section", "sections"),
-    ("article:author", "authors"),
-    ("author", "authors"),
-    ("dc.creator", "authors"),
-    ("parsely-author", "authors"),
-    ("article:published_time", "published"),
-    ("og:article:published_time", "published"),
-    ("article:published", "published"),
-    ("datepublished", "published"),
-    ("pubdate", "published"),
-    ("publishdate", "published"),
-    ("publish-date", "published"),
-    ("parsely-pub-date", "published"),
-    ("sailthru.date", "published"),
-    ("dc.date.issued", "published"),
-    ("dc.date", "published"),
-    ("dcterms.created", "published"),
-    ("date", "published"),
-    ("article:modified_time", "modified"),
-    ("og:updated_time", "modified"),
-    ("datemodified", "modified"),
-    ("dcterms.modified", "modified"),
-    ("article:tag", "tags"),
-    ("news_keywords", "tags"),
-    ("keywords", "tags"),
-    ("og:image", "images"),
-    ("twitter:image", "images"),
-    ("og:description", "descriptions"),
-    ("description", "descriptions"),
-)
-_META_RANK = {key: rank for rank, (key, _) in enumerate(_META_FIELDS)}
-_META_FIELD = dict(_META_FIELDS)
+# --- OpenGraph, article:*, generic <meta> (read by meta_tags) -------------------------
 
 
 def _take_meta_tags(root: HtmlElement, meta: PageMeta) -> None:
-    found: list[tuple[int, str, str]] = []
-    head = root.find("head")
-    scope = head if head is not None else root
-    for element in scope.iter("meta", "link"):
-        if element.tag == "link":
-            if "canonical" in (element.get("rel") or "").lower().split() and element.get("href"):
-                meta.urls.insert(0, element.get("href", "").strip())
-            continue
-        # property="og:title twitter:title": one tag, several names (RDFa allows a list)
-        keys = (
-            (element.get("property") or element.get("name") or element.get("itemprop") or "")
-            .lower()
-            .split()
-        )
-        content = element.get("content") or element.get(
-            "value"
-        )  # some CMSs (and archived copies) say value=
-        for key in keys:
-            if key == "og:type" and content and content.strip().lower() == "article":
-                meta.is_article = True
-            if key in _META_RANK and content and content.strip():
-                found.append((_META_RANK[key], key, content))
-    if head is not None:
-        # Named <meta> tags a CMS printed in the body, after every one in the head (never
-        # itemprop ones there: those describe the item around them, often a related story).
-        for element in _BODY_META(root):
-            key = (element.get("property") or element.get("name") or "").lower()
-            content = element.get("content") or element.get("value")
-            if key in _META_RANK and content and content.strip():
-                found.append((_META_RANK[key] + len(_META_RANK), key, content))
-    for _, key, content in sorted(found, key=lambda item: item[0]):
-        target: list[str] = getattr(meta, _META_FIELD[key])
-        if _META_FIELD[key] == "tags" and key in ("keywords", "news_keywords"):
+    declared = read_meta_tags(root)
+    for url in declared.canonical:
+        meta.urls.insert(0, url)
+    if declared.is_article:
+        meta.is_article = True
+    for tag in declared.tags:
+        target: list[str] = getattr(meta, tag.field)
+        if tag.field == "tags" and tag.key in ("keywords", "news_keywords"):
             if meta.tags:
                 continue
-            target.extend(t.strip() for t in content.split(",") if t.strip())
+            target.extend(t.strip() for t in tag.content.split(",") if t.strip())
             continue
-        value = clean_text(content)
-        if _META_FIELD[key] == "authors" and value.startswith("http"):
+        value = clean_text(tag.content)
+        if tag.field == "authors" and value.startswith("http"):
             continue  # article:author is often a profile URL, not a name
         if value not in target:
             target.append(value)
-
-
-_BODY_META = etree.XPath("/html/body//meta[@name or @property]")
 
 
 # --- microdata ---------------------------------------------------------------------------

@@ -9,10 +9,16 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 import pytest
+from lxml.html import fragment_fromstring
 
 from syndicate.sources import SourceContext
 from syndicate.sources.html import parse
-from syndicate.sources.html.title import choose_title, strip_unknown_site, word_count
+from syndicate.sources.html.title import (
+    choose_title,
+    heading_text,
+    strip_unknown_site,
+    word_count,
+)
 
 CAPTURED = datetime(2026, 11, 25, 0, 30, tzinfo=UTC)
 PROSE = "".join(
@@ -249,3 +255,128 @@ def test_a_live_page_whose_entries_are_unmarked_takes_the_declared_headline() ->
 def test_a_live_page_whose_h1_is_the_declared_headline_less_the_badge_takes_the_declared() -> None:
     body = f"<div><h1>Storm closes the harbour</h1>{PROSE}</div>"
     assert _title(LIVE_HEAD, body) == "Live: storm closes the harbour"
+
+
+def test_the_declared_title_the_page_title_repeats_beats_an_h1_another_one_repeats() -> None:
+    # Two declarations disagree: og:title is the h1, the JSON-LD headline is <title>.
+    head = (
+        "<title>Where to see the harbour festivals of 2026 at their best - Harbour Paper</title>"
+        '<meta property="og:site_name" content="Harbour Paper">'
+        '<meta property="og:title" content="The best harbour festivals of 2026">'
+        '<script type="application/ld+json">{"@type": "NewsArticle", '
+        '"headline": "Where to see the harbour festivals of 2026 at their best"}</script>'
+    )
+    body = f"<article><h1>The best harbour festivals of 2026</h1>{PROSE}</article>"
+    assert _title(head, body) == "Where to see the harbour festivals of 2026 at their best"
+
+
+def test_an_h1_that_says_the_declared_title_at_more_length_beats_it() -> None:
+    # og:title and <title> are a shortened copy: nearly every word of theirs is in the h1.
+    head = (
+        "<title>Ferry company drops plan for night crossings</title>"
+        '<meta property="og:title" content="Ferry company drops plan for night crossings">'
+    )
+    body = (
+        "<article><h1>Ferry company drops its plan for night crossings after the port "
+        f"objects</h1>{PROSE}</article>"
+    )
+    assert _title(head, body) == (
+        "Ferry company drops its plan for night crossings after the port objects"
+    )
+
+
+def test_an_h1_that_shares_little_with_the_declared_title_in_page_title_gives_way() -> None:
+    head = (
+        "<title>Ferry company drops plan for night crossings</title>"
+        '<meta property="og:title" content="Ferry company drops plan for night crossings">'
+    )
+    body = f"<article><h1>What the port said on Monday evening</h1>{PROSE}</article>"
+    assert _title(head, body) == "Ferry company drops plan for night crossings"
+
+
+def test_with_nothing_declared_an_h1_sharing_no_word_with_the_page_title_is_a_label() -> None:
+    body = f"<article><h1>Notes</h1>{PROSE}</article>"
+    assert _title("<title>Quay Diary</title>", body) == "Quay Diary"
+    body = f"<article><h1>Information and resources</h1>{PROSE}</article>"
+    head = "<title>Why the harbour wall cracked</title>"
+    assert _title(head, body) == "Why the harbour wall cracked"
+
+
+def test_with_nothing_declared_an_h1_longer_than_an_unrelated_page_title_stays() -> None:
+    body = f"<article><h1>Why the harbour wall cracked</h1>{PROSE}</article>"
+    assert _title("<title>Quay Diary</title>", body) == "Why the harbour wall cracked"
+
+
+def test_with_nothing_declared_an_h1_the_page_title_shares_words_with_stays() -> None:
+    head = "<title>Harbour wall: what the engineers found</title>"
+    body = f"<article><h1>Harbour wall cracked in the storm</h1>{PROSE}</article>"
+    assert _title(head, body) == "Harbour wall cracked in the storm"
+
+
+def test_a_headings_permalink_mark_is_not_part_of_the_title() -> None:
+    head = "<title>Tide tables explained - Harbour handbook</title>"
+    body = (
+        '<div class="section"><h1>Tide tables explained<a class="headerlink" href="#tides" '
+        f'title="Permalink to this heading">¶</a></h1>{PROSE}</div>'
+    )
+    assert _title(head, body) == "Tide tables explained"
+
+
+LOGO_PAGE = (
+    "<title>Ferrybook — Book the crossing your way — Harbour Group</title>{site}"
+    '<meta property="og:title" content="Ferrybook — Book the crossing your way">'
+)
+LOGO_BODY = (
+    f'<div class="logo">Ferrybook</div><article><h1>Make the crossing yours</h1>{PROSE}</article>'
+)
+
+
+def test_a_logo_beside_a_declared_site_name_names_a_product_the_title_keeps() -> None:
+    head = LOGO_PAGE.format(site='<meta property="og:site_name" content="Harbour Group">')
+    assert _title(head, LOGO_BODY) == "Ferrybook — Book the crossing your way"
+
+
+def test_a_logo_with_no_site_name_declared_is_the_site_name() -> None:
+    assert _title(LOGO_PAGE.format(site=""), LOGO_BODY) == "Book the crossing your way"
+
+
+def test_of_two_h1s_that_are_the_ends_of_the_page_title_the_later_end_is_the_site() -> None:
+    head = "<title>Tide tables explained — Harbour keepers handbook</title>"
+    body = (
+        '<div class="top"><h1>Harbour keepers handbook</h1></div>'
+        f'<div class="section"><h1>Tide tables explained</h1>{PROSE}</div>'
+    )
+    assert _title(head, body) == "Tide tables explained"
+
+
+def test_with_nothing_declared_a_kicker_in_front_of_the_page_title_in_the_h1_goes() -> None:
+    head = "<title>Storm closes the harbour to ferries - Harbour Paper</title>"
+    body = (
+        f"<article><h1><span>Live</span> Storm closes the harbour to ferries</h1>{PROSE}</article>"
+    )
+    assert _title(head, body) == "Storm closes the harbour to ferries"
+
+
+def test_with_nothing_declared_words_behind_the_page_title_in_the_h1_stay() -> None:
+    head = "<title>Storm closes the harbour - Harbour Paper</title>"
+    body = f"<article><h1>Storm closes the harbour to ferries</h1>{PROSE}</article>"
+    assert _title(head, body) == "Storm closes the harbour to ferries"
+
+
+@pytest.mark.parametrize(
+    ("markup", "want"),
+    [
+        ("<span>LIVE</span>Storm closes the harbour", "LIVE Storm closes the harbour"),
+        ("<b>NA</b>SA probe lands", "NASA probe lands"),
+        ("<div>Harbour</div><div>storm closes the quay</div>", "Harbour storm closes the quay"),
+        ("<span>Kicker</span>Title", "Kicker Title"),
+    ],
+)
+def test_a_headings_children_are_joined_with_a_space_where_words_meet(
+    markup: str, want: str
+) -> None:
+    assert heading_text(fragment_fromstring(f"<h1>{markup}</h1>")) == want
+
+
+def test_with_no_page_title_at_all_a_one_character_h1_stays() -> None:
+    assert choose_title("港", [], "", "") == "港"

@@ -76,3 +76,25 @@ def test_named_meta_tags_in_the_body_come_after_the_head() -> None:
     meta = read_metadata(root)
     assert meta.titles == ["Head title", "Body title"]
     assert meta.published == ["2016-10-13T15:35:00+00:00"]
+
+
+def test_a_body_meta_tag_naming_several_properties_gives_each_of_them() -> None:
+    root = document_fromstring(
+        "<html><head><title>Quay news</title></head><body>"
+        '<meta property="x:title dc:title" content="Ferry timetable changes in May">'
+        "<p>x</p></body></html>"
+    )
+    assert read_metadata(root).titles == ["Ferry timetable changes in May"]
+
+
+def test_the_title_in_a_parsely_page_json_tag_is_a_declared_title_after_parsely_title() -> None:
+    meta = _meta(
+        '<meta name="parsely-page" content=\'{"title": "Lighthouse keeper retires", '
+        '"pub_date": "2024-03-12T09:00:00Z"}\'>'
+        '<meta name="parsely-title" content="Keeper retires after forty years">'
+    )
+    assert meta.titles == ["Keeper retires after forty years", "Lighthouse keeper retires"]
+
+
+def test_a_parsely_page_tag_that_is_not_json_declares_nothing() -> None:
+    assert _meta('<meta name="parsely-page" content="{title: oops">').titles == []

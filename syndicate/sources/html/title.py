@@ -1,15 +1,18 @@
-"""The headline of an article page, and the site names to strip from declared titles.
+"""The headline of an article page (site names: site_names.py; heading text: heading.py).
 
 Policy (docs/inputs.md, "HTML titles"): an h1 that is the site's name (og:site_name,
 the logo, the short end segment of ``<title>``) or sits in the site header is skipped;
 then :func:`choose_title` decides between the h1 and the declared titles (JSON-LD
-``headline``, ``og:title``, ``<title>``) from the evidence: same after folding
-typography, or declared = h1 + a site suffix -> the h1; one is the other plus a short
-kicker or badge -> the declared one; a declared title ``<title>`` repeats and the h1
-is not in it -> the declared one; otherwise the h1 unless it is a one- or two-word
-label. A declared headline of more than 40 words or equal to the description is a
-description. Separators may lack spaces or be full-width; CJK counts two characters
-a word.
+``headline``, ``og:title``, ``<title>``) from the evidence: a declared title that is
+``<title>`` itself, with the h1 not in ``<title>`` -> the declared one (even when
+og:title repeats the h1), unless the h1 is a longer wording holding nearly all its
+words; same after folding typography, or declared = h1 + a site suffix -> the h1; one
+is the other plus a short kicker or badge -> the declared one; a declared title
+``<title>`` repeats and the h1 is not in it -> the declared one; nothing declared and
+an h1 sharing no word with a ``<title>`` at least as long -> ``<title>``; otherwise
+the h1 unless it is a one- or two-word label. A declared headline of more than 40 words or
+equal to the description is a description. Separators may lack spaces or be
+full-width; CJK counts two characters a word.
 """
 
 from __future__ import annotations
@@ -20,27 +23,26 @@ from dataclasses import dataclass
 from lxml import etree
 from lxml.html import HtmlElement
 
-from .. import SourceContext
-from ..metadata import PageMeta, clean_text
-from .dom import first_in, fold, host_matches, in_rail, same, text_of
+from .dom import first_in, fold, in_rail, same, text_of
+from .heading import heading_text
 from .page import Page
+from .site_names import SEPARATORS, find_site_names, strip_site, strip_unknown_site, word_count
 
-# " | ", " - ", " – ", " :: " ...; also "Title|Site" and "Title –Site", which CMS
-# templates print without one of the spaces (a pipe or a dash against a word never
-# joins the words of one headline).
-# Chinese and Japanese titles use full-width bars and colons, underscores, and a bare
-# ":" against the script ("…「Treeviz」:phpspot開発日誌", "…_科技_腾讯网").
-_SEPARATORS = re.compile(
-    r"\s*(?:\||::|｜|：|_)\s*|\s+(?:-|–|—|:|·|»|•|/)\s+|\s+[–—](?=\w)|(?<=\w)[–—]\s+"
-    r"|(?<=[^\x00-\x7f]):\s*|\s*:(?=[^\x00-\x7f\s])"
-)
-_CJK = re.compile(r"[\u3040-\u30ff\u3400-\u9fff\uac00-\ud7af]")
+__all__ = [
+    "Headline",
+    "choose_title",
+    "find_headline",
+    "find_site_names",
+    "find_title",
+    "heading_text",
+    "locate",
+    "strip_unknown_site",
+    "visible_headline",
+    "word_count",
+]
+
 _HEADING_XPATH = etree.XPath(
     ".//*[self::h1 or self::h2 or self::h3 or contains(@class, 'title') or contains(@class, 'headline')]"
-)
-_LOGO_XPATH = etree.XPath(
-    "//h1[a[@href='/']] | //*[contains(@class, 'logo') or contains(@id, 'logo') or "
-    "contains(@id, 'site-title') or contains(@class, 'site-title') or contains(@class, 'site-name')]"
 )
 
 
@@ -128,6 +130,11 @@ _KICKER_WORDS = 5
 def choose_title(headline: str, declared: list[str], page_title: str, raw_page_title: str) -> str:
     """The policy between the visible h1 and the declared headlines (issue #9):
 
+    0. A declared title is ``<title>`` word for word (once its site name is gone) and
+       the h1 is not in ``<title>``: two declarations agree on it, and it wins even over
+       an h1 that another declared title repeats (og:title = h1, JSON-LD = ``<title>``)
+       -- unless the h1 says it at more length (more words, nearly all of the declared
+       one's among them: the declared one is a copy shortened for search results).
     1. They are the same after folding case, typography and punctuation: the h1, as the
        reader saw it (on the dev sets the declared copy more often lost curly quotes or
        title case than the h1 did). One is the other plus a short kicker ("Live",
@@ -135,13 +142,21 @@ def choose_title(headline: str, declared: list[str], page_title: str, raw_page_t
        and feeds without the h1's badges.
     2. A declared one is repeated in ``<title>`` and the h1 is not, or is a shorter part
        of it (the blog's name in "Blog name: Post title"): the h1 is a brand, section or
-       widget heading ("Business Monday"), the declared one wins.
-    3. Otherwise the h1 (og:title is often a teaser or an SEO variant), unless it is a
+       widget heading ("Business Monday"), the declared one wins -- again unless the
+       h1 says it at more length.
+    3. Nothing declared, and the h1 shares no word with a ``<title>`` at least as
+       long: the h1 is a label ("Information and Resources"), ``<title>`` wins.
+    4. Otherwise the h1 (og:title is often a teaser or an SEO variant), unless it is a
        one- or two-word label and something was declared.
     """
     if not headline:
         return declared[0] if declared else page_title
+    if not declared:
+        return _undeclared(headline, page_title, raw_page_title)
     h, in_title = fold(headline), fold(raw_page_title)
+    titled = [d for d in declared if fold(d) == fold(page_title) and word_count(d) > 2]
+    if titled and h not in in_title and not _expands(headline, titled[0]):
+        return titled[0]
     for candidate in declared:
         d = fold(candidate)
         if d == h or _with_site_suffix(candidate, headline) or _with_site_prefix(candidate, h):
@@ -152,24 +167,65 @@ def choose_title(headline: str, declared: list[str], page_title: str, raw_page_t
     repeated = [
         d for d in declared if fold(d) in in_title and h not in fold(d) and word_count(d) > 2
     ]
-    if repeated and (h not in in_title or len(fold(repeated[0])) > len(h)):
+    if (
+        repeated
+        and (h not in in_title or len(fold(repeated[0])) > len(h))
+        and not _expands(headline, repeated[0])
+    ):
         return repeated[0]
     if word_count(headline) > 2:
         return headline
     # A short h1 that <title> repeats as one of its segments, over declared titles that
     # <title> does not hold: the declared one is a description ("matrix equal to its
     # conjugate-transpose" for "Hermitian matrix - Wikipedia").
-    segments = {fold(s) for s in _SEPARATORS.split(raw_page_title)}
+    segments = {fold(s) for s in SEPARATORS.split(raw_page_title)}
     if h in segments and not any(fold(d) in in_title for d in declared):
         return headline
-    if declared:
-        return declared[0]
+    return declared[0]
+
+
+def _undeclared(headline: str, page_title: str, raw_page_title: str) -> str:
+    """Rules 1, 3 and 4 when nothing is declared: the h1 against ``<title>``."""
+    h, named = fold(headline), strip_unknown_site(page_title)
+    # The h1 is <title> with a kicker in front ("Live", "Ukraine war:"): <title>'s words.
+    # (Words behind are the h1's fuller wording: <title> was shortened.)
+    if h.endswith(fold(named)) and len(h) > len(fold(named)) and _kicker_only(headline, named):
+        return named
+    # An h1 that shares no word with a <title> at least as long is a label ("Lorem",
+    # "Information and Resources"), and <title> names the page.
+    if (
+        named
+        and word_count(page_title) >= word_count(headline)
+        and _overlap(headline, [raw_page_title]) == 0
+    ):
+        return named
+    if word_count(headline) > 2:
+        return headline
+    if h in {fold(s) for s in SEPARATORS.split(raw_page_title)}:
+        return headline
     # A one- or two-word h1 ("Sports", "Lorem") under a <title> that says more and does
     # not contain it: a label, and the <title> names the page.
-    named = strip_unknown_site(page_title)
     if word_count(named) >= 3 and h not in fold(named):
         return named
     return headline
+
+
+def _words(text: str) -> list[str]:
+    return re.findall(r"\w+", text.casefold())
+
+
+def _overlap(headline: str, others: list[str]) -> float:
+    """The share of the h1's words that any of ``others`` has."""
+    words = _words(headline)
+    seen = {w for other in others for w in _words(other)}
+    return sum(w in seen for w in words) / len(words) if words else 1.0
+
+
+def _expands(headline: str, declared: str) -> bool:
+    """The h1 is the declared title said at more length: more words, among them nearly
+    every word of the declared one (a shortened copy for search results and tabs)."""
+    h, d = _words(headline), set(_words(declared))
+    return len(h) > len(d) >= 3 and len(d & set(h)) >= 0.8 * len(d)
 
 
 def _with_site_suffix(declared: str, headline: str) -> bool:
@@ -177,7 +233,7 @@ def _with_site_suffix(declared: str, headline: str) -> bool:
     or section name no site_name declared): "Headline ｜ Site", "Headline：Site"."""
     if not declared.startswith(headline) or len(declared) == len(headline):
         return False
-    match = _SEPARATORS.match(declared, len(headline))
+    match = SEPARATORS.match(declared, len(headline))
     return match is not None and match.start() == len(headline)
 
 
@@ -197,7 +253,7 @@ def _agrees(headline: str, declared: list[str]) -> bool:
 def _with_site_prefix(declared: str, folded_headline: str) -> bool:
     """The declared title is a site or section name, a separator other than a colon
     (which sets off a kicker), and the h1: "r/videos - Headline", "Site | Headline"."""
-    matches = [m for m in _SEPARATORS.finditer(declared) if ":" not in m.group()]
+    matches = [m for m in SEPARATORS.finditer(declared) if ":" not in m.group()]
     return any(fold(declared[m.end() :]) == folded_headline for m in matches)
 
 
@@ -217,54 +273,6 @@ def _kicker_only(headline: str, declared: str) -> bool:
         and len(shorter.split()) >= 3
         and len(longer.split()) - len(shorter.split()) <= _KICKER_WORDS
     )
-
-
-def word_count(text: str) -> int:
-    """Words, with a Chinese, Japanese or Korean run counted at two characters a word."""
-    return len(re.findall(r"\w+", _CJK.sub(" ", text))) + len(_CJK.findall(text)) // 2
-
-
-def strip_unknown_site(title: str) -> str:
-    """'Headline words here - My website' when no site name is known: the last segment
-    goes if it is short and the headline before it has four words or more."""
-    matches = list(_SEPARATORS.finditer(title))
-    if not matches:
-        return title
-    head, tail = title[: matches[-1].start()], title[matches[-1].end() :]
-    if word_count(tail) <= 4 and word_count(head) >= 4:
-        return head.strip()
-    return title
-
-
-def heading_text(element: HtmlElement) -> str:
-    """A heading's text with a space where inline children meet without one
-    (``<h1><span>Kicker</span>Title</h1>`` is "Kicker Title", not "KickerTitle")."""
-    parts: list[str] = []
-
-    def add(text: str | None) -> None:
-        if not text:
-            return
-        if parts and _word_break(parts[-1][-1], text[0]):
-            parts.append(" ")
-        parts.append(text)
-
-    def walk(node: HtmlElement) -> None:
-        add(node.text)
-        for child in node:
-            if isinstance(child.tag, str):
-                if child.tag == "br":
-                    parts.append(" ")
-                walk(child)
-            add(child.tail)
-
-    walk(element)
-    return clean_text("".join(parts))
-
-
-def _word_break(left: str, right: str) -> bool:
-    """Two texts that meet at an element boundary are separate words when a lower-case
-    letter or a closing punctuation mark is followed by a capital."""
-    return right.isupper() and (left.islower() or left in ':.!?»"”’)')
 
 
 def locate(title: str, scope: HtmlElement) -> HtmlElement | None:
@@ -324,59 +332,3 @@ def _is_live_entry(element: HtmlElement) -> bool:
     if "liveblogupdate" in (element.get("itemprop") or "").lower():
         return True
     return bool(_LIVE_ENTRY.search(f"{element.get('class') or ''} {element.get('id') or ''}"))
-
-
-def strip_site(page: Page, title: str) -> str:
-    """'Headline | Site' or 'Site - Headline' without the site (or section) name."""
-    title = clean_text(title)
-    names = list(page.site_names) + page.meta.sections[:1]
-    stripped = False
-    for _ in range(2):
-        parts = _SEPARATORS.split(title)
-        if len(parts) < 2:
-            break
-        if any(same(parts[-1], n) for n in names) or host_matches(parts[-1], page.base_url):
-            title = parts[0] if len(parts) == 2 else _rsplit_sep(title)
-        elif any(same(parts[0], n) for n in names) or host_matches(parts[0], page.base_url):
-            title = _lsplit_sep(title)
-        elif (
-            stripped
-            and word_count(parts[-1]) <= 2
-            and word_count(title) - word_count(parts[-1]) >= 4
-        ):
-            title = _rsplit_sep(title)  # "Headline_Section" once "_Site" has gone
-        else:
-            break
-        stripped = True
-    return title.strip()
-
-
-def find_site_names(root: HtmlElement, meta: PageMeta, ctx: SourceContext) -> tuple[str, ...]:
-    names = list(dict.fromkeys(meta.site_names))
-    extra = ctx.options.get("site_name")
-    if isinstance(extra, str) and extra:
-        names.append(extra)
-    # Undeclared: a <title> segment that the page's logo or site-title repeats, or an
-    # h1 repeats when a longer segment beside it is the headline ("高木浩光＠自宅の日記"
-    # in "高木浩光＠自宅の日記 - 改正NICT法が…").
-    if meta.page_title:
-        segments = _SEPARATORS.split(meta.page_title)
-        if len(segments) > 1:
-            logos = [text_of(e) for e in _LOGO_XPATH(root)[:20]]
-            longest = max(word_count(s) for s in segments)
-            h1s = [heading_text(h) for h in list(root.iter("h1"))[:5]]
-            for segment in (segments[0], segments[-1]):
-                brand = word_count(segment) < longest and any(same(segment, h) for h in h1s)
-                if (brand or any(same(segment, logo) for logo in logos)) and segment not in names:
-                    names.append(segment)
-    return tuple(names)
-
-
-def _rsplit_sep(title: str) -> str:
-    matches = list(_SEPARATORS.finditer(title))
-    return title[: matches[-1].start()] if matches else title
-
-
-def _lsplit_sep(title: str) -> str:
-    match = _SEPARATORS.search(title)
-    return title[match.end() :] if match else title
