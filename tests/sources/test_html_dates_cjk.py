@@ -8,10 +8,8 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from syndicate.sources import SourceContext
-from syndicate.sources.html import parse
+from .dated_pages import published_of
 
-CAPTURED = datetime(2026, 11, 25, 0, 30, tzinfo=UTC)
 TOKYO = ZoneInfo("Asia/Tokyo")
 PROSE = "".join(
     f"<p>Sentence {i} of a story long enough to be an article page.</p>" for i in range(12)
@@ -23,10 +21,7 @@ def _published(shown: str, tz: ZoneInfo = TOKYO) -> datetime | None:
         "<html><head><title>Story</title></head><body><article><h1>港の防波堤についての記事です</h1>"
         f'<p class="date">{shown}</p>{PROSE}</article></body></html>'
     )
-    ctx = SourceContext(
-        path="p.html", captured_at=CAPTURED, tz=tz, base_url="https://paper.example/a"
-    )
-    return parse(page, ctx).articles[0].published
+    return published_of(page, tz, base_url="https://paper.example/a")
 
 
 @pytest.mark.parametrize(
@@ -55,10 +50,9 @@ def test_a_cjk_day_only_date_gives_way_to_the_same_day_with_a_time() -> None:
         '<h1>港の防波堤についての記事です</h1><p class="date">2019年4月4日 18時30分</p>'
         f"{PROSE}</article></body></html>"
     )
-    ctx = SourceContext(
-        path="p.html", captured_at=CAPTURED, tz=TOKYO, base_url="https://paper.example/a"
+    assert published_of(page, TOKYO, base_url="https://paper.example/a") == datetime(
+        2019, 4, 4, 18, 30, tzinfo=TOKYO
     )
-    assert parse(page, ctx).articles[0].published == datetime(2019, 4, 4, 18, 30, tzinfo=TOKYO)
 
 
 def test_a_relative_time_element_gives_its_datetime() -> None:
@@ -68,5 +62,4 @@ def test_a_relative_time_element_gives_its_datetime() -> None:
         '<relative-time datetime="2020-07-07T12:10:51Z" title="Jul 7, 2020">on Jul 7</relative-time>'
         f"{PROSE}</main></body></html>"
     )
-    ctx = SourceContext(path="p.html", captured_at=CAPTURED, tz=ZoneInfo("UTC"))
-    assert parse(page, ctx).articles[0].published == datetime(2020, 7, 7, 12, 10, 51, tzinfo=UTC)
+    assert published_of(page, base_url=None) == datetime(2020, 7, 7, 12, 10, 51, tzinfo=UTC)

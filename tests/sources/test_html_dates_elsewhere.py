@@ -5,12 +5,9 @@ when it links its date to the permalink or its text has linked subheadings."""
 from __future__ import annotations
 
 from datetime import UTC, datetime
-from zoneinfo import ZoneInfo
 
-from syndicate.sources import SourceContext
-from syndicate.sources.html import parse
+from .dated_pages import published_of
 
-CAPTURED = datetime(2026, 11, 25, 0, 30, tzinfo=UTC)
 PROSE = "".join(
     f"<p>Line {i} of a story about the school garden and its first harvest.</p>" for i in range(12)
 )
@@ -23,10 +20,7 @@ def _published(article: str) -> datetime | None:
         "<html><head><title>School garden harvest</title></head><body>"
         f"<article><h1>School garden harvest</h1>{article}</article></body></html>"
     )
-    ctx = SourceContext(
-        path="p.html", captured_at=CAPTURED, tz=ZoneInfo("UTC"), base_url="https://a.example/s"
-    )
-    return parse(page, ctx).articles[0].published
+    return published_of(page)
 
 
 def _card(n: int) -> str:

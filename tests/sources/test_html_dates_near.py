@@ -6,23 +6,13 @@ only dated element of the rails and nothing else dates the page."""
 from __future__ import annotations
 
 from datetime import UTC, datetime
-from zoneinfo import ZoneInfo
 
-from syndicate.sources import SourceContext
-from syndicate.sources.html import parse
+from .dated_pages import prose, published_of
 
-CAPTURED = datetime(2026, 11, 25, 0, 30, tzinfo=UTC)
-PROSE = "".join(
-    f"<p>Line {i} of a report on the allotment society, long enough to be a story.</p>"
-    for i in range(12)
-)
+PROSE = prose("the allotment society")
 
 
-def _published(page: str) -> datetime | None:
-    ctx = SourceContext(
-        path="p.html", captured_at=CAPTURED, tz=ZoneInfo("UTC"), base_url="https://a.example/s"
-    )
-    return parse(page, ctx).articles[0].published
+_published = published_of
 
 
 def test_a_time_beside_the_headline_outside_the_article_gives_its_datetime() -> None:

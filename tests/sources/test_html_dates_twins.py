@@ -9,11 +9,10 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from syndicate.dates import parse_date
-from syndicate.sources import SourceContext
-from syndicate.sources.html import parse
 from syndicate.sources.html.twins import carries_zone, printed_clock, zoned_twin
 
-CAPTURED = datetime(2026, 11, 25, 0, 30, tzinfo=UTC)
+from .dated_pages import CAPTURED, published_of
+
 PROSE = "".join(
     f"<p>Line {i} of a story about the lock gates and their repair this spring.</p>"
     for i in range(12)
@@ -26,10 +25,7 @@ def _published(head: str, body: str = "") -> datetime | None:
         f"<html><head><title>Lock gates</title>{head}</head><body><article>"
         f"<h1>Lock gates repaired</h1>{body}{PROSE}</article></body></html>"
     )
-    ctx = SourceContext(
-        path="p.html", captured_at=CAPTURED, tz=ZoneInfo("UTC"), base_url="https://a.example/s"
-    )
-    return parse(page, ctx).articles[0].published
+    return published_of(page)
 
 
 def test_a_zoneless_declared_date_gives_way_to_a_zoned_one_in_another_format() -> None:

@@ -9,10 +9,8 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from syndicate.sources import SourceContext
-from syndicate.sources.html import parse
+from .dated_pages import published_of
 
-CAPTURED = datetime(2026, 11, 25, 0, 30, tzinfo=UTC)
 BERLIN = ZoneInfo("Europe/Berlin")
 PROSE = "".join(
     f"<p>Line {i} of a story about the new tram line and its first week.</p>" for i in range(12)
@@ -25,10 +23,7 @@ def _published(body: str) -> datetime | None:
         "<html><head><title>Tram line opens</title></head><body><article>"
         f"<h1>Tram line opens</h1>{body}{PROSE}</article></body></html>"
     )
-    ctx = SourceContext(
-        path="p.html", captured_at=CAPTURED, tz=BERLIN, base_url="https://a.example/s"
-    )
-    return parse(page, ctx).articles[0].published
+    return published_of(page, BERLIN)
 
 
 @pytest.mark.parametrize(
