@@ -56,7 +56,8 @@ class PageMeta:
     site_names: list[str] = field(default_factory=list)
     urls: list[str] = field(default_factory=list)  # canonical first
     sections: list[str] = field(default_factory=list)
-    authors: list[str] = field(default_factory=list)
+    authors: list[str] = field(default_factory=list)  # JSON-LD Article nodes' authors
+    tag_authors: list[str] = field(default_factory=list)  # <meta> author, article:author ...
     published: list[str] = field(default_factory=list)
     modified: list[str] = field(default_factory=list)
     tags: list[str] = field(default_factory=list)
@@ -256,8 +257,10 @@ def _take_meta_tags(root: HtmlElement, meta: PageMeta) -> None:
             target.extend(t.strip() for t in tag.content.split(",") if t.strip())
             continue
         value = clean_text(tag.content)
-        if tag.field == "authors" and value.startswith("http"):
-            continue  # article:author is often a profile URL, not a name
+        if tag.field == "authors":
+            if value.startswith("http"):
+                continue  # article:author is often a profile URL, not a name
+            target = meta.tag_authors
         if value not in target:
             target.append(value)
 
@@ -297,24 +300,3 @@ def _take_microdata(root: HtmlElement, meta: PageMeta) -> None:
             meta.modified.append(value)
         elif prop == "articlesection":
             meta.sections.append(value)
-        elif (
-            prop == "name"
-            and _inside_itemprop(element, "author")
-            or prop == "author"
-            and element.get("itemscope") is None
-        ):
-            if value not in meta.authors:
-                meta.authors.append(value)
-
-
-def _inside_itemprop(element: HtmlElement, name: str) -> bool:
-    parent = element.getparent()
-    depth = 0
-    while parent is not None and depth < 6:
-        if (parent.get("itemprop") or "").strip().lower() == name:
-            return True
-        if parent.get("itemscope") is not None:
-            return False
-        parent = parent.getparent()
-        depth += 1
-    return False

@@ -22,7 +22,7 @@ def test_one_meta_tag_may_name_several_properties() -> None:
         '<meta property="og:type" content="article">'
     )
     assert meta.titles == ["Harbour wall reopens"]
-    assert meta.authors == ["Ann Quay"]
+    assert meta.tag_authors == ["Ann Quay"]
     assert meta.is_article
 
 
