@@ -105,6 +105,7 @@ def find_body(
         element = first(rule.body, container if container is not None else page.root)
         if element is not None:
             return clean_fragment(page, element, rule.drop)
+    own_article = _article_block(scope, page.root, title_el)
     if title_el is not None:
         _remove_header(title_el, scope, container)
     drop_boilerplate(scope)
@@ -113,6 +114,8 @@ def find_body(
     for lead in scope.xpath(".//p[contains(@class, 'teaser') or contains(@class, 'intro')]"):
         lead.attrib.pop("class", None)
     target = container if container is not None else page.root
+    if container is None and own_article:
+        container = scope
     if container is not None:
         target = document_fromstring(tostring(container, encoding="unicode"), parser=PARSER)
     drop_hidden(target)
@@ -337,3 +340,26 @@ def extract_body(tree: HtmlElement, url: str | None, favor_precision: bool) -> s
 def _unwrap(extracted: str) -> str:
     """trafilatura's html output without its <html><body> (and <main>/<doc>) wrapper."""
     return re.sub(r"</?(?:html|body|head|main|doc)(?:\s[^>]*)?>", "", extracted).strip()
+
+
+def _article_block(scope: HtmlElement, root: HtmlElement, title_el: HtmlElement | None) -> bool:
+    """Whether ``scope`` is the page's own story in an <article> element: the only
+    <article> on the page (several are cards, or a story in pieces), holding the headline,
+    an h1 (a slideshow's) or most of the page's prose, and prose of its own."""
+    if scope.tag != "article" or sum(1 for _ in root.iter("article")) != 1:
+        return False
+    prose = _prose_chars(scope)
+    if prose < _OWN_PROSE:
+        return False
+    return (
+        scope.find(".//h1") is not None
+        or (title_el is not None and scope in set(title_el.iterancestors()))
+        or 2 * prose > _prose_chars(root)
+    )
+
+
+_OWN_PROSE = 400
+
+
+def _prose_chars(element: HtmlElement) -> int:
+    return sum(len(text) for text in (text_of(p) for p in element.iter("p")) if len(text) >= 60)
