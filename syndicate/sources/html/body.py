@@ -17,6 +17,7 @@ from .cards import card_heading
 from .dom import PARSER, first, remove, text_of
 from .figures import find_figures, place_figures
 from .page import Page
+from .repeats import find_repeats, restore_repeats
 
 _BOILERPLATE = (
     "//nav",
@@ -119,13 +120,14 @@ def find_body(
     if container is not None:
         target = document_fromstring(tostring(container, encoding="unicode"), parser=PARSER)
     drop_hidden(target)
-    figures = find_figures(target)
+    figures, repeats = find_figures(target), find_repeats(target)
     extracted = extract_body(
         target, page.base_url, bool(page.ctx.options.get("favor_precision", False))
     )
     if not extracted:
         return ""
-    return sanitize_html(place_figures(_unwrap(extracted), figures), base_url=page.base_url)
+    body = restore_repeats(_unwrap(extracted), repeats)
+    return sanitize_html(place_figures(body, figures), base_url=page.base_url)
 
 
 def _remove_header(
