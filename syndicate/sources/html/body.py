@@ -16,6 +16,7 @@ from ..rules import Selector
 from .cards import card_heading
 from .dom import PARSER, first, remove, text_of
 from .figures import find_figures, place_figures
+from .galleries import galleries
 from .page import Page
 from .repeats import find_repeats, restore_repeats
 
@@ -231,6 +232,8 @@ def drop_boilerplate(scope: HtmlElement) -> None:
     blocks named as furniture (share, byline, related, newsletter, ad ...), article
     cards nested in the article, and short blocks that are mostly links ("Read more: ...",
     link cards, tag lists). Never a block holding most of the article's text."""
+    for gallery in galleries(scope):
+        remove(gallery)
     total = len(scope.text_content()) or 1
     doomed: list[HtmlElement] = []
     gone: set[HtmlElement] = set()
