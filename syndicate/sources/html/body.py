@@ -256,9 +256,10 @@ def drop_boilerplate(scope: HtmlElement) -> None:
         if (
             _furniture_words(element)
             or (element.tag == "article" and card_heading(element) is not None)
-        ) and sum(len(text_of(p)) > 120 for p in element.iter("p")) < 2:
-            # (two paragraphs of prose are article text whatever the wrapper is called:
-            # NYT-style ids name the ad slot a column follows, "after-story-ad-1")
+        ) and not _holds_prose(element):
+            # (prose is article text whatever the wrapper is called: NYT-style ids name
+            # the ad slot a column follows, "after-story-ad-1"; BEM modifiers name what a
+            # section may carry, "TestReport__Section--Ads")
             doomed.append(element)
             gone.add(element)
             continue
@@ -269,6 +270,13 @@ def drop_boilerplate(scope: HtmlElement) -> None:
                 gone.add(element)
     for element in doomed:
         remove(element)
+
+
+def _holds_prose(element: HtmlElement) -> bool:
+    """Two paragraphs of prose (over 120 characters each), or one long one (300 or
+    more: a section written in one <p> broken by <br>s)."""
+    lengths = [len(text_of(p)) for p in element.iter("p")]
+    return sum(n > 120 for n in lengths) >= 2 or any(n >= 300 for n in lengths)
 
 
 def head_block(title_el: HtmlElement, scope: HtmlElement) -> HtmlElement:
