@@ -16,7 +16,9 @@ from ..rules import Selector
 from .cards import card_heading
 from .dom import PARSER, first, remove, text_of
 from .figures import find_figures, place_figures
+from .galleries import galleries
 from .page import Page
+from .repeats import find_repeats, restore_repeats
 
 _BOILERPLATE = (
     "//nav",
@@ -105,6 +107,7 @@ def find_body(
         element = first(rule.body, container if container is not None else page.root)
         if element is not None:
             return clean_fragment(page, element, rule.drop)
+    own_article = _article_block(scope, page.root, title_el)
     if title_el is not None:
         _remove_header(title_el, scope, container)
     drop_boilerplate(scope)
@@ -113,16 +116,19 @@ def find_body(
     for lead in scope.xpath(".//p[contains(@class, 'teaser') or contains(@class, 'intro')]"):
         lead.attrib.pop("class", None)
     target = container if container is not None else page.root
+    if container is None and own_article:
+        container = scope
     if container is not None:
         target = document_fromstring(tostring(container, encoding="unicode"), parser=PARSER)
     drop_hidden(target)
-    figures = find_figures(target)
+    figures, repeats = find_figures(target), find_repeats(target)
     extracted = extract_body(
         target, page.base_url, bool(page.ctx.options.get("favor_precision", False))
     )
     if not extracted:
         return ""
-    return sanitize_html(place_figures(_unwrap(extracted), figures), base_url=page.base_url)
+    body = restore_repeats(_unwrap(extracted), repeats)
+    return sanitize_html(place_figures(body, figures), base_url=page.base_url)
 
 
 def _remove_header(
@@ -226,6 +232,8 @@ def drop_boilerplate(scope: HtmlElement) -> None:
     blocks named as furniture (share, byline, related, newsletter, ad ...), article
     cards nested in the article, and short blocks that are mostly links ("Read more: ...",
     link cards, tag lists). Never a block holding most of the article's text."""
+    for gallery in galleries(scope):
+        remove(gallery)
     total = len(scope.text_content()) or 1
     doomed: list[HtmlElement] = []
     gone: set[HtmlElement] = set()
@@ -248,9 +256,10 @@ def drop_boilerplate(scope: HtmlElement) -> None:
         if (
             _furniture_words(element)
             or (element.tag == "article" and card_heading(element) is not None)
-        ) and sum(len(text_of(p)) > 120 for p in element.iter("p")) < 2:
-            # (two paragraphs of prose are article text whatever the wrapper is called:
-            # NYT-style ids name the ad slot a column follows, "after-story-ad-1")
+        ) and not _holds_prose(element):
+            # (prose is article text whatever the wrapper is called: NYT-style ids name
+            # the ad slot a column follows, "after-story-ad-1"; BEM modifiers name what a
+            # section may carry, "TestReport__Section--Ads")
             doomed.append(element)
             gone.add(element)
             continue
@@ -261,6 +270,13 @@ def drop_boilerplate(scope: HtmlElement) -> None:
                 gone.add(element)
     for element in doomed:
         remove(element)
+
+
+def _holds_prose(element: HtmlElement) -> bool:
+    """Two paragraphs of prose (over 120 characters each), or one long one (300 or
+    more: a section written in one <p> broken by <br>s)."""
+    lengths = [len(text_of(p)) for p in element.iter("p")]
+    return sum(n > 120 for n in lengths) >= 2 or any(n >= 300 for n in lengths)
 
 
 def head_block(title_el: HtmlElement, scope: HtmlElement) -> HtmlElement:
@@ -337,3 +353,26 @@ def extract_body(tree: HtmlElement, url: str | None, favor_precision: bool) -> s
 def _unwrap(extracted: str) -> str:
     """trafilatura's html output without its <html><body> (and <main>/<doc>) wrapper."""
     return re.sub(r"</?(?:html|body|head|main|doc)(?:\s[^>]*)?>", "", extracted).strip()
+
+
+def _article_block(scope: HtmlElement, root: HtmlElement, title_el: HtmlElement | None) -> bool:
+    """Whether ``scope`` is the page's own story in an <article> element: the only
+    <article> on the page (several are cards, or a story in pieces), holding the headline,
+    an h1 (a slideshow's) or most of the page's prose, and prose of its own."""
+    if scope.tag != "article" or sum(1 for _ in root.iter("article")) != 1:
+        return False
+    prose = _prose_chars(scope)
+    if prose < _OWN_PROSE:
+        return False
+    return (
+        scope.find(".//h1") is not None
+        or (title_el is not None and scope in set(title_el.iterancestors()))
+        or 2 * prose > _prose_chars(root)
+    )
+
+
+_OWN_PROSE = 400
+
+
+def _prose_chars(element: HtmlElement) -> int:
+    return sum(len(text) for text in (text_of(p) for p in element.iter("p")) if len(text) >= 60)
