@@ -186,48 +186,15 @@ def _one(
             )
         )
         return None
-    target: os.stat_result | None = st
-    if stat.S_ISLNK(st.st_mode):
-        try:
-            target = os.stat(text)
-        except OSError:
-            target = None
-        if target is not None and stat.S_ISDIR(target.st_mode):
-            return None  # glob lists what is inside; each file is checked
-    real = finder.realpath(text, st)
-    if not group.follow_symlinks and not finder.inside(real):
-        shown = escape_name(display_path(real, finder.root_prefix))
-        problems.append(
-            Problem(
-                path=display,
-                line=0,
-                severity="warning",
-                message=f"symlink to {shown}, outside the input folders; skipped (set"
-                f" follow_symlinks = true on input {group.name!r} to read it)",
-            )
-        )
+    target = st if not stat.S_ISLNK(st.st_mode) else _stat_or_none(text)
+    if target is not None and stat.S_ISDIR(target.st_mode):
+        return None  # a symlink to a folder: glob lists what is inside; each file is checked
+    warning = _skipped_because(finder, group, text, st, target)
+    if warning is not None:
+        problems.append(Problem(path=display, line=0, severity="warning", message=warning))
         return None
-    if target is None:
-        problems.append(
-            Problem(
-                path=display,
-                line=0,
-                severity="warning",
-                message=f"broken symlink (to {escape_name(os.readlink(text))}); skipped",
-            )
-        )
-        return None
+    assert target is not None  # _skipped_because warns of a broken symlink
     st = target
-    if not stat.S_ISREG(st.st_mode):
-        problems.append(
-            Problem(
-                path=display,
-                line=0,
-                severity="warning",
-                message="not a regular file (a pipe, socket or device); skipped",
-            )
-        )
-        return None
     url = page_url(group, os.path.relpath(text, folder)) if group.base_url or group.mirror else None
     return InputFile(
         group=group,
@@ -237,3 +204,32 @@ def _one(
         mtime_ns=st.st_mtime_ns,
         page_url=url,
     )
+
+
+def _stat_or_none(text: str) -> os.stat_result | None:
+    try:
+        return os.stat(text)
+    except OSError:
+        return None
+
+
+def _skipped_because(
+    finder: _Finder,
+    group: InputConfig,
+    text: str,
+    st: os.stat_result,
+    target: os.stat_result | None,
+) -> str | None:
+    """Why a listed file that is no folder is skipped with a warning, or None to read it."""
+    real = finder.realpath(text, st)
+    if not group.follow_symlinks and not finder.inside(real):
+        shown = escape_name(display_path(real, finder.root_prefix))
+        return (
+            f"symlink to {shown}, outside the input folders; skipped (set"
+            f" follow_symlinks = true on input {group.name!r} to read it)"
+        )
+    if target is None:
+        return f"broken symlink (to {escape_name(os.readlink(text))}); skipped"
+    if not stat.S_ISREG(target.st_mode):
+        return "not a regular file (a pipe, socket or device); skipped"
+    return None

@@ -156,26 +156,35 @@ def _take_jsonld(node: dict[str, Any], meta: PageMeta) -> None:
         name = _text(node.get("name"))
         if name:
             meta.site_names.append(name)
-        return
-    if not types & ARTICLE_TYPES:
-        # A headline on another node (WebPage, VideoObject, Recipe ...) is still the
-        # page's headline, and some CMSs date only the WebPage node: fallbacks after
-        # every Article node's.
-        headline = _text(node.get("headline"))
-        if headline:
-            meta.page_titles.append(headline)
-        if types & _PAGE_TYPES:
-            for key, target in (
-                ("datePublished", meta.page_published),
-                ("dateModified", meta.page_modified),
-            ):
-                text = _text(node.get(key))
-                if text:
-                    target.append(text)
-        return
-    meta.is_article = True
-    if "liveblogposting" in types:
-        meta.is_live = True
+    elif not types & ARTICLE_TYPES:
+        _take_other_node(node, types, meta)
+    else:
+        meta.is_article = True
+        if "liveblogposting" in types:
+            meta.is_live = True
+        _take_article_ids(node, meta)
+        _take_article_fields(node, meta)
+
+
+def _take_other_node(node: dict[str, Any], types: set[str], meta: PageMeta) -> None:
+    """A headline on another node (WebPage, VideoObject, Recipe ...) is still the page's
+    headline, and some CMSs date only the WebPage node: fallbacks after every Article
+    node's."""
+    headline = _text(node.get("headline"))
+    if headline:
+        meta.page_titles.append(headline)
+    if types & _PAGE_TYPES:
+        for key, target in (
+            ("datePublished", meta.page_published),
+            ("dateModified", meta.page_modified),
+        ):
+            text = _text(node.get(key))
+            if text:
+                target.append(text)
+
+
+def _take_article_ids(node: dict[str, Any], meta: PageMeta) -> None:
+    """An Article node's title, URLs, section and authors."""
     for key in ("headline", "name"):
         value = _text(node.get(key))
         if value:
@@ -198,6 +207,10 @@ def _take_jsonld(node: dict[str, Any], meta: PageMeta) -> None:
         name = _text(person.get("name") if isinstance(person, dict) else person)
         if name and name not in meta.authors:
             meta.authors.append(name)
+
+
+def _take_article_fields(node: dict[str, Any], meta: PageMeta) -> None:
+    """An Article node's dates, keywords, image, description and publisher."""
     for key, target in (
         ("datePublished", meta.published),
         ("dateCreated", meta.published),
