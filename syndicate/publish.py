@@ -58,6 +58,7 @@ from .publish_record import deliver as deliver_due
 from .publish_record import has_targets, record_and_enqueue
 from .publish_run import Run, refuse_fresh_bucket
 from .recover import refuse_fresh_start
+from .render import items
 from .state import StateLock, StateStore, is_postgres, lock_path, open_state, state_location
 from .writer import clean_temps
 
@@ -274,6 +275,7 @@ def run_steps(run: Run, asked: _Asked) -> None:
     if run.full or run.repair:
         # a feed-level file recorded by an earlier run is missing or was changed: rewrite them
         run.touched = set(run.sections.infos)
+    items.clear()  # a run renders with its own config (render/items.py)
     try:
         read_and_commit(run, asked.on_file)
         withdraw(run, asked.withdraw, asked.restore)
