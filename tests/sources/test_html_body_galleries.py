@@ -4,14 +4,8 @@ slideshow, keep their captions."""
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
-from zoneinfo import ZoneInfo
+from .parsed import body_of
 
-from syndicate.model import Html
-from syndicate.sources import SourceContext
-from syndicate.sources.html import parse
-
-CAPTURED = datetime(2026, 11, 25, 0, 30, tzinfo=UTC)
 STORY = "".join(
     f"<p>Paragraph {i}: the night ferry ran again after the storm, with the cars on the "
     "lower deck and the lorries waiting on the quay for the morning crossing.</p>"
@@ -29,12 +23,7 @@ def _gallery(items: int) -> str:
     return f'<div class="full-gallery"><ul class="legends">{legends}</ul></div>'
 
 
-def _body(page: str) -> str:
-    ctx = SourceContext(
-        path="p.html", captured_at=CAPTURED, tz=ZoneInfo("UTC"), base_url="https://paper.example/a"
-    )
-    [article] = parse(page, ctx).articles
-    return "".join(b.html for b in article.body if isinstance(b, Html))
+_body = body_of
 
 
 def _page(inner: str) -> str:

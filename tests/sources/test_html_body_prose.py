@@ -4,22 +4,9 @@ written as one long paragraph broken by <br>s; a short promo box still goes."""
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
-from zoneinfo import ZoneInfo
+from .parsed import body_of
 
-from syndicate.model import Html
-from syndicate.sources import SourceContext
-from syndicate.sources.html import parse
-
-CAPTURED = datetime(2026, 11, 25, 0, 30, tzinfo=UTC)
-
-
-def _body(page: str) -> str:
-    ctx = SourceContext(
-        path="p.html", captured_at=CAPTURED, tz=ZoneInfo("UTC"), base_url="https://paper.example/a"
-    )
-    [article] = parse(page, ctx).articles
-    return "".join(b.html for b in article.body if isinstance(b, Html))
+_body = body_of
 
 
 def _section(name: str) -> str:

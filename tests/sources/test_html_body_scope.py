@@ -4,23 +4,9 @@ outweigh it); the whole page when the <article> elements are cards."""
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
-from zoneinfo import ZoneInfo
+from .parsed import body_of
 
-from syndicate.model import Html
-from syndicate.sources import SourceContext
-from syndicate.sources.html import parse
-
-CAPTURED = datetime(2026, 11, 25, 0, 30, tzinfo=UTC)
-
-
-def _body(page: str) -> str:
-    ctx = SourceContext(
-        path="p.html", captured_at=CAPTURED, tz=ZoneInfo("UTC"), base_url="https://paper.example/a"
-    )
-    articles = parse(page, ctx).articles
-    assert len(articles) == 1
-    return "".join(b.html for b in articles[0].body if isinstance(b, Html))
+_body = body_of
 
 
 STORY = "".join(

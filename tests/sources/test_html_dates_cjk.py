@@ -8,7 +8,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from .dated_pages import published_of
+from .parsed import published_of
 
 TOKYO = ZoneInfo("Asia/Tokyo")
 PROSE = "".join(

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
-from .dated_pages import published_of
+from .parsed import published_of
 
 PROSE = "".join(
     f"<p>Line {i} of a story about the school garden and its first harvest.</p>" for i in range(12)

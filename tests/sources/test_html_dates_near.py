@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
-from .dated_pages import prose, published_of
+from .parsed import prose, published_of
 
 PROSE = prose("the allotment society")
 

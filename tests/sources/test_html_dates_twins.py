@@ -11,7 +11,7 @@ import pytest
 from syndicate.dates import parse_date
 from syndicate.sources.html.twins import carries_zone, printed_clock, zoned_twin
 
-from .dated_pages import CAPTURED, published_of
+from .parsed import CAPTURED, published_of
 
 PROSE = "".join(
     f"<p>Line {i} of a story about the lock gates and their repair this spring.</p>"

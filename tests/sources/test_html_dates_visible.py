@@ -9,7 +9,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from .dated_pages import published_of
+from .parsed import published_of
 
 BERLIN = ZoneInfo("Europe/Berlin")
 PROSE = "".join(
