@@ -45,15 +45,15 @@ class PageWriter:
     def stage(self, files: Mapping[str, bytes]) -> list[str]:
         """Write each changed file to its temp; return the changed paths (a file already
         pending counts as changed: the last bytes staged win)."""
-        root = self._root
+        targets = {rel: f"{self._root}/{rel}" for rel in files}
         todo = [
             rel
             for rel, data in files.items()
-            if f"{root}/{rel}" in self.pending or not same_bytes(f"{root}/{rel}", data)
+            if targets[rel] in self.pending or not same_bytes(targets[rel], data)
         ]
         try:
             for rel in todo:
-                target = f"{root}/{rel}"
+                target = targets[rel]
                 folder = os.path.dirname(target)
                 if folder not in self._made:
                     os.makedirs(folder, exist_ok=True)

@@ -57,15 +57,15 @@ def changed_files(out_dir: Path, files: Mapping[str, bytes]) -> list[str]:
     return [rel for rel, data in files.items() if not same_bytes(out_dir / rel, data)]
 
 
-def temp_path(target: Path) -> Path:
-    """The temp file a write of ``target`` goes through (swept by a later run if left)."""
-    return target.with_name(f"{TEMP_PREFIX}{os.getpid()}-{target.name}")
-
-
 def temp_name(target: str) -> str:
-    """:func:`temp_path` for a path kept as a string (what a run stages by the thousand)."""
+    """The temp file a write of ``target`` goes through (swept by a later run if left)."""
     head, name = os.path.split(target)
     return os.path.join(head, f"{TEMP_PREFIX}{os.getpid()}-{name}")
+
+
+def temp_path(target: Path) -> Path:
+    """:func:`temp_name` as a Path."""
+    return Path(temp_name(os.fspath(target)))
 
 
 def open_temp(tmp: str | Path) -> int:

@@ -14,7 +14,7 @@ from trafilatura.htmlprocessing import build_html_output
 from ...sanitize import sanitize_html
 from ..rules import Selector
 from .cards import card_heading
-from .dom import PARSER, first, remove, text_of
+from .dom import PARSER, first, mark_words, prose_chars, remove, text_of
 from .figures import find_figures, place_figures
 from .galleries import galleries
 from .page import Page
@@ -312,7 +312,7 @@ def _holds_body(ancestor: HtmlElement, inner: HtmlElement) -> bool:
             continue
         if element.get("itemprop") == "articleBody":
             return True
-        words = set(_WORDS.findall(f"{element.get('class', '')} {element.get('id', '')}".lower()))
+        words = mark_words(element)
         if words & _BODY_WORDS and not words & _NOT_BODY_WORDS and text_of(element):
             if inner not in set(element.iterancestors()) and element not in set(inner.iter()):
                 return True
@@ -361,18 +361,14 @@ def _article_block(scope: HtmlElement, root: HtmlElement, title_el: HtmlElement 
     an h1 (a slideshow's) or most of the page's prose, and prose of its own."""
     if scope.tag != "article" or sum(1 for _ in root.iter("article")) != 1:
         return False
-    prose = _prose_chars(scope)
+    prose = prose_chars(scope)
     if prose < _OWN_PROSE:
         return False
     return (
         scope.find(".//h1") is not None
         or (title_el is not None and scope in set(title_el.iterancestors()))
-        or 2 * prose > _prose_chars(root)
+        or 2 * prose > prose_chars(root)
     )
 
 
 _OWN_PROSE = 400
-
-
-def _prose_chars(element: HtmlElement) -> int:
-    return sum(len(text) for text in (text_of(p) for p in element.iter("p")) if len(text) >= 60)

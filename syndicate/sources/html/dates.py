@@ -11,7 +11,7 @@ from lxml import etree
 from lxml.html import HtmlElement
 
 from ...dates import parse_date, parse_date_format
-from .dom import in_rail, text_of
+from .dom import in_rail, marks, text_of
 from .elsewhere import in_card, other_story
 from .months import to_english
 from .page import Page
@@ -85,8 +85,8 @@ def is_update(element: HtmlElement) -> bool:
     ``itemprop="dateModified"``): another moment than the publication. Not one that
     names itself both (WordPress prints ``class="entry-date published updated"`` on a
     post never edited)."""
-    marks = " ".join(element.get(a) or "" for a in ("class", "itemprop", "id"))
-    return bool(marks) and _UPDATE.search(marks) is not None and _PUBLISHED.search(marks) is None
+    named = marks(element, ("class", "itemprop", "id"))
+    return _UPDATE.search(named) is not None and _PUBLISHED.search(named) is None
 
 
 _PUBLISHED = re.compile(r"publi|pubdate|created|entry-date|posted", re.IGNORECASE)
@@ -120,7 +120,7 @@ def _titled_heading(page: Page, scope: HtmlElement) -> list[HtmlElement]:
     rails that ``<title>`` repeats (a theme that sets the story's title in an h3)."""
     title = " ".join((page.meta.page_title or "").split()).casefold()
     for element in scope.iter("h1", "h2", "h3"):
-        text = " ".join(text_of(element).split()).casefold()
+        text = text_of(element).casefold()
         if len(text) >= 4 and text in title and not in_rail(element):
             return [element]
     return []

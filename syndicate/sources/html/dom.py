@@ -7,7 +7,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from lxml import etree
-from lxml.html import HtmlElement, HTMLParser
+from lxml.html import HtmlElement, HTMLParser, tostring
 
 from ..metadata import clean_text
 from ..rules import Selector
@@ -98,6 +98,35 @@ _MAIN_CONTENT = etree.XPath(
     "(.//h1 | .//main | .//*[@itemprop='articleBody'])[1]",
     smart_strings=False,
 )
+
+
+def marks(element: HtmlElement, attributes: tuple[str, ...] = ("class", "id")) -> str:
+    """What an element names itself: its class and id (or the ``attributes`` asked for),
+    space-separated."""
+    return " ".join(element.get(a) or "" for a in attributes)
+
+
+_WORDS = re.compile(r"[a-z]+")
+
+
+def mark_words(element: HtmlElement) -> set[str]:
+    """The lowercase words of an element's class and id ("entry-content" -> entry, content)."""
+    return set(_WORDS.findall(marks(element).lower()))
+
+
+def prose_chars(element: HtmlElement, skip: frozenset[HtmlElement] = frozenset()) -> int:
+    """Characters of prose in ``element``: its paragraphs of 60 characters or more, less
+    those in ``skip``."""
+    return sum(
+        len(text)
+        for text in (text_of(p) for p in element.iter("p") if p not in skip)
+        if len(text) >= 60
+    )
+
+
+def inner_html(root: HtmlElement) -> str:
+    """The markup inside ``root`` (a fragment's wrapper): its text and its children."""
+    return (root.text or "") + "".join(tostring(c, encoding="unicode") for c in root)
 
 
 def remove(element: Any) -> None:

@@ -10,7 +10,7 @@ import re
 from lxml import etree
 from lxml.html import HtmlElement
 
-from .dom import in_rail
+from .dom import in_rail, marks
 
 __all__ = ["in_card", "other_story"]
 
@@ -40,8 +40,7 @@ def in_card(element: HtmlElement, scope: HtmlElement) -> bool:
     for ancestor in element.iterancestors():
         if ancestor is scope or ancestor.tag in ("body", "html"):
             return False
-        marks = f"{ancestor.get('class') or ''} {ancestor.get('id') or ''}"
-        if _OTHER_STORIES.search(marks):
+        if _OTHER_STORIES.search(marks(ancestor)):
             return True
         if ancestor.tag in _CARD_TAGS and _is_card(ancestor):
             return True

@@ -12,9 +12,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from lxml import etree
-from lxml.html import HtmlElement, fragment_fromstring, tostring
+from lxml.html import HtmlElement, fragment_fromstring
 
-from .dom import fold, in_rail, text_of
+from .dom import fold, in_rail, inner_html, text_of
 
 # Icons, avatars, tracking pixels and share buttons are smaller than this.
 _MIN_SIDE = 100
@@ -104,5 +104,4 @@ def place_figures(body_html: str, figures: list[Figure]) -> str:
         last[anchor] = element
     if not last:
         return body_html
-    inner = (root.text or "") + "".join(tostring(c, encoding="unicode") for c in root)
-    return str(inner)
+    return inner_html(root)

@@ -3,15 +3,12 @@ text is captions and photo credits, not the article's (issue #9). Pure."""
 
 from __future__ import annotations
 
-import re
-
 from lxml.html import HtmlElement
 
-from .dom import text_of
+from .dom import mark_words, prose_chars, text_of
 
 __all__ = ["galleries"]
 
-_WORDS = re.compile(r"[a-z]+")
 # Class and id words of a photo gallery or slideshow set into an article.
 _GALLERY_WORDS = frozenset({"gallery", "slideshow", "carousel", "lightbox"})
 # A story beside the gallery: this many characters of prose outside it.
@@ -29,16 +26,12 @@ def galleries(scope: HtmlElement) -> list[HtmlElement]:
     for element in scope.iterdescendants():
         if not isinstance(element.tag, str) or any(a in found for a in element.iterancestors()):
             continue
-        words = _WORDS.findall(f"{element.get('class', '')} {element.get('id', '')}".lower())
-        if _GALLERY_WORDS.isdisjoint(words) or element.find(".//h1") is not None:
+        if _GALLERY_WORDS.isdisjoint(mark_words(element)) or element.find(".//h1") is not None:
             continue
         found.append(element)
     if not found:
         return []
-    inside = {p for g in found for p in g.iter("p")}
-    beside = sum(
-        len(t) for t in (text_of(p) for p in scope.iter("p") if p not in inside) if len(t) >= 60
-    )
+    beside = prose_chars(scope, skip=frozenset(p for g in found for p in g.iter("p")))
     if beside < _STORY_BESIDE:
         return []
     return [g for g in found if len(text_of(g)) > beside]

@@ -13,9 +13,9 @@ from __future__ import annotations
 from copy import deepcopy
 from dataclasses import dataclass
 
-from lxml.html import HtmlElement, fragment_fromstring, tostring
+from lxml.html import HtmlElement, fragment_fromstring
 
-from .dom import fold, text_of
+from .dom import fold, inner_html, text_of
 
 __all__ = ["Repeat", "find_repeats", "restore_repeats"]
 
@@ -93,4 +93,4 @@ def restore_repeats(body_html: str, repeats: list[Repeat]) -> str:
             changed = True
     if not changed:
         return body_html
-    return (root.text or "") + "".join(tostring(c, encoding="unicode") for c in root)
+    return inner_html(root)

@@ -23,7 +23,7 @@ from dataclasses import dataclass
 from lxml import etree
 from lxml.html import HtmlElement
 
-from .dom import first_in, fold, in_rail, same, text_of
+from .dom import first_in, fold, in_rail, marks, same, text_of
 from .heading import heading_text
 from .page import Page
 from .site_names import SEPARATORS, find_site_names, strip_site, strip_unknown_site, word_count
@@ -331,4 +331,4 @@ _LIVE_ENTRY = re.compile(
 def _is_live_entry(element: HtmlElement) -> bool:
     if "liveblogupdate" in (element.get("itemprop") or "").lower():
         return True
-    return bool(_LIVE_ENTRY.search(f"{element.get('class') or ''} {element.get('id') or ''}"))
+    return bool(_LIVE_ENTRY.search(marks(element)))
